@@ -1,0 +1,150 @@
+using System.Numerics.Tensors;
+
+namespace Descent.Kernels;
+
+/// <summary>An elementwise binary operation in its three vector forms, each a TensorPrimitives call.</summary>
+internal interface IBinaryOp
+{
+    static abstract void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination);
+    static abstract void Apply(ReadOnlySpan<float> x, float y, Span<float> destination);
+    static abstract void Apply(float x, ReadOnlySpan<float> y, Span<float> destination);
+}
+
+internal struct AddOp : IBinaryOp
+{
+    public static void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d) => TensorPrimitives.Add(x, y, d);
+    public static void Apply(ReadOnlySpan<float> x, float y, Span<float> d) => TensorPrimitives.Add(x, y, d);
+    public static void Apply(float x, ReadOnlySpan<float> y, Span<float> d) => TensorPrimitives.Add(y, x, d);
+}
+
+internal struct SubOp : IBinaryOp
+{
+    public static void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d) => TensorPrimitives.Subtract(x, y, d);
+    public static void Apply(ReadOnlySpan<float> x, float y, Span<float> d) => TensorPrimitives.Subtract(x, y, d);
+    public static void Apply(float x, ReadOnlySpan<float> y, Span<float> d) => TensorPrimitives.Subtract(x, y, d);
+}
+
+internal struct MulOp : IBinaryOp
+{
+    public static void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d) => TensorPrimitives.Multiply(x, y, d);
+    public static void Apply(ReadOnlySpan<float> x, float y, Span<float> d) => TensorPrimitives.Multiply(x, y, d);
+    public static void Apply(float x, ReadOnlySpan<float> y, Span<float> d) => TensorPrimitives.Multiply(y, x, d);
+}
+
+internal struct DivOp : IBinaryOp
+{
+    public static void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d) => TensorPrimitives.Divide(x, y, d);
+    public static void Apply(ReadOnlySpan<float> x, float y, Span<float> d) => TensorPrimitives.Divide(x, y, d);
+    public static void Apply(float x, ReadOnlySpan<float> y, Span<float> d) => TensorPrimitives.Divide(x, y, d);
+}
+
+internal struct MaxOp : IBinaryOp
+{
+    public static void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d) => TensorPrimitives.Max(x, y, d);
+    public static void Apply(ReadOnlySpan<float> x, float y, Span<float> d) => TensorPrimitives.Max(x, y, d);
+    public static void Apply(float x, ReadOnlySpan<float> y, Span<float> d) => TensorPrimitives.Max(y, x, d);
+}
+
+internal struct MinOp : IBinaryOp
+{
+    public static void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d) => TensorPrimitives.Min(x, y, d);
+    public static void Apply(ReadOnlySpan<float> x, float y, Span<float> d) => TensorPrimitives.Min(x, y, d);
+    public static void Apply(float x, ReadOnlySpan<float> y, Span<float> d) => TensorPrimitives.Min(y, x, d);
+}
+
+/// <summary>Comparisons give 1 where the relation holds and 0 elsewhere.</summary>
+internal interface ICompare
+{
+    static abstract bool Holds(float x, float y);
+}
+
+internal struct CompareOp<TRel> : IBinaryOp where TRel : ICompare
+{
+    public static void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d)
+    {
+        for (int i = 0; i < d.Length; i++) d[i] = TRel.Holds(x[i], y[i]) ? 1f : 0f;
+    }
+
+    public static void Apply(ReadOnlySpan<float> x, float y, Span<float> d)
+    {
+        for (int i = 0; i < d.Length; i++) d[i] = TRel.Holds(x[i], y) ? 1f : 0f;
+    }
+
+    public static void Apply(float x, ReadOnlySpan<float> y, Span<float> d)
+    {
+        for (int i = 0; i < d.Length; i++) d[i] = TRel.Holds(x, y[i]) ? 1f : 0f;
+    }
+}
+
+internal struct Eq : ICompare { public static bool Holds(float x, float y) => x == y; }
+internal struct Ne : ICompare { public static bool Holds(float x, float y) => x != y; }
+internal struct Lt : ICompare { public static bool Holds(float x, float y) => x < y; }
+internal struct Le : ICompare { public static bool Holds(float x, float y) => x <= y; }
+internal struct Gt : ICompare { public static bool Holds(float x, float y) => x > y; }
+internal struct Ge : ICompare { public static bool Holds(float x, float y) => x >= y; }
+
+/// <summary>Runs a binary op over two operands broadcast to a common shape.</summary>
+internal static class BinaryKernel
+{
+    public static void Run<TOp>(ReadOnlySpan<float> a, int[] aShape, ReadOnlySpan<float> b, int[] bShape,
+        Span<float> destination, int[] outShape) where TOp : IBinaryOp
+    {
+        if (a.Length == destination.Length && b.Length == destination.Length)
+        {
+            TOp.Apply(a, b, destination);
+            return;
+        }
+        if (b.Length == 1 && a.Length == destination.Length)
+        {
+            TOp.Apply(a, b[0], destination);
+            return;
+        }
+        if (a.Length == 1 && b.Length == destination.Length)
+        {
+            TOp.Apply(a[0], b, destination);
+            return;
+        }
+        if (destination.Length == 0) return;
+
+        var (shape, strides) = Strided.Coalesce(outShape, Shape.BroadcastStrides(aShape, outShape), Shape.BroadcastStrides(bShape, outShape));
+        int n = shape[^1];
+        int sa = strides[0][^1], sb = strides[1][^1];
+        var index = new int[shape.Length];
+        Span<int> offsets = stackalloc int[2];
+        for (int dOff = 0; dOff < destination.Length; dOff += n)
+        {
+            var row = destination.Slice(dOff, n);
+            int ia = offsets[0], ib = offsets[1];
+            if (sa != 0 && sb != 0) TOp.Apply(a.Slice(ia, n), b.Slice(ib, n), row);
+            else if (sa == 0 && sb != 0) TOp.Apply(a[ia], b.Slice(ib, n), row);
+            else if (sa != 0) TOp.Apply(a.Slice(ia, n), b[ib], row);
+            else
+            {
+                TOp.Apply(a.Slice(ia, 1), b[ib], row[..1]);
+                row.Fill(row[0]);
+            }
+            Strided.Next(index, shape, strides, offsets);
+        }
+    }
+
+    /// <summary>Copies <paramref name="source"/> broadcast to <paramref name="outShape"/>.</summary>
+    public static void BroadcastCopy(ReadOnlySpan<float> source, int[] sourceShape, Span<float> destination, int[] outShape)
+    {
+        if (source.Length == destination.Length)
+        {
+            source.CopyTo(destination);
+            return;
+        }
+        if (destination.Length == 0) return;
+        var (shape, strides) = Strided.Coalesce(outShape, Shape.BroadcastStrides(sourceShape, outShape));
+        int n = shape[^1], s = strides[0][^1];
+        var index = new int[shape.Length];
+        Span<int> offsets = stackalloc int[1];
+        for (int dOff = 0; dOff < destination.Length; dOff += n)
+        {
+            if (s != 0) source.Slice(offsets[0], n).CopyTo(destination.Slice(dOff, n));
+            else destination.Slice(dOff, n).Fill(source[offsets[0]]);
+            Strided.Next(index, shape, strides, offsets);
+        }
+    }
+}

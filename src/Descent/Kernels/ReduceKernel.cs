@@ -1,0 +1,83 @@
+using System.Numerics.Tensors;
+
+namespace Descent.Kernels;
+
+/// <summary>A reduction: how to fold a contiguous run, and how to fold two rows elementwise.</summary>
+internal interface IReduceOp
+{
+    static abstract float Reduce(ReadOnlySpan<float> x);
+    static abstract void Combine(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination);
+}
+
+internal struct SumReduce : IReduceOp
+{
+    public static float Reduce(ReadOnlySpan<float> x) => TensorPrimitives.Sum(x);
+    public static void Combine(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d) => TensorPrimitives.Add(x, y, d);
+}
+
+internal struct MaxReduce : IReduceOp
+{
+    public static float Reduce(ReadOnlySpan<float> x) => TensorPrimitives.Max(x);
+    public static void Combine(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d) => TensorPrimitives.Max(x, y, d);
+}
+
+internal struct MinReduce : IReduceOp
+{
+    public static float Reduce(ReadOnlySpan<float> x) => TensorPrimitives.Min(x);
+    public static void Combine(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d) => TensorPrimitives.Min(x, y, d);
+}
+
+/// <summary>
+/// Reduces the middle axis of a tensor viewed as [outer, length, inner]. Rows are folded in a fixed
+/// order, so results are bit-identical run to run.
+/// </summary>
+internal static class ReduceKernel
+{
+    public static void Run<TOp>(ReadOnlySpan<float> source, int outer, int length, int inner, Span<float> destination) where TOp : IReduceOp
+    {
+        if (inner == 1)
+        {
+            for (int o = 0; o < outer; o++)
+                destination[o] = TOp.Reduce(source.Slice(o * length, length));
+            return;
+        }
+        for (int o = 0; o < outer; o++)
+        {
+            var dst = destination.Slice(o * inner, inner);
+            var block = source.Slice(o * length * inner, length * inner);
+            block[..inner].CopyTo(dst);
+            for (int l = 1; l < length; l++)
+                TOp.Combine(dst, block.Slice(l * inner, inner), dst);
+        }
+    }
+
+    /// <summary>Index of the largest element along the middle axis (the first one on ties, as PyTorch).</summary>
+    public static void ArgMax(ReadOnlySpan<float> source, int outer, int length, int inner, Span<int> destination, bool max = true)
+    {
+        for (int o = 0; o < outer; o++)
+        {
+            var block = source.Slice(o * length * inner, length * inner);
+            if (inner == 1)
+            {
+                destination[o] = max ? TensorPrimitives.IndexOfMax(block) : TensorPrimitives.IndexOfMin(block);
+                continue;
+            }
+            for (int i = 0; i < inner; i++)
+            {
+                int best = 0;
+                float bestValue = block[i];
+                for (int l = 1; l < length; l++)
+                {
+                    float v = block[l * inner + i];
+                    if (float.IsNaN(bestValue)) break;
+                    if ((max ? v > bestValue : v < bestValue) || float.IsNaN(v))
+                    {
+                        best = l;
+                        bestValue = v;
+                    }
+                }
+                destination[o * inner + i] = best;
+            }
+        }
+    }
+}

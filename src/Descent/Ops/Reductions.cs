@@ -1,0 +1,185 @@
+using System.Numerics.Tensors;
+using Descent.Kernels;
+
+namespace Descent;
+
+/// <summary>Sum, Mean, Max, Min over everything or chosen dimensions, and ArgMax/ArgMin.</summary>
+public sealed partial class Tensor
+{
+    /// <summary>Sum of all elements, as a scalar tensor.</summary>
+    public Tensor Sum()
+    {
+        var result = Scalar(TensorPrimitives.Sum(Data));
+        var shape = _shape;
+        return Graph.Record(result, "Sum", this, g => g.Expand(shape));
+    }
+
+    /// <summary>Sum over one dimension.</summary>
+    public Tensor Sum(int dim, bool keepDim = false) => Sum([dim], keepDim);
+
+    /// <summary>Sum over the given dimensions (negative counts from the end).</summary>
+    public Tensor Sum(int[] dims, bool keepDim = false)
+    {
+        var (result, keepShape) = ReduceDims<SumReduce>("Sum", dims, keepDim);
+        var shape = _shape;
+        return Graph.Record(result, "Sum", this, g => g.Reshape(keepShape).Expand(shape));
+    }
+
+    /// <summary>Mean of all elements.</summary>
+    public Tensor Mean()
+    {
+        if (Numel == 0) return Scalar(float.NaN);
+        return Sum().Div(Numel);
+    }
+
+    /// <summary>Mean over one dimension.</summary>
+    public Tensor Mean(int dim, bool keepDim = false) => Mean([dim], keepDim);
+
+    /// <summary>Mean over the given dimensions.</summary>
+    public Tensor Mean(int[] dims, bool keepDim = false)
+    {
+        var sum = Sum(dims, keepDim);
+        int count = sum.Numel == 0 ? 1 : Numel / sum.Numel;
+        return sum.Div(count);
+    }
+
+    /// <summary>Largest element; the gradient is shared evenly among tied maxima, as PyTorch's <c>max()</c>.</summary>
+    public Tensor Max() => ExtremeAll("Max", TensorPrimitives.Max);
+
+    /// <summary>Smallest element; the gradient is shared evenly among tied minima.</summary>
+    public Tensor Min() => ExtremeAll("Min", TensorPrimitives.Min);
+
+    /// <summary>Largest value along a dimension; the gradient goes to the first maximum, as <c>torch.max(dim)</c>.</summary>
+    public Tensor Max(int dim, bool keepDim = false) => ExtremeDim<MaxReduce>("Max", dim, keepDim, max: true);
+
+    /// <summary>Smallest value along a dimension; the gradient goes to the first minimum.</summary>
+    public Tensor Min(int dim, bool keepDim = false) => ExtremeDim<MinReduce>("Min", dim, keepDim, max: false);
+
+    /// <summary>Index of the largest element of the flattened tensor (as a float scalar).</summary>
+    public Tensor ArgMax() => Scalar(CheckNotEmpty("ArgMax").Numel == 0 ? 0 : TensorPrimitives.IndexOfMax(Data));
+
+    /// <summary>Index of the smallest element of the flattened tensor (as a float scalar).</summary>
+    public Tensor ArgMin() => Scalar(CheckNotEmpty("ArgMin").Numel == 0 ? 0 : TensorPrimitives.IndexOfMin(Data));
+
+    /// <summary>Indices of the largest elements along a dimension, stored as floats (exact below 2²⁴).</summary>
+    public Tensor ArgMax(int dim, bool keepDim = false) => ArgExtreme("ArgMax", dim, keepDim, max: true);
+
+    /// <summary>Indices of the smallest elements along a dimension, stored as floats.</summary>
+    public Tensor ArgMin(int dim, bool keepDim = false) => ArgExtreme("ArgMin", dim, keepDim, max: false);
+
+    private Tensor CheckNotEmpty(string op)
+    {
+        if (Numel == 0) throw new ArgumentException($"{op}: cannot reduce an empty tensor of shape {Descent.Shape.Format(_shape)}");
+        return this;
+    }
+
+    private Tensor ExtremeAll(string op, Func<ReadOnlySpan<float>, float> reduce)
+    {
+        CheckNotEmpty(op);
+        var result = Scalar(reduce(Data));
+        var x = this;
+        return Graph.Record(result, op, this, g =>
+        {
+            var mask = x.Eq(result);
+            return mask.Mul(g.Div(mask.Sum()));
+        });
+    }
+
+    private Tensor ExtremeDim<TOp>(string op, int dim, bool keepDim, bool max) where TOp : IReduceOp
+    {
+        CheckNotEmpty(op);
+        var (result, keepShape) = ReduceDims<TOp>(op, [dim], keepDim);
+        var x = this;
+        return Graph.Record(result, op, this, g =>
+        {
+            int d = Descent.Shape.NormalizeDim(op, dim, x.Rank);
+            var (outer, length, inner) = x.Split(d);
+            var indices = new int[outer * inner];
+            ReduceKernel.ArgMax(x.Data, outer, length, inner, indices, max);
+            var grad = new Tensor(x._shape);
+            var gd = g.Data;
+            var dst = grad.DataSpan;
+            for (int o = 0; o < outer; o++)
+                for (int i = 0; i < inner; i++)
+                    dst[(o * length + indices[o * inner + i]) * inner + i] = gd[o * inner + i];
+            return grad;
+        });
+    }
+
+    private Tensor ArgExtreme(string op, int dim, bool keepDim, bool max)
+    {
+        CheckNotEmpty(op);
+        int d = Descent.Shape.NormalizeDim(op, dim, Rank);
+        var (outer, length, inner) = Split(d);
+        var indices = new int[outer * inner];
+        ReduceKernel.ArgMax(Data, outer, length, inner, indices, max);
+        var result = new Tensor(ReducedShape([d], keepDim));
+        var dst = result.DataSpan;
+        for (int i = 0; i < indices.Length; i++) dst[i] = indices[i];
+        return result;
+    }
+
+    /// <summary>Views the tensor as [outer, size of dim, inner].</summary>
+    internal (int Outer, int Length, int Inner) Split(int dim)
+    {
+        if (Rank == 0) return (1, 1, 1);
+        int outer = 1, inner = 1;
+        for (int i = 0; i < dim; i++) outer *= _shape[i];
+        for (int i = dim + 1; i < _shape.Length; i++) inner *= _shape[i];
+        return (outer, _shape[dim], inner);
+    }
+
+    private int[] ReducedShape(int[] normalizedDims, bool keepDim)
+    {
+        var shape = new List<int>();
+        for (int i = 0; i < _shape.Length; i++)
+        {
+            if (Array.IndexOf(normalizedDims, i) < 0) shape.Add(_shape[i]);
+            else if (keepDim) shape.Add(1);
+        }
+        return shape.ToArray();
+    }
+
+    private (Tensor Result, int[] KeepShape) ReduceDims<TOp>(string op, int[] dims, bool keepDim) where TOp : IReduceOp
+    {
+        var norm = dims.Select(d => Descent.Shape.NormalizeDim(op, d, Rank)).Distinct().OrderByDescending(d => d).ToArray();
+        if (norm.Length != dims.Length) throw new ArgumentException($"{op}: dimension repeated in [{string.Join(", ", dims)}]");
+        var keepShape = ReducedShape(norm, keepDim: true);
+        // Reduce one dimension at a time, innermost first; each pass is [outer, length, inner].
+        float[] current = Storage;
+        int currentOffset = Offset;
+        var shape = (int[])_shape.Clone();
+        if (Rank == 0 || norm.Length == 0)
+        {
+            if (Rank != 0)
+            {
+                var copy = new Tensor(_shape);
+                Data.CopyTo(copy.DataSpan);
+                return (copy, keepShape);
+            }
+            var scalar = new Tensor(keepShape);
+            scalar.Storage[0] = Storage[Offset];
+            return (scalar, keepShape);
+        }
+        foreach (int d in norm)
+        {
+            int outer = 1, inner = 1;
+            for (int i = 0; i < d; i++) outer *= shape[i];
+            for (int i = d + 1; i < shape.Length; i++) inner *= shape[i];
+            var next = new float[outer * inner];
+            if (shape[d] == 0)
+            {
+                if (typeof(TOp) != typeof(SumReduce)) throw new ArgumentException($"{op}: cannot reduce over an empty dimension {d} of shape {Descent.Shape.Format(_shape)}");
+            }
+            else
+            {
+                ReduceKernel.Run<TOp>(current.AsSpan(currentOffset, outer * shape[d] * inner), outer, shape[d], inner, next);
+            }
+            current = next;
+            currentOffset = 0;
+            shape[d] = 1;
+        }
+        var result = new Tensor(current, 0, keepDim ? keepShape : ReducedShape(norm, keepDim: false));
+        return (result, keepShape);
+    }
+}

@@ -1,0 +1,124 @@
+using System.Numerics.Tensors;
+using Descent.Kernels;
+
+namespace Descent;
+
+/// <summary>Elementwise unary ops; forward and backward side by side.</summary>
+public sealed partial class Tensor
+{
+    private Tensor MapUnary(ReadOnlySpanAction map)
+    {
+        var result = new Tensor(_shape);
+        map(Data, result.DataSpan);
+        return result;
+    }
+
+    internal delegate void ReadOnlySpanAction(ReadOnlySpan<float> x, Span<float> destination);
+
+    /// <summary>-x.</summary>
+    public Tensor Neg() => Graph.Record(MapUnary(TensorPrimitives.Negate), "Neg", this, g => g.Neg());
+
+    /// <summary>x raised to a scalar power; the gradient is p·x^(p-1).</summary>
+    public Tensor Pow(float exponent)
+    {
+        var x = this;
+        Tensor result;
+        if (exponent == 2f) result = MapUnary(static (s, d) => TensorPrimitives.Multiply(s, s, d));
+        else if (exponent == 1f) result = MapUnary(static (s, d) => s.CopyTo(d));
+        else
+        {
+            result = new Tensor(_shape);
+            TensorPrimitives.Pow(Data, exponent, result.DataSpan);
+        }
+        return Graph.Record(result, "Pow", this, g => exponent switch
+        {
+            0f => null,
+            1f => g,
+            2f => g.Mul(x).Mul(2f),
+            _ => g.Mul(x.Pow(exponent - 1f)).Mul(exponent),
+        });
+    }
+
+    /// <summary>x².</summary>
+    public Tensor Square() => Pow(2f);
+
+    /// <summary>eˣ.</summary>
+    public Tensor Exp()
+    {
+        var result = MapUnary(TensorPrimitives.Exp);
+        return Graph.Record(result, "Exp", this, g => g.Mul(result));
+    }
+
+    /// <summary>Natural logarithm.</summary>
+    public Tensor Log()
+    {
+        var x = this;
+        return Graph.Record(MapUnary(TensorPrimitives.Log), "Log", this, g => g.Div(x));
+    }
+
+    /// <summary>Square root.</summary>
+    public Tensor Sqrt()
+    {
+        var result = MapUnary(TensorPrimitives.Sqrt);
+        return Graph.Record(result, "Sqrt", this, g => g.Div(result).Mul(0.5f));
+    }
+
+    /// <summary>|x|; the gradient is sign(x), 0 at 0 (as PyTorch).</summary>
+    public Tensor Abs()
+    {
+        var x = this;
+        return Graph.Record(MapUnary(TensorPrimitives.Abs), "Abs", this, g => g.Mul(x.Sign()));
+    }
+
+    /// <summary>-1, 0 or 1 by the sign of each element (no gradient).</summary>
+    public Tensor Sign()
+    {
+        var result = new Tensor(_shape);
+        var s = Data;
+        var d = result.DataSpan;
+        for (int i = 0; i < d.Length; i++) d[i] = s[i] > 0 ? 1f : s[i] < 0 ? -1f : s[i];
+        return result;
+    }
+
+    /// <summary>
+    /// Limits every element to [min, max] (either bound may be null). The gradient passes where the
+    /// input lies inside the bounds, bounds included, as in PyTorch.
+    /// </summary>
+    public Tensor Clamp(float? min = null, float? max = null)
+    {
+        if (min is float lo && max is float hi && lo > hi)
+            throw new ArgumentOutOfRangeException(nameof(min), $"Clamp: min must not exceed max; got min={lo}, max={hi}");
+        var result = new Tensor(_shape);
+        Data.CopyTo(result.DataSpan);
+        if (min is float mn) TensorPrimitives.Max(result.Data, mn, result.DataSpan);
+        if (max is float mx) TensorPrimitives.Min(result.Data, mx, result.DataSpan);
+        var x = this;
+        return Graph.Record(result, "Clamp", this, g =>
+        {
+            var mask = new Tensor(x._shape);
+            var s = x.Data;
+            var m = mask.DataSpan;
+            float lo = min ?? float.NegativeInfinity, hi = max ?? float.PositiveInfinity;
+            for (int i = 0; i < m.Length; i++) m[i] = s[i] >= lo && s[i] <= hi ? 1f : 0f;
+            return g.Mul(mask);
+        });
+    }
+
+    /// <summary>Elementwise maximum with broadcasting; on ties the gradient is split evenly, as PyTorch does.</summary>
+    public Tensor Maximum(Tensor other) => Extremum<MaxOp>("Maximum", other, isMax: true);
+
+    /// <summary>Elementwise minimum with broadcasting; on ties the gradient is split evenly.</summary>
+    public Tensor Minimum(Tensor other) => Extremum<MinOp>("Minimum", other, isMax: false);
+
+    private Tensor Extremum<TOp>(string op, Tensor other, bool isMax) where TOp : IBinaryOp
+    {
+        var a = this;
+        var result = Broadcast<TOp>(op, a, other);
+        return Graph.Record(result, op, a, other, g =>
+        {
+            var wins = isMax ? a.Gt(other) : a.Lt(other);
+            var share = wins.Add(a.Eq(other).Mul(0.5f));
+            return (g.Mul(share), g.Mul(share.RSub(1f)));
+        });
+    }
+}

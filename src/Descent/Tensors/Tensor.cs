@@ -1,0 +1,146 @@
+namespace Descent;
+
+/// <summary>
+/// A float32 n-dimensional array with reverse-mode automatic differentiation, modelled on
+/// <c>torch.Tensor</c>. Storage is contiguous and row-major; <see cref="Reshape"/> and
+/// <see cref="View"/> share it. No <c>Dispose</c> is needed: tensors live in managed memory.
+/// </summary>
+/// <example><code>
+/// var a = Tensor.Scalar(1f).RequireGrad();
+/// var loss = (a * 3f - 2f).Pow(2);
+/// loss.Backward();
+/// Console.WriteLine(a.Grad); // tensor(6.)
+/// </code></example>
+public sealed partial class Tensor
+{
+    private readonly int[] _shape;
+    private bool _requiresGrad;
+
+    internal readonly float[] Storage;
+    internal readonly int Offset;
+
+    internal Tensor(float[] storage, int offset, int[] shape)
+    {
+        Storage = storage;
+        Offset = offset;
+        _shape = shape;
+        Numel = Descent.Shape.Numel(shape);
+    }
+
+    /// <summary>A new zero-filled tensor of the given shape (internal: callers fill it).</summary>
+    internal Tensor(int[] shape) : this(new float[Descent.Shape.Numel(shape)], 0, shape) { }
+
+    /// <summary>The dimensions of this tensor (a copy; a scalar has an empty shape).</summary>
+    public int[] Shape => (int[])_shape.Clone();
+
+    internal int[] ShapeRef => _shape;
+
+    /// <summary>Number of dimensions.</summary>
+    public int Rank => _shape.Length;
+
+    /// <summary>Size of one dimension; negative indices count from the end.</summary>
+    public int Size(int dim) => _shape[Descent.Shape.NormalizeDim("Size", dim, Rank)];
+
+    /// <summary>Number of elements.</summary>
+    public int Numel { get; }
+
+    /// <summary>The elements, in row-major order, as a read-only span over the storage.</summary>
+    public ReadOnlySpan<float> Data => Storage.AsSpan(Offset, Numel);
+
+    /// <summary>The elements as a writable span; writing bypasses autograd, like PyTorch's <c>.data</c>.</summary>
+    public Span<float> DataSpan => Storage.AsSpan(Offset, Numel);
+
+    /// <summary>Whether operations on this tensor are recorded for <see cref="Backward"/>.</summary>
+    public bool RequiresGrad
+    {
+        get => _requiresGrad;
+        set
+        {
+            if (!value && GradFn != null)
+                throw new InvalidOperationException("RequiresGrad: cannot turn off grad on a tensor computed by an op; use Detach() instead.");
+            _requiresGrad = value;
+        }
+    }
+
+    /// <summary>Sets <see cref="RequiresGrad"/> and returns this tensor, for fluent creation.</summary>
+    public Tensor RequireGrad(bool requiresGrad = true)
+    {
+        RequiresGrad = requiresGrad;
+        return this;
+    }
+
+    /// <summary>The accumulated gradient of a leaf tensor after <see cref="Backward"/>, or null.</summary>
+    public Tensor? Grad { get; set; }
+
+    /// <summary>The node that computed this tensor, or null for a leaf.</summary>
+    public Node? GradFn { get; internal set; }
+
+    /// <summary>True for tensors created by the user rather than computed by a recorded op.</summary>
+    public bool IsLeaf => GradFn == null;
+
+    /// <summary>The value of a one-element tensor.</summary>
+    public float Item()
+    {
+        if (Numel != 1) throw new InvalidOperationException($"Item: only one-element tensors can be converted to a number; got shape {Descent.Shape.Format(_shape)}");
+        return Storage[Offset];
+    }
+
+    /// <summary>A copy of the elements in row-major order.</summary>
+    public float[] ToArray() => Data.ToArray();
+
+    /// <summary>The element at the given indices (one per dimension; negative counts from the end).</summary>
+    [System.Runtime.CompilerServices.IndexerName("Element")]
+    public float this[params int[] indices]
+    {
+        get => Storage[FlatIndex(indices)];
+        set => Storage[FlatIndex(indices)] = value;
+    }
+
+    private int FlatIndex(int[] indices)
+    {
+        if (indices.Length != Rank)
+            throw new ArgumentException($"Index: expected {Rank} indices for shape {Descent.Shape.Format(_shape)}; got {indices.Length}");
+        int flat = 0;
+        for (int i = 0; i < indices.Length; i++)
+        {
+            int d = _shape[i], ix = indices[i] < 0 ? indices[i] + d : indices[i];
+            if (ix < 0 || ix >= d)
+                throw new IndexOutOfRangeException($"Index: index {indices[i]} is out of range for dimension {i} of size {d} in shape {Descent.Shape.Format(_shape)}");
+            flat = flat * d + ix;
+        }
+        return Offset + flat;
+    }
+
+    /// <summary>A tensor sharing this one's storage but cut from the autograd graph.</summary>
+    public Tensor Detach() => new(Storage, Offset, _shape);
+
+    /// <summary>A copy with its own storage; gradients flow back to this tensor.</summary>
+    public Tensor Clone()
+    {
+        var result = new Tensor(_shape);
+        Data.CopyTo(result.DataSpan);
+        return Graph.Record(result, "Clone", this, g => g);
+    }
+
+    /// <summary>Sets the gradient to zero in place (keeping its buffer), as <c>x.grad.zero_()</c> does.</summary>
+    public void ZeroGrad() => Grad?.DataSpan.Clear();
+
+    /// <summary>Fills this tensor in place with a value; not recorded by autograd.</summary>
+    public Tensor Fill(float value)
+    {
+        DataSpan.Fill(value);
+        return this;
+    }
+
+    /// <summary>Copies another tensor's values into this one in place; not recorded by autograd.</summary>
+    public Tensor CopyFrom(Tensor source)
+    {
+        if (!Descent.Shape.Equal(_shape, source._shape))
+            throw new ArgumentException($"CopyFrom: shapes must match; got {Descent.Shape.Format(_shape)} and {Descent.Shape.Format(source._shape)}");
+        source.Data.CopyTo(DataSpan);
+        return this;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => TensorFormatter.Format(this);
+}
