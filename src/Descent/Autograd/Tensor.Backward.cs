@@ -1,6 +1,6 @@
 namespace Descent;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// Computes the gradient of this tensor with respect to every leaf that requires grad, adding it to

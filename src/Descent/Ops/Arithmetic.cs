@@ -3,7 +3,7 @@ using Descent.Kernels;
 namespace Descent;
 
 /// <summary>Add, Sub, Mul, Div with NumPy broadcasting and scalar operands; forward and backward side by side.</summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     internal static Tensor Broadcast<TOp>(string op, Tensor a, Tensor b) where TOp : IBinaryOp
     {

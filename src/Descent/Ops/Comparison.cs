@@ -6,7 +6,7 @@ namespace Descent;
 /// Elementwise comparisons with broadcasting. Descent's tensors are float32 only, so a comparison
 /// gives a mask of 1s and 0s; masks carry no gradient.
 /// </summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>1 where this == other.</summary>
     public Tensor Eq(Tensor other) => Broadcast<CompareOp<Kernels.Eq>>("Eq", this, other);

@@ -8,7 +8,7 @@ namespace Descent;
 /// refuse to touch a tensor that requires grad while recording is on: wrap updates in
 /// <see cref="Autograd.NoGrad"/>, as in PyTorch.
 /// </summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     private void CheckInPlace(string op)
     {

@@ -3,7 +3,7 @@ using Descent.Kernels;
 namespace Descent;
 
 /// <summary>Matrix products: 2-D, batched with broadcast batch dimensions, and 1-D operands as in <c>torch.matmul</c>.</summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// Matrix product. 1-D operands are treated as a row (left) or column (right) vector and that

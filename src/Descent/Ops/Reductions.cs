@@ -4,7 +4,7 @@ using Descent.Kernels;
 namespace Descent;
 
 /// <summary>Sum, Mean, Max, Min over everything or chosen dimensions, and ArgMax/ArgMin.</summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Sum of all elements, as a scalar tensor.</summary>
     public Tensor Sum()

@@ -3,7 +3,7 @@ using Descent.Kernels;
 namespace Descent;
 
 /// <summary>Ops that rearrange elements: reshape, transpose, squeeze, concatenate, slice.</summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// The same elements with a new shape, sharing storage (one dimension may be -1 and is inferred).

@@ -4,7 +4,7 @@ using Descent.Kernels;
 namespace Descent;
 
 /// <summary>Elementwise unary ops; forward and backward side by side.</summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     private Tensor MapUnary(ReadOnlySpanAction map)
     {

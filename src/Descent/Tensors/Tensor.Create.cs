@@ -1,6 +1,6 @@
 namespace Descent;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>A tensor of zeros. <example><c>Tensor.Zeros(2, 3)</c></example></summary>
     public static Tensor Zeros(params int[] shape) => new(Descent.Shape.Validate("Zeros", shape));

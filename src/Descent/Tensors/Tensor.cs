@@ -11,7 +11,7 @@ namespace Descent;
 /// loss.Backward();
 /// Console.WriteLine(a.Grad); // tensor(6.)
 /// </code></example>
-public sealed partial class Tensor
+public partial class Tensor
 {
     private readonly int[] _shape;
     private bool _requiresGrad;

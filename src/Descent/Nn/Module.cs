@@ -1,0 +1,173 @@
+namespace Descent.Nn;
+
+/// <summary>
+/// Base class of every layer and model, like <c>torch.nn.Module</c>. Subclasses register their
+/// parameters, buffers and submodules explicitly, and the registration returns the object so a field
+/// can be initialised in one line; names follow PyTorch's state-dict names (<c>fc1.weight</c>, <c>0.bias</c>).
+/// </summary>
+/// <example><code>
+/// sealed class TwoLayer : Module
+/// {
+///     private readonly Linear _fc1, _fc2;
+///     public TwoLayer() { _fc1 = RegisterModule("fc1", new Linear(4, 8)); _fc2 = RegisterModule("fc2", new Linear(8, 1)); }
+///     public override Tensor Forward(Tensor x) => _fc2.Forward(_fc1.Forward(x).Relu());
+/// }
+/// </code></example>
+public abstract class Module
+{
+    private readonly List<(string Name, Parameter? Value)> _parameters = [];
+    private readonly List<(string Name, Tensor? Value)> _buffers = [];
+    private readonly List<(string Name, Module Value)> _modules = [];
+
+    /// <summary>Computes the module's output.</summary>
+    public abstract Tensor Forward(Tensor input);
+
+    /// <summary>True in training mode (the default), false after <see cref="Eval"/>.</summary>
+    public bool Training { get; private set; } = true;
+
+    /// <summary>Sets training mode on this module and every submodule; returns this.</summary>
+    public Module Train(bool mode = true)
+    {
+        Training = mode;
+        foreach (var (_, m) in _modules) m.Train(mode);
+        return this;
+    }
+
+    /// <summary>Sets evaluation mode (Dropout off, BatchNorm uses running statistics); returns this.</summary>
+    public Module Eval() => Train(false);
+
+    /// <summary>Registers a learnable parameter (null allowed, e.g. a disabled bias) under <paramref name="name"/>.</summary>
+    protected Parameter? RegisterParameter(string name, Parameter? parameter)
+    {
+        CheckName(name);
+        _parameters.Add((name, parameter));
+        return parameter;
+    }
+
+    /// <summary>Registers a learnable parameter made from <paramref name="data"/>.</summary>
+    protected Parameter RegisterParameter(string name, Tensor data) => RegisterParameter(name, new Parameter(data))!;
+
+    /// <summary>Registers a buffer: state saved in the state dict but not trained (e.g. BatchNorm's running mean).</summary>
+    protected Tensor RegisterBuffer(string name, Tensor buffer)
+    {
+        CheckName(name);
+        _buffers.Add((name, buffer));
+        return buffer;
+    }
+
+    /// <summary>Registers a submodule under <paramref name="name"/>; returns it.</summary>
+    protected T RegisterModule<T>(string name, T module) where T : Module
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        CheckName(name);
+        _modules.Add((name, module));
+        return module;
+    }
+
+    /// <summary>Replaces a registered buffer's tensor (used when a buffer is reassigned rather than updated in place).</summary>
+    protected void SetBuffer(string name, Tensor value)
+    {
+        int i = _buffers.FindIndex(b => b.Name == name);
+        if (i < 0) throw new ArgumentException($"{GetType().Name}: no buffer named '{name}'");
+        _buffers[i] = (name, value);
+    }
+
+    private void CheckName(string name)
+    {
+        if (string.IsNullOrEmpty(name) || name.Contains('.'))
+            throw new ArgumentException($"{GetType().Name}: invalid name '{name}' (non-empty, no '.')");
+        if (_parameters.Any(p => p.Name == name) || _buffers.Any(b => b.Name == name) || _modules.Any(m => m.Name == name))
+            throw new ArgumentException($"{GetType().Name}: '{name}' is already registered");
+    }
+
+    /// <summary>Direct submodules in registration order.</summary>
+    public IEnumerable<(string Name, Module Module)> NamedChildren() => _modules.Select(m => (m.Name, m.Value));
+
+    /// <summary>This module and all submodules, depth first, with dotted names ("" for this one).</summary>
+    public IEnumerable<(string Name, Module Module)> NamedModules(string prefix = "")
+    {
+        yield return (prefix, this);
+        foreach (var (name, m) in _modules)
+            foreach (var item in m.NamedModules(Join(prefix, name))) yield return item;
+    }
+
+    /// <summary>Every parameter with its dotted name, in registration order, as <c>named_parameters()</c>.</summary>
+    public IEnumerable<(string Name, Parameter Parameter)> NamedParameters(string prefix = "")
+    {
+        foreach (var (name, p) in _parameters)
+            if (p != null) yield return (Join(prefix, name), p);
+        foreach (var (name, m) in _modules)
+            foreach (var item in m.NamedParameters(Join(prefix, name))) yield return item;
+    }
+
+    /// <summary>Every parameter, in registration order.</summary>
+    public IEnumerable<Parameter> Parameters() => NamedParameters().Select(p => p.Parameter);
+
+    /// <summary>Every buffer with its dotted name.</summary>
+    public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers(string prefix = "")
+    {
+        foreach (var (name, b) in _buffers)
+            if (b != null) yield return (Join(prefix, name), b);
+        foreach (var (name, m) in _modules)
+            foreach (var item in m.NamedBuffers(Join(prefix, name))) yield return item;
+    }
+
+    /// <summary>Zeroes every parameter's gradient in place.</summary>
+    public void ZeroGrad()
+    {
+        foreach (var p in Parameters()) p.ZeroGrad();
+    }
+
+    /// <summary>
+    /// Copies of every parameter and buffer under their PyTorch names (parameters first within each
+    /// module, as PyTorch orders them). Copies, so that later training does not change a saved state.
+    /// </summary>
+    public OrderedDictionary<string, Tensor> StateDict()
+    {
+        var state = new OrderedDictionary<string, Tensor>();
+        Collect(state, "");
+        return state;
+    }
+
+    private void Collect(OrderedDictionary<string, Tensor> state, string prefix)
+    {
+        foreach (var (name, p) in _parameters)
+            if (p != null) state.Add(Join(prefix, name), Tensor.FromArray(p.ToArray(), p.Shape));
+        foreach (var (name, b) in _buffers)
+            if (b != null) state.Add(Join(prefix, name), Tensor.FromArray(b.ToArray(), b.Shape));
+        foreach (var (name, m) in _modules) m.Collect(state, Join(prefix, name));
+    }
+
+    /// <summary>
+    /// Copies values from a state dict into this module's parameters and buffers in place. With
+    /// <paramref name="strict"/>, missing and unexpected keys are errors; a shape mismatch always is.
+    /// The error lists every offending key; nothing is changed unless the whole state fits.
+    /// </summary>
+    public LoadStateDictResult LoadStateDict(IReadOnlyDictionary<string, Tensor> state, bool strict = true)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var targets = new OrderedDictionary<string, Tensor>();
+        foreach (var (n, p) in NamedParameters()) targets.Add(n, p);
+        foreach (var (n, b) in NamedBuffers()) targets.Add(n, b);
+        var missing = targets.Keys.Where(k => !state.ContainsKey(k)).ToList();
+        var unexpected = state.Keys.Where(k => !targets.ContainsKey(k)).ToList();
+        var misshaped = targets.Where(t => state.TryGetValue(t.Key, out var v) && !Descent.Shape.Equal(v.Shape, t.Value.Shape))
+            .Select(t => $"{t.Key}: expected {Descent.Shape.Format(t.Value.Shape)}, got {Descent.Shape.Format(state[t.Key].Shape)}").ToList();
+        if (misshaped.Count > 0 || (strict && (missing.Count > 0 || unexpected.Count > 0)))
+        {
+            var parts = new List<string>();
+            if (missing.Count > 0) parts.Add("missing keys: " + string.Join(", ", missing));
+            if (unexpected.Count > 0) parts.Add("unexpected keys: " + string.Join(", ", unexpected));
+            if (misshaped.Count > 0) parts.Add("shape mismatches: " + string.Join("; ", misshaped));
+            throw new ArgumentException($"LoadStateDict: the state does not fit {GetType().Name}; " + string.Join("; ", parts));
+        }
+        foreach (var (name, target) in targets)
+            if (state.TryGetValue(name, out var value)) value.Data.CopyTo(target.DataSpan);
+        return new LoadStateDictResult(missing, unexpected);
+    }
+
+    private static string Join(string prefix, string name) => prefix.Length == 0 ? name : prefix + "." + name;
+}
+
+/// <summary>Keys that a non-strict <see cref="Module.LoadStateDict"/> left out or ignored.</summary>
+public sealed record LoadStateDictResult(IReadOnlyList<string> MissingKeys, IReadOnlyList<string> UnexpectedKeys);
