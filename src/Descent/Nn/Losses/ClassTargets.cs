@@ -1,0 +1,94 @@
+namespace Descent.Nn;
+
+/// <summary>
+/// Class-index targets checked against an input of shape [C], [N, C] or [N, C, d1, ...]: the index to
+/// gather each position's class with (ignored positions read class 0 and are masked out), and each
+/// position's weight, w[class] or 1, and 0 where the target is the ignore index.
+/// </summary>
+internal sealed class ClassTargets
+{
+    private ClassTargets(Tensor gatherIndex, Tensor keep, int[] classes, bool anyIgnored)
+    {
+        GatherIndex = gatherIndex;
+        Keep = keep;
+        Classes = classes;
+        AnyIgnored = anyIgnored;
+    }
+
+    /// <summary>The target with a size-1 class dimension inserted, ignored positions set to 0.</summary>
+    public Tensor GatherIndex { get; }
+
+    /// <summary>1 where the target counts, 0 where it is the ignore index; the target's shape.</summary>
+    public Tensor Keep { get; }
+
+    /// <summary>Each position's class, 0 where ignored (for picking per-position weights).</summary>
+    public int[] Classes { get; }
+
+    public bool AnyIgnored { get; }
+
+    /// <summary>The class dimension: 0 for an unbatched [C] input, else 1.</summary>
+    public static int ClassDim(Tensor input) => input.Rank == 1 ? 0 : 1;
+
+    /// <summary>The input's shape without its class dimension: the shape class-index targets must have.</summary>
+    public static int[] IndexTargetShape(Tensor input)
+    {
+        int cd = ClassDim(input);
+        return input.ShapeRef.Where((_, i) => i != cd).ToArray();
+    }
+
+    public static void CheckInput(string loss, Tensor input, Tensor target)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        if (input.Rank == 0)
+            throw new ArgumentException($"{loss}: input must have a class dimension, shape [C], [N, C] or [N, C, d1, ...]; got {Shape.Format(input.ShapeRef)}");
+    }
+
+    public static void CheckWeight(string loss, Tensor? weight, int classes)
+    {
+        if (weight is not null && !(weight.Rank == 1 && weight.Size(0) == classes))
+            throw new ArgumentException($"{loss}: weight must have shape [{classes}], one value per class; got {Shape.Format(weight.ShapeRef)}");
+    }
+
+    /// <summary>Checks the target's shape and that every value is a class in [0, C) or the ignore index.</summary>
+    public static ClassTargets Parse(string loss, Tensor input, Tensor target, int ignoreIndex, bool probabilitiesAllowed)
+    {
+        var expected = IndexTargetShape(input);
+        if (!Shape.Equal(expected, target.ShapeRef))
+        {
+            string alternative = probabilitiesAllowed ? $", or the input's shape {Shape.Format(input.ShapeRef)} for class probabilities" : "";
+            throw new ArgumentException($"{loss}: target must have shape {Shape.Format(expected)} (the input's shape without the class dimension) for class indices{alternative}; got input {Shape.Format(input.ShapeRef)} and target {Shape.Format(target.ShapeRef)}");
+        }
+        int cd = ClassDim(input);
+        int classes = input.Size(cd);
+        var values = target.Data;
+        var classIndex = new int[values.Length];
+        var keep = Tensor.Zeros(expected);
+        var k = keep.DataSpan;
+        bool anyIgnored = false;
+        for (int i = 0; i < values.Length; i++)
+        {
+            float v = values[i];
+            if (v == ignoreIndex)
+            {
+                anyIgnored = true;
+                continue;
+            }
+            if (!(v >= 0 && v < classes) || v != MathF.Floor(v))
+                throw new ArgumentOutOfRangeException(nameof(target), $"{loss}: target {v} at position {LossChecks.Position(i, target.ShapeRef)} is not a class index in [0, {classes}) nor the ignore index {ignoreIndex}");
+            classIndex[i] = (int)v;
+            k[i] = 1f;
+        }
+        var gatherShape = input.Shape;
+        gatherShape[cd] = 1;
+        var gatherIndex = Tensor.FromArray(classIndex.Select(c => (float)c).ToArray(), gatherShape);
+        return new ClassTargets(gatherIndex, keep, classIndex, anyIgnored);
+    }
+
+    /// <summary>w[class] per position (1 without weights), 0 where ignored; differentiable in the weight.</summary>
+    public Tensor PositionWeights(Tensor? weight)
+    {
+        if (weight is null) return Keep;
+        return weight.IndexSelect(0, Classes).Reshape(Keep.Shape).Mul(Keep);
+    }
+}
