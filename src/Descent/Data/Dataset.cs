@@ -1,0 +1,137 @@
+namespace Descent.Data;
+
+/// <summary>
+/// A collection of (input, target) examples, like <c>torch.utils.data.Dataset</c>. Subclasses give
+/// one example; <see cref="GetBatch"/> gathers many, and tensor-backed sets override it to copy rows
+/// in one pass.
+/// </summary>
+public abstract class Dataset
+{
+    /// <summary>Number of examples.</summary>
+    public abstract int Count { get; }
+
+    /// <summary>The example at <paramref name="index"/>: its input and target, without a batch dimension.</summary>
+    public abstract (Tensor Input, Tensor Target) Get(int index);
+
+    /// <summary>The examples at <paramref name="indices"/> stacked along a new first dimension.</summary>
+    public virtual (Tensor Input, Tensor Target) GetBatch(ReadOnlySpan<int> indices)
+    {
+        var inputs = new Tensor[indices.Length];
+        var targets = new Tensor[indices.Length];
+        for (int i = 0; i < indices.Length; i++) (inputs[i], targets[i]) = Get(indices[i]);
+        using var _ = Autograd.NoGrad();
+        return (Tensor.Stack(inputs), Tensor.Stack(targets));
+    }
+
+    /// <summary>Throws naming the dataset when an index is outside 0..Count-1.</summary>
+    protected void CheckIndex(int index)
+    {
+        if ((uint)index >= (uint)Count)
+            throw new ArgumentOutOfRangeException(nameof(index), $"{GetType().Name}: index {index} is out of range for {Count} examples");
+    }
+}
+
+/// <summary>
+/// A dataset over two tensors whose first dimension indexes examples, like <c>TensorDataset</c>.
+/// </summary>
+/// <example><code>
+/// var data = new TensorDataset(x, y);          // x [N, 784], y [N]
+/// var loader = new DataLoader(data, batchSize: 64, shuffle: true, generator: new Generator(0));
+/// </code></example>
+public sealed class TensorDataset : Dataset
+{
+    /// <summary>Wraps inputs and targets; both must have the same first dimension.</summary>
+    public TensorDataset(Tensor inputs, Tensor targets)
+    {
+        if (inputs.Rank == 0 || targets.Rank == 0 || inputs.Size(0) != targets.Size(0))
+            throw new ArgumentException($"TensorDataset: inputs and targets must have the same first dimension; got {Shape.Format(inputs.Shape)} and {Shape.Format(targets.Shape)}");
+        Inputs = inputs.Detach();
+        Targets = targets.Detach();
+    }
+
+    /// <summary>All inputs, examples along the first dimension.</summary>
+    public Tensor Inputs { get; }
+
+    /// <summary>All targets, examples along the first dimension.</summary>
+    public Tensor Targets { get; }
+
+    /// <inheritdoc/>
+    public override int Count => Inputs.Size(0);
+
+    /// <inheritdoc/>
+    public override (Tensor Input, Tensor Target) Get(int index)
+    {
+        CheckIndex(index);
+        return (Row(Inputs, index), Row(Targets, index));
+    }
+
+    /// <inheritdoc/>
+    public override (Tensor Input, Tensor Target) GetBatch(ReadOnlySpan<int> indices) =>
+        (Gather(Inputs, indices), Gather(Targets, indices));
+
+    private static Tensor Row(Tensor t, int index)
+    {
+        var shape = t.Shape[1..];
+        int n = Shape.Numel(shape);
+        return Tensor.FromArray(t.Data.Slice(index * n, n).ToArray(), shape);
+    }
+
+    private Tensor Gather(Tensor t, ReadOnlySpan<int> indices)
+    {
+        var shape = t.Shape;
+        int n = Shape.Numel(shape.AsSpan(1));
+        shape[0] = indices.Length;
+        var data = new float[indices.Length * n];
+        var src = t.Data;
+        for (int i = 0; i < indices.Length; i++)
+        {
+            CheckIndex(indices[i]);
+            src.Slice(indices[i] * n, n).CopyTo(data.AsSpan(i * n, n));
+        }
+        return Tensor.FromArray(data, shape);
+    }
+}
+
+/// <summary>A view of some examples of another dataset, as returned by <see cref="Splits"/>.</summary>
+public sealed class Subset : Dataset
+{
+    private readonly int[] _indices;
+
+    /// <summary>The examples of <paramref name="source"/> at <paramref name="indices"/>, in that order.</summary>
+    public Subset(Dataset source, int[] indices)
+    {
+        Source = source;
+        foreach (int i in indices)
+            if ((uint)i >= (uint)source.Count)
+                throw new ArgumentOutOfRangeException(nameof(indices), $"Subset: index {i} is out of range for {source.Count} examples");
+        _indices = (int[])indices.Clone();
+    }
+
+    /// <summary>The dataset this one selects from.</summary>
+    public Dataset Source { get; }
+
+    /// <summary>The selected indices into <see cref="Source"/>.</summary>
+    public IReadOnlyList<int> Indices => _indices;
+
+    /// <inheritdoc/>
+    public override int Count => _indices.Length;
+
+    /// <inheritdoc/>
+    public override (Tensor Input, Tensor Target) Get(int index)
+    {
+        CheckIndex(index);
+        return Source.Get(_indices[index]);
+    }
+
+    /// <inheritdoc/>
+    public override (Tensor Input, Tensor Target) GetBatch(ReadOnlySpan<int> indices)
+    {
+        var mapped = new int[indices.Length];
+        for (int i = 0; i < indices.Length; i++)
+        {
+            CheckIndex(indices[i]);
+            mapped[i] = _indices[indices[i]];
+        }
+        return Source.GetBatch(mapped);
+    }
+}
