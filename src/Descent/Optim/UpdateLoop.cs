@@ -1,0 +1,73 @@
+using System.Numerics;
+
+namespace Descent.Optim;
+
+/// <summary>
+/// One optimizer's element-wise update, applied to a vector of lanes at a time. A rule sees the
+/// parameter, its gradient and up to three state buffers (unused ones hold scratch lanes).
+/// </summary>
+internal interface IUpdateRule
+{
+    void Apply(ref Vector<float> param, Vector<float> grad, ref Vector<float> s0, ref Vector<float> s1, ref Vector<float> s2);
+}
+
+/// <summary>
+/// Runs an <see cref="IUpdateRule"/> over spans in one pass, so an update needs no temporaries. The
+/// rule is a struct, so the JIT specializes and inlines it. The tail shorter than a vector goes
+/// through the same rule on zero-padded lanes, so there is one formula per optimizer, not two.
+/// </summary>
+internal static class UpdateLoop
+{
+    public static void Run<TRule>(in TRule rule, Span<float> param, ReadOnlySpan<float> grad,
+        Span<float> s0, Span<float> s1, Span<float> s2) where TRule : struct, IUpdateRule
+    {
+        int n = param.Length, w = Vector<float>.Count, i = 0;
+        bool h0 = !s0.IsEmpty, h1 = !s1.IsEmpty, h2 = !s2.IsEmpty;
+        Vector<float> unused = default;
+        for (; i <= n - w; i += w)
+        {
+            var p = new Vector<float>(param[i..]);
+            var a = h0 ? new Vector<float>(s0[i..]) : unused;
+            var b = h1 ? new Vector<float>(s1[i..]) : unused;
+            var c = h2 ? new Vector<float>(s2[i..]) : unused;
+            rule.Apply(ref p, new Vector<float>(grad[i..]), ref a, ref b, ref c);
+            p.CopyTo(param[i..]);
+            if (h0) a.CopyTo(s0[i..]);
+            if (h1) b.CopyTo(s1[i..]);
+            if (h2) c.CopyTo(s2[i..]);
+        }
+        if (i == n) return;
+        int r = n - i;
+        Span<float> lanes = stackalloc float[5 * w];
+        lanes.Clear();
+        Span<float> tp = lanes[..w], tg = lanes.Slice(w, w), t0 = lanes.Slice(2 * w, w), t1 = lanes.Slice(3 * w, w), t2 = lanes.Slice(4 * w, w);
+        param[i..].CopyTo(tp);
+        grad[i..].CopyTo(tg);
+        if (h0) s0[i..].CopyTo(t0);
+        if (h1) s1[i..].CopyTo(t1);
+        if (h2) s2[i..].CopyTo(t2);
+        Run(rule, tp, tg, h0 ? t0 : default, h1 ? t1 : default, h2 ? t2 : default);
+        tp[..r].CopyTo(param[i..]);
+        if (h0) t0[..r].CopyTo(s0[i..]);
+        if (h1) t1[..r].CopyTo(s1[i..]);
+        if (h2) t2[..r].CopyTo(s2[i..]);
+    }
+
+    /// <summary>
+    /// <c>start.lerp_(end, weight)</c> as PyTorch's vectorized CPU kernel computes it: a fused
+    /// multiply-add from whichever end is nearer, so the result is exact at weight 0 and 1.
+    /// </summary>
+    public static Vector<float> Lerp(Vector<float> start, Vector<float> end, float weight) =>
+        MathF.Abs(weight) < 0.5f
+            ? Vector.FusedMultiplyAdd(new Vector<float>(weight), end - start, start)
+            : Vector.FusedMultiplyAdd(new Vector<float>(weight - 1f), end - start, end);
+
+    /// <summary><c>torch.sign</c>: -1, 0 or 1, and NaN stays NaN.</summary>
+    public static Vector<float> Sign(Vector<float> x)
+    {
+        var one = Vector<float>.One;
+        var s = Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<float>.Zero), one,
+            Vector.ConditionalSelect(Vector.LessThan(x, Vector<float>.Zero), -one, Vector<float>.Zero));
+        return Vector.ConditionalSelect(Vector.Equals(x, x), s, x);
+    }
+}
