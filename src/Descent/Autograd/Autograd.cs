@@ -7,7 +7,7 @@ namespace Descent;
 /// <example><code>
 /// using (Autograd.NoGrad())
 /// {
-///     a.Sub_(a.Grad! * lr);   // the update is not recorded
+///     a.SubInPlace(a.Grad! * lr);   // the update is not recorded
 /// }
 /// </code></example>
 public static class Autograd

@@ -1,7 +1,7 @@
 namespace Descent.Data;
 
 /// <summary>Small synthetic data sets for tutorials and tests, drawn from an explicit <see cref="Generator"/>.</summary>
-public static class Synthetic
+public static partial class Synthetic
 {
     /// <summary>
     /// Points on a noisy line: x ~ U(0, 1) and y = slope·x + intercept + noise·N(0, 1), both of shape [n].
