@@ -19,7 +19,7 @@ public static class GradCheck
     {
         options ??= new GradCheckOptions();
         var gen = new Generator(options.Seed);
-        var leaves = inputs.Select(t => Tensor.FromArray(t.ToArray(), t.Shape).RequireGrad(t.RequiresGrad)).ToArray();
+        var leaves = inputs.Select(t => new Tensor(t.ToArray(), 0, t.Shape).RequireGrad(t.RequiresGrad)).ToArray();
 
         var output = function(leaves);
         var weights = Tensor.Randn(output.Shape, gen);
