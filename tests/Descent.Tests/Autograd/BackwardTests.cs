@@ -144,6 +144,17 @@ public class BackwardTests
     }
 
     [Fact]
+    public void ExtraDisposeDoesNotTurnRecordingOff()
+    {
+        var scope = AutogradScope.NoGrad();
+        scope.Dispose();
+        scope.Dispose();
+        default(AutogradScope.NoGradScope).Dispose();
+        Assert.True(AutogradScope.IsEnabled);
+        Assert.True((Tensor.Ones(1).RequireGrad() * 2f).RequiresGrad);
+    }
+
+    [Fact]
     public void DetachCutsTheGraph()
     {
         var x = Tensor.FromArray([1f, 2f]).RequireGrad();

@@ -122,4 +122,20 @@ public class GradCheckTests
             return t[0].Square();
         }, x);
     }
+
+    [Theory]
+    [InlineData(100f)]
+    [InlineData(1000f)]
+    [InlineData(3000f)]
+    public void LargeMagnitudesUseTheStepActuallyTaken(float v)
+    {
+        // Near 1000, x ± 1e-3 rounds to a step 2-4 % off in float32; a linear function must still pass.
+        var x = Tensor.FromArray([v, -v * 0.7f, v * 1.3f]).RequireGrad();
+        var r = GradCheck.Check(t => t[0] * 0.5f, [x]);
+        Assert.True(r.Passed, r.Message);
+        var big = Tensor.Full([600], v).RequireGrad();
+        var d = GradCheck.Check(t => t[0] * 0.5f, [big]);
+        Assert.True(d.Passed, d.Message);
+        Assert.True(d.Element < 0);
+    }
 }
