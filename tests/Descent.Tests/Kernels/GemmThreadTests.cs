@@ -37,6 +37,32 @@ public class GemmThreadTests
         Assert.True(one.AsSpan().SequenceEqual(two));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void SteadyStateAllocatesNothing(int threads)
+    {
+        (bool TransA, bool TransB, int M, int N, int K)[] cases =
+            [(false, false, 8, 9, 10), (true, true, 3, 50, 70), (false, true, 2, 600, 900), (true, false, 300, 200, 100)];
+        var a = GemmReference.Random(300 * 900, 41);
+        var b = GemmReference.Random(900 * 600, 42);
+        var c = new float[300 * 600];
+        int saved = Threads.Count;
+        try
+        {
+            Threads.Count = threads;
+            foreach (var x in cases) Gemm.Run(x.TransA, x.TransB, x.M, x.N, x.K, a, b, c);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int round = 0; round < 3; round++)
+                foreach (var x in cases) Gemm.Run(x.TransA, x.TransB, x.M, x.N, x.K, a, b, c);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        finally
+        {
+            Threads.Count = saved;
+        }
+    }
+
     [Fact]
     public void ThreadCountRejectsZero()
     {
