@@ -1,49 +1,245 @@
+using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Descent.Kernels;
 
+/// <summary>The instruction set a GEMM micro-kernel uses.</summary>
+internal enum GemmPath { Vector512, Vector256, Scalar }
+
 /// <summary>
 /// Single-precision matrix multiply C = op(A)·op(B) on row-major spans, where op transposes when the
-/// flag is set, so backward passes read transposed operands without copying them. This is the
-/// straightforward vectorized version (row-of-B axpy, or dot products); the speed work replaces it
-/// with a packed, register-blocked kernel behind the same signature.
+/// flag is set, so backward passes read transposed operands without copying them.
+/// Large products run GotoBLAS-style: op(B) is packed a kc x nc block at a time into nr-wide panels,
+/// op(A) an mc x kc block at a time into mr-tall panels (the transposes happen in the packing), and a
+/// register-blocked micro-kernel for the widest vectors the CPU has (chosen once, at start-up) runs
+/// over the tiles. Small products and single rows skip the packing. Threads split C into column (or
+/// row) ranges; every element is computed by one thread with the same sequence of operations whatever
+/// the split, so results are bit-identical for every thread count.
 /// </summary>
-internal static class Gemm
+internal static unsafe class Gemm
 {
+    /// <summary>The micro-kernel in use, fixed at start-up from the CPU (and DOTNET_EnableAVX512 / DOTNET_EnableAVX2).</summary>
+    public static readonly GemmPath Path = Vector512.IsHardwareAccelerated && Avx512F.IsSupported ? GemmPath.Vector512
+        : Avx2.IsSupported && Fma.IsSupported ? GemmPath.Vector256
+        : GemmPath.Scalar;
+
+    // Tile and block sizes: an A micro-panel (MR x KC) stays in L1 while a packed B block (KC x NC,
+    // 512 KiB for floats) streams from L2 once per MR rows of A.
+    private static readonly int MR = Path switch { GemmPath.Vector512 => 12, GemmPath.Vector256 => 6, _ => 4 };
+    private static readonly int NR = Path switch { GemmPath.Vector512 => 32, GemmPath.Vector256 => 16, _ => 4 };
+    private const int KC = 256;
+    private const int NC = 512;
+    private static readonly int MC = MR * 8;
+
+    private static readonly delegate*<int, float*, float*, float*, int, bool, void> Kernel = Path switch
+    {
+        GemmPath.Vector512 => &GemmMicroKernels.Vector512Kernel,
+        GemmPath.Vector256 => &GemmMicroKernels.Vector256Kernel,
+        _ => &GemmMicroKernels.ScalarKernel,
+    };
+
+    /// <summary>Products below this many multiply-adds skip the packing.</summary>
+    internal const long DirectMacs = 32 * 1024;
+
+    /// <summary>Each extra thread needs at least this many multiply-adds, so waking it pays off.</summary>
+    internal const long MacsPerThread = 1 << 20;
+
+    [ThreadStatic] private static float[]? _packBuffer;
+
+    private struct Args
+    {
+        public float* A, B, C;
+        public int M, N, K;
+        public bool TransA, TransB, Accumulate, SplitN;
+        public int Parts;
+    }
+
     /// <param name="transA">A is stored [k, m] instead of [m, k].</param>
     /// <param name="transB">B is stored [n, k] instead of [k, n].</param>
     /// <param name="accumulate">Add into C instead of overwriting it.</param>
     public static void Run(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, bool accumulate = false)
+        => Run(transA, transB, m, n, k, a, b, c, accumulate, parts: 0);
+
+    /// <summary>
+    /// As <see cref="Run(bool, bool, int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, bool)"/>;
+    /// <paramref name="parts"/> &gt; 0 forces the number of parts C is cut into (tests use it to show the
+    /// split never changes a result), 0 picks it from the size and <see cref="Threads.Count"/>.
+    /// </summary>
+    internal static void Run(bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, bool accumulate, int parts)
     {
-        if (!accumulate) c[..(m * n)].Clear();
-        if (k == 0 || m == 0 || n == 0) return;
-        if (transB && !transA)
+        if (m == 0 || n == 0) return;
+        if (c.Length < (long)m * n || (k > 0 && (a.Length < (long)m * k || b.Length < (long)k * n)))
+            throw new ArgumentException($"Gemm: spans too short for m={m}, n={n}, k={k}; got A {a.Length}, B {b.Length}, C {c.Length}");
+        if (k == 0)
+        {
+            if (!accumulate) c[..(m * n)].Clear();
+            return;
+        }
+
+        // A single row or column reads the same whichever way it is stored.
+        if (m == 1) transA = false;
+        if (n == 1) transB = true;
+        long macs = (long)m * n * k;
+        bool direct = macs < DirectMacs || m <= 4;
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            var args = new Args
+            {
+                A = pa, B = pb, C = pc, M = m, N = n, K = k,
+                TransA = transA, TransB = transB, Accumulate = accumulate,
+            };
+            if (direct)
+            {
+                args.SplitN = true;
+                args.Parts = parts > 0 ? parts
+                    : macs < DirectMacs ? 1
+                    : ParallelPartition.Parts(macs, MacsPerThread, (n + 15) / 16);
+                ParallelPool.Run(args.Parts, &DirectPart, &args);
+            }
+            else
+            {
+                int mTiles = (m + MR - 1) / MR, nTiles = (n + NR - 1) / NR;
+                args.SplitN = nTiles >= mTiles;
+                args.Parts = parts > 0 ? parts : ParallelPartition.Parts(macs, MacsPerThread, Math.Max(mTiles, nTiles), perThread: 4);
+                ParallelPool.Run(args.Parts, &PackedPart, &args);
+            }
+        }
+    }
+
+    private static void PackedPart(int part, void* state)
+    {
+        ref readonly var g = ref *(Args*)state;
+        if (g.SplitN)
+        {
+            var (n0, n1) = ParallelPartition.Range(g.N, g.Parts, part, NR);
+            if (n1 > n0) Packed(in g, 0, g.M, n0, n1);
+        }
+        else
+        {
+            var (m0, m1) = ParallelPartition.Range(g.M, g.Parts, part, MR);
+            if (m1 > m0) Packed(in g, m0, m1, 0, g.N);
+        }
+    }
+
+    /// <summary>C[m0..m1, n0..n1) by blocks: pack B (kc x nc), pack A (mc x kc), then tile by tile.</summary>
+    private static void Packed(in Args g, int m0, int m1, int n0, int n1)
+    {
+        int mr = MR, nr = NR, n = g.N, k = g.K;
+        // Equal k blocks (k = 784 gives 4 x 196, not 3 x 256 + 16): this depends on k alone, so it
+        // never changes the order of the sum.
+        int kBlocks = (k + KC - 1) / KC;
+        int kcMax = (k + kBlocks - 1) / kBlocks;
+        float* aBuf = PackBuffer(out float* bBuf, out float* tile);
+        for (int jc = n0; jc < n1; jc += NC)
+        {
+            int nc = Math.Min(NC, n1 - jc);
+            for (int pc = 0; pc < k; pc += kcMax)
+            {
+                int kc = Math.Min(kcMax, k - pc);
+                GemmPack.B(g.TransB, g.B, k, n, pc, kc, jc, nc, nr, bBuf);
+                bool add = g.Accumulate || pc > 0;
+                for (int ic = m0; ic < m1; ic += MC)
+                {
+                    int mc = Math.Min(MC, m1 - ic);
+                    GemmPack.A(g.TransA, g.A, g.M, k, ic, mc, pc, kc, mr, aBuf);
+                    for (int ir = 0; ir < mc; ir += mr)
+                    {
+                        int rows = Math.Min(mr, mc - ir);
+                        float* ap = aBuf + (long)ir * kc;
+                        float* cRow = g.C + (long)(ic + ir) * n + jc;
+                        for (int jr = 0; jr < nc; jr += nr)
+                        {
+                            int cols = Math.Min(nr, nc - jr);
+                            float* bp = bBuf + (long)jr * kc;
+                            if (rows == mr && cols == nr)
+                            {
+                                Kernel(kc, ap, bp, cRow + jr, n, add);
+                            }
+                            else
+                            {
+                                // Edge tile: full tile into scratch, then the valid part, with the same adds.
+                                Kernel(kc, ap, bp, tile, nr, false);
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    float* cr = cRow + (long)r * n + jr;
+                                    float* tr = tile + r * nr;
+                                    if (add) for (int j = 0; j < cols; j++) cr[j] += tr[j];
+                                    else for (int j = 0; j < cols; j++) cr[j] = tr[j];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>This thread's packing space (A block, B block, one tile), 64-byte aligned, made once per thread.</summary>
+    private static float* PackBuffer(out float* bBuf, out float* tile)
+    {
+        int aLen = MC * KC, bLen = KC * NC, tLen = MR * NR;
+        var buffer = _packBuffer ??= GC.AllocateUninitializedArray<float>(aLen + bLen + tLen + 48, pinned: true);
+        float* p = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        p = (float*)(((nint)p + 63) & ~(nint)63);
+        bBuf = p + aLen;
+        tile = bBuf + bLen;
+        return p;
+    }
+
+    /// <summary>
+    /// Columns of C straight from the operands: rows of B scaled and added (B as stored), or dot
+    /// products (B transposed). Best for small products and a few rows, where packing would cost more
+    /// than it saves.
+    /// </summary>
+    private static void DirectPart(int part, void* state)
+    {
+        ref readonly var g = ref *(Args*)state;
+        var (n0, n1) = ParallelPartition.Range(g.N, g.Parts, part, 16);
+        int m = g.M, n = g.N, k = g.K, width = n1 - n0;
+        if (width <= 0) return;
+        if (!g.TransB)
         {
             for (int i = 0; i < m; i++)
             {
-                var aRow = a.Slice(i * k, k);
-                var cRow = c.Slice(i * n, n);
-                for (int j = 0; j < n; j++) cRow[j] += TensorPrimitives.Dot(aRow, b.Slice(j * k, k));
+                var cRow = new Span<float>(g.C + (long)i * n + n0, width);
+                if (!g.Accumulate) cRow.Clear();
+                for (int p = 0; p < k; p++)
+                {
+                    float aip = g.TransA ? g.A[(long)p * m + i] : g.A[(long)i * k + p];
+                    TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(g.B + (long)p * n + n0, width), aip, cRow, cRow);
+                }
             }
             return;
         }
-        float[]? bT = null;
-        if (transB)
+        float[]? gathered = g.TransA ? ArrayPool<float>.Shared.Rent(k) : null;
+        try
         {
-            bT = new float[k * n];
-            for (int j = 0; j < n; j++)
-                for (int p = 0; p < k; p++) bT[p * n + j] = b[j * k + p];
-            b = bT;
-        }
-        for (int i = 0; i < m; i++)
-        {
-            var cRow = c.Slice(i * n, n);
-            for (int p = 0; p < k; p++)
+            for (int i = 0; i < m; i++)
             {
-                float aip = transA ? a[p * m + i] : a[i * k + p];
-                if (aip != 0f) TensorPrimitives.MultiplyAdd(b.Slice(p * n, n), aip, cRow, cRow);
+                ReadOnlySpan<float> aRow;
+                if (gathered is null) aRow = new ReadOnlySpan<float>(g.A + (long)i * k, k);
+                else
+                {
+                    for (int p = 0; p < k; p++) gathered[p] = g.A[(long)p * m + i];
+                    aRow = gathered.AsSpan(0, k);
+                }
+                float* cRow = g.C + (long)i * n;
+                for (int j = n0; j < n1; j++)
+                {
+                    float dot = TensorPrimitives.Dot(aRow, new ReadOnlySpan<float>(g.B + (long)j * k, k));
+                    cRow[j] = g.Accumulate ? cRow[j] + dot : dot;
+                }
             }
+        }
+        finally
+        {
+            if (gathered is not null) ArrayPool<float>.Shared.Return(gathered);
         }
     }
 }

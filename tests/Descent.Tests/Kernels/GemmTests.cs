@@ -4,48 +4,138 @@ namespace Descent.Tests.Kernels;
 
 public class GemmTests
 {
-    public static TheoryData<bool, bool, int, int, int> Cases()
+    public static TheoryData<int, int, int> Shapes()
     {
-        var data = new TheoryData<bool, bool, int, int, int>();
-        int[] sizes = [1, 7, 31, 33];
-        foreach (bool ta in new[] { false, true })
-            foreach (bool tb in new[] { false, true })
-                foreach (int m in sizes)
-                    foreach (int n in sizes)
-                        foreach (int k in new[] { 1, 31, 33 })
-                            if ((m + n + k) % 2 == 1 || m == n) data.Add(ta, tb, m, n, k);
+        var data = new TheoryData<int, int, int>();
+        foreach (int s in new[] { 1, 2, 7, 15, 31, 33, 65, 127, 257 }) data.Add(s, s, s);
+        // Non-square mixes: single rows and columns, k = 1 and 2, edges of every tile and block
+        // (k = 300 and 513 cross the k-block, n = 600 the column block, m = 200 the row block).
+        int[][] mixes =
+        [
+            [1, 257, 33], [257, 1, 65], [3, 65, 127], [5, 33, 31], [7, 33, 257], [33, 7, 127],
+            [127, 65, 1], [65, 127, 2], [31, 15, 300], [200, 40, 513], [13, 600, 300], [40, 31, 65],
+            [100, 3, 100], [2, 1000, 7],
+        ];
+        foreach (var s in mixes) data.Add(s[0], s[1], s[2]);
         return data;
     }
 
-    [Theory, MemberData(nameof(Cases))]
-    public void MatchesATripleLoop(bool transA, bool transB, int m, int n, int k)
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void MatchesReferenceForEveryTransposeAndAccumulate(int m, int n, int k)
     {
-        var g = new Generator((ulong)(m * 10000 + n * 100 + k));
-        var a = Reference.RandomData(g, m * k);
-        var b = Reference.RandomData(g, k * n);
-        var c0 = Reference.RandomData(g, m * n);
-        var want = new double[m * n];
-        for (int i = 0; i < m; i++)
-            for (int j = 0; j < n; j++)
-                for (int p = 0; p < k; p++)
+        int seed = m * 7919 + n * 104729 + k;
+        var a = GemmReference.Random(m * k, seed);
+        var b = GemmReference.Random(k * n, seed + 1);
+        var c0 = GemmReference.Random(m * n, seed + 2);
+        foreach (bool transA in new[] { false, true })
+            foreach (bool transB in new[] { false, true })
+                foreach (bool accumulate in new[] { false, true })
                 {
-                    float av = transA ? a[p * m + i] : a[i * k + p];
-                    float bv = transB ? b[j * k + p] : b[p * n + j];
-                    want[i * n + j] += (double)av * bv;
+                    var c = (float[])c0.Clone();
+                    Gemm.Run(transA, transB, m, n, k, a, b, c, accumulate);
+                    var reference = GemmReference.Multiply(transA, transB, m, n, k, a, b, accumulate ? c0 : null);
+                    GemmReference.AssertClose(c, reference, m, n, k);
                 }
+    }
+
+    [Theory]
+    [InlineData(3, 5)]
+    [InlineData(40, 70)]
+    public void EmptyInnerDimensionClearsOrKeeps(int m, int n)
+    {
+        var c0 = GemmReference.Random(m * n, 5);
         var c = (float[])c0.Clone();
-        Gemm.Run(transA, transB, m, n, k, a, b, c);
-        for (int i = 0; i < m * n; i++) Assert.Equal(want[i], c[i], 1e-4 * (1 + Math.Abs(want[i])));
-        c = (float[])c0.Clone();
-        Gemm.Run(transA, transB, m, n, k, a, b, c, accumulate: true);
-        for (int i = 0; i < m * n; i++) Assert.Equal(want[i] + c0[i], c[i], 1e-4 * (1 + Math.Abs(want[i])));
+        Gemm.Run(false, false, m, n, 0, [], [], c, accumulate: true);
+        Assert.Equal(c0, c);
+        Gemm.Run(true, true, m, n, 0, [], [], c);
+        Assert.All(c, x => Assert.Equal(0f, x));
     }
 
     [Fact]
-    public void EmptyInnerDimensionGivesZeros()
+    public void WritesOnlyItsPartOfALongerDestination()
     {
-        var c = new float[] { 5, 5, 5, 5 };
-        Gemm.Run(false, false, 2, 2, 0, [], [], c);
-        Assert.Equal(new float[4], c);
+        int m = 37, n = 45, k = 50;
+        var a = GemmReference.Random(m * k, 1);
+        var b = GemmReference.Random(k * n, 2);
+        var c = Enumerable.Repeat(7f, m * n + 10).ToArray();
+        Gemm.Run(false, false, m, n, k, a, b, c);
+        Assert.All(c[(m * n)..], x => Assert.Equal(7f, x));
+    }
+
+    [Fact]
+    public void PropagatesNaNAndInfinityLikeAPlainSum()
+    {
+        foreach (var (m, n, k) in new[] { (2, 3, 4), (40, 50, 60) })
+        {
+            var a = GemmReference.Random(m * k, 3);
+            var b = GemmReference.Random(k * n, 4);
+            a[0] = 0f;                      // 0 · inf must still give NaN, as in a plain sum
+            b[1] = float.PositiveInfinity;  // op(B)[0, 1]
+            var c = new float[m * n];
+            Gemm.Run(false, false, m, n, k, a, b, c);
+            Assert.True(float.IsNaN(c[1]), $"{m}x{n}x{k}: {c[1]}");
+            Assert.True(float.IsInfinity(c[n + 1]), $"{m}x{n}x{k}: {c[n + 1]}");
+        }
+    }
+
+    [Fact]
+    public void RejectsShortSpans()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Gemm.Run(false, false, 2, 3, 4, new float[7], new float[12], new float[6]));
+        Assert.Contains("Gemm", ex.Message);
+    }
+
+    [Theory]
+    [InlineData(257, 257, 257)]
+    [InlineData(200, 600, 300)]
+    [InlineData(1000, 40, 100)]
+    [InlineData(3, 2000, 600)]
+    [InlineData(65, 129, 31)]
+    public void EveryPartitionGivesIdenticalBits(int m, int n, int k)
+    {
+        foreach (bool transA in new[] { false, true })
+            foreach (bool transB in new[] { false, true })
+            {
+                var a = GemmReference.Random(m * k, 11);
+                var b = GemmReference.Random(k * n, 12);
+                var c0 = GemmReference.Random(m * n, 13);
+                float[]? first = null;
+                foreach (int parts in new[] { 1, 2, 3, 7 })
+                {
+                    var c = (float[])c0.Clone();
+                    Gemm.Run(transA, transB, m, n, k, a, b, c, accumulate: true, parts);
+                    if (first is null) first = c;
+                    else Assert.True(first.AsSpan().SequenceEqual(c), $"{parts} parts differ ({transA}, {transB})");
+                }
+            }
+    }
+
+    [Fact]
+    public void RepeatedRunsGiveIdenticalBits()
+    {
+        int m = 300, n = 300, k = 300;
+        var a = GemmReference.Random(m * k, 21);
+        var b = GemmReference.Random(k * n, 22);
+        var first = new float[m * n];
+        Gemm.Run(false, true, m, n, k, a, b, first);
+        for (int run = 0; run < 3; run++)
+        {
+            var c = new float[m * n];
+            Gemm.Run(false, true, m, n, k, a, b, c);
+            Assert.True(first.AsSpan().SequenceEqual(c), $"run {run} differs");
+        }
+    }
+
+    [Fact]
+    public void PathMatchesTheInstructionSetsTheRuntimeReports()
+    {
+        // CI runs this assembly again under DOTNET_EnableAVX512=0 and DOTNET_EnableAVX2=0 and names
+        // the path it expects, which proves that each fallback is the one those runs test.
+        var expected = Environment.GetEnvironmentVariable("DESCENT_EXPECT_GEMM_PATH");
+        if (!string.IsNullOrEmpty(expected)) Assert.Equal(expected, Gemm.Path.ToString());
+        else if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Assert.Equal(GemmPath.Vector512, Gemm.Path);
+        else if (System.Runtime.Intrinsics.X86.Avx2.IsSupported) Assert.Equal(GemmPath.Vector256, Gemm.Path);
+        else Assert.Equal(GemmPath.Scalar, Gemm.Path);
     }
 }

@@ -1,0 +1,228 @@
+using System.Runtime.Intrinsics;
+
+namespace Descent.Kernels;
+
+// Fully unrolled, one accumulator register per row and vector of the tile, so the JIT keeps the
+// whole tile in registers; change all lines of a kernel together. Each kernel multiplies a packed A
+// micro-panel (kc steps of MR values) by a packed B micro-panel (kc steps of NR values) into an
+// MR x NR tile of C at row stride ldc, summing k in order from zero and then storing (add = false) or
+// adding (add = true) the tile: every element of C sees the same operations wherever its tile lies,
+// which makes results independent of how the work is split.
+
+/// <summary>Register-blocked GEMM micro-kernels, one per vector width.</summary>
+internal static unsafe class GemmMicroKernels
+{
+    /// <summary>12 x 32 tile in 24 zmm accumulators (AVX-512 has 32 registers).</summary>
+    public static void Vector512Kernel(int kc, float* a, float* b, float* c, int ldc, bool add)
+    {
+        var c0_0 = Vector512<float>.Zero; var c0_1 = Vector512<float>.Zero;
+        var c1_0 = Vector512<float>.Zero; var c1_1 = Vector512<float>.Zero;
+        var c2_0 = Vector512<float>.Zero; var c2_1 = Vector512<float>.Zero;
+        var c3_0 = Vector512<float>.Zero; var c3_1 = Vector512<float>.Zero;
+        var c4_0 = Vector512<float>.Zero; var c4_1 = Vector512<float>.Zero;
+        var c5_0 = Vector512<float>.Zero; var c5_1 = Vector512<float>.Zero;
+        var c6_0 = Vector512<float>.Zero; var c6_1 = Vector512<float>.Zero;
+        var c7_0 = Vector512<float>.Zero; var c7_1 = Vector512<float>.Zero;
+        var c8_0 = Vector512<float>.Zero; var c8_1 = Vector512<float>.Zero;
+        var c9_0 = Vector512<float>.Zero; var c9_1 = Vector512<float>.Zero;
+        var c10_0 = Vector512<float>.Zero; var c10_1 = Vector512<float>.Zero;
+        var c11_0 = Vector512<float>.Zero; var c11_1 = Vector512<float>.Zero;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b + 0);
+            var b1 = Vector512.Load(b + 16);
+            var a0 = Vector512.Create(a[0]);
+            c0_0 = Vector512.FusedMultiplyAdd(a0, b0, c0_0);
+            c0_1 = Vector512.FusedMultiplyAdd(a0, b1, c0_1);
+            var a1 = Vector512.Create(a[1]);
+            c1_0 = Vector512.FusedMultiplyAdd(a1, b0, c1_0);
+            c1_1 = Vector512.FusedMultiplyAdd(a1, b1, c1_1);
+            var a2 = Vector512.Create(a[2]);
+            c2_0 = Vector512.FusedMultiplyAdd(a2, b0, c2_0);
+            c2_1 = Vector512.FusedMultiplyAdd(a2, b1, c2_1);
+            var a3 = Vector512.Create(a[3]);
+            c3_0 = Vector512.FusedMultiplyAdd(a3, b0, c3_0);
+            c3_1 = Vector512.FusedMultiplyAdd(a3, b1, c3_1);
+            var a4 = Vector512.Create(a[4]);
+            c4_0 = Vector512.FusedMultiplyAdd(a4, b0, c4_0);
+            c4_1 = Vector512.FusedMultiplyAdd(a4, b1, c4_1);
+            var a5 = Vector512.Create(a[5]);
+            c5_0 = Vector512.FusedMultiplyAdd(a5, b0, c5_0);
+            c5_1 = Vector512.FusedMultiplyAdd(a5, b1, c5_1);
+            var a6 = Vector512.Create(a[6]);
+            c6_0 = Vector512.FusedMultiplyAdd(a6, b0, c6_0);
+            c6_1 = Vector512.FusedMultiplyAdd(a6, b1, c6_1);
+            var a7 = Vector512.Create(a[7]);
+            c7_0 = Vector512.FusedMultiplyAdd(a7, b0, c7_0);
+            c7_1 = Vector512.FusedMultiplyAdd(a7, b1, c7_1);
+            var a8 = Vector512.Create(a[8]);
+            c8_0 = Vector512.FusedMultiplyAdd(a8, b0, c8_0);
+            c8_1 = Vector512.FusedMultiplyAdd(a8, b1, c8_1);
+            var a9 = Vector512.Create(a[9]);
+            c9_0 = Vector512.FusedMultiplyAdd(a9, b0, c9_0);
+            c9_1 = Vector512.FusedMultiplyAdd(a9, b1, c9_1);
+            var a10 = Vector512.Create(a[10]);
+            c10_0 = Vector512.FusedMultiplyAdd(a10, b0, c10_0);
+            c10_1 = Vector512.FusedMultiplyAdd(a10, b1, c10_1);
+            var a11 = Vector512.Create(a[11]);
+            c11_0 = Vector512.FusedMultiplyAdd(a11, b0, c11_0);
+            c11_1 = Vector512.FusedMultiplyAdd(a11, b1, c11_1);
+            a += 12;
+            b += 32;
+        }
+        if (add)
+        {
+            Vector512.Store(Vector512.Load(c + 0) + c0_0, c + 0);
+            Vector512.Store(Vector512.Load(c + 16) + c0_1, c + 16);
+            Vector512.Store(Vector512.Load(c + 1 * ldc + 0) + c1_0, c + 1 * ldc + 0);
+            Vector512.Store(Vector512.Load(c + 1 * ldc + 16) + c1_1, c + 1 * ldc + 16);
+            Vector512.Store(Vector512.Load(c + 2 * ldc + 0) + c2_0, c + 2 * ldc + 0);
+            Vector512.Store(Vector512.Load(c + 2 * ldc + 16) + c2_1, c + 2 * ldc + 16);
+            Vector512.Store(Vector512.Load(c + 3 * ldc + 0) + c3_0, c + 3 * ldc + 0);
+            Vector512.Store(Vector512.Load(c + 3 * ldc + 16) + c3_1, c + 3 * ldc + 16);
+            Vector512.Store(Vector512.Load(c + 4 * ldc + 0) + c4_0, c + 4 * ldc + 0);
+            Vector512.Store(Vector512.Load(c + 4 * ldc + 16) + c4_1, c + 4 * ldc + 16);
+            Vector512.Store(Vector512.Load(c + 5 * ldc + 0) + c5_0, c + 5 * ldc + 0);
+            Vector512.Store(Vector512.Load(c + 5 * ldc + 16) + c5_1, c + 5 * ldc + 16);
+            Vector512.Store(Vector512.Load(c + 6 * ldc + 0) + c6_0, c + 6 * ldc + 0);
+            Vector512.Store(Vector512.Load(c + 6 * ldc + 16) + c6_1, c + 6 * ldc + 16);
+            Vector512.Store(Vector512.Load(c + 7 * ldc + 0) + c7_0, c + 7 * ldc + 0);
+            Vector512.Store(Vector512.Load(c + 7 * ldc + 16) + c7_1, c + 7 * ldc + 16);
+            Vector512.Store(Vector512.Load(c + 8 * ldc + 0) + c8_0, c + 8 * ldc + 0);
+            Vector512.Store(Vector512.Load(c + 8 * ldc + 16) + c8_1, c + 8 * ldc + 16);
+            Vector512.Store(Vector512.Load(c + 9 * ldc + 0) + c9_0, c + 9 * ldc + 0);
+            Vector512.Store(Vector512.Load(c + 9 * ldc + 16) + c9_1, c + 9 * ldc + 16);
+            Vector512.Store(Vector512.Load(c + 10 * ldc + 0) + c10_0, c + 10 * ldc + 0);
+            Vector512.Store(Vector512.Load(c + 10 * ldc + 16) + c10_1, c + 10 * ldc + 16);
+            Vector512.Store(Vector512.Load(c + 11 * ldc + 0) + c11_0, c + 11 * ldc + 0);
+            Vector512.Store(Vector512.Load(c + 11 * ldc + 16) + c11_1, c + 11 * ldc + 16);
+        }
+        else
+        {
+            Vector512.Store(c0_0, c + 0);
+            Vector512.Store(c0_1, c + 16);
+            Vector512.Store(c1_0, c + 1 * ldc + 0);
+            Vector512.Store(c1_1, c + 1 * ldc + 16);
+            Vector512.Store(c2_0, c + 2 * ldc + 0);
+            Vector512.Store(c2_1, c + 2 * ldc + 16);
+            Vector512.Store(c3_0, c + 3 * ldc + 0);
+            Vector512.Store(c3_1, c + 3 * ldc + 16);
+            Vector512.Store(c4_0, c + 4 * ldc + 0);
+            Vector512.Store(c4_1, c + 4 * ldc + 16);
+            Vector512.Store(c5_0, c + 5 * ldc + 0);
+            Vector512.Store(c5_1, c + 5 * ldc + 16);
+            Vector512.Store(c6_0, c + 6 * ldc + 0);
+            Vector512.Store(c6_1, c + 6 * ldc + 16);
+            Vector512.Store(c7_0, c + 7 * ldc + 0);
+            Vector512.Store(c7_1, c + 7 * ldc + 16);
+            Vector512.Store(c8_0, c + 8 * ldc + 0);
+            Vector512.Store(c8_1, c + 8 * ldc + 16);
+            Vector512.Store(c9_0, c + 9 * ldc + 0);
+            Vector512.Store(c9_1, c + 9 * ldc + 16);
+            Vector512.Store(c10_0, c + 10 * ldc + 0);
+            Vector512.Store(c10_1, c + 10 * ldc + 16);
+            Vector512.Store(c11_0, c + 11 * ldc + 0);
+            Vector512.Store(c11_1, c + 11 * ldc + 16);
+        }
+    }
+
+    /// <summary>6 x 16 tile in 12 ymm accumulators (AVX2 has 16 registers).</summary>
+    public static void Vector256Kernel(int kc, float* a, float* b, float* c, int ldc, bool add)
+    {
+        var c0_0 = Vector256<float>.Zero; var c0_1 = Vector256<float>.Zero;
+        var c1_0 = Vector256<float>.Zero; var c1_1 = Vector256<float>.Zero;
+        var c2_0 = Vector256<float>.Zero; var c2_1 = Vector256<float>.Zero;
+        var c3_0 = Vector256<float>.Zero; var c3_1 = Vector256<float>.Zero;
+        var c4_0 = Vector256<float>.Zero; var c4_1 = Vector256<float>.Zero;
+        var c5_0 = Vector256<float>.Zero; var c5_1 = Vector256<float>.Zero;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b + 0);
+            var b1 = Vector256.Load(b + 8);
+            var a0 = Vector256.Create(a[0]);
+            c0_0 = Vector256.FusedMultiplyAdd(a0, b0, c0_0);
+            c0_1 = Vector256.FusedMultiplyAdd(a0, b1, c0_1);
+            var a1 = Vector256.Create(a[1]);
+            c1_0 = Vector256.FusedMultiplyAdd(a1, b0, c1_0);
+            c1_1 = Vector256.FusedMultiplyAdd(a1, b1, c1_1);
+            var a2 = Vector256.Create(a[2]);
+            c2_0 = Vector256.FusedMultiplyAdd(a2, b0, c2_0);
+            c2_1 = Vector256.FusedMultiplyAdd(a2, b1, c2_1);
+            var a3 = Vector256.Create(a[3]);
+            c3_0 = Vector256.FusedMultiplyAdd(a3, b0, c3_0);
+            c3_1 = Vector256.FusedMultiplyAdd(a3, b1, c3_1);
+            var a4 = Vector256.Create(a[4]);
+            c4_0 = Vector256.FusedMultiplyAdd(a4, b0, c4_0);
+            c4_1 = Vector256.FusedMultiplyAdd(a4, b1, c4_1);
+            var a5 = Vector256.Create(a[5]);
+            c5_0 = Vector256.FusedMultiplyAdd(a5, b0, c5_0);
+            c5_1 = Vector256.FusedMultiplyAdd(a5, b1, c5_1);
+            a += 6;
+            b += 16;
+        }
+        if (add)
+        {
+            Vector256.Store(Vector256.Load(c + 0) + c0_0, c + 0);
+            Vector256.Store(Vector256.Load(c + 8) + c0_1, c + 8);
+            Vector256.Store(Vector256.Load(c + 1 * ldc + 0) + c1_0, c + 1 * ldc + 0);
+            Vector256.Store(Vector256.Load(c + 1 * ldc + 8) + c1_1, c + 1 * ldc + 8);
+            Vector256.Store(Vector256.Load(c + 2 * ldc + 0) + c2_0, c + 2 * ldc + 0);
+            Vector256.Store(Vector256.Load(c + 2 * ldc + 8) + c2_1, c + 2 * ldc + 8);
+            Vector256.Store(Vector256.Load(c + 3 * ldc + 0) + c3_0, c + 3 * ldc + 0);
+            Vector256.Store(Vector256.Load(c + 3 * ldc + 8) + c3_1, c + 3 * ldc + 8);
+            Vector256.Store(Vector256.Load(c + 4 * ldc + 0) + c4_0, c + 4 * ldc + 0);
+            Vector256.Store(Vector256.Load(c + 4 * ldc + 8) + c4_1, c + 4 * ldc + 8);
+            Vector256.Store(Vector256.Load(c + 5 * ldc + 0) + c5_0, c + 5 * ldc + 0);
+            Vector256.Store(Vector256.Load(c + 5 * ldc + 8) + c5_1, c + 5 * ldc + 8);
+        }
+        else
+        {
+            Vector256.Store(c0_0, c + 0);
+            Vector256.Store(c0_1, c + 8);
+            Vector256.Store(c1_0, c + 1 * ldc + 0);
+            Vector256.Store(c1_1, c + 1 * ldc + 8);
+            Vector256.Store(c2_0, c + 2 * ldc + 0);
+            Vector256.Store(c2_1, c + 2 * ldc + 8);
+            Vector256.Store(c3_0, c + 3 * ldc + 0);
+            Vector256.Store(c3_1, c + 3 * ldc + 8);
+            Vector256.Store(c4_0, c + 4 * ldc + 0);
+            Vector256.Store(c4_1, c + 4 * ldc + 8);
+            Vector256.Store(c5_0, c + 5 * ldc + 0);
+            Vector256.Store(c5_1, c + 5 * ldc + 8);
+        }
+    }
+
+    /// <summary>4 x 4 tile in plain floats, for CPUs without AVX2 or AVX-512.</summary>
+    public static void ScalarKernel(int kc, float* a, float* b, float* c, int ldc, bool add)
+    {
+        float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+        float c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+        for (int p = 0; p < kc; p++)
+        {
+            float b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3];
+            float a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
+            c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+            c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+            c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+            c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+            a += 4;
+            b += 4;
+        }
+        Write(c, add, c00, c01, c02, c03);
+        Write(c + ldc, add, c10, c11, c12, c13);
+        Write(c + 2 * ldc, add, c20, c21, c22, c23);
+        Write(c + 3 * ldc, add, c30, c31, c32, c33);
+    }
+
+    private static void Write(float* row, bool add, float x0, float x1, float x2, float x3)
+    {
+        if (add)
+        {
+            row[0] += x0; row[1] += x1; row[2] += x2; row[3] += x3;
+        }
+        else
+        {
+            row[0] = x0; row[1] = x1; row[2] = x2; row[3] = x3;
+        }
+    }
+}

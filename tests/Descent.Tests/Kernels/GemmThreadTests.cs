@@ -1,0 +1,72 @@
+using Descent.Kernels;
+
+namespace Descent.Tests.Kernels;
+
+/// <summary>Tests that change <see cref="Threads.Count"/>, kept apart from every other test.</summary>
+[CollectionDefinition(nameof(ThreadCountCollection), DisableParallelization = true)]
+public class ThreadCountCollection;
+
+[Collection(nameof(ThreadCountCollection))]
+public class GemmThreadTests
+{
+    [Theory]
+    [InlineData(false, false, 512, 512, 512)]
+    [InlineData(true, false, 300, 700, 257)]
+    [InlineData(false, true, 700, 300, 257)]
+    [InlineData(true, true, 129, 1025, 100)]
+    [InlineData(false, false, 4, 3000, 1000)]
+    public void OneAndTwoThreadsGiveIdenticalBits(bool transA, bool transB, int m, int n, int k)
+    {
+        var a = GemmReference.Random(m * k, 31);
+        var b = GemmReference.Random(k * n, 32);
+        var one = new float[m * n];
+        var two = new float[m * n];
+        int saved = Threads.Count;
+        try
+        {
+            Threads.Count = 1;
+            Gemm.Run(transA, transB, m, n, k, a, b, one);
+            Threads.Count = 2;
+            Assert.True(ParallelPartition.Parts((long)m * n * k, Gemm.MacsPerThread, int.MaxValue) >= 2, "the product is big enough for two threads");
+            Gemm.Run(transA, transB, m, n, k, a, b, two);
+        }
+        finally
+        {
+            Threads.Count = saved;
+        }
+        Assert.True(one.AsSpan().SequenceEqual(two));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void SteadyStateAllocatesNothing(int threads)
+    {
+        (bool TransA, bool TransB, int M, int N, int K)[] cases =
+            [(false, false, 8, 9, 10), (true, true, 3, 50, 70), (false, true, 2, 600, 900), (true, false, 300, 200, 100)];
+        var a = GemmReference.Random(300 * 900, 41);
+        var b = GemmReference.Random(900 * 600, 42);
+        var c = new float[300 * 600];
+        int saved = Threads.Count;
+        try
+        {
+            Threads.Count = threads;
+            foreach (var x in cases) Gemm.Run(x.TransA, x.TransB, x.M, x.N, x.K, a, b, c);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int round = 0; round < 3; round++)
+                foreach (var x in cases) Gemm.Run(x.TransA, x.TransB, x.M, x.N, x.K, a, b, c);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        finally
+        {
+            Threads.Count = saved;
+        }
+    }
+
+    [Fact]
+    public void ThreadCountRejectsZero()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Threads.Count = 0);
+        Assert.Contains("Count", ex.Message);
+    }
+}
