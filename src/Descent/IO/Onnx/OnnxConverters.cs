@@ -16,13 +16,32 @@ internal static partial class OnnxConverters
         MaxPool2d m => MaxPool(g, m, path, x),
         AvgPool2d m => AvgPool(g, m, path, x),
         AdaptiveAvgPool2d m => AdaptiveAvgPool(g, m, path, x),
+        Sequential m => Chain(g, m, path, x),
+        Linear m => Dense(g, m, path, x),
+        Flatten m => Merge(g, m, path, x),
+        Dropout or Identity => PassThrough(g, path, x),
+        BatchNorm1d m => Normalize(g, m, path, x, x.Rank is 2 or 3, "[N, C] or [N, C, L]"),
+        BatchNorm2d m => Normalize(g, m, path, x, x.Rank == 4, "[N, C, H, W]"),
+        ReLU => Unary(g, "Relu", path, x),
+        LeakyReLU m => Unary(g, "LeakyRelu", path, x, OnnxAttribute.Float("alpha", m.NegativeSlope)),
+        ELU m => Unary(g, "Elu", path, x, OnnxAttribute.Float("alpha", m.Alpha)),
+        Sigmoid => Unary(g, "Sigmoid", path, x),
+        Tanh => Unary(g, "Tanh", path, x),
+        GELU m => Gelu(g, m, path, x),
+        SiLU => Silu(g, path, x),
+        Softplus m => SoftplusOf(g, m, path, x),
+        Softmax m => AlongAxis(g, m, "Softmax", m.Dim, path, x),
+        LogSoftmax m => AlongAxis(g, m, "LogSoftmax", m.Dim, path, x),
         _ => throw new NotSupportedException(
             $"OnnxExport: module {Describe(module, path)} has no ONNX converter; supported: {string.Join(", ", Supported)}"),
     };
 
     /// <summary>The module types <see cref="Emit"/> understands, for error messages and docs.</summary>
     public static readonly string[] Supported =
-        ["Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d"];
+    [
+        "Sequential", "Linear", "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "Flatten", "Dropout", "Identity",
+        "BatchNorm1d", "BatchNorm2d", "ReLU", "LeakyReLU", "ELU", "Sigmoid", "Tanh", "GELU", "SiLU", "Softplus", "Softmax", "LogSoftmax",
+    ];
 
     /// <summary>"'features.3' (Conv2d)", or "(root) (Conv2d)" for the model itself.</summary>
     public static string Describe(Module module, string path) =>
