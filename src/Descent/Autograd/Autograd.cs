@@ -7,7 +7,7 @@ namespace Descent;
 /// <example><code>
 /// using (Autograd.NoGrad())
 /// {
-///     a.Sub_(a.Grad! * lr);   // the update is not recorded
+///     a.SubInPlace(a.Grad! * lr);   // the update is not recorded
 /// }
 /// </code></example>
 public static class Autograd
@@ -28,6 +28,10 @@ public static class Autograd
     public readonly struct NoGradScope : IDisposable
     {
         /// <summary>Ends the scope.</summary>
-        public void Dispose() => t_disabledDepth--;
+        public void Dispose()
+        {
+            // A stray second Dispose (or a default scope) must not leave recording off for good.
+            if (t_disabledDepth > 0) t_disabledDepth--;
+        }
     }
 }

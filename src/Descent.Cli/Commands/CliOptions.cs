@@ -1,0 +1,77 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace Descent.Cli.Commands;
+
+/// <summary>
+/// Typed options that validate their own values, so a bad value becomes a parse error with a one-line
+/// message (<c>--seed: 'x' is not a valid integer</c>) before any command runs.
+/// </summary>
+public static class CliOptions
+{
+    /// <summary>An integer option that must be at least <paramref name="min"/>.</summary>
+    public static Option<int> Int(string name, string description, int defaultValue, int min) =>
+        Make(name, description, defaultValue, (string text, out int value, out string? rule) =>
+        {
+            rule = null;
+            if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value))
+                return false;
+            if (value < min) rule = $"must be at least {min}";
+            return true;
+        }, "integer");
+
+    /// <summary>A seed: a whole number from 0 to 2^64 − 1.</summary>
+    public static Option<ulong> Seed(string name, string description, ulong defaultValue) =>
+        Make(name, description, defaultValue, (string text, out ulong value, out string? rule) =>
+        {
+            rule = null;
+            if (ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value)) return true;
+            if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+            {
+                rule = "must be 0 or more";
+                return true;
+            }
+            return false;
+        }, "non-negative integer");
+
+    /// <summary>A finite number that must be greater than 0.</summary>
+    public static Option<float> PositiveFloat(string name, string description, float defaultValue) =>
+        Make(name, description, defaultValue, (string text, out float value, out string? rule) =>
+        {
+            rule = null;
+            if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value)) return false;
+            if (!float.IsFinite(value) || value <= 0) rule = "must be a finite number greater than 0";
+            return true;
+        }, "number");
+
+    /// <summary>An on/off switch.</summary>
+    public static Option<bool> Flag(string name, string description) => new(name) { Description = description };
+
+    private delegate bool TryParse<T>(string text, out T value, out string? rule);
+
+    private static Option<T> Make<T>(string name, string description, T defaultValue, TryParse<T> parse, string kind) =>
+        new(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = result => Parse(name, result, parse, kind, defaultValue),
+        };
+
+    private static T Parse<T>(string name, ArgumentResult result, TryParse<T> parse, string kind, T fallback)
+    {
+        if (result.Tokens.Count == 0) return fallback;
+        string text = result.Tokens[^1].Value;
+        if (!parse(text, out var value, out var rule))
+        {
+            result.AddError($"{name}: '{text}' is not a valid {kind}");
+            return fallback;
+        }
+        if (rule != null)
+        {
+            result.AddError($"{name}: {rule}; got {text}");
+            return fallback;
+        }
+        return value;
+    }
+}
