@@ -1,0 +1,154 @@
+using Descent.Nn;
+using TorchSharp;
+using static Descent.Parity.Oracle;
+using F = TorchSharp.torch.nn.functional;
+using TT = TorchSharp.torch.Tensor;
+
+namespace Descent.Parity;
+
+/// <summary>Convolution, pooling and gather against libtorch: forward values and input, weight and bias gradients.</summary>
+public class ConvPoolParityTests
+{
+    private static long[] L(Size2 s) => [s.H, s.W];
+
+    // input, weight, bias, stride, padding, dilation, groups: odd sizes, non-square everything, groups and depthwise, 1x1, unbatched.
+    public static TheoryData<int[], int[], bool, (int, int), (int, int), (int, int), int> Convs => new()
+    {
+        { [2, 3, 7, 9], [4, 3, 3, 3], true, (1, 1), (0, 0), (1, 1), 1 },
+        { [1, 4, 8, 5], [6, 2, 3, 2], false, (2, 1), (1, 0), (1, 1), 2 },
+        { [3, 6, 11, 10], [6, 1, 3, 3], true, (2, 2), (2, 2), (2, 2), 6 },
+        { [2, 2, 5, 5], [3, 2, 1, 1], true, (1, 1), (0, 0), (1, 1), 1 },
+        { [3, 9, 8], [5, 3, 4, 3], true, (1, 2), (2, 1), (2, 1), 1 },
+        { [2, 6, 7, 7], [9, 2, 3, 3], false, (3, 2), (1, 1), (1, 3), 3 },
+        { [1, 1, 1, 1], [1, 1, 1, 1], true, (1, 1), (0, 0), (1, 1), 1 },
+        { [2, 5, 13, 4], [7, 5, 5, 2], true, (2, 3), (2, 1), (1, 1), 1 },
+    };
+
+    [Theory, MemberData(nameof(Convs))]
+    [Parity("Tensor.Conv2d")]
+    public void Conv2dOp(int[] x, int[] w, bool bias, (int, int) stride, (int, int) padding, (int, int) dilation, int groups)
+    {
+        var g = new Generator((ulong)(x.Sum() * 131 + w.Sum()));
+        Size2 s = stride, p = padding, d = dilation;
+        Tensor[] inputs = bias ? [Rand(g, x), Rand(g, w), Rand(g, [w[0]])] : [Rand(g, x), Rand(g, w)];
+        Check("Conv2d",
+            t => t[0].Conv2d(t[1], bias ? t[2] : null, s, p, d, groups),
+            t => F.conv2d(t[0], t[1], bias ? t[2] : null, L(s), L(p), L(d), groups),
+            inputs);
+        // Input only, and weight only, exercise the branches that skip the other gradients.
+        Check("Conv2d input grad only",
+            t => t[0].Conv2d(t[1], null, s, p, d, groups),
+            t => F.conv2d(t[0], t[1], null, L(s), L(p), L(d), groups),
+            [inputs[0], inputs[1].Detach()]);
+        Check("Conv2d weight grad only",
+            t => t[0].Conv2d(t[1], null, s, p, d, groups),
+            t => F.conv2d(t[0], t[1], null, L(s), L(p), L(d), groups),
+            [inputs[0].Detach(), inputs[1]]);
+    }
+
+    [Theory, MemberData(nameof(Convs))]
+    [Parity("Nn.Conv2d")]
+    public void Conv2dModule(int[] x, int[] w, bool bias, (int, int) stride, (int, int) padding, (int, int) dilation, int groups)
+    {
+        var g = new Generator((ulong)(x.Sum() * 71 + w.Sum()));
+        Size2 s = stride, p = padding, d = dilation;
+        int inChannels = x[^3];
+        var layer = new Conv2d(inChannels, w[0], (w[2], w[3]), s, p, d, groups, bias, g);
+        ModuleOracle.Check(layer.ToString(),
+            layer,
+            t => F.conv2d(t[0], t[1], bias ? t[2] : null, L(s), L(p), L(d), groups),
+            Rand(g, x));
+    }
+
+    // input, kernel, stride, padding: overlapping windows, non-square, padding, unbatched, odd sizes.
+    public static TheoryData<int[], (int, int), (int, int), (int, int)> Pools => new()
+    {
+        { [2, 3, 8, 8], (2, 2), (2, 2), (0, 0) },
+        { [1, 2, 7, 9], (3, 3), (2, 2), (1, 1) },
+        { [2, 1, 9, 6], (3, 2), (1, 2), (1, 0) },
+        { [3, 7, 5], (2, 3), (2, 1), (1, 1) },
+        { [1, 1, 1, 1], (1, 1), (1, 1), (0, 0) },
+        { [2, 4, 11, 13], (5, 4), (3, 3), (2, 2) },
+    };
+
+    /// <summary>A random input whose values are all distinct, so every max-pool window has one winner (ties make the gradient arbitrary).</summary>
+    private static Tensor Distinct(Generator g, int[] shape)
+    {
+        int n = shape.Aggregate(1, (a, b) => a * b);
+        var order = Tensor.Rand([n], g).ToArray().Select((v, i) => (v, i)).OrderBy(p => p.v).Select(p => p.i).ToArray();
+        var values = new float[n];
+        for (int k = 0; k < n; k++) values[order[k]] = -3f + 6f * k / n;
+        return Tensor.FromArray(values, shape).RequireGrad();
+    }
+
+    [Theory, MemberData(nameof(Pools))]
+    [Parity("Tensor.MaxPool2d", "Nn.MaxPool2d")]
+    public void MaxPool(int[] x, (int, int) kernel, (int, int) stride, (int, int) padding)
+    {
+        Size2 k = kernel, s = stride, p = padding;
+        var input = Distinct(new Generator((ulong)x.Sum()), x);
+        Check("MaxPool2d", t => t[0].MaxPool2d(k, s, p), t => F.max_pool2d(t[0], L(k), L(s), L(p)), [input]);
+        Check("MaxPool2d default stride", t => t[0].MaxPool2d(k), t => F.max_pool2d(t[0], L(k)), [input]);
+        var layer = new MaxPool2d(k, s, p);
+        ModuleOracle.Check(layer.ToString(), layer, t => F.max_pool2d(t[0], L(k), L(s), L(p)), input);
+    }
+
+    [Theory, MemberData(nameof(Pools))]
+    [Parity("Tensor.AvgPool2d", "Nn.AvgPool2d")]
+    public void AvgPool(int[] x, (int, int) kernel, (int, int) stride, (int, int) padding)
+    {
+        Size2 k = kernel, s = stride, p = padding;
+        var input = Rand(new Generator((ulong)x.Sum() + 5), x);
+        foreach (bool include in new[] { true, false })
+        {
+            Check($"AvgPool2d countIncludePad={include}", t => t[0].AvgPool2d(k, s, p, include),
+                t => F.avg_pool2d(t[0], L(k), L(s), L(p), count_include_pad: include), [input]);
+            var layer = new AvgPool2d(k, s, p, include);
+            ModuleOracle.Check(layer.ToString(), layer, t => F.avg_pool2d(t[0], L(k), L(s), L(p), count_include_pad: include), input);
+        }
+        Check("AvgPool2d default stride", t => t[0].AvgPool2d(k), t => F.avg_pool2d(t[0], L(k)), [input]);
+    }
+
+    // input, output size: divisible, non-divisible (overlapping bins), global, identity, upsampling, unbatched.
+    public static TheoryData<int[], (int, int)> Adaptive => new()
+    {
+        { [2, 3, 8, 8], (4, 4) },
+        { [2, 3, 7, 10], (3, 4) },
+        { [1, 2, 9, 5], (1, 1) },
+        { [1, 2, 5, 7], (5, 7) },
+        { [1, 2, 3, 3], (5, 4) },
+        { [3, 11, 13], (6, 5) },
+    };
+
+    [Theory, MemberData(nameof(Adaptive))]
+    [Parity("Tensor.AdaptiveAvgPool2d", "Nn.AdaptiveAvgPool2d")]
+    public void AdaptiveAvgPool(int[] x, (int, int) output)
+    {
+        Size2 o = output;
+        var input = Rand(new Generator((ulong)x.Sum() + 9), x);
+        Check("AdaptiveAvgPool2d", t => t[0].AdaptiveAvgPool2d(o), t => F.adaptive_avg_pool2d(t[0], L(o)), [input]);
+        var layer = new AdaptiveAvgPool2d(o);
+        ModuleOracle.Check(layer.ToString(), layer, t => F.adaptive_avg_pool2d(t[0], L(o)), input);
+    }
+
+    // input shape, dim, index shape: repeated indices (gradient accumulates), smaller index than input, 1-D, negative dim.
+    public static TheoryData<int[], int, int[]> Gathers => new()
+    {
+        { [4, 5, 3], 1, [4, 7, 3] },
+        { [4, 5, 3], 0, [2, 3, 2] },
+        { [4, 5, 3], -1, [4, 5, 6] },
+        { [9], 0, [12] },
+        { [3, 1], 1, [3, 4] },
+        { [6, 7], 0, [1, 7] },
+    };
+
+    [Theory, MemberData(nameof(Gathers))]
+    [Parity("Tensor.Gather")]
+    public void Gather(int[] x, int dim, int[] index)
+    {
+        var g = new Generator((ulong)(x.Sum() * 7 + dim + 3));
+        int size = x[dim < 0 ? dim + x.Length : dim];
+        var idx = Tensor.RandInt(0, size, index, g);
+        Check("Gather", t => t[0].Gather(dim, idx), t => torch.gather(t[0], dim, ToTorch(idx).to(torch.int64)), [Rand(g, x)]);
+    }
+}
