@@ -28,6 +28,10 @@ public static class Autograd
     public readonly struct NoGradScope : IDisposable
     {
         /// <summary>Ends the scope.</summary>
-        public void Dispose() => t_disabledDepth--;
+        public void Dispose()
+        {
+            // A stray second Dispose (or a default scope) must not leave recording off for good.
+            if (t_disabledDepth > 0) t_disabledDepth--;
+        }
     }
 }

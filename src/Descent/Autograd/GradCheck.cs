@@ -19,7 +19,7 @@ public static class GradCheck
     {
         options ??= new GradCheckOptions();
         var gen = new Generator(options.Seed);
-        var leaves = inputs.Select(t => Tensor.FromArray(t.ToArray(), t.Shape).RequireGrad(t.RequiresGrad)).ToArray();
+        var leaves = inputs.Select(t => new Tensor(t.ToArray(), 0, t.Shape).RequireGrad(t.RequiresGrad)).ToArray();
 
         var output = function(leaves);
         var weights = Tensor.Randn(output.Shape, gen);
@@ -62,13 +62,15 @@ public static class GradCheck
             {
                 for (int j = 0; j < x.Numel; j++)
                 {
-                    float original = data[j];
-                    data[j] = original + eps;
+                    // Divide by the step float32 actually took: far from 0, x ± eps rounds, and
+                    // dividing by 2·eps would misjudge even a linear function.
+                    float original = data[j], up = original + eps, down = original - eps;
+                    data[j] = up;
                     double plus = Projected();
-                    data[j] = original - eps;
+                    data[j] = down;
                     double minus = Projected();
                     data[j] = original;
-                    Consider(k, j, grad[j], (plus - minus) / (2.0 * eps));
+                    Consider(k, j, grad[j], (plus - minus) / ((double)up - down));
                 }
             }
             else
@@ -78,18 +80,23 @@ public static class GradCheck
                 {
                     var v = Tensor.Randn(x.Shape, gen).ToArray();
                     double norm = Math.Sqrt(v.Sum(e => (double)e * e));
+                    // The analytic side uses the step float32 actually took, element by element.
                     double analytic = 0;
                     for (int j = 0; j < v.Length; j++)
                     {
                         v[j] = (float)(v[j] / norm);
-                        analytic += (double)grad[j] * v[j];
+                        data[j] = original[j] + eps * v[j];
+                        analytic += (double)grad[j] * data[j];
                     }
-                    for (int j = 0; j < v.Length; j++) data[j] = original[j] + eps * v[j];
                     double plus = Projected();
-                    for (int j = 0; j < v.Length; j++) data[j] = original[j] - eps * v[j];
+                    for (int j = 0; j < v.Length; j++)
+                    {
+                        data[j] = original[j] - eps * v[j];
+                        analytic -= (double)grad[j] * data[j];
+                    }
                     double minus = Projected();
                     original.CopyTo(data);
-                    Consider(k, -1 - r, analytic, (plus - minus) / (2.0 * eps));
+                    Consider(k, -1 - r, analytic / (2.0 * eps), (plus - minus) / (2.0 * eps));
                 }
             }
         }

@@ -132,9 +132,9 @@ public abstract class Module
     private void Collect(OrderedDictionary<string, Tensor> state, string prefix)
     {
         foreach (var (name, p) in _parameters)
-            if (p != null) state.Add(Join(prefix, name), Tensor.FromArray(p.ToArray(), p.Shape));
+            if (p != null) state.Add(Join(prefix, name), p.Detach().Clone());
         foreach (var (name, b) in _buffers)
-            if (b != null) state.Add(Join(prefix, name), Tensor.FromArray(b.ToArray(), b.Shape));
+            if (b != null) state.Add(Join(prefix, name), b.Detach().Clone());
         foreach (var (name, m) in _modules) m.Collect(state, Join(prefix, name));
     }
 

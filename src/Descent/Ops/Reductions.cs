@@ -38,6 +38,7 @@ public partial class Tensor
     /// <summary>Mean over the given dimensions.</summary>
     public Tensor Mean(int[] dims, bool keepDim = false)
     {
+        foreach (int d in dims) Descent.Shape.NormalizeDim("Mean", d, Rank);
         var sum = Sum(dims, keepDim);
         int count = sum.Numel == 0 ? 1 : Numel / sum.Numel;
         return sum.Div(count);
@@ -80,7 +81,8 @@ public partial class Tensor
         var x = this;
         return Graph.Record(result, op, this, g =>
         {
-            var mask = x.Eq(result);
+            // A NaN result came from NaN inputs; like PyTorch, the gradient goes to them.
+            var mask = float.IsNaN(result.Item()) ? x.Ne(x) : x.Eq(result);
             return mask.Mul(g.Div(mask.Sum()));
         });
     }

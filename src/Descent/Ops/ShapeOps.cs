@@ -9,16 +9,18 @@ public partial class Tensor
     /// The same elements with a new shape, sharing storage (one dimension may be -1 and is inferred).
     /// <example><c>x.Reshape(-1, 28, 28)</c></example>
     /// </summary>
-    public Tensor Reshape(params int[] shape)
+    public Tensor Reshape(params int[] shape) => ReshapeAs("Reshape", shape);
+
+    /// <summary>Same as <see cref="Reshape"/>: storage is always contiguous, so every view is possible.</summary>
+    public Tensor View(params int[] shape) => ReshapeAs("View", shape);
+
+    private Tensor ReshapeAs(string op, int[] shape)
     {
-        var target = InferShape("Reshape", shape);
+        var target = InferShape(op, shape);
         if (Descent.Shape.Equal(target, _shape) && GradFn == null && !RequiresGrad) return this;
         var old = _shape;
         return Graph.Record(new Tensor(Storage, Offset, target), "Reshape", this, g => g.Reshape(old));
     }
-
-    /// <summary>Same as <see cref="Reshape"/>: storage is always contiguous, so every view is possible.</summary>
-    public Tensor View(params int[] shape) => Reshape(shape);
 
     /// <summary>Merges dimensions startDim..endDim into one, like <c>torch.flatten</c>.</summary>
     public Tensor Flatten(int startDim = 0, int endDim = -1)
@@ -181,6 +183,7 @@ public partial class Tensor
     /// <summary>The sub-tensor at <paramref name="index"/> along a dimension, which is removed, like <c>x[i]</c>.</summary>
     public Tensor Select(int dim, int index)
     {
+        if (Rank == 0) throw new ArgumentException("Select: cannot select from a scalar (rank 0) tensor");
         int d = Descent.Shape.NormalizeDim("Select", dim, Rank);
         int i = index < 0 ? index + _shape[d] : index;
         if (i < 0 || i >= _shape[d])
@@ -191,6 +194,8 @@ public partial class Tensor
     /// <summary>Rows (along <paramref name="dim"/>) picked by index, like <c>torch.index_select</c>; repeated indices accumulate gradient.</summary>
     public Tensor IndexSelect(int dim, int[] indices)
     {
+        ArgumentNullException.ThrowIfNull(indices);
+        if (Rank == 0) throw new ArgumentException("IndexSelect: cannot index a scalar (rank 0) tensor");
         int d = Descent.Shape.NormalizeDim("IndexSelect", dim, Rank);
         var (outer, size, inner) = Split(d);
         foreach (int ix in indices)
@@ -224,6 +229,8 @@ public partial class Tensor
     public static Tensor Cat(Tensor[] tensors, int dim = 0)
     {
         if (tensors is not { Length: > 0 }) throw new ArgumentException("Cat: expects a non-empty list of tensors");
+        // The graph keeps its own copy: the caller may reuse the array.
+        tensors = (Tensor[])tensors.Clone();
         var first = tensors[0];
         if (first.Rank == 0) throw new ArgumentException("Cat: zero-dimensional tensors cannot be concatenated; use Stack");
         int d = Descent.Shape.NormalizeDim("Cat", dim, first.Rank);

@@ -32,7 +32,7 @@ public partial class Tensor
         }
         return Graph.Record(result, "Pow", this, g => exponent switch
         {
-            0f => g.Mul(0f),
+            0f => ZerosLike(x),
             1f => g,
             2f => g.Mul(x).Mul(2f),
             _ => g.Mul(x.Pow(exponent - 1f)).Mul(exponent),

@@ -72,6 +72,11 @@ public partial class Tensor
     {
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
         var t = new Tensor([steps]);
+        if (steps == 1)
+        {
+            t.Storage[0] = start;
+            return t;
+        }
         double step = steps > 1 ? (end - (double)start) / (steps - 1) : 0;
         // Like PyTorch, fill the second half from the end so that the last value is exactly `end`.
         int half = steps / 2;
@@ -99,7 +104,9 @@ public partial class Tensor
         var g = generator ?? Generator.Default;
         var t = new Tensor(Descent.Shape.Validate("Uniform", shape));
         var d = t.DataSpan;
-        for (int i = 0; i < d.Length; i++) d[i] = (float)(low + (high - (double)low) * g.NextDouble());
+        // Rounding to float can reach `high` itself; the interval is half-open, so step back below it.
+        float below = high > low ? float.BitDecrement(high) : high;
+        for (int i = 0; i < d.Length; i++) d[i] = Math.Min((float)(low + (high - (double)low) * g.NextDouble()), below);
         return t;
     }
 

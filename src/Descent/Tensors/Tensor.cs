@@ -39,7 +39,11 @@ public partial class Tensor
     public int Rank => _shape.Length;
 
     /// <summary>Size of one dimension; negative indices count from the end.</summary>
-    public int Size(int dim) => _shape[Descent.Shape.NormalizeDim("Size", dim, Rank)];
+    public int Size(int dim)
+    {
+        if (Rank == 0) throw new ArgumentOutOfRangeException(nameof(dim), $"Size: dimension {dim} was asked of a tensor with no dimensions");
+        return _shape[Descent.Shape.NormalizeDim("Size", dim, Rank)];
+    }
 
     /// <summary>Number of elements.</summary>
     public int Numel { get; }

@@ -1,95 +1,168 @@
-using System.Globalization;
 using System.Text;
 
 namespace Descent;
 
 /// <summary>
-/// Prints tensors the way PyTorch does: <c>tensor([[1.0000, 2.5000], ...], requires_grad=True)</c>.
-/// All elements share one format chosen from the data: integers print as <c>3.</c>, moderate values
-/// with four decimals, and very large or small ranges in scientific notation. Large tensors are
-/// summarized with <c>...</c> (three items at each edge), as PyTorch does beyond 1000 elements.
+/// Prints tensors the way PyTorch's <c>torch._tensor_str</c> does with its default print options:
+/// one format for all elements chosen from the nonzero finite values (integers as <c>3.</c>, four
+/// decimals, or scientific when the range is wide), right-aligned to the widest of those values,
+/// rows wrapped at 80 columns, and tensors over 1000 elements summarized with <c>...</c> (three items
+/// at each edge; the format is then chosen from the printed items only).
 /// </summary>
 internal static class TensorFormatter
 {
     private const int Threshold = 1000;
     private const int EdgeItems = 3;
+    private const int LineWidth = 80;
+    private const int Precision = 4;
 
     public static string Format(Tensor t)
     {
         const string prefix = "tensor(";
-        var sb = new StringBuilder(prefix);
-        var data = t.Data;
-        bool summarize = t.Numel > Threshold;
-        var fmt = ChooseFormat(data);
-        int width = 0;
-        foreach (float v in data) width = Math.Max(width, fmt(v).Length);
-        if (t.Rank == 0) sb.Append(fmt(data[0]));
-        else AppendDim(sb, t.ShapeRef, data, 0, 0, fmt, width, summarize, prefix.Length);
-        if (t.GradFn != null) sb.Append(", grad_fn=").Append(t.GradFn);
-        else if (t.RequiresGrad) sb.Append(", requires_grad=True");
-        sb.Append(')');
-        return sb.ToString();
+        int indent = prefix.Length;
+        var shape = t.ShapeRef;
+        var suffixes = new List<string>();
+        string body;
+        if (t.Numel == 0)
+        {
+            body = "[]";
+            if (!(shape.Length == 1 && shape[0] == 0)) suffixes.Add("size=(" + string.Join(", ", shape) + ")");
+        }
+        else
+        {
+            bool summarize = t.Numel > Threshold;
+            var data = t.Data.ToArray();
+            var shown = new List<float>();
+            CollectShown(data, shape, 0, 0, summarize, shown);
+            var formatter = new ValueFormatter(shown);
+            body = t.Rank == 0 ? formatter.Format(data[0]) : TensorString(data, shape, 0, 0, indent, summarize, formatter);
+        }
+        if (t.GradFn != null) suffixes.Add("grad_fn=" + t.GradFn);
+        else if (t.RequiresGrad) suffixes.Add("requires_grad=True");
+        return AddSuffixes(prefix + body, suffixes, indent);
     }
 
-    private static void AppendDim(StringBuilder sb, int[] shape, ReadOnlySpan<float> data, int dim, int offset,
-        Func<float, string> fmt, int width, bool summarize, int indent)
+    /// <summary>The elements that will be printed (PyTorch's <c>get_summarized_data</c>).</summary>
+    private static void CollectShown(float[] data, int[] shape, int dim, int offset, bool summarize, List<float> shown)
     {
-        int size = shape[dim];
+        if (dim == shape.Length)
+        {
+            shown.Add(data[offset]);
+            return;
+        }
+        int block = Block(shape, dim);
+        foreach (int i in Indices(shape[dim], summarize))
+            CollectShown(data, shape, dim + 1, offset + i * block, summarize, shown);
+    }
+
+    private static IEnumerable<int> Indices(int size, bool summarize)
+    {
+        if (summarize && size > 2 * EdgeItems)
+        {
+            for (int i = 0; i < EdgeItems; i++) yield return i;
+            for (int i = size - EdgeItems; i < size; i++) yield return i;
+        }
+        else
+        {
+            for (int i = 0; i < size; i++) yield return i;
+        }
+    }
+
+    private static int Block(int[] shape, int dim)
+    {
         int block = 1;
         for (int d = dim + 1; d < shape.Length; d++) block *= shape[d];
-        sb.Append('[');
+        return block;
+    }
+
+    private static string TensorString(float[] data, int[] shape, int dim, int offset, int indent, bool summarize, ValueFormatter fmt)
+    {
+        int size = shape[dim];
+        bool cut = summarize && size > 2 * EdgeItems;
+        if (dim == shape.Length - 1)
+        {
+            var items = new List<string>();
+            for (int i = 0; i < size; i++)
+            {
+                if (cut && i == EdgeItems)
+                {
+                    items.Add(" ...");
+                    i = size - EdgeItems - 1;
+                    continue;
+                }
+                items.Add(fmt.Format(data[offset + i]));
+            }
+            int perLine = Math.Max(1, (LineWidth - indent) / (fmt.Width + 2));
+            var lines = items.Chunk(perLine).Select(line => string.Join(", ", line));
+            return "[" + string.Join(",\n" + new string(' ', indent + 1), lines) + "]";
+        }
+        int block = Block(shape, dim);
+        var slices = new List<string>();
         for (int i = 0; i < size; i++)
         {
-            if (summarize && size > 2 * EdgeItems && i == EdgeItems)
+            if (cut && i == EdgeItems)
             {
-                sb.Append(dim == shape.Length - 1 ? "..., " : "...,\n" + new string(' ', indent + dim + 1));
+                slices.Add("...");
                 i = size - EdgeItems - 1;
                 continue;
             }
-            if (dim == shape.Length - 1)
+            slices.Add(TensorString(data, shape, dim + 1, offset + i * block, indent + 1, summarize, fmt));
+        }
+        int subRank = shape.Length - dim;
+        return "[" + string.Join("," + new string('\n', subRank - 1) + new string(' ', indent + 1), slices) + "]";
+    }
+
+    private static string AddSuffixes(string text, List<string> suffixes, int indent)
+    {
+        var sb = new StringBuilder(text);
+        int lastLineLength = text.Length - text.LastIndexOf('\n') + 1;
+        foreach (var suffix in suffixes)
+        {
+            if (lastLineLength + suffix.Length + 2 > LineWidth)
             {
-                sb.Append(fmt(data[offset + i]).PadLeft(width));
+                sb.Append(",\n").Append(' ', indent).Append(suffix);
+                lastLineLength = indent + suffix.Length;
             }
             else
             {
-                AppendDim(sb, shape, data, dim + 1, offset + i * block, fmt, width, summarize, indent);
-            }
-            if (i < size - 1)
-            {
-                if (dim == shape.Length - 1) sb.Append(", ");
-                else sb.Append(',').Append('\n', shape.Length - 1 - dim).Append(' ', indent + dim + 1);
+                sb.Append(", ").Append(suffix);
+                lastLineLength += suffix.Length + 2;
             }
         }
-        sb.Append(']');
+        return sb.Append(')').ToString();
     }
 
-    private static Func<float, string> ChooseFormat(ReadOnlySpan<float> data)
+    /// <summary>PyTorch's <c>_Formatter</c>: picks integer, fixed or scientific mode and the column width.</summary>
+    private sealed class ValueFormatter
     {
-        var inv = CultureInfo.InvariantCulture;
-        bool allInts = true;
-        double maxAbs = 0, minAbs = double.MaxValue;
-        bool anyFinite = false;
-        foreach (float v in data)
+        private readonly bool _intMode = true;
+        private readonly bool _sciMode;
+
+        public int Width { get; } = 1;
+
+        public ValueFormatter(List<float> values)
         {
-            if (!float.IsFinite(v)) continue;
-            anyFinite = true;
-            if (v != MathF.Round(v)) allInts = false;
-            double a = Math.Abs(v);
-            if (a != 0)
+            var nonzeroFinite = values.Where(v => float.IsFinite(v) && v != 0).Select(v => (double)v).ToList();
+            if (nonzeroFinite.Count == 0) return;
+            double min = nonzeroFinite.Min(Math.Abs), max = nonzeroFinite.Max(Math.Abs);
+            _intMode = nonzeroFinite.All(v => v == Math.Ceiling(v));
+            _sciMode = max / min > 1000.0 || max > 1.0e8 || (!_intMode && min < 1.0e-4);
+            foreach (double v in nonzeroFinite)
             {
-                maxAbs = Math.Max(maxAbs, a);
-                minAbs = Math.Min(minAbs, a);
+                int length = _sciMode ? PyFloatFormat.Scientific(v, Precision).Length
+                    : _intMode ? PyFloatFormat.Fixed(v, 0).Length + 1
+                    : PyFloatFormat.Fixed(v, Precision).Length;
+                Width = Math.Max(Width, length);
             }
         }
-        if (!anyFinite || minAbs == double.MaxValue) minAbs = maxAbs;
-        static string Special(float v) => float.IsNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
-        if (allInts)
+
+        public string Format(float value)
         {
-            if (maxAbs > 1e8) return v => float.IsFinite(v) ? v.ToString("0.0000e+00", inv) : Special(v);
-            return v => float.IsFinite(v) ? v.ToString("0", inv) + "." : Special(v);
+            string text;
+            if (_sciMode) text = PyFloatFormat.Scientific(value, Precision);
+            else if (_intMode) text = PyFloatFormat.Fixed(value, 0) + (float.IsFinite(value) ? "." : "");
+            else text = PyFloatFormat.Fixed(value, Precision);
+            return text.PadLeft(Width);
         }
-        if (maxAbs / minAbs > 1000 || maxAbs > 1e8 || minAbs < 1e-4)
-            return v => float.IsFinite(v) ? v.ToString("0.0000e+00", inv) : Special(v);
-        return v => float.IsFinite(v) ? v.ToString("0.0000", inv) : Special(v);
     }
 }

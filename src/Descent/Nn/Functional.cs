@@ -1,0 +1,166 @@
+namespace Descent.Nn;
+
+/// <summary>
+/// Stateless forms of the layers, like <c>torch.nn.functional</c>: the caller passes the weights.
+/// The modules call these, so both share one implementation.
+/// </summary>
+/// <example><code>
+/// using F = Descent.Nn.Functional;
+/// var y = F.Dropout(F.Linear(x, w, b).Relu(), p: 0.2f, training: true, generator: g);
+/// </code></example>
+public static partial class Functional
+{
+    /// <summary>
+    /// y = x·Wᵀ + b over the last dimension of <paramref name="input"/>, like <c>F.linear</c>;
+    /// <paramref name="weight"/> is [out, in], <paramref name="bias"/> is [out] or null.
+    /// </summary>
+    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
+    {
+        if (weight.Rank != 2)
+            throw new ArgumentException($"Linear: weight must be 2-D [out_features, in_features]; got input {Shape.Format(input.ShapeRef)} and weight {Shape.Format(weight.ShapeRef)}");
+        if (input.Rank == 0 || input.Size(-1) != weight.Size(1))
+            throw new ArgumentException($"Linear: input's last dimension must be in_features={weight.Size(1)}; got input {Shape.Format(input.ShapeRef)} and weight {Shape.Format(weight.ShapeRef)}");
+        if (bias != null && (bias.Rank != 1 || bias.Size(0) != weight.Size(0)))
+            throw new ArgumentException($"Linear: bias must be [out_features={weight.Size(0)}]; got bias {Shape.Format(bias.ShapeRef)} and weight {Shape.Format(weight.ShapeRef)}");
+        var y = input.MatMul(weight.T);
+        return bias is null ? y : y + bias;
+    }
+
+    /// <summary>
+    /// Zeroes each element with probability <paramref name="p"/> and scales the survivors by 1/(1 − p)
+    /// (inverted dropout, as <c>F.dropout</c>), so the expected value is unchanged. Outside training,
+    /// or with p = 0, returns <paramref name="input"/> itself. The mask is kept for the backward pass.
+    /// </summary>
+    public static Tensor Dropout(Tensor input, float p = 0.5f, bool training = true, Generator? generator = null)
+    {
+        if (!(p >= 0f && p <= 1f))
+            throw new ArgumentOutOfRangeException(nameof(p), p, "Dropout: probability p must be in [0, 1]");
+        if (!training || p == 0f || input.Numel == 0) return input;
+        // As PyTorch: with p = 1 everything is dropped (no division by zero), and gradients are 0.
+        if (p == 1f) return input * 0f;
+        var g = generator ?? Generator.Default;
+        float keep = 1f - p, scale = 1f / keep;
+        var mask = new float[input.Numel];
+        for (int i = 0; i < mask.Length; i++) mask[i] = g.NextFloat() < keep ? scale : 0f;
+        return input * Tensor.FromArray(mask, input.Shape);
+    }
+
+    /// <summary>
+    /// Batch normalisation over dimension 1 (channels) of an [N, C, ...] input, like <c>F.batch_norm</c>.
+    /// In training, normalises with the batch's mean and biased variance and, when running statistics
+    /// are given, updates them in place: mean ← (1 − momentum)·mean + momentum·batch mean, and the
+    /// same for the variance with the batch's UNBIASED variance. Otherwise uses the running statistics.
+    /// </summary>
+    public static Tensor BatchNorm(Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight = null, Tensor? bias = null,
+        bool training = false, float momentum = 0.1f, float eps = 1e-5f)
+    {
+        if (input.Rank < 2)
+            throw new ArgumentException($"BatchNorm: input must be [N, C, ...] with at least 2 dimensions; got input {Shape.Format(input.ShapeRef)}");
+        int channels = input.Size(1);
+        foreach (var (name, t) in new[] { ("running_mean", runningMean), ("running_var", runningVar), ("weight", weight), ("bias", bias) })
+            if (t != null && (t.Rank != 1 || t.Size(0) != channels))
+                throw new ArgumentException($"BatchNorm: {name} must be [C] for the input's C = {channels} channels; got input {Shape.Format(input.ShapeRef)} and {name} {Shape.Format(t.ShapeRef)}");
+        if (runningMean is null != runningVar is null)
+            throw new ArgumentException("BatchNorm: running_mean and running_var must both be given or both be null");
+        if (!training && runningMean is null)
+            throw new ArgumentException("BatchNorm: running_mean and running_var are needed when not training");
+
+        var dims = new int[input.Rank - 1];
+        dims[0] = 0;
+        for (int i = 2; i < input.Rank; i++) dims[i - 1] = i;
+        var channelShape = ChannelShape(input.Rank, channels);
+        Tensor normalized;
+        if (training)
+        {
+            int count = input.Numel / Math.Max(channels, 1);
+            if (count <= 1)
+                throw new ArgumentException($"BatchNorm: expected more than 1 value per channel when training; got input {Shape.Format(input.ShapeRef)}");
+            var mean = input.Mean(dims, keepDim: true);
+            var centered = input - mean;
+            var variance = (centered * centered).Mean(dims, keepDim: true);
+            normalized = centered * (variance + eps).Sqrt().RDiv(1f);
+            if (runningMean != null && runningVar != null)
+                UpdateRunningStats(runningMean, runningVar, mean, variance, count, momentum);
+        }
+        else
+        {
+            normalized = (input - runningMean!.Reshape(channelShape)) * (runningVar!.Reshape(channelShape) + eps).Sqrt().RDiv(1f);
+        }
+        if (weight != null) normalized = normalized * weight.Reshape(channelShape);
+        if (bias != null) normalized = normalized + bias.Reshape(channelShape);
+        return normalized;
+    }
+
+    // [C, 1, 1, ...] so that a per-channel vector broadcasts against [N, C, d2, d3, ...].
+    private static int[] ChannelShape(int rank, int channels)
+    {
+        var shape = new int[rank - 1];
+        Array.Fill(shape, 1);
+        shape[0] = channels;
+        return shape;
+    }
+
+    private static void UpdateRunningStats(Tensor runningMean, Tensor runningVar, Tensor mean, Tensor variance, int count, float momentum)
+    {
+        // The same float expressions, in the same order, as PyTorch's batch_norm_cpu_update_stats.
+        var rm = runningMean.DataSpan;
+        var rv = runningVar.DataSpan;
+        var m = mean.Data;
+        var v = variance.Data;
+        float unbias = count > 1 ? (float)count / (count - 1) : float.NaN;
+        for (int c = 0; c < rm.Length; c++)
+        {
+            rm[c] = momentum * m[c] + (1 - momentum) * rm[c];
+            rv[c] = momentum * (v[c] * unbias) + (1 - momentum) * rv[c];
+        }
+    }
+
+    /// <summary>
+    /// Layer normalisation over the last dimensions given by <paramref name="normalizedShape"/>, with
+    /// the biased variance, like <c>F.layer_norm</c>; weight and bias have <paramref name="normalizedShape"/>.
+    /// </summary>
+    public static Tensor LayerNorm(Tensor input, int[] normalizedShape, Tensor? weight = null, Tensor? bias = null, float eps = 1e-5f)
+    {
+        ArgumentNullException.ThrowIfNull(normalizedShape);
+        int k = normalizedShape.Length;
+        bool fits = k > 0 && input.Rank >= k && input.ShapeRef.AsSpan(input.Rank - k).SequenceEqual(normalizedShape);
+        if (!fits)
+            throw new ArgumentException($"LayerNorm: input's trailing dimensions must equal normalized_shape={Shape.Format(normalizedShape)}; got input {Shape.Format(input.ShapeRef)} and weight {Shape.Format(weight?.ShapeRef ?? normalizedShape)}");
+        foreach (var (name, t) in new[] { ("weight", weight), ("bias", bias) })
+            if (t != null && !Shape.Equal(t.ShapeRef, normalizedShape))
+                throw new ArgumentException($"LayerNorm: {name} must have normalized_shape={Shape.Format(normalizedShape)}; got input {Shape.Format(input.ShapeRef)} and {name} {Shape.Format(t.ShapeRef)}");
+        var dims = Enumerable.Range(input.Rank - k, k).ToArray();
+        var mean = input.Mean(dims, keepDim: true);
+        var centered = input - mean;
+        var variance = (centered * centered).Mean(dims, keepDim: true);
+        var y = centered * (variance + eps).Sqrt().RDiv(1f);
+        if (weight != null) y = y * weight;
+        if (bias != null) y = y + bias;
+        return y;
+    }
+
+    /// <summary>
+    /// Looks up rows of <paramref name="weight"/> ([num_embeddings, dim]) by the whole-number indices in
+    /// <paramref name="indices"/> (a float tensor of any shape), like <c>F.embedding</c>; the result has
+    /// shape indices.shape + [dim]. Repeated indices accumulate gradient into the same row.
+    /// </summary>
+    public static Tensor Embedding(Tensor indices, Tensor weight)
+    {
+        if (weight.Rank != 2)
+            throw new ArgumentException($"Embedding: weight must be 2-D [num_embeddings, embedding_dim]; got input {Shape.Format(indices.ShapeRef)} and weight {Shape.Format(weight.ShapeRef)}");
+        int count = weight.Size(0);
+        var rows = new int[indices.Numel];
+        var values = indices.Data;
+        for (int i = 0; i < rows.Length; i++)
+        {
+            float v = values[i];
+            if (v != MathF.Floor(v) || v < 0 || v >= count)
+                throw new ArgumentException($"Embedding: indices must be whole numbers in [0, num_embeddings={count}); got {v} at flat position {i} of input {Shape.Format(indices.ShapeRef)} with weight {Shape.Format(weight.ShapeRef)}");
+            rows[i] = (int)v;
+        }
+        var outShape = new int[indices.Rank + 1];
+        indices.ShapeRef.CopyTo(outShape, 0);
+        outShape[^1] = weight.Size(1);
+        return weight.IndexSelect(0, rows).Reshape(outShape);
+    }
+}

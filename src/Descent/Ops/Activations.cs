@@ -1,0 +1,179 @@
+using System.Numerics.Tensors;
+using Descent.Kernels;
+
+namespace Descent;
+
+/// <summary>
+/// Activation functions with PyTorch's formulas and gradients (including their values at kinks:
+/// Relu's gradient at 0 is 0, LeakyRelu's is the slope, Elu's is alpha). Each forward and its
+/// backward sit side by side; the backward runs under NoGrad, so it works on spans directly.
+/// </summary>
+public partial class Tensor
+{
+    private delegate void SpanZip(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> destination);
+
+    /// <summary>Applies <paramref name="zip"/> to two same-shaped tensors into a new one shaped like <paramref name="a"/>.</summary>
+    private static Tensor Zip(Tensor a, Tensor b, SpanZip zip)
+    {
+        var result = new Tensor(a._shape);
+        zip(a.Data, b.Data, result.DataSpan);
+        return result;
+    }
+
+    /// <summary>max(x, 0), like <c>torch.relu</c>.</summary>
+    /// <example><code>var y = Tensor.FromArray([-1f, 0f, 2f]).Relu(); // [0, 0, 2]</code></example>
+    public Tensor Relu()
+    {
+        var result = MapUnary(static (s, d) => TensorPrimitives.Max(s, 0f, d));
+        // PyTorch's threshold_backward zeroes the gradient where the result is <= 0, so at x = 0 too.
+        return Graph.Record(result, "Relu", this, g => Zip(g, result, static (gs, ys, d) =>
+        {
+            for (int i = 0; i < d.Length; i++) d[i] = ys[i] <= 0f ? 0f : gs[i];
+        }));
+    }
+
+    /// <summary>x for x &gt; 0, else negativeSlope·x, like <c>torch.nn.functional.leaky_relu</c>.</summary>
+    public Tensor LeakyRelu(float negativeSlope = 0.01f)
+    {
+        var x = this;
+        var result = MapUnary((s, d) =>
+        {
+            for (int i = 0; i < d.Length; i++) d[i] = s[i] > 0f ? s[i] : s[i] * negativeSlope;
+        });
+        // At x = 0 the gradient is the slope, as in PyTorch's leaky_relu_backward (x > 0 ? g : g·slope).
+        return Graph.Record(result, "LeakyRelu", this, g => Zip(g, x, (gs, xs, d) =>
+        {
+            for (int i = 0; i < d.Length; i++) d[i] = xs[i] > 0f ? gs[i] : gs[i] * negativeSlope;
+        }));
+    }
+
+    /// <summary>x for x &gt; 0, else alpha·(eˣ − 1), like <c>torch.nn.functional.elu</c>.</summary>
+    public Tensor Elu(float alpha = 1f)
+    {
+        var x = this;
+        var result = MapUnary((s, d) =>
+        {
+            TensorPrimitives.Min(s, 0f, d);
+            TensorPrimitives.ExpM1(d, d);
+            TensorPrimitives.Multiply(d, alpha, d);
+            for (int i = 0; i < d.Length; i++) if (s[i] > 0f) d[i] = s[i];
+        });
+        // PyTorch's elu_backward takes the exponential branch for x <= 0, so the gradient at 0 is alpha.
+        return Graph.Record(result, "Elu", this, g => Zip(g, x, (gs, xs, d) =>
+        {
+            for (int i = 0; i < d.Length; i++) d[i] = xs[i] <= 0f ? gs[i] * alpha * MathF.Exp(xs[i]) : gs[i];
+        }));
+    }
+
+    /// <summary>1 / (1 + e⁻ˣ); the gradient is y·(1 − y).</summary>
+    public Tensor Sigmoid()
+    {
+        var result = MapUnary(TensorPrimitives.Sigmoid);
+        return Graph.Record(result, "Sigmoid", this, g => Zip(g, result, static (gs, ys, d) =>
+        {
+            for (int i = 0; i < d.Length; i++) d[i] = gs[i] * (1f - ys[i]) * ys[i];
+        }));
+    }
+
+    /// <summary>Hyperbolic tangent; the gradient is 1 − y².</summary>
+    public Tensor Tanh()
+    {
+        var result = MapUnary(TensorPrimitives.Tanh);
+        return Graph.Record(result, "Tanh", this, g => Zip(g, result, static (gs, ys, d) =>
+        {
+            for (int i = 0; i < d.Length; i++) d[i] = gs[i] * (1f - ys[i] * ys[i]);
+        }));
+    }
+
+    /// <summary>x·sigmoid(x) (also called swish), like <c>torch.nn.functional.silu</c>.</summary>
+    public Tensor Silu()
+    {
+        var x = this;
+        var sigmoid = MapUnary(TensorPrimitives.Sigmoid);
+        var result = new Tensor(_shape);
+        TensorPrimitives.Multiply(Data, sigmoid.Data, result.DataSpan);
+        return Graph.Record(result, "Silu", this, g =>
+        {
+            var grad = new Tensor(x._shape);
+            ReadOnlySpan<float> gs = g.Data, xs = x.Data, s = sigmoid.Data;
+            var d = grad.DataSpan;
+            for (int i = 0; i < d.Length; i++) d[i] = gs[i] * s[i] * (1f + xs[i] * (1f - s[i]));
+            return grad;
+        });
+    }
+
+    /// <summary>
+    /// log(1 + e^(beta·x)) / beta, reverting to x where beta·x &gt; threshold (as PyTorch does, for
+    /// stability), like <c>torch.nn.functional.softplus</c>.
+    /// </summary>
+    public Tensor Softplus(float beta = 1f, float threshold = 20f)
+    {
+        if (beta == 0f || !float.IsFinite(beta))
+            throw new ArgumentOutOfRangeException(nameof(beta), beta, "Softplus: beta must be finite and non-zero");
+        var x = this;
+        var result = MapUnary((s, d) =>
+        {
+            // In double, with log1p(e) ≈ e for tiny e: float's log(1 + e) would round very negative inputs to 0.
+            for (int i = 0; i < d.Length; i++)
+            {
+                double bx = (double)s[i] * beta;
+                if (bx > threshold) { d[i] = s[i]; continue; }
+                double e = Math.Exp(bx);
+                d[i] = (float)((e < 1e-8 ? e : Math.Log(1.0 + e)) / beta);
+            }
+        });
+        return Graph.Record(result, "Softplus", this, g => Zip(g, x, (gs, xs, d) =>
+        {
+            for (int i = 0; i < d.Length; i++)
+            {
+                double bx = (double)xs[i] * beta;
+                d[i] = bx > threshold ? gs[i] : (float)(gs[i] / (1.0 + Math.Exp(-bx)));
+            }
+        }));
+    }
+
+    /// <summary>
+    /// Gaussian error linear unit x·Φ(x), like <c>torch.nn.functional.gelu</c>. With
+    /// <paramref name="approximate"/> "none" Φ is computed exactly through erf; with "tanh", as
+    /// 0.5·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
+    /// </summary>
+    /// <example><code>var y = x.Gelu(approximate: "tanh");</code></example>
+    public Tensor Gelu(string approximate = "none")
+    {
+        bool tanh = approximate switch
+        {
+            "none" => false,
+            "tanh" => true,
+            _ => throw new ArgumentOutOfRangeException(nameof(approximate), approximate, "Gelu: approximate must be \"none\" or \"tanh\""),
+        };
+        var x = this;
+        var result = new Tensor(_shape);
+        var src = Data;
+        var dst = result.DataSpan;
+        for (int i = 0; i < dst.Length; i++) dst[i] = (float)(tanh ? GeluTanh(src[i]).Value : GeluExact(src[i]).Value);
+        return Graph.Record(result, "Gelu", this, g => Zip(g, x, (gs, xs, d) =>
+        {
+            for (int i = 0; i < d.Length; i++) d[i] = (float)(gs[i] * (tanh ? GeluTanh(xs[i]).Slope : GeluExact(xs[i]).Slope));
+        }));
+    }
+
+    private const double InvSqrt2 = 0.70710678118654752440;
+    private const double InvSqrt2Pi = 0.39894228040143267794;
+    private const double SqrtTwoOverPi = 0.79788456080286535588;
+    private const double GeluKappa = 0.044715;
+
+    // Φ(x) = erfc(-x/√2)/2 keeps its relative accuracy far into the negative tail, where 1 + erf cancels.
+    private static (double Value, double Slope) GeluExact(double x)
+    {
+        double cdf = 0.5 * SpecialFunctions.Erfc(-x * InvSqrt2);
+        double pdf = InvSqrt2Pi * Math.Exp(-0.5 * x * x);
+        return (x * cdf, cdf + x * pdf);
+    }
+
+    // The derivative as PyTorch's GeluBackward writes it: 0.5·(1 + t) + 0.5·x·(1 − t²)·√(2/π)·(1 + 3κx²).
+    private static (double Value, double Slope) GeluTanh(double x)
+    {
+        double t = Math.Tanh(SqrtTwoOverPi * (x + GeluKappa * x * x * x));
+        return (0.5 * x * (1 + t), 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * SqrtTwoOverPi * (1 + 3 * GeluKappa * x * x));
+    }
+}
