@@ -25,11 +25,11 @@ public sealed class EarlyStopping : IStatefulCallback
     /// <param name="restoreBestWeights">At the end of the fit, load the weights of the best epoch if a later one is current.</param>
     public EarlyStopping(string monitor = "valid_loss", int patience = 3, double minDelta = 0, MonitorMode mode = MonitorMode.Auto, bool restoreBestWeights = false)
     {
-        Monitor.CheckName(monitor, nameof(EarlyStopping));
+        MonitoredValue.CheckName(monitor, nameof(EarlyStopping));
         if (patience < 0) throw new ArgumentOutOfRangeException(nameof(patience), patience, $"EarlyStopping: patience must be >= 0; got {patience}");
         if (!(minDelta >= 0) || !double.IsFinite(minDelta))
             throw new ArgumentOutOfRangeException(nameof(minDelta), minDelta, $"EarlyStopping: minDelta must be finite and >= 0; got {minDelta}");
-        Monitor.CheckMode(mode, nameof(EarlyStopping));
+        MonitoredValue.CheckMode(mode, nameof(EarlyStopping));
         MonitorName = monitor;
         Patience = patience;
         MinDelta = minDelta;
@@ -81,7 +81,7 @@ public sealed class EarlyStopping : IStatefulCallback
     /// <inheritdoc/>
     public void OnFitBegin(Learner learner)
     {
-        _higherIsBetter = Monitor.HigherIsBetter(learner, MonitorName, Mode);
+        _higherIsBetter = MonitoredValue.HigherIsBetter(learner, MonitorName, Mode);
         // A learner that resumed (or trained before) keeps the state, so the run goes on as one.
         if (learner.Epoch == 0) Reset();
     }
@@ -89,8 +89,8 @@ public sealed class EarlyStopping : IStatefulCallback
     /// <inheritdoc/>
     public void OnEpochEnd(Learner learner, EpochRecord record)
     {
-        double value = Monitor.Read(record, MonitorName, nameof(EarlyStopping));
-        if (Monitor.Improves(value, Best, MinDelta, _higherIsBetter))
+        double value = MonitoredValue.Read(record, MonitorName, nameof(EarlyStopping));
+        if (MonitoredValue.Improves(value, Best, MinDelta, _higherIsBetter))
         {
             Best = value;
             BestEpoch = record.Epoch;

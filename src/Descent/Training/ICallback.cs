@@ -47,7 +47,7 @@ public interface ICallback
 /// (e.g. <see cref="EarlyStopping"/>'s best value, patience counter and best weights).
 /// </summary>
 /// <param name="Values">Named numbers (stored exactly).</param>
-/// <param name="Tensors">Named tensors; names must not contain dots.</param>
+/// <param name="Tensors">Named tensors (a model state dict's dotted names are fine).</param>
 public sealed record CallbackState(IReadOnlyDictionary<string, double> Values, IReadOnlyDictionary<string, Tensor> Tensors);
 
 /// <summary>A callback whose state goes into checkpoints under <see cref="StateKey"/>.</summary>

@@ -29,8 +29,8 @@ public sealed class ModelCheckpoint : IStatefulCallback
         bool saveBest = true, bool saveLast = true)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        Monitor.CheckName(monitor, nameof(ModelCheckpoint));
-        Monitor.CheckMode(mode, nameof(ModelCheckpoint));
+        MonitoredValue.CheckName(monitor, nameof(ModelCheckpoint));
+        MonitoredValue.CheckMode(mode, nameof(ModelCheckpoint));
         if (!saveBest && !saveLast) throw new ArgumentException("ModelCheckpoint: saveBest and saveLast are both false, so nothing would be saved");
         LastPath = path;
         BestPath = bestPath ?? Path.ChangeExtension(path, ".best" + (Path.HasExtension(path) ? Path.GetExtension(path) : ".safetensors"));
@@ -77,7 +77,7 @@ public sealed class ModelCheckpoint : IStatefulCallback
     /// <inheritdoc/>
     public void OnFitBegin(Learner learner)
     {
-        _higherIsBetter = Monitor.HigherIsBetter(learner, MonitorName, Mode);
+        _higherIsBetter = MonitoredValue.HigherIsBetter(learner, MonitorName, Mode);
         if (learner.Epoch != 0) return;
         Best = _higherIsBetter ? double.NegativeInfinity : double.PositiveInfinity;
         BestEpoch = 0;
@@ -89,8 +89,8 @@ public sealed class ModelCheckpoint : IStatefulCallback
         bool isBest = false;
         if (SaveBest)
         {
-            double value = Monitor.Read(record, MonitorName, nameof(ModelCheckpoint));
-            if (Monitor.Improves(value, Best, 0, _higherIsBetter))
+            double value = MonitoredValue.Read(record, MonitorName, nameof(ModelCheckpoint));
+            if (MonitoredValue.Improves(value, Best, 0, _higherIsBetter))
             {
                 Best = value;
                 BestEpoch = record.Epoch;

@@ -8,6 +8,7 @@ using Descent.Training;
 
 namespace Descent.Tests.IO;
 
+[Collection("Generator.Default")]
 public class CheckpointTests : IDisposable
 {
     private readonly string _dir = TrainingKit.TempFolder();
@@ -43,6 +44,32 @@ public class CheckpointTests : IDisposable
         Assert.Equal(whole.Lr, resumed.Lr);
         Assert.Equal(whole.Optimizer.ParamGroups[0].Beta1 ?? whole.Optimizer.ParamGroups[0].Momentum,
             resumed.Optimizer.ParamGroups[0].Beta1 ?? resumed.Optimizer.ParamGroups[0].Momentum);
+    }
+
+    [Fact]
+    public void Resume_WithLinearReluDropout_EndsBitIdentical()
+    {
+        Learner Make(ModelCheckpoint? save = null)
+        {
+            var (train, valid) = TrainingKit.Moons();
+            var init = new Generator(60);
+            var drop = new Generator(61);
+            var model = new Sequential(new Linear(2, 32, generator: init), new ReLU(), new Dropout(0.2f, drop), new Linear(32, 2, generator: init));
+            var loader = new DataLoader(train, batchSize: 16, shuffle: true, generator: new Generator(62));
+            return new Learner(model, loader, new DataLoader(valid, batchSize: 80), new CrossEntropyLoss(),
+                new AdamW(model.Parameters(), lr: 0.01), Descent.Optim.Schedules.OneCycle.PyTorch(totalSteps: 5 * loader.Count, maxLr: 0.02),
+                metrics: [new Accuracy()], callbacks: save == null ? null : [save], generators: [drop], architecture: "mlp:32,dropout");
+        }
+        var whole = Make();
+        whole.Fit(5);
+        var path = PathOf("layers.safetensors");
+        Make(new ModelCheckpoint(path, saveBest: false)).Fit(3);
+        var resumed = Make();
+        resumed.Fit(5, resumeFrom: path);
+        Assert.True(whole.History.SameValues(resumed.History));
+        Assert.True(whole.History[^1].Metrics["accuracy"] > 0.8);
+        TrainingKit.AssertBitIdentical(TrainingKit.Weights(whole.Model), TrainingKit.Weights(resumed.Model));
+        Assert.Equal(["0.weight", "0.bias", "3.weight", "3.bias"], Checkpoint.Load(path).Model.Keys);
     }
 
     [Fact]
@@ -92,6 +119,7 @@ public class CheckpointTests : IDisposable
         var again = TrainingKit.MoonsLearner(43, "sgd", epochs: 12, callbacks: [Stop()]);
         Assert.Equal(wholeHistory.Count, again.Fit(12, resumeFrom: atStop).Count);
         Assert.Equal(wholeHistory.StopReason, again.History.StopReason);
+        TrainingKit.AssertBitIdentical(TrainingKit.Weights(whole.Model), TrainingKit.Weights(again.Model));
     }
 
     [Fact]

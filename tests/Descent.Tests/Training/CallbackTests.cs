@@ -6,6 +6,7 @@ using Descent.Training;
 
 namespace Descent.Tests.Training;
 
+[Collection("Generator.Default")]
 public class CallbackTests
 {
     [Fact]

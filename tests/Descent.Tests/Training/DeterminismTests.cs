@@ -12,7 +12,6 @@ public class DeterminismTests
         var a = first.Fit(4);
         var b = second.Fit(4);
         Assert.True(a.SameValues(b));
-        Assert.Equal(a.ToJson().Length > 0, b.ToJson().Length > 0);
         TrainingKit.AssertBitIdentical(TrainingKit.Weights(first.Model), TrainingKit.Weights(second.Model));
     }
 

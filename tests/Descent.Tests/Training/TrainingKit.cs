@@ -99,6 +99,13 @@ internal static class TrainingKit
     }
 }
 
+/// <summary>
+/// Tests that restore generator states, including <see cref="Generator.Default"/>, which other tests draw
+/// from: they run alone, after the parallel ones.
+/// </summary>
+[CollectionDefinition("Generator.Default", DisableParallelization = true)]
+public sealed class DefaultGeneratorCollection;
+
 /// <summary>Records every hook call, to check order and arguments.</summary>
 internal sealed class RecordingCallback(string name, List<string> log, int order = 0) : ICallback
 {

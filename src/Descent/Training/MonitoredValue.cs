@@ -12,7 +12,7 @@ public enum MonitorMode
 }
 
 /// <summary>Reading a monitored value from an epoch's record, shared by the callbacks that watch one.</summary>
-internal static class Monitor
+internal static class MonitoredValue
 {
     /// <summary>True when higher is better for <paramref name="name"/> under <paramref name="mode"/>.</summary>
     public static bool HigherIsBetter(Learner learner, string name, MonitorMode mode)
