@@ -42,6 +42,9 @@ internal static class FuzzRunner
         Action<FuzzCase> parse, params Type[] allowed) => Run(reader, file, seed, Cases, generate, parse, allowed);
 
     public static (int Succeeded, int Rejected) Run(string reader, string file, int seed, int cases, Func<Random, FuzzCase> generate,
+        Action<FuzzCase> parse, params Type[] allowed) => Run(reader, file, seed, cases, CaseBudget, generate, parse, allowed);
+
+    public static (int Succeeded, int Rejected) Run(string reader, string file, int seed, int cases, TimeSpan budget, Func<Random, FuzzCase> generate,
         Action<FuzzCase> parse, params Type[] allowed)
     {
         var failures = new Dictionary<string, string>();
@@ -76,8 +79,8 @@ internal static class FuzzRunner
                     else rejected++;
                     if (fault == null && allocated > AllocationBound(c))
                         fault = $"allocated {allocated:N0} bytes for {c.Input.Length:N0} input bytes ({c.DecompressedBytes:N0} decompressed), bound {AllocationBound(c):N0}";
-                    if (fault == null && elapsed > CaseBudget)
-                        fault = $"took {elapsed.TotalSeconds:F1} s, budget {CaseBudget.TotalSeconds} s";
+                    if (fault == null && elapsed > budget)
+                        fault = $"took {elapsed.TotalSeconds:F1} s, budget {budget.TotalSeconds} s";
                     if (fault != null)
                     {
                         string key = fault.Length > 60 ? fault[..60] : fault;
@@ -95,8 +98,8 @@ internal static class FuzzRunner
         {
             int i = Volatile.Read(ref current);
             long start = Volatile.Read(ref caseStart);
-            if (i >= 0 && Stopwatch.GetElapsedTime(start) > 2 * CaseBudget && Volatile.Read(ref current) == i)
-                Assert.Fail($"{reader} ({file}): case {i} ({Volatile.Read(ref currentMutation)}) still running after {2 * CaseBudget.TotalSeconds} s: a hang");
+            if (i >= 0 && Stopwatch.GetElapsedTime(start) > 2 * budget && Volatile.Read(ref current) == i)
+                Assert.Fail($"{reader} ({file}): case {i} ({Volatile.Read(ref currentMutation)}) still running after {2 * budget.TotalSeconds} s: a hang");
         }
         if (crash != null) Assert.Fail($"{reader} ({file}): the case generator threw {crash.GetType().Name}: {OneLine(crash.Message)}");
         if (failures.Count > 0)
