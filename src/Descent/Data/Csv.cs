@@ -18,6 +18,12 @@ public static class Csv
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{Path.GetFileName(path)}: file not found ('{Path.GetFullPath(path)}')", path);
         using var reader = new StreamReader(path);
+        return Load(reader, path, target);
+    }
+
+    /// <summary>Parses CSV text from <paramref name="reader"/>; <paramref name="path"/> names it in errors.</summary>
+    internal static (TensorDataset Data, IReadOnlyList<string> Features, IReadOnlyList<string> Classes) Load(TextReader reader, string path, string? target = null)
+    {
         string? header = reader.ReadLine();
         if (string.IsNullOrWhiteSpace(header)) throw new DataFormatException(path, "line 1", 0, "the header row is empty");
         var names = Split(header);
@@ -58,7 +64,12 @@ public static class Csv
                         if (c < 0) { classes.Add(cell); c = classes.Count - 1; }
                         y[i] = c;
                     }
-                    else y[i] = float.Parse(cell, NumberStyles.Float, inv);
+                    else
+                    {
+                        y[i] = float.Parse(cell, NumberStyles.Float, inv);
+                        if (!float.IsFinite(y[i]))
+                            throw new DataFormatException(path, $"row {i + 1}, column '{names[j]}'", null, $"'{cell}' is not a finite number");
+                    }
                     continue;
                 }
                 if (!float.TryParse(cell, NumberStyles.Float, inv, out float v) || !float.IsFinite(v))

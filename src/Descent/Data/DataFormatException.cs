@@ -25,5 +25,14 @@ public sealed class DataFormatException : Exception
     public long? Offset { get; }
 
     private static string Compose(string file, string? part, long? offset, string problem) =>
-        Path.GetFileName(file) + (part != null ? ": " + part : "") + (offset is long o ? $": at byte {o}" : "") + ": " + problem;
+        OneLine(Path.GetFileName(file) + (part != null ? ": " + part : "") + (offset is long o ? $": at byte {o}" : "") + ": " + problem);
+
+    /// <summary>Entry names and parser messages quote the file's own bytes, line breaks included; messages stay on one line.</summary>
+    private static string OneLine(string message)
+    {
+        if (!message.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029')) return message;
+        var sb = new System.Text.StringBuilder(message.Length + 16);
+        foreach (char c in message) sb.Append(char.IsControl(c) || c is '\u2028' or '\u2029' ? $"\\u{(int)c:x4}" : c.ToString());
+        return sb.ToString();
+    }
 }

@@ -15,9 +15,15 @@ public static class Iris
     private const string Entry = "package/src/data/iris.json";
 
     /// <summary>Reads the tarball's data.</summary>
-    public static TensorDataset Load(string tarball)
+    public static TensorDataset Load(string tarball) => FromJson(NpmTarball.ReadEntry(tarball, Entry), tarball);
+
+    /// <summary>Reads the data from a tarball held in <paramref name="compressed"/>; <paramref name="tarball"/> names it in errors.</summary>
+    internal static TensorDataset Load(Stream compressed, string tarball) => FromJson(NpmTarball.ReadEntry(compressed, tarball, Entry), tarball);
+
+    private static TensorDataset FromJson(byte[] json, string tarball)
     {
-        var json = NpmTarball.ReadEntry(tarball, Entry);
+        // System.Text.Json checks structure, not UTF-8; invalid text would only fail later, inside a string read.
+        if (!System.Text.Unicode.Utf8.IsValid(json)) throw new DataFormatException(tarball, Entry, null, "not valid UTF-8 text");
         var features = new List<float>();
         var labels = new List<float>();
         try
@@ -31,12 +37,13 @@ public static class Iris
                     throw new DataFormatException(tarball, Entry + $": row {row}", null, "expected [4 numbers, species]");
                 for (int j = 0; j < 4; j++)
                 {
-                    if (r[j].ValueKind != JsonValueKind.Number) throw new DataFormatException(tarball, Entry + $": row {row}", null, $"column {j} is not a number");
-                    features.Add(r[j].GetSingle());
+                    if (r[j].ValueKind != JsonValueKind.Number || !r[j].TryGetSingle(out float v) || !float.IsFinite(v))
+                        throw new DataFormatException(tarball, Entry + $": row {row}", null, $"column {j} is not a finite number");
+                    features.Add(v);
                 }
-                string species = r[4].ValueKind == JsonValueKind.String ? r[4].GetString()! : "";
-                int label = Classes.ToList().IndexOf(species);
-                if (label < 0) throw new DataFormatException(tarball, Entry + $": row {row}", null, $"unknown species '{species}'");
+                var cell = r[4];
+                int label = cell.ValueKind == JsonValueKind.String ? Classes.ToList().FindIndex(cell.ValueEquals) : -1;
+                if (label < 0) throw new DataFormatException(tarball, Entry + $": row {row}", null, $"unknown species {cell.GetRawText()}");
                 labels.Add(label);
                 row++;
             }
@@ -45,6 +52,11 @@ public static class Iris
         catch (JsonException e)
         {
             throw new DataFormatException(tarball, Entry, e.BytePositionInLine, "malformed JSON: " + e.Message, e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // Valid JSON that is not valid text (an escaped lone surrogate) fails only when a string is compared.
+            throw new DataFormatException(tarball, Entry, null, "malformed JSON text: " + e.Message, e);
         }
         return new TensorDataset(Tensor.FromArray(features.ToArray(), labels.Count, 4), Tensor.FromArray(labels.ToArray()));
     }

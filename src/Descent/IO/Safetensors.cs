@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Descent.IO;
 
@@ -102,30 +103,39 @@ public static class Safetensors
         if (headerLength > (ulong)(bytes.Length - 8)) throw Fail(name, $"header length {headerLength} exceeds the file ({bytes.Length} bytes)");
         var header = bytes.Slice(8, (int)headerLength);
         var data = bytes[(8 + (int)headerLength)..];
+        // Validated up front: System.Text.Json checks structure, not UTF-8, and would fail later when a name is read.
+        if (!Utf8.IsValid(header))
+            throw Fail(name, $"the header is not valid UTF-8 text (near byte {8 + InvalidUtf8Index(header)})");
         var entries = new List<(string Name, string Dtype, int[] Shape, long Begin, long End)>();
         var metadata = new Dictionary<string, string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         try
         {
             using var doc = JsonDocument.Parse(header.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
             if (doc.RootElement.ValueKind != JsonValueKind.Object) throw Fail(name, "the header is not a JSON object");
             foreach (var property in doc.RootElement.EnumerateObject())
             {
-                if (property.Name == MetadataKey)
+                string key = Text(name, () => property.Name);
+                // A repeated key would let the header describe one tensor twice (JSON leaves duplicates undefined).
+                if (!seen.Add(key)) throw Fail(name, $"key '{key}' appears twice in the header");
+                if (key == MetadataKey)
                 {
                     if (property.Value.ValueKind != JsonValueKind.Object) throw Fail(name, "__metadata__ is not an object of strings");
                     foreach (var m in property.Value.EnumerateObject())
                     {
-                        if (m.Value.ValueKind != JsonValueKind.String) throw Fail(name, $"__metadata__ value '{m.Name}' is not a string");
-                        metadata[m.Name] = m.Value.GetString()!;
+                        string metaKey = Text(name, () => m.Name);
+                        if (m.Value.ValueKind != JsonValueKind.String) throw Fail(name, $"__metadata__ value '{metaKey}' is not a string");
+                        if (!metadata.TryAdd(metaKey, Text(name, () => m.Value.GetString()!)))
+                            throw Fail(name, $"__metadata__ key '{metaKey}' appears twice");
                     }
                     continue;
                 }
-                entries.Add(ReadEntry(name, property));
+                entries.Add(ReadEntry(name, key, property.Value));
             }
         }
         catch (JsonException e)
         {
-            throw new SafetensorsFormatException($"{name}: the header is not valid JSON: {e.Message}", e);
+            throw new SafetensorsFormatException(OneLine($"{name}: the header is not valid JSON: {e.Message}"), e);
         }
 
         // The byte ranges must tile the data section exactly, in offset order.
@@ -147,13 +157,11 @@ public static class Safetensors
         return (tensors, metadata);
     }
 
-    private static (string, string, int[], long, long) ReadEntry(string file, JsonProperty property)
+    private static (string, string, int[], long, long) ReadEntry(string file, string tensor, JsonElement v)
     {
-        string tensor = property.Name;
-        var v = property.Value;
         if (v.ValueKind != JsonValueKind.Object) throw Fail(file, $"tensor '{tensor}': entry is not an object");
         if (!v.TryGetProperty("dtype", out var dtypeEl) || dtypeEl.ValueKind != JsonValueKind.String) throw Fail(file, $"tensor '{tensor}': missing dtype");
-        string dtype = dtypeEl.GetString()!;
+        string dtype = Text(file, () => dtypeEl.GetString()!);
         int size = DtypeSize(dtype) ?? throw Fail(file, $"tensor '{tensor}': dtype '{dtype}' is not supported (F32, F64, F16, BF16)");
         if (!v.TryGetProperty("shape", out var shapeEl) || shapeEl.ValueKind != JsonValueKind.Array) throw Fail(file, $"tensor '{tensor}': missing shape");
         var shape = new List<int>();
@@ -163,14 +171,18 @@ public static class Safetensors
             if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt64(out long dim) || dim < 0 || dim > int.MaxValue)
                 throw Fail(file, $"tensor '{tensor}': shape has an invalid dimension {d}");
             shape.Add((int)dim);
-            count = dim == 0 || count == 0 ? 0 : (count > long.MaxValue / dim ? long.MaxValue : count * dim);
+            // Bounded at every step (as tensor shapes are), so a zero after huge dimensions cannot hide them.
+            count = Math.Min(count * dim, (long)int.MaxValue + 1);
+            if (count > Array.MaxLength)
+                throw Fail(file, $"tensor '{tensor}': dtype {dtype} and shape [{string.Join(", ", shape)}{(shape.Count < shapeEl.GetArrayLength() ? ", ..." : "")}] need too many bytes (more elements than an array can hold)");
         }
         if (shape.Count > 8) throw Fail(file, $"tensor '{tensor}': rank {shape.Count} is too large");
         if (!v.TryGetProperty("data_offsets", out var offEl) || offEl.ValueKind != JsonValueKind.Array || offEl.GetArrayLength() != 2
+            || offEl[0].ValueKind != JsonValueKind.Number || offEl[1].ValueKind != JsonValueKind.Number
             || !offEl[0].TryGetInt64(out long begin) || !offEl[1].TryGetInt64(out long end) || begin < 0 || end < begin)
             throw Fail(file, $"tensor '{tensor}': data_offsets must be [begin, end] with 0 <= begin <= end");
-        if (count > int.MaxValue || count * size != end - begin)
-            throw Fail(file, $"tensor '{tensor}': dtype {dtype} and shape [{string.Join(", ", shape)}] need {(count > int.MaxValue ? "too many" : (count * size).ToString())} bytes but data_offsets [{begin}, {end}) hold {end - begin}");
+        if (count * size != end - begin)
+            throw Fail(file, $"tensor '{tensor}': dtype {dtype} and shape [{string.Join(", ", shape)}] need {count * size} bytes but data_offsets [{begin}, {end}) hold {end - begin}");
         return (tensor, dtype, shape.ToArray(), begin, end);
     }
 
@@ -200,5 +212,26 @@ public static class Safetensors
         return new Tensor(values, 0, shape);
     }
 
-    private static SafetensorsFormatException Fail(string file, string problem) => new($"{file}: {problem}");
+    private static SafetensorsFormatException Fail(string file, string problem) => new(OneLine($"{file}: {problem}"));
+
+    /// <summary>Reads a JSON string; a lone surrogate escape (valid JSON, invalid text) becomes a format error.</summary>
+    private static string Text(string file, Func<string> read)
+    {
+        try { return read(); }
+        catch (InvalidOperationException e) { throw Fail(file, $"the header holds a string that is not valid Unicode: {e.Message}"); }
+    }
+
+    private static int InvalidUtf8Index(ReadOnlySpan<byte> text)
+    {
+        var status = Utf8.ToUtf16(text, new char[text.Length], out int read, out _, replaceInvalidSequences: false);
+        return status == System.Buffers.OperationStatus.Done ? text.Length : read;
+    }
+
+    /// <summary>Names from the file may hold line breaks; messages stay on one line.</summary>
+    private static string OneLine(string message)
+    {
+        var sb = new StringBuilder(message.Length);
+        foreach (char c in message) sb.Append(char.IsControl(c) || c is '\u2028' or '\u2029' ? $"\\u{(int)c:x4}" : c.ToString());
+        return sb.ToString();
+    }
 }
