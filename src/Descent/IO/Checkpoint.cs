@@ -184,6 +184,9 @@ public sealed class Checkpoint
                         throw new FormatException($"generator '{p.Name}': word {i} is not an unsigned 64-bit integer");
                     i++;
                 }
+                // xoshiro256 never reaches the all-zero state, and from it would draw zeros forever.
+                if ((words[0] | words[1] | words[2] | words[3]) == 0)
+                    throw new FormatException($"generator '{p.Name}': words 0-3 are all zero, a state no generator reaches");
                 if (!states.TryAdd(p.Name, words)) throw new FormatException($"generator '{p.Name}' appears twice");
             }
             return states;
@@ -267,6 +270,11 @@ public sealed class Checkpoint
         {
             throw Fail(file, $"metadata '{key}': {e.Message}", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // A lone surrogate escape ("\ud800") is valid JSON but no text: reading it as a string or name throws this.
+            throw Fail(file, $"metadata '{key}' holds a string that is not valid Unicode: {e.Message}", e);
+        }
     }
 
     private static Dictionary<string, double> ReadMap(JsonElement el)
@@ -294,5 +302,13 @@ public sealed class Checkpoint
 
     private static string Truncate(string s) => s.Length <= 40 ? s : s[..40] + "...";
 
-    private static SafetensorsFormatException Fail(string file, string problem, Exception? inner = null) => new($"{file}: {problem}", inner);
+    private static SafetensorsFormatException Fail(string file, string problem, Exception? inner = null) => new(OneLine($"{file}: {problem}"), inner);
+
+    /// <summary>Messages quote metadata text from the file, line breaks included; they stay on one line.</summary>
+    private static string OneLine(string message)
+    {
+        var sb = new StringBuilder(message.Length);
+        foreach (char c in message) sb.Append(char.IsControl(c) || c is '\u2028' or '\u2029' ? $"\\u{(int)c:x4}" : c.ToString());
+        return sb.ToString();
+    }
 }

@@ -93,7 +93,7 @@ public sealed class History : IReadOnlyList<EpochRecord>
             foreach (var row in doc.RootElement.EnumerateArray())
             {
                 if (row.ValueKind != JsonValueKind.Object) throw new FormatException("history: every row must be an object");
-                if (!row.TryGetProperty("epoch", out var e) || !e.TryGetInt32(out int epoch))
+                if (!row.TryGetProperty("epoch", out var e) || e.ValueKind != JsonValueKind.Number || !e.TryGetInt32(out int epoch))
                     throw new FormatException($"history row {history.Count + 1}: missing or invalid 'epoch'");
                 var valid = Property(row, "valid_loss");
                 var record = new EpochRecord(epoch, ReadDouble(row, "train_loss"),
@@ -112,6 +112,11 @@ public sealed class History : IReadOnlyList<EpochRecord>
         catch (JsonException ex)
         {
             throw new FormatException($"history: not valid JSON: {ex.Message}", ex);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A lone surrogate escape ("\ud800") is valid JSON but no text: reading it as a string or name throws this.
+            throw new FormatException($"history: a string is not valid Unicode: {ex.Message}", ex);
         }
         return history;
     }

@@ -65,9 +65,9 @@ public sealed partial class Learner
         {
             Model.LoadStateDict(checkpoint.Model);
             if (Architecture != null && checkpoint.Architecture != null && Architecture != checkpoint.Architecture)
-                throw new ArgumentException($"architecture '{checkpoint.Architecture}' differs from this learner's '{Architecture}'");
+                throw new ArgumentException($"architecture '{Clip(checkpoint.Architecture)}' differs from this learner's '{Architecture}'");
             if (checkpoint.OptimizerType != Optimizer.GetType().Name)
-                throw new ArgumentException($"it was written by optimizer {checkpoint.OptimizerType}, this learner uses {Optimizer.GetType().Name}");
+                throw new ArgumentException($"it was written by optimizer {Clip(checkpoint.OptimizerType)}, this learner uses {Optimizer.GetType().Name}");
             if ((checkpoint.Scheduler == null) != (Scheduler == null))
                 throw new ArgumentException($"{(Scheduler == null ? "it has a schedule state but this learner has no schedule" : "this learner has a schedule but the checkpoint has no schedule state")}");
             if (checkpoint.OptimizerGroups.Count != Optimizer.ParamGroups.Count)
@@ -91,7 +91,7 @@ public sealed partial class Learner
             for (int i = 0; i < groupsBefore.Count; i++) SetGroupValues(Optimizer.ParamGroups[i], groupsBefore[i], i);
             if (schedulerBefore != null) Scheduler!.LoadStateDict(schedulerBefore);
             for (int i = 0; i < stateful.Count; i++) stateful[i].SetState(callbacksBefore[i]);
-            throw new ArgumentException($"{Prefix()}: {e.Message}", e);
+            throw new ArgumentException($"{Prefix()}: {OneLine(e.Message)}", e);
         }
         foreach (var (name, generator) in generators) generator.SetState(checkpoint.Rng[name]);
         Epoch = checkpoint.Epoch;
@@ -101,6 +101,20 @@ public sealed partial class Learner
         StopReason = checkpoint.StopReason;
         _resumedStopped = checkpoint.StopReason != null;
     }
+
+    /// <summary>
+    /// Inner messages quote text from the file (the architecture) and ArgumentOutOfRangeException adds a line
+    /// with the value: the refusal stays on one line.
+    /// </summary>
+    private static string OneLine(string message)
+    {
+        var sb = new System.Text.StringBuilder(message.Length);
+        foreach (char c in message.ReplaceLineEndings(" ")) sb.Append(char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString());
+        return sb.ToString();
+    }
+
+    /// <summary>Text from the file, quoted in a message: a lying file can make it megabytes long.</summary>
+    private static string Clip(string text) => text.Length <= 80 ? text : text[..80] + "...";
 
     private static IReadOnlyDictionary<string, double> GroupValues(ParamGroup g)
     {
