@@ -30,7 +30,8 @@ internal static class Oracle
     {
         Assert.True(ours.Length == theirs.Length, $"{what}: {ours.Length} elements vs libtorch's {theirs.Length}");
         if (ours.Length == 0) return;
-        double scale = theirs.Average(v => Math.Abs((double)v));
+        // Over finite values only: one infinity (Log at 0) would make the scale infinite and every other error 0.
+        double scale = theirs.Where(float.IsFinite).Select(v => Math.Abs((double)v)).DefaultIfEmpty(0).Average();
         double worst = 0;
         int worstAt = -1;
         for (int i = 0; i < ours.Length; i++)
