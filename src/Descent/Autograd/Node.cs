@@ -14,6 +14,9 @@ public sealed class Node
 
     internal Tensor? PendingGrad;
 
+    /// <summary>The number of the Backward that last visited this node, so the topological sort needs no visited set.</summary>
+    internal long VisitEpoch;
+
     internal Node(string name, Tensor input, Func<Tensor, Tensor?> backward)
     {
         Name = name;
@@ -43,16 +46,28 @@ public sealed class Node
 
     internal Tensor[] Inputs => _inputs ?? throw Released();
 
-    internal Tensor?[] Apply(Tensor grad)
+    /// <summary>
+    /// Runs the closure and hands each input's gradient (in input order) to <paramref name="deliver"/>,
+    /// without allocating an array for one- and two-input nodes.
+    /// </summary>
+    internal void Propagate<TDeliver>(Tensor grad, ref TDeliver deliver) where TDeliver : struct, IGradientSink
     {
-        if (_unary != null) return [_unary(grad)];
-        if (_binary != null)
+        var inputs = Inputs;
+        if (_unary != null)
+        {
+            deliver.Deliver(inputs[0], _unary(grad));
+        }
+        else if (_binary != null)
         {
             var (ga, gb) = _binary(grad);
-            return [ga, gb];
+            deliver.Deliver(inputs[0], ga);
+            deliver.Deliver(inputs[1], gb);
         }
-        if (_nary != null) return _nary(grad);
-        throw Released();
+        else
+        {
+            var grads = _nary!(grad);
+            for (int i = 0; i < inputs.Length; i++) deliver.Deliver(inputs[i], grads[i]);
+        }
     }
 
     internal void Release()
@@ -66,6 +81,12 @@ public sealed class Node
     private InvalidOperationException Released() => new(
         $"Backward: the graph through {Name} was already freed by an earlier Backward(); " +
         "pass retainGraph: true to the first Backward() to backpropagate through it again.");
+
+    /// <summary>Receives one input's gradient from <see cref="Propagate"/>.</summary>
+    internal interface IGradientSink
+    {
+        void Deliver(Tensor input, Tensor? gradient);
+    }
 
     /// <inheritdoc/>
     public override string ToString() => $"<{Name}Backward0>";

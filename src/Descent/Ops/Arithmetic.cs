@@ -32,7 +32,9 @@ public partial class Tensor
 
     /// <summary>Elementwise difference with broadcasting.</summary>
     public Tensor Sub(Tensor other) =>
-        Graph.Record(Broadcast<SubOp>("Sub", this, other), "Sub", this, other, g => (g, g.Neg()));
+        // Which inputs need a gradient is fixed when the op is recorded, as in PyTorch; both closures are static.
+        Graph.Record(Broadcast<SubOp>("Sub", this, other), "Sub", this, other,
+            other.RequiresGrad ? static g => (g, g.Neg()) : static g => (g, null));
 
     /// <summary>Subtracts a scalar from every element.</summary>
     public Tensor Sub(float scalar) =>

@@ -34,9 +34,18 @@ public partial class Tensor
         {
             0f => ZerosLike(x),
             1f => g,
-            2f => g.Mul(x).Mul(2f),
+            2f => TwiceProduct(g, x),
             _ => g.Mul(x.Pow(exponent - 1f)).Mul(exponent),
         });
+    }
+
+    /// <summary>(g·x)·2 in one buffer, rounded exactly as <c>g.Mul(x).Mul(2f)</c>.</summary>
+    private static Tensor TwiceProduct(Tensor g, Tensor x)
+    {
+        var result = new Tensor(x._shape);
+        TensorPrimitives.Multiply(g.Data, x.Data, result.DataSpan);
+        TensorPrimitives.Multiply(result.Data, 2f, result.DataSpan);
+        return result;
     }
 
     /// <summary>x².</summary>
