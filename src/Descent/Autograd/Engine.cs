@@ -108,12 +108,12 @@ internal static class Engine
             while (top > 0)
             {
                 var t = stack[top - 1];
-                var inputs = t.GradFn!.Inputs;
+                var node = t.GradFn!;
                 int i = next[top - 1];
-                if (i < inputs.Length)
+                if (i < node.InputCount)
                 {
                     next[top - 1] = i + 1;
-                    var child = inputs[i];
+                    var child = node.Input(i);
                     var fn = child.GradFn;
                     if (fn != null && child.RequiresGrad && fn.VisitEpoch != epoch)
                     {
@@ -179,7 +179,7 @@ internal static class Engine
     /// does it (one dimension at a time, innermost first, each through <see cref="ReduceKernel"/>), so the
     /// bits match, but without the intermediate tensors, the Reshape or the dims list.
     /// </summary>
-    private static Tensor SumTo(int[] gs, ReadOnlySpan<float> data, int[] shape)
+    internal static Tensor SumTo(int[] gs, ReadOnlySpan<float> data, int[] shape)
     {
         int lead = gs.Length - shape.Length;
         if (lead < 0)

@@ -10,8 +10,7 @@ public partial class Tensor
     public Tensor Sum()
     {
         var result = Scalar(TensorPrimitives.Sum(Data));
-        var shape = _shape;
-        return Graph.Record(result, "Sum", this, g => Full(shape, g.Storage[g.Offset]));
+        return Graph.Record(result, "Sum", this, static (n, g) => new Tensor(n.A._shape).Fill(g.Storage[g.Offset]));
     }
 
     /// <summary>Sum over one dimension.</summary>

@@ -20,6 +20,12 @@ internal static class BufferPool
     /// <summary>Free buffers kept per thread, in floats; beyond this, returned buffers go to the GC.</summary>
     internal const long MaxPooledFloats = 64L << 20;
 
+    /// <summary>
+    /// Below this many floats a fresh array is cheaper than a pool round trip (lookup, pop, clear, push):
+    /// the GC's bump allocation of a few hundred bytes costs less, and such buffers add little pressure.
+    /// </summary>
+    internal const int MinPooledLength = 256;
+
     [ThreadStatic] private static Dictionary<int, Stack<float[]>>? t_free;
     [ThreadStatic] private static long t_pooledFloats;
     [ThreadStatic] private static List<float[]>? t_arena;
@@ -31,7 +37,7 @@ internal static class BufferPool
     /// <summary>A zero-filled buffer for a new tensor: from the pool and tracked inside an arena, else a fresh array.</summary>
     internal static float[] ForTensor(int length)
     {
-        if (t_arenaDepth == 0 || length == 0) return new float[length];
+        if (length < MinPooledLength || t_arenaDepth == 0) return new float[length];
         var buffer = Take(length, clear: true);
         t_arena!.Add(buffer);
         return buffer;
