@@ -17,8 +17,8 @@ namespace Descent;
 /// </summary>
 internal static class BufferPool
 {
-    /// <summary>Free buffers kept per thread, in floats; beyond this, returned buffers go to the GC.</summary>
-    internal const long MaxPooledFloats = 64L << 20;
+    /// <summary>Free buffers kept per thread, in floats (64 MiB); beyond this, returned buffers go to the GC.</summary>
+    internal const long MaxPooledFloats = 16L << 20;
 
     /// <summary>
     /// Below this many floats a fresh array is cheaper than a pool round trip (lookup, pop, clear, push):
@@ -30,6 +30,9 @@ internal static class BufferPool
     [ThreadStatic] private static long t_pooledFloats;
     [ThreadStatic] private static List<float[]>? t_arena;
     [ThreadStatic] private static int t_arenaDepth;
+
+    /// <summary>Floats held in this thread's free lists.</summary>
+    internal static long PooledFloats => t_pooledFloats;
 
     /// <summary>Whether a backward arena is open on this thread.</summary>
     internal static bool InArena => t_arenaDepth > 0;
