@@ -65,6 +65,21 @@ internal static class ProofKit
         return worst;
     }
 
+    /// <summary>
+    /// The largest |a - b| over max(|a|, mean |a|): relative for large values, relative to the tensor's typical
+    /// size for values near zero (where a relative error would blow up).
+    /// </summary>
+    public static double MaxRelativeGap(float[] a, float[] b)
+    {
+        if (a.Length != b.Length) throw new ArgumentException($"MaxRelativeGap: lengths differ: {a.Length} and {b.Length}");
+        if (a.Length == 0) return 0;
+        double scale = a.Average(v => Math.Abs((double)v));
+        double worst = 0;
+        for (int i = 0; i < a.Length; i++)
+            worst = Math.Max(worst, Math.Abs((double)a[i] - b[i]) / Math.Max(Math.Max(Math.Abs((double)a[i]), scale), 1e-30));
+        return worst;
+    }
+
     /// <summary>Maps float bits to integers that order like the floats, so their difference counts representable values between them.</summary>
     private static long Ordered(float x)
     {
