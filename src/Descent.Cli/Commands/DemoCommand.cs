@@ -19,6 +19,7 @@ public static class DemoCommand
         {
             seed, points, steps, lr, json,
         };
+        command.Subcommands.Add(OverfitCommand.Create(verbose));
         command.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
