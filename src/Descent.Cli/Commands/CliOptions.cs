@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using Descent.Cli.Problems;
 
 namespace Descent.Cli.Commands;
 
@@ -44,6 +45,26 @@ public static partial class CliOptions
             if (!float.IsFinite(value) || value <= 0) rule = "must be a finite number greater than 0";
             return true;
         }, "number");
+
+    /// <summary>
+    /// A required option naming one of <see cref="DataChoice.All"/>; anything else is a one-line error that
+    /// lists the supported names (<c>--data: unknown data set 'x'; supported: sin</c>).
+    /// </summary>
+    public static Option<DataChoice> Data(string name, string description) =>
+        new(name)
+        {
+            Description = $"{description} One of: {DataChoice.Supported}.",
+            HelpName = string.Join("|", DataChoice.All.Select(c => c.Name)),
+            Required = true,
+            CustomParser = result =>
+            {
+                if (result.Tokens.Count == 0) return null;
+                string text = result.Tokens[^1].Value;
+                if (DataChoice.TryParse(text, out var choice)) return choice;
+                result.AddError($"{name}: unknown data set '{text}'; supported: {DataChoice.Supported}");
+                return null;
+            },
+        };
 
     /// <summary>An on/off switch.</summary>
     public static Option<bool> Flag(string name, string description) => new(name) { Description = description };

@@ -3,19 +3,19 @@ using Descent.Cli.Demo;
 
 namespace Descent.Cli.Commands;
 
-/// <summary><c>descent demo</c>: the tutorial's first half, from a noisy line to gradient descent and learning rates.</summary>
+/// <summary><c>descent demo</c>: the tutorial's story, from a noisy line and gradient descent to networks, optimizers and schedules.</summary>
 public static class DemoCommand
 {
     /// <summary>Builds the command; <paramref name="verbose"/> is the root's recursive <c>--verbose</c> flag.</summary>
     public static Command Create(Option<bool> verbose)
     {
         var defaults = new DemoSettings();
-        var seed = CliOptions.Seed("--seed", "Seed for the data and the random start.", defaults.Seed);
-        var points = CliOptions.Int("--points", "Number of data points.", defaults.Points, min: 2);
-        var steps = CliOptions.Int("--steps", "Gradient descent steps per run.", defaults.Steps, min: 1);
-        var lr = CliOptions.PositiveFloat("--lr", "Learning rate of the main descent.", defaults.LearningRate);
+        var seed = CliOptions.Seed("--seed", "Seed for the data and the random starts.", defaults.Seed);
+        var points = CliOptions.Int("--points", "Number of points on the noisy line (sections 1-4).", defaults.Points, min: 2);
+        var steps = CliOptions.Int("--steps", "Gradient descent steps per run on the line (sections 1-4).", defaults.Steps, min: 1);
+        var lr = CliOptions.PositiveFloat("--lr", "Learning rate of the main descent on the line.", defaults.LearningRate);
         var json = CliOptions.Flag("--json", "End stdout with one line of JSON holding the results.");
-        var command = new Command("demo", "Fit a line to noisy points by gradient descent, as in the tutorial's first half.")
+        var command = new Command("demo", "Tell the tutorial's story: fit a line by gradient descent, then networks, faster optimizers and cyclical schedules.")
         {
             seed, points, steps, lr, json,
         };
@@ -35,7 +35,10 @@ public static class DemoCommand
                     };
                     var result = LinearRegressionStory.Run(settings);
                     DemoTextWriter.Write(result, output);
-                    if (parse.GetValue(json)) output.WriteLine(DemoJsonWriter.ToJson(result));
+                    output.WriteLine();
+                    var secondHalf = SecondHalf.Run(new NetworkSettings(Seed: settings.Seed));
+                    SecondHalfTextWriter.Write(secondHalf, output);
+                    if (parse.GetValue(json)) output.WriteLine(DemoJsonWriter.ToJson(result, secondHalf));
                     return 0;
                 });
         });

@@ -3,8 +3,11 @@ using Descent.Cli.Training;
 
 namespace Descent.Cli.Commands;
 
-/// <summary>The data, model and training flags shared by <c>descent train</c> and <c>descent lr-find</c>.</summary>
-public sealed class TrainOptionSet
+/// <summary>
+/// The data, model and training flags shared by <c>descent train</c> and <c>descent lr-find</c>; the range test
+/// sets its own rates, so without <paramref name="training"/> there is no <c>--epochs</c>, <c>--lr</c> or <c>--schedule</c>.
+/// </summary>
+public sealed class TrainOptionSet(bool training = true)
 {
     private static readonly TrainSettings Defaults = new(new DataSpec("moons"), ModelSpec.Parse("mlp"));
 
@@ -58,15 +61,19 @@ public sealed class TrainOptionSet
     public Option<bool> Json { get; } = CliOptions.Flag("--json", "End stdout with one line of JSON holding the results.");
 
     /// <summary>The options, to add to a command.</summary>
-    public IEnumerable<Option> All => [Data, DataDir, Model, Epochs, BatchSize, Optimizer, Lr, Schedule, WeightDecay, Dropout, ValSplit, Seed, Threads, Json];
+    public IEnumerable<Option> All => training
+        ? [Data, DataDir, Model, Epochs, BatchSize, Optimizer, Lr, Schedule, WeightDecay, Dropout, ValSplit, Seed, Threads, Json]
+        : [Data, DataDir, Model, BatchSize, Optimizer, WeightDecay, Dropout, ValSplit, Seed, Threads, Json];
 
     /// <summary>The settings these options hold in <paramref name="parse"/>.</summary>
     public TrainSettings Read(ParseResult parse)
     {
         ArgumentNullException.ThrowIfNull(parse);
-        return new TrainSettings(parse.GetValue(Data)!, parse.GetValue(Model)!, parse.GetValue(Epochs), parse.GetValue(BatchSize),
-            parse.GetValue(Optimizer)!, parse.GetValue(Lr), parse.GetValue(Schedule)!, parse.GetValue(WeightDecay), parse.GetValue(Dropout),
-            parse.GetValue(ValSplit), Seed: parse.GetValue(Seed), DataDir: parse.GetValue(DataDir));
+        var settings = new TrainSettings(parse.GetValue(Data)!, parse.GetValue(Model)!, BatchSize: parse.GetValue(BatchSize),
+            Optimizer: parse.GetValue(Optimizer)!, WeightDecay: parse.GetValue(WeightDecay), Dropout: parse.GetValue(Dropout),
+            ValSplit: parse.GetValue(ValSplit), Seed: parse.GetValue(Seed), DataDir: parse.GetValue(DataDir));
+        if (!training) return settings with { Schedule = "constant" };
+        return settings with { Epochs = parse.GetValue(Epochs), Lr = parse.GetValue(Lr), Schedule = parse.GetValue(Schedule)! };
     }
 
     /// <summary>Sets <see cref="Descent.Threads.Count"/> from <c>--threads</c> for the duration of <paramref name="body"/>.</summary>

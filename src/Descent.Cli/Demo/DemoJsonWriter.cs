@@ -3,11 +3,15 @@ using System.Text.Json;
 namespace Descent.Cli.Demo;
 
 /// <summary>Writes a <see cref="DemoResult"/> as one line of JSON with snake_case keys, for scripts and tests.</summary>
-public static class DemoJsonWriter
+public static partial class DemoJsonWriter
 {
     /// <summary>The result as a single-line JSON object.</summary>
     /// <example><code>Console.WriteLine(DemoJsonWriter.ToJson(LinearRegressionStory.Run(new DemoSettings())));</code></example>
-    public static string ToJson(DemoResult r)
+    public static string ToJson(DemoResult r) => ToJson(r, null);
+
+    /// <summary>The result as a single-line JSON object, with the second half's <c>network</c>, <c>optimizers</c> and <c>schedules</c> when given.</summary>
+    /// <example><code>Console.WriteLine(DemoJsonWriter.ToJson(first, SecondHalf.Run(new NetworkSettings())));</code></example>
+    public static string ToJson(DemoResult r, SecondHalfResult? secondHalf)
     {
         ArgumentNullException.ThrowIfNull(r);
         using var buffer = new MemoryStream();
@@ -47,6 +51,7 @@ public static class DemoJsonWriter
             w.WriteStartArray("learning_rates");
             foreach (var run in r.LearningRates) Run(w, run);
             w.WriteEndArray();
+            if (secondHalf != null) WriteSecondHalf(w, secondHalf);
             w.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());

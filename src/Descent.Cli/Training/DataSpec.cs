@@ -31,7 +31,8 @@ public sealed record DataSpec(string Name, string? CsvPath = null, string? CsvTa
             if (colon > 0 && colon < rest.Length - 1 && File.Exists(rest[..colon])) return new DataSpec("csv", rest[..colon], rest[(colon + 1)..]);
             throw new CliValueException($"file not found: {(colon > 0 ? rest[..colon] : rest)}");
         }
-        if (Names.Contains(text, StringComparer.Ordinal) && text != "csv:PATH[:target]") return new DataSpec(text);
+        string name = text.Trim().ToLowerInvariant();
+        if (Names.Contains(name, StringComparer.Ordinal) && name != "csv:path[:target]") return new DataSpec(name);
         throw new CliValueException($"unknown data set '{text}'; one of: {string.Join(", ", Names)}");
     }
 

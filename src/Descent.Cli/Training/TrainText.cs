@@ -9,7 +9,10 @@ public static class TrainText
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
     /// <summary>The lines before the first epoch: the data, the model and the training setup.</summary>
-    public static void WriteHeader(TrainingSession session, TextWriter w)
+    /// <param name="session">The run.</param>
+    /// <param name="w">Where the lines go.</param>
+    /// <param name="training">False for the LR finder, which sets its own rates: the setup line then names only the optimizer and batch.</param>
+    public static void WriteHeader(TrainingSession session, TextWriter w, bool training = true)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(w);
@@ -20,6 +23,12 @@ public static class TrainText
                     $"inputs {Shape.Format(d.InputShape)}, {target}{(d.Scaling != null ? ", standardized on the training part" : "")}");
         long parameters = session.Model.Parameters().Sum(p => (long)p.Numel);
         w.WriteLine($"model: {session.Info.Arch}{(s.Dropout > 0 ? $" with dropout {s.Dropout.ToString("0.###", C)}" : "")}, {parameters.ToString("N0", C)} parameters");
+        if (!training)
+        {
+            w.WriteLine($"sweep: batches of {s.BatchSize}, optimizer {s.Optimizer}" +
+                        (s.WeightDecay > 0 ? $", weight decay {s.WeightDecay.ToString("g3", C)}" : "") + $", seed {s.Seed}");
+            return;
+        }
         w.WriteLine($"training: {s.Epochs} epochs of {session.Learner.TrainLoader.Count} batches of {s.BatchSize}, optimizer {s.Optimizer}, " +
                     $"lr {s.LearningRate.ToString("g3", C)}, schedule {s.Schedule}" +
                     (s.WeightDecay > 0 ? $", weight decay {s.WeightDecay.ToString("g3", C)}" : "") +
