@@ -91,6 +91,8 @@ public static class EvalCommand
 
     private static Option<T> Required<T>(Option<T> option)
     {
+        // An option with a default counts as given, so a required one must have none.
+        option.DefaultValueFactory = null;
         option.Required = true;
         return option;
     }

@@ -15,8 +15,10 @@ public static class ExportCommand
     public static Command Create(Option<bool> verbose)
     {
         var model = CliOptions.ExistingFile("--model", "A model saved by `descent train --save` (or a --checkpoint file).");
+        model.DefaultValueFactory = null;
         model.Required = true;
         var onnx = CliOptions.OutputFile("--onnx", "The ONNX file to write.");
+        onnx.DefaultValueFactory = null;
         onnx.Required = true;
         var json = CliOptions.Flag("--json", "End stdout with one line of JSON describing the export.");
         var command = new Command("export", "Export a saved model to ONNX.") { model, onnx, json };

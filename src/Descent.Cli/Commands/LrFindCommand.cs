@@ -29,7 +29,7 @@ public static class LrFindCommand
         command.SetAction(parse => CommandGuard.Run(parse, verbose, output => shared.WithThreads(parse, () =>
         {
             var settings = shared.Read(parse);
-            bool demoProblem = settings.Data.Name == "sin" && general.All(o => parse.GetResult(o) == null);
+            bool demoProblem = settings.Data.Name == "sin" && general.All(o => parse.GetResult(o) is null or { Implicit: true });
             var result = demoProblem ? LrFindRun.Run(DataChoice.Sin, settings.Seed) : Sweep(settings, parse.GetValue(iterations), output);
             LrFindTextWriter.Write(result, output);
             if (parse.GetValue(plots) is string folder)

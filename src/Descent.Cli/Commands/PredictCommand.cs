@@ -15,8 +15,10 @@ public static class PredictCommand
     public static Command Create(Option<bool> verbose)
     {
         var model = CliOptions.ExistingFile("--model", "A model saved by `descent train --save` (or a --checkpoint file).");
+        model.DefaultValueFactory = null;
         model.Required = true;
         var input = CliOptions.ExistingFile("--input", "CSV of inputs, one example per row (a header names the features of a CSV-trained model).");
+        input.DefaultValueFactory = null;
         input.Required = true;
         var json = CliOptions.Flag("--json", "End stdout with one line of JSON holding the predictions.");
         var command = new Command("predict", "Predict with a saved model, one line per CSV row.") { model, input, json };

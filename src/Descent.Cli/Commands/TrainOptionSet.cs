@@ -95,6 +95,8 @@ public sealed class TrainOptionSet(bool training = true)
 
     private static Option<T> Required<T>(Option<T> option)
     {
+        // An option with a default counts as given, so a required one must have none.
+        option.DefaultValueFactory = null;
         option.Required = true;
         return option;
     }

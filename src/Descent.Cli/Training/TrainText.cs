@@ -46,7 +46,7 @@ public static class TrainText
         string metric = r.Session.Data.IsClassification
             ? $"accuracy {(100 * r.Metric).ToString("0.00", C)}%"
             : $"MAE {r.Metric.ToString("0.0000", C)}";
-        string epoch = r.BestEpoch < r.History.Count ? $" (weights of epoch {r.BestEpoch}, the best of {r.History.Count})" : $" (after {r.History.Count} epochs)";
+        string epoch = r.BestEpoch < r.History.Count ? $" (weights of epoch {r.BestEpoch}, the best of {r.History.Count})" : $" (after {r.History.Count} epoch{(r.History.Count == 1 ? "" : "s")})";
         w.WriteLine($"validation: loss {r.Final.Loss.ToString("0.0000", C)}, {metric}{epoch}");
         if (s.Save != null) w.WriteLine($"saved the model to {s.Save}");
         else w.WriteLine("the model was not saved (use --save PATH to keep it)");
