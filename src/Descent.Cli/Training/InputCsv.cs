@@ -29,8 +29,7 @@ public static class InputCsv
         }
         else
         {
-            int width = header ? first.Length : first.Length;
-            if (width != info.Inputs) throw new FormatException($"{file}: line {lines[0].Line}: {width} columns, but the model reads {info.Inputs} inputs per row");
+            if (first.Length != info.Inputs) throw new FormatException($"{file}: line {lines[0].Line}: {first.Length} columns, but the model reads {info.Inputs} inputs per row");
             columns = Enumerable.Range(0, info.Inputs).ToArray();
         }
         var rows = header ? lines.Skip(1).ToList() : lines;

@@ -76,7 +76,7 @@ public sealed class TrainingData
         if (raw.Test != null)
         {
             (train, valid) = (raw.All, raw.Test);
-            description = $"the official test split ({valid.Count} examples)";
+            description = "the official test split";
         }
         else
         {
