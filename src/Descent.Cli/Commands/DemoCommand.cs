@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Descent.Cli.Demo;
+using Descent.Cli.Report;
 
 namespace Descent.Cli.Commands;
 
@@ -15,10 +16,12 @@ public static class DemoCommand
         var steps = CliOptions.Int("--steps", "Gradient descent steps per run on the line (sections 1-4).", defaults.Steps, min: 1);
         var lr = CliOptions.PositiveFloat("--lr", "Learning rate of the main descent on the line.", defaults.LearningRate);
         var json = CliOptions.Flag("--json", "End stdout with one line of JSON holding the results.");
+        var report = new ReportOptions();
         var command = new Command("demo", "Tell the tutorial's story: fit a line by gradient descent, then networks, faster optimizers and cyclical schedules.")
         {
             seed, points, steps, lr, json,
         };
+        report.AddTo(command);
         command.Subcommands.Add(OverfitCommand.Create(verbose));
         command.SetAction(parse =>
         {
@@ -33,12 +36,15 @@ public static class DemoCommand
                         Steps = parse.GetValue(steps),
                         LearningRate = parse.GetValue(lr),
                     };
+                    string? folder = report.PrepareFolder(parse);
                     var result = LinearRegressionStory.Run(settings);
                     DemoTextWriter.Write(result, output);
                     output.WriteLine();
                     var secondHalf = SecondHalf.Run(new NetworkSettings(Seed: settings.Seed));
                     SecondHalfTextWriter.Write(secondHalf, output);
-                    if (parse.GetValue(json)) output.WriteLine(DemoJsonWriter.ToJson(result, secondHalf));
+                    var written = folder == null ? null : DemoReport.Write(result, secondHalf, folder, DigitsLocator.Find());
+                    if (written != null) ReportOptions.WriteSummary(written, output);
+                    if (parse.GetValue(json)) output.WriteLine(DemoJsonWriter.ToJson(result, secondHalf, written));
                     return 0;
                 });
         });

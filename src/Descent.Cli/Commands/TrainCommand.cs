@@ -15,6 +15,7 @@ public static class TrainCommand
         var save = CliOptions.OutputFile("--save", "Write the trained model (safetensors with its architecture in the metadata).");
         var checkpoint = CliOptions.OutputFile("--checkpoint", "Write a full training checkpoint after every epoch.");
         var resume = CliOptions.ExistingFile("--resume", "Continue from a checkpoint written by --checkpoint (same flags).");
+        var augment = CliOptions.Int("--augment", "Shift training images randomly by up to N pixels each epoch (images only; 0: off).", 0, min: 0);
         var plots = CliOptions.OutputFolder("--plots", "Write the training figures (PNG and SVG) into this folder.");
         var command = new Command("train", "Train a model on a data set and report its validation loss and accuracy (or MAE).");
         foreach (var option in shared.All) command.Options.Add(option);
@@ -22,6 +23,7 @@ public static class TrainCommand
         command.Options.Add(save);
         command.Options.Add(checkpoint);
         command.Options.Add(resume);
+        command.Options.Add(augment);
         command.Options.Add(plots);
         command.SetAction(parse => CommandGuard.Run(parse, verbose, output => shared.WithThreads(parse, () =>
         {
@@ -32,6 +34,7 @@ public static class TrainCommand
                 Checkpoint = parse.GetValue(checkpoint),
                 Resume = parse.GetValue(resume),
                 Plots = parse.GetValue(plots),
+                Augment = parse.GetValue(augment),
             };
             var result = TrainRunner.Run(settings, output, ProgressHost.For(output));
             if (result.Diverged)

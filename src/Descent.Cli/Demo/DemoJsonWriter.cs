@@ -9,9 +9,12 @@ public static partial class DemoJsonWriter
     /// <example><code>Console.WriteLine(DemoJsonWriter.ToJson(LinearRegressionStory.Run(new DemoSettings())));</code></example>
     public static string ToJson(DemoResult r) => ToJson(r, null);
 
-    /// <summary>The result as a single-line JSON object, with the second half's <c>network</c>, <c>optimizers</c> and <c>schedules</c> when given.</summary>
+    /// <summary>
+    /// The result as a single-line JSON object, with the second half's <c>network</c>, <c>optimizers</c> and
+    /// <c>schedules</c> when given, and the <c>report</c>'s folder and files when one was written.
+    /// </summary>
     /// <example><code>Console.WriteLine(DemoJsonWriter.ToJson(first, SecondHalf.Run(new NetworkSettings())));</code></example>
-    public static string ToJson(DemoResult r, SecondHalfResult? secondHalf)
+    public static string ToJson(DemoResult r, SecondHalfResult? secondHalf, Report.ReportResult? report = null)
     {
         ArgumentNullException.ThrowIfNull(r);
         using var buffer = new MemoryStream();
@@ -52,6 +55,7 @@ public static partial class DemoJsonWriter
             foreach (var run in r.LearningRates) Run(w, run);
             w.WriteEndArray();
             if (secondHalf != null) WriteSecondHalf(w, secondHalf);
+            if (report != null) WriteReport(w, report);
             w.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());

@@ -28,9 +28,10 @@ public static class LineDescent
     /// <param name="lr">The learning rate.</param>
     /// <param name="steps">How many steps to take.</param>
     /// <param name="leastSquaresLoss">The lowest reachable loss, to judge convergence by.</param>
+    /// <param name="onStep">Sees every step's parameters and loss, then the final ones: the whole path, for figures.</param>
     /// <example><code>var run = LineDescent.Run(x, y, 0f, 0f, lr: 0.5f, steps: 300, theory.LeastSquaresLoss);</code></example>
     public static DescentRun Run(Tensor x, Tensor y, float startA, float startB, float lr, int steps,
-        double leastSquaresLoss)
+        double leastSquaresLoss, Action<DescentSnapshot>? onStep = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
         var a = Tensor.Scalar(startA).RequireGrad();
@@ -45,6 +46,7 @@ public static class LineDescent
             var loss = (a * x + b - y).Square().Mean();
             float value = loss.Item();
             if (IsSnapshotStep(step)) trajectory.Add(new(step, a.Item(), b.Item(), value));
+            onStep?.Invoke(new(step, a.Item(), b.Item(), value));
             if (!float.IsFinite(value) || value > BlowUpFactor * initialLoss)
             {
                 stoppedEarly = true;
@@ -70,6 +72,7 @@ public static class LineDescent
         }
         float finalLoss = Loss(x, y, a, b);
         if (trajectory.Count == 0 || trajectory[^1].Step != step) trajectory.Add(new(step, a.Item(), b.Item(), finalLoss));
+        if (!stoppedEarly) onStep?.Invoke(new(step, a.Item(), b.Item(), finalLoss));
         double flipFraction = pairs == 0 ? 0 : (double)flips / pairs;
         var outcome = Judge(initialLoss, finalLoss, flipFraction, leastSquaresLoss);
         return new DescentRun(lr, step, stoppedEarly, initialLoss, finalLoss, a.Item(), b.Item(), flipFraction, outcome,

@@ -18,10 +18,11 @@ namespace Descent.Cli.Training;
 /// <param name="Seed">Seeds the split, the initial weights, the shuffling and dropout.</param>
 /// <param name="DataDir">Where the data tarballs are, or null to search the usual places.</param>
 /// <param name="Plots">A folder for the training figures, or null.</param>
+/// <param name="Augment">Random shifts of the training images by up to this many pixels (0 for none; images only).</param>
 public sealed record TrainSettings(DataSpec Data, ModelSpec Model, int Epochs = 10, int BatchSize = 64, string Optimizer = OptimizerChoice.Default,
     float? Lr = null, string Schedule = ScheduleChoice.Default, float WeightDecay = 0, float Dropout = 0, double ValSplit = 0.2,
     int? EarlyStop = null, string? Save = null, string? Checkpoint = null, string? Resume = null, ulong Seed = 0,
-    string? DataDir = null, string? Plots = null)
+    string? DataDir = null, string? Plots = null, int Augment = 0)
 {
     /// <summary>The learning rate in effect.</summary>
     public float LearningRate => Lr ?? OptimizerChoice.DefaultLr(Optimizer);
@@ -31,5 +32,7 @@ public sealed record TrainSettings(DataSpec Data, ModelSpec Model, int Epochs = 
     {
         if (Model.IsConvolutional && !Data.IsImages)
             throw new Commands.CliUsageException($"--model {Model} needs image data (mnist, mnist-idx); {Data} is tabular: use mlp or linear");
+        if (Augment > 0 && !Data.IsImages)
+            throw new Commands.CliUsageException($"--augment shifts images; {Data} is tabular");
     }
 }

@@ -32,6 +32,7 @@ public static class TrainText
         w.WriteLine($"training: {s.Epochs} epochs of {session.Learner.TrainLoader.Count} batches of {s.BatchSize}, optimizer {s.Optimizer}, " +
                     $"lr {s.LearningRate.ToString("g3", C)}, schedule {s.Schedule}" +
                     (s.WeightDecay > 0 ? $", weight decay {s.WeightDecay.ToString("g3", C)}" : "") +
+                    (s.Augment > 0 ? $", random shifts of up to {s.Augment} px" : "") +
                     (s.EarlyStop is int p ? $", early stopping after {p} epochs without improvement" : "") +
                     $", seed {s.Seed}, {Threads.Count} thread{(Threads.Count == 1 ? "" : "s")}" +
                     (s.Resume != null ? $", resuming from {s.Resume}" : ""));
@@ -63,7 +64,7 @@ public static class TrainText
         using var json = new JsonLine();
         json.String("data", s.Data.ToString()).String("model", r.Session.Info.Arch).String("task", r.Session.Data.Task)
             .String("optimizer", s.Optimizer).Number("lr", s.LearningRate).String("schedule", s.Schedule)
-            .Number("epochs", s.Epochs).Number("epochs_run", r.History.Count).Number("batch_size", s.BatchSize)
+            .Number("epochs", s.Epochs).Number("epochs_run", r.History.Count).Number("batch_size", s.BatchSize).Number("augment", s.Augment)
             .Number("seed", s.Seed).Number("threads", Threads.Count)
             .Number("train_examples", r.Session.Data.Train.Count).Number("valid_examples", r.Session.Data.Valid.Count)
             .Number("parameters", r.Session.Model.Parameters().Sum(p => (long)p.Numel))

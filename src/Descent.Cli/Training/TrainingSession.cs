@@ -62,10 +62,12 @@ public sealed class TrainingSession
         var init = new Generator(seed);
         var dropout = new Generator(unchecked(seed + 0x9E3779B97F4A7C15UL));
         var shuffle = new Generator(unchecked(seed + 0x3C6EF372FE94F82AUL));
+        var shifts = new Generator(unchecked(seed + 0xDAA66D2C7DDF743FUL));
         var model = settings.Model.Build(data.InputShape, data.Outputs, settings.Dropout, init, dropout);
         var info = new ModelInfo(settings.Model.ToString(), data.Task, data.InputShape, data.Outputs, settings.Dropout, data.Scaling,
             data.ClassNames, data.Features, data.Spec.ToString(), seed, settings.ValSplit);
-        var train = new DataLoader(data.Train, settings.BatchSize, shuffle: true, generator: shuffle);
+        Dataset trainSet = settings.Augment > 0 ? new RandomShift(data.Train, settings.Augment, shifts) : data.Train;
+        var train = new DataLoader(trainSet, settings.BatchSize, shuffle: true, generator: shuffle);
         var valid = new DataLoader(data.Valid, ValidBatchSize);
         Loss loss = data.IsClassification ? new CrossEntropyLoss() : new MSELoss();
         IMetric metric = data.IsClassification ? new Accuracy() : new MeanAbsoluteError();
@@ -77,7 +79,7 @@ public sealed class TrainingSession
         if (settings.EarlyStop is int patience) callbacks.Add(stop = new EarlyStopping("valid_loss", patience, restoreBestWeights: true));
         if (settings.Checkpoint != null) callbacks.Add(new ModelCheckpoint(settings.Checkpoint, saveBest: false));
         var learner = new Learner(model, train, valid, loss, optimizer, schedule, [metric], callbacks, progress,
-            generators: [dropout], architecture: info.ToJson());
+            generators: [dropout, shifts], architecture: info.ToJson());
         return new TrainingSession(settings, data, model, info, schedule, stop, learner);
     }
 

@@ -1,120 +1,218 @@
 using System.Numerics.Tensors;
+using Descent.Kernels;
 
 namespace Descent;
 
 /// <summary>
 /// Reverse-mode differentiation: walks the graph in reverse topological order with an explicit stack
 /// (deep graphs cannot overflow the call stack), visiting parents in insertion order so that the
-/// order of accumulation, and hence every bit of the result, is deterministic.
+/// order of accumulation, and hence every bit of the result, is deterministic. Every buffer made while
+/// it runs comes from the backward arena (<see cref="BufferPool"/>) and goes back when it ends, except
+/// leaf gradients, which are owned by their leaves and reused across steps.
 /// </summary>
 internal static class Engine
 {
+    private static long s_epoch;
+
+    // Reused per thread: a steady training step should not pay for the sort's collections.
+    [ThreadStatic] private static List<Tensor>? t_order;
+    [ThreadStatic] private static Tensor[]? t_stack;
+    [ThreadStatic] private static int[]? t_next;
+
     public static void Backward(Tensor root, Tensor? gradient, bool retainGraph)
     {
         if (!root.RequiresGrad)
             throw new InvalidOperationException("Backward: this tensor does not require grad and has no grad_fn; " +
                 "set RequiresGrad on its inputs before computing it.");
-        Tensor seed;
         if (gradient == null)
         {
             if (root.Numel != 1)
                 throw new InvalidOperationException($"Backward: a gradient can be created implicitly only for a scalar output; got shape {Shape.Format(root.ShapeRef)}. Pass Backward(gradient) with that shape.");
-            seed = Tensor.Full(root.ShapeRef, 1f);
         }
-        else
+        else if (!Shape.Equal(gradient.ShapeRef, root.ShapeRef))
         {
-            if (!Shape.Equal(gradient.ShapeRef, root.ShapeRef))
-                throw new ArgumentException($"Backward: gradient shape must match the output's; got {Shape.Format(gradient.ShapeRef)} and {Shape.Format(root.ShapeRef)}");
-            seed = gradient;
+            throw new ArgumentException($"Backward: gradient shape must match the output's; got {Shape.Format(gradient.ShapeRef)} and {Shape.Format(root.ShapeRef)}");
         }
 
         if (root.GradFn == null)
         {
-            AccumulateLeaf(root, seed);
+            if (gradient != null) AccumulateLeaf(root, gradient.Data);
+            else AccumulateLeaf(root, [1f]);
             return;
         }
 
-        var order = TopologicalOrder(root);
-        root.GradFn.PendingGrad = seed;
-        using var _ = Autograd.NoGrad();
+        // A nested Backward (from a closure) must not reuse the outer one's buffers.
+        var order = t_order is { Count: 0 } reused ? reused : new List<Tensor>();
+        t_order = null;
+        BufferPool.EnterArena();
         try
         {
+            TopologicalOrder(root, order);
+            var seed = gradient;
+            if (seed == null)
+            {
+                seed = new Tensor(root.ShapeRef);
+                seed.Storage[0] = 1f;
+            }
+            root.GradFn.PendingGrad = seed;
+            using var _ = Autograd.NoGrad();
+            var sink = new Sink();
             for (int n = order.Count - 1; n >= 0; n--)
             {
                 var node = order[n].GradFn!;
                 var grad = node.PendingGrad;
                 node.PendingGrad = null;
                 if (grad == null) continue;
-                var inputs = node.Inputs;
-                var inputGrads = node.Apply(grad);
-                for (int i = 0; i < inputs.Length; i++)
-                {
-                    var input = inputs[i];
-                    var g = inputGrads[i];
-                    if (g == null || !input.RequiresGrad) continue;
-                    g = SumTo(g, input.ShapeRef);
-                    if (input.GradFn == null) AccumulateLeaf(input, g);
-                    else input.GradFn.PendingGrad = input.GradFn.PendingGrad == null ? g : input.GradFn.PendingGrad + g;
-                }
+                node.Propagate(grad, ref sink);
                 if (!retainGraph) node.Release();
             }
         }
         finally
         {
             foreach (var t in order) t.GradFn!.PendingGrad = null;
+            order.Clear();
+            t_order = order;
+            BufferPool.ExitArena();
         }
     }
 
-    private static List<Tensor> TopologicalOrder(Tensor root)
+    private struct Sink : Node.IGradientSink
     {
-        var order = new List<Tensor>();
-        var visited = new HashSet<Node>(ReferenceEqualityComparer.Instance) { root.GradFn! };
-        var stack = new Stack<(Tensor Tensor, int Next)>();
-        stack.Push((root, 0));
-        while (stack.Count > 0)
+        public readonly void Deliver(Tensor input, Tensor? g)
         {
-            var (t, next) = stack.Pop();
-            var inputs = t.GradFn!.Inputs;
-            if (next < inputs.Length)
+            if (g == null || !input.RequiresGrad) return;
+            var fn = input.GradFn;
+            if (fn == null)
             {
-                stack.Push((t, next + 1));
-                var child = inputs[next];
-                if (child.GradFn != null && child.RequiresGrad && visited.Add(child.GradFn))
-                    stack.Push((child, 0));
+                AccumulateLeaf(input, g.ShapeRef, g.Data);
+                return;
             }
-            else
-            {
-                order.Add(t);
-            }
+            g = SumTo(g, input.ShapeRef);
+            fn.PendingGrad = fn.PendingGrad == null ? g : fn.PendingGrad + g;
         }
-        return order;
     }
 
-    private static void AccumulateLeaf(Tensor leaf, Tensor g)
+    private static void TopologicalOrder(Tensor root, List<Tensor> order)
     {
-        if (leaf.Grad == null || !Shape.Equal(leaf.Grad.ShapeRef, leaf.ShapeRef))
+        long epoch = Interlocked.Increment(ref s_epoch);
+        var stack = t_stack ??= new Tensor[64];
+        var next = t_next ??= new int[64];
+        t_stack = null;
+        t_next = null;
+        int top = 0;
+        root.GradFn!.VisitEpoch = epoch;
+        stack[top] = root;
+        next[top++] = 0;
+        try
         {
-            var owned = new Tensor(leaf.Shape);
-            g.Data.CopyTo(owned.DataSpan);
+            while (top > 0)
+            {
+                var t = stack[top - 1];
+                var node = t.GradFn!;
+                int i = next[top - 1];
+                if (i < node.InputCount)
+                {
+                    next[top - 1] = i + 1;
+                    var child = node.Input(i);
+                    var fn = child.GradFn;
+                    if (fn != null && child.RequiresGrad && fn.VisitEpoch != epoch)
+                    {
+                        fn.VisitEpoch = epoch;
+                        if (top == stack.Length)
+                        {
+                            Array.Resize(ref stack, top * 2);
+                            Array.Resize(ref next, top * 2);
+                        }
+                        stack[top] = child;
+                        next[top++] = 0;
+                    }
+                }
+                else
+                {
+                    order.Add(t);
+                    stack[--top] = null!;
+                }
+            }
+        }
+        finally
+        {
+            Array.Clear(stack, 0, top);
+            t_stack = stack;
+            t_next = next;
+        }
+    }
+
+    /// <summary>Adds a gradient (already reduced to the leaf's element count) into the leaf's own buffer.</summary>
+    private static void AccumulateLeaf(Tensor leaf, ReadOnlySpan<float> g)
+    {
+        var grad = leaf.Grad;
+        if (grad == null || !Shape.Equal(grad.ShapeRef, leaf.ShapeRef))
+        {
+            // Owned by the leaf and reused across steps (ZeroGrad clears it in place), so never from the arena.
+            var owned = new Tensor(new float[leaf.Numel], 0, leaf.Shape);
+            g.CopyTo(owned.DataSpan);
             leaf.Grad = owned;
         }
         else
         {
-            TensorPrimitives.Add(leaf.Grad.Data, g.Data, leaf.Grad.DataSpan);
+            TensorPrimitives.Add(grad.Data, g, grad.DataSpan);
         }
     }
 
-    /// <summary>Sums a gradient over the dimensions that broadcasting expanded, giving it <paramref name="shape"/>.</summary>
-    internal static Tensor SumTo(Tensor g, int[] shape)
+    /// <summary>Un-broadcasts <paramref name="g"/> to the leaf's shape and accumulates it.</summary>
+    private static void AccumulateLeaf(Tensor leaf, int[] gradShape, ReadOnlySpan<float> g)
     {
-        var gs = g.ShapeRef;
-        if (Shape.Equal(gs, shape)) return g;
+        var shape = leaf.ShapeRef;
+        if (Shape.Equal(gradShape, shape))
+        {
+            AccumulateLeaf(leaf, g);
+            return;
+        }
+        AccumulateLeaf(leaf, SumTo(gradShape, g, shape).Data);
+    }
+
+    /// <summary>Sums a gradient over the dimensions that broadcasting expanded, giving it <paramref name="shape"/>.</summary>
+    internal static Tensor SumTo(Tensor g, int[] shape) => Shape.Equal(g.ShapeRef, shape) ? g : SumTo(g.ShapeRef, g.Data, shape);
+
+    /// <summary>
+    /// The reduction of <see cref="SumTo(Tensor, int[])"/> on raw data, done as <c>Sum(dims, keepDim: true)</c>
+    /// does it (one dimension at a time, innermost first, each through <see cref="ReduceKernel"/>), so the
+    /// bits match, but without the intermediate tensors, the Reshape or the dims list.
+    /// </summary>
+    internal static Tensor SumTo(int[] gs, ReadOnlySpan<float> data, int[] shape)
+    {
         int lead = gs.Length - shape.Length;
         if (lead < 0)
             throw new InvalidOperationException($"Backward: gradient of shape {Shape.Format(gs)} cannot be reduced to input shape {Shape.Format(shape)}");
-        var dims = new List<int>();
+        Span<int> current = gs.Length <= 16 ? stackalloc int[gs.Length] : new int[gs.Length];
+        gs.CopyTo(current);
+        var result = new Tensor(shape);
+        int remaining = 0;
         for (int i = 0; i < gs.Length; i++)
-            if (i < lead || (shape[i - lead] == 1 && gs[i] != 1)) dims.Add(i);
-        return g.Sum(dims.ToArray(), keepDim: true).Reshape(shape);
+            if (IsReduced(gs, shape, lead, i)) remaining++;
+        if (remaining == 0)
+        {
+            // Nothing was broadcast: only a same-size reshape can be meant.
+            if (data.Length != result.Numel)
+                throw new InvalidOperationException($"Backward: gradient of shape {Shape.Format(gs)} cannot be reduced to input shape {Shape.Format(shape)}");
+            data.CopyTo(result.DataSpan);
+            return result;
+        }
+        ReadOnlySpan<float> source = data;
+        for (int d = gs.Length - 1; d >= 0; d--)
+        {
+            if (!IsReduced(gs, shape, lead, d)) continue;
+            int outer = 1, inner = 1;
+            for (int i = 0; i < d; i++) outer *= current[i];
+            for (int i = d + 1; i < current.Length; i++) inner *= current[i];
+            var destination = --remaining == 0 ? result.Storage : BufferPool.ForTensor(outer * inner);
+            if (current[d] != 0)
+                ReduceKernel.Run<SumReduce>(source.Slice(0, outer * current[d] * inner), outer, current[d], inner, destination);
+            source = destination;
+            current[d] = 1;
+        }
+        return result;
     }
+
+    private static bool IsReduced(int[] gs, int[] shape, int lead, int i) => i < lead || (shape[i - lead] == 1 && gs[i] != 1);
 }

@@ -19,6 +19,23 @@ internal static class Graph
         return result;
     }
 
+    /// <summary>
+    /// Records a one-input op whose static closure reads its operands from the node: the input as
+    /// <see cref="Node.A"/>, plus <paramref name="saved"/> and <paramref name="scalar"/>.
+    /// </summary>
+    public static Tensor Record(Tensor result, string name, Tensor input, Func<Node, Tensor, Tensor?> backward, Tensor? saved = null, float scalar = 0f)
+    {
+        if (Needs(input)) Attach(result, new Node(name, input, backward) { Saved = saved, Scalar = scalar });
+        return result;
+    }
+
+    /// <summary>Records a two-input op whose static closure reads the inputs from the node (<see cref="Node.A"/>, <see cref="Node.B"/>).</summary>
+    public static Tensor Record(Tensor result, string name, Tensor a, Tensor b, Func<Node, Tensor, (Tensor?, Tensor?)> backward, Tensor? saved = null)
+    {
+        if (Needs(a, b)) Attach(result, new Node(name, a, b, backward) { Saved = saved });
+        return result;
+    }
+
     public static Tensor Record(Tensor result, string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
     {
         if (!Autograd.IsEnabled) return result;

@@ -5,67 +5,138 @@ namespace Descent;
 /// the inputs' gradients. Closures return gradients in the output's (broadcast) shape; the engine sums
 /// them back to each input's shape, so no op repeats that rule.
 /// </summary>
+/// <remarks>
+/// Hot ops record a static closure that reads its operands from the node (<see cref="A"/>,
+/// <see cref="B"/>, <see cref="Saved"/>, <see cref="Scalar"/>) instead of capturing them, which saves a
+/// closure object and a delegate per op; one- and two-input nodes keep their inputs in fields, not an array.
+/// </remarks>
 public sealed class Node
 {
+    private Tensor? _a, _b;
     private Tensor[]? _inputs;
-    private Func<Tensor, Tensor?>? _unary;
-    private Func<Tensor, (Tensor?, Tensor?)>? _binary;
-    private Func<Tensor, Tensor?[]>? _nary;
+    private Delegate? _backward;
+    private readonly byte _kind;
+    private bool _released;
+
+    private const byte Unary = 0, Binary = 1, Nary = 2, UnaryState = 3, BinaryState = 4;
 
     internal Tensor? PendingGrad;
 
-    internal Node(string name, Tensor input, Func<Tensor, Tensor?> backward)
-    {
-        Name = name;
-        _inputs = [input];
-        _unary = backward;
-    }
+    /// <summary>The number of the Backward that last visited this node, so the topological sort needs no visited set.</summary>
+    internal long VisitEpoch;
 
-    internal Node(string name, Tensor a, Tensor b, Func<Tensor, (Tensor?, Tensor?)> backward)
-    {
-        Name = name;
-        _inputs = [a, b];
-        _binary = backward;
-    }
+    /// <summary>A tensor the backward needs besides the inputs (often the op's result), for state-passing closures.</summary>
+    internal Tensor? Saved;
+
+    /// <summary>A scalar operand, for state-passing closures.</summary>
+    internal float Scalar;
+
+    internal Node(string name, Tensor input, Func<Tensor, Tensor?> backward) : this(name, input, null, backward, Unary) { }
+
+    internal Node(string name, Tensor a, Tensor b, Func<Tensor, (Tensor?, Tensor?)> backward) : this(name, a, b, backward, Binary) { }
+
+    internal Node(string name, Tensor input, Func<Node, Tensor, Tensor?> backward) : this(name, input, null, backward, UnaryState) { }
+
+    internal Node(string name, Tensor a, Tensor b, Func<Node, Tensor, (Tensor?, Tensor?)> backward) : this(name, a, b, backward, BinaryState) { }
 
     internal Node(string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
     {
         Name = name;
         _inputs = inputs;
-        _nary = backward;
+        _backward = backward;
+        _kind = Nary;
+    }
+
+    private Node(string name, Tensor a, Tensor? b, Delegate backward, byte kind)
+    {
+        Name = name;
+        _a = a;
+        _b = b;
+        _backward = backward;
+        _kind = kind;
     }
 
     /// <summary>The op's name, as in PyTorch's <c>grad_fn</c> (e.g. <c>MulBackward</c>).</summary>
     public string Name { get; }
 
     /// <summary>True once a Backward without retainGraph has freed this node's saved tensors.</summary>
-    public bool IsReleased => _inputs == null;
+    public bool IsReleased => _released;
 
-    internal Tensor[] Inputs => _inputs ?? throw Released();
+    /// <summary>The first input (state-passing closures read it).</summary>
+    internal Tensor A => _a!;
 
-    internal Tensor?[] Apply(Tensor grad)
+    /// <summary>The second input of a two-input node.</summary>
+    internal Tensor B => _b!;
+
+    internal int InputCount
     {
-        if (_unary != null) return [_unary(grad)];
-        if (_binary != null)
+        get
         {
-            var (ga, gb) = _binary(grad);
-            return [ga, gb];
+            if (_released) throw Released();
+            return _inputs?.Length ?? (_b == null ? 1 : 2);
         }
-        if (_nary != null) return _nary(grad);
-        throw Released();
+    }
+
+    internal Tensor Input(int i) => _inputs != null ? _inputs[i] : i == 0 ? _a! : _b!;
+
+    /// <summary>
+    /// Runs the closure and hands each input's gradient (in input order) to <paramref name="deliver"/>,
+    /// without allocating an array for one- and two-input nodes.
+    /// </summary>
+    internal void Propagate<TDeliver>(Tensor grad, ref TDeliver deliver) where TDeliver : struct, IGradientSink
+    {
+        if (_released) throw Released();
+        switch (_kind)
+        {
+            case Unary:
+                deliver.Deliver(_a!, ((Func<Tensor, Tensor?>)_backward!)(grad));
+                break;
+            case UnaryState:
+                deliver.Deliver(_a!, ((Func<Node, Tensor, Tensor?>)_backward!)(this, grad));
+                break;
+            case Binary:
+            {
+                var (ga, gb) = ((Func<Tensor, (Tensor?, Tensor?)>)_backward!)(grad);
+                deliver.Deliver(_a!, ga);
+                deliver.Deliver(_b!, gb);
+                break;
+            }
+            case BinaryState:
+            {
+                var (ga, gb) = ((Func<Node, Tensor, (Tensor?, Tensor?)>)_backward!)(this, grad);
+                deliver.Deliver(_a!, ga);
+                deliver.Deliver(_b!, gb);
+                break;
+            }
+            default:
+            {
+                var inputs = _inputs!;
+                var grads = ((Func<Tensor, Tensor?[]>)_backward!)(grad);
+                for (int i = 0; i < inputs.Length; i++) deliver.Deliver(inputs[i], grads[i]);
+                break;
+            }
+        }
     }
 
     internal void Release()
     {
+        _released = true;
+        _a = null;
+        _b = null;
         _inputs = null;
-        _unary = null;
-        _binary = null;
-        _nary = null;
+        _backward = null;
+        Saved = null;
     }
 
     private InvalidOperationException Released() => new(
         $"Backward: the graph through {Name} was already freed by an earlier Backward(); " +
         "pass retainGraph: true to the first Backward() to backpropagate through it again.");
+
+    /// <summary>Receives one input's gradient from <see cref="Propagate"/>.</summary>
+    internal interface IGradientSink
+    {
+        void Deliver(Tensor input, Tensor? gradient);
+    }
 
     /// <inheritdoc/>
     public override string ToString() => $"<{Name}Backward0>";

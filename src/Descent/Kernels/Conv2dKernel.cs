@@ -6,7 +6,7 @@ namespace Descent.Kernels;
 /// 2-D convolution (cross-correlation, as PyTorch's conv2d) on NCHW spans via im2col + GEMM. A weight
 /// is [O, C/groups, KH, KW]; each image is unfolded into a [C·KH·KW, OH·OW] column matrix so that a
 /// group's output is one GEMM: Y_g = W_g · cols_g. The backward passes reuse <see cref="Gemm"/> with
-/// transpose flags instead of transposed copies. Column buffers are allocated per call.
+/// transpose flags instead of transposed copies. Column buffers come from the per-thread <see cref="BufferPool"/>.
 /// </summary>
 internal static class Conv2dKernel
 {
@@ -85,78 +85,150 @@ internal static class Conv2dKernel
 
     /// <summary>
     /// Forward: output [N, O, OH, OW] = conv(input [N, C, H, W], weight [O, C/groups, KH, KW]) + bias [O].
-    /// <paramref name="g"/> describes one image with all C channels.
+    /// <paramref name="g"/> describes one image with all C channels. Images are split across threads
+    /// (each writes only its own output), each part with its own pooled column buffer.
     /// </summary>
     public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         int n, int outChannels, int groups, in ConvGeometry g, Span<float> output)
-    {
-        int plane = g.OutPlane, og = outChannels / groups, kg = g.ColRows / groups;
-        float[]? buffer = g.IsPointwise ? null : new float[g.ColRows * plane];
-        for (int b = 0; b < n; b++)
-        {
-            var image = input.Slice(b * g.ImageSize, g.ImageSize);
-            ReadOnlySpan<float> cols = image;
-            if (buffer != null)
-            {
-                Im2Col(image, g, buffer);
-                cols = buffer;
-            }
-            var y = output.Slice(b * outChannels * plane, outChannels * plane);
-            for (int gr = 0; gr < groups; gr++)
-                Gemm.Run(false, false, og, plane, kg, weight.Slice(gr * og * kg, og * kg),
-                    cols.Slice(gr * kg * plane, kg * plane), y.Slice(gr * og * plane, og * plane));
-            if (!bias.IsEmpty)
-                for (int o = 0; o < outChannels; o++)
-                {
-                    var row = y.Slice(o * plane, plane);
-                    TensorPrimitives.Add(row, bias[o], row);
-                }
-        }
-    }
+        => Dispatch(Pass.Forward, input, weight, bias, default, n, outChannels, groups, g, output);
 
     /// <summary>
     /// Input gradient: per image, dcols_g = W_gᵀ · dY_g (a transposed-A GEMM), then <see cref="Col2Im"/>
-    /// folds the columns back onto [C, H, W]. Accumulates into <paramref name="gradInput"/>.
+    /// folds the columns back onto [C, H, W]. Accumulates into <paramref name="gradInput"/>; images are
+    /// split across threads.
     /// </summary>
     public static void BackwardInput(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight,
         int n, int outChannels, int groups, in ConvGeometry g, Span<float> gradInput)
-    {
-        int plane = g.OutPlane, og = outChannels / groups, kg = g.ColRows / groups;
-        var dcols = new float[g.ColRows * plane];
-        for (int b = 0; b < n; b++)
-        {
-            var dy = gradOutput.Slice(b * outChannels * plane, outChannels * plane);
-            var dx = gradInput.Slice(b * g.ImageSize, g.ImageSize);
-            for (int gr = 0; gr < groups; gr++)
-                Gemm.Run(true, false, kg, plane, og, weight.Slice(gr * og * kg, og * kg),
-                    dy.Slice(gr * og * plane, og * plane), dcols.AsSpan(gr * kg * plane, kg * plane));
-            if (g.IsPointwise) TensorPrimitives.Add(dx, dcols, dx);
-            else Col2Im(dcols, g, dx);
-        }
-    }
+        => Dispatch(Pass.BackwardInput, default, weight, default, gradOutput, n, outChannels, groups, g, gradInput);
 
     /// <summary>
     /// Weight gradient: dW_g += dY_g · cols_gᵀ summed over the batch (a transposed-B GEMM into
-    /// <paramref name="gradWeight"/>, which it accumulates into).
+    /// <paramref name="gradWeight"/>, which it accumulates into). With several parts, each sums its own
+    /// images into a private buffer and the buffers are added in part order: the result depends on the
+    /// thread count but never on timing.
     /// </summary>
     public static void BackwardWeight(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> input,
         int n, int outChannels, int groups, in ConvGeometry g, Span<float> gradWeight)
+        => Dispatch(Pass.BackwardWeight, input, default, default, gradOutput, n, outChannels, groups, g, gradWeight);
+
+    private enum Pass { Forward, BackwardInput, BackwardWeight }
+
+    private unsafe struct Args
     {
-        int plane = g.OutPlane, og = outChannels / groups, kg = g.ColRows / groups;
-        float[]? buffer = g.IsPointwise ? null : new float[g.ColRows * plane];
-        for (int b = 0; b < n; b++)
+        public Pass Pass;
+        public float* Input, Weight, Bias, GradOutput, Destination, Scratch, Partials;
+        public int BiasLength, N, OutChannels, Groups, Parts, ScratchPerPart, DestinationLength;
+        public ConvGeometry G;
+    }
+
+    private static unsafe void Dispatch(Pass pass, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> gradOutput, int n, int outChannels, int groups, in ConvGeometry g, Span<float> destination)
+    {
+        if (n == 0) return;
+        long macsPerImage = (long)outChannels * (g.ColRows / groups) * g.OutPlane;
+        int parts = ParallelPartition.Parts(macsPerImage * n, Gemm.MacsPerThread, n);
+        bool needsCols = pass != Pass.BackwardInput ? !g.IsPointwise : true;
+        int scratchPerPart = needsCols ? g.ColRows * g.OutPlane : 0;
+        var scratch = BufferPool.RentScratch(scratchPerPart * parts);
+        bool partials = pass == Pass.BackwardWeight && parts > 1;
+        var partial = partials ? BufferPool.RentScratch(destination.Length * parts) : [];
+        try
         {
-            var image = input.Slice(b * g.ImageSize, g.ImageSize);
-            ReadOnlySpan<float> cols = image;
-            if (buffer != null)
+            if (partials) Array.Clear(partial);
+            fixed (float* pi = input, pw = weight, pb = bias, pg = gradOutput, pd = destination, ps = scratch, pp = partial)
             {
-                Im2Col(image, g, buffer);
-                cols = buffer;
+                var args = new Args
+                {
+                    Pass = pass, Input = pi, Weight = pw, Bias = pb, GradOutput = pg, Destination = pd, Scratch = ps, Partials = pp,
+                    BiasLength = bias.Length, N = n, OutChannels = outChannels, Groups = groups, Parts = parts,
+                    ScratchPerPart = scratchPerPart, DestinationLength = destination.Length, G = g,
+                };
+                if (parts == 1) Part(0, &args);
+                else ParallelPool.Run(parts, &Part, &args);
             }
-            var dy = gradOutput.Slice(b * outChannels * plane, outChannels * plane);
-            for (int gr = 0; gr < groups; gr++)
-                Gemm.Run(false, true, og, kg, plane, dy.Slice(gr * og * plane, og * plane),
-                    cols.Slice(gr * kg * plane, kg * plane), gradWeight.Slice(gr * og * kg, og * kg), accumulate: true);
+            if (partials)
+                for (int p = 0; p < parts; p++)
+                    TensorPrimitives.Add(destination, partial.AsSpan(p * destination.Length, destination.Length), destination);
+        }
+        finally
+        {
+            BufferPool.Return(scratch);
+            if (partials) BufferPool.Return(partial);
+        }
+    }
+
+    private static unsafe void Part(int part, void* state)
+    {
+        ref var a = ref *(Args*)state;
+        var g = a.G;
+        var (start, end) = ParallelPartition.Range(a.N, a.Parts, part);
+        var cols = new Span<float>(a.Scratch + (long)part * a.ScratchPerPart, a.ScratchPerPart);
+        int plane = g.OutPlane, og = a.OutChannels / a.Groups, kg = g.ColRows / a.Groups;
+        long outImage = (long)a.OutChannels * plane;
+        switch (a.Pass)
+        {
+            case Pass.Forward:
+            {
+                var weight = new ReadOnlySpan<float>(a.Weight, a.OutChannels * kg);
+                var bias = new ReadOnlySpan<float>(a.Bias, a.BiasLength);
+                for (int b = start; b < end; b++)
+                {
+                    var image = new ReadOnlySpan<float>(a.Input + (long)b * g.ImageSize, g.ImageSize);
+                    ReadOnlySpan<float> c = image;
+                    if (!cols.IsEmpty)
+                    {
+                        Im2Col(image, g, cols);
+                        c = cols;
+                    }
+                    var y = new Span<float>(a.Destination + b * outImage, (int)outImage);
+                    for (int gr = 0; gr < a.Groups; gr++)
+                        Gemm.Run(false, false, og, plane, kg, weight.Slice(gr * og * kg, og * kg),
+                            c.Slice(gr * kg * plane, kg * plane), y.Slice(gr * og * plane, og * plane));
+                    if (!bias.IsEmpty)
+                        for (int o = 0; o < a.OutChannels; o++)
+                        {
+                            var row = y.Slice(o * plane, plane);
+                            TensorPrimitives.Add(row, bias[o], row);
+                        }
+                }
+                break;
+            }
+            case Pass.BackwardInput:
+            {
+                var weight = new ReadOnlySpan<float>(a.Weight, a.OutChannels * kg);
+                for (int b = start; b < end; b++)
+                {
+                    var dy = new ReadOnlySpan<float>(a.GradOutput + b * outImage, (int)outImage);
+                    var dx = new Span<float>(a.Destination + (long)b * g.ImageSize, g.ImageSize);
+                    for (int gr = 0; gr < a.Groups; gr++)
+                        Gemm.Run(true, false, kg, plane, og, weight.Slice(gr * og * kg, og * kg),
+                            dy.Slice(gr * og * plane, og * plane), cols.Slice(gr * kg * plane, kg * plane));
+                    if (g.IsPointwise) TensorPrimitives.Add(dx, cols, dx);
+                    else Col2Im(cols, g, dx);
+                }
+                break;
+            }
+            default:
+            {
+                var gw = a.Parts > 1
+                    ? new Span<float>(a.Partials + (long)part * a.DestinationLength, a.DestinationLength)
+                    : new Span<float>(a.Destination, a.DestinationLength);
+                for (int b = start; b < end; b++)
+                {
+                    var image = new ReadOnlySpan<float>(a.Input + (long)b * g.ImageSize, g.ImageSize);
+                    ReadOnlySpan<float> c = image;
+                    if (!cols.IsEmpty)
+                    {
+                        Im2Col(image, g, cols);
+                        c = cols;
+                    }
+                    var dy = new ReadOnlySpan<float>(a.GradOutput + b * outImage, (int)outImage);
+                    for (int gr = 0; gr < a.Groups; gr++)
+                        Gemm.Run(false, true, og, kg, plane, dy.Slice(gr * og * plane, og * plane),
+                            c.Slice(gr * kg * plane, kg * plane), gw.Slice(gr * og * kg, og * kg), accumulate: true);
+                }
+                break;
+            }
         }
     }
 

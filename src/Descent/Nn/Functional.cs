@@ -22,8 +22,7 @@ public static partial class Functional
             throw new ArgumentException($"Linear: input's last dimension must be in_features={weight.Size(1)}; got input {Shape.Format(input.ShapeRef)} and weight {Shape.Format(weight.ShapeRef)}");
         if (bias != null && (bias.Rank != 1 || bias.Size(0) != weight.Size(0)))
             throw new ArgumentException($"Linear: bias must be [out_features={weight.Size(0)}]; got bias {Shape.Format(bias.ShapeRef)} and weight {Shape.Format(weight.ShapeRef)}");
-        var y = input.MatMul(weight.T);
-        return bias is null ? y : y + bias;
+        return input.Affine(weight, bias);
     }
 
     /// <summary>

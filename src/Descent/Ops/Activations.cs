@@ -26,10 +26,10 @@ public partial class Tensor
     {
         var result = MapUnary(static (s, d) => TensorPrimitives.Max(s, 0f, d));
         // PyTorch's threshold_backward zeroes the gradient where the result is <= 0, so at x = 0 too.
-        return Graph.Record(result, "Relu", this, g => Zip(g, result, static (gs, ys, d) =>
+        return Graph.Record(result, "Relu", this, static (n, g) => Zip(g, n.Saved!, static (gs, ys, d) =>
         {
             for (int i = 0; i < d.Length; i++) d[i] = ys[i] <= 0f ? 0f : gs[i];
-        }));
+        }), saved: result);
     }
 
     /// <summary>x for x &gt; 0, else negativeSlope·x, like <c>torch.nn.functional.leaky_relu</c>.</summary>

@@ -7,10 +7,31 @@ public partial class Tensor
 {
     internal static Tensor Broadcast<TOp>(string op, Tensor a, Tensor b) where TOp : IBinaryOp
     {
-        var shape = Descent.Shape.Broadcast(op, a._shape, b._shape);
+        var shape = BroadcastShape(op, a._shape, b._shape);
         var result = new Tensor(shape);
         BinaryKernel.Run<TOp>(a.Data, a._shape, b.Data, b._shape, result.DataSpan, shape);
         return result;
+    }
+
+    /// <summary>
+    /// The broadcast shape, reusing an operand's (immutable) shape array when the result has its shape,
+    /// the common case, so an elementwise op allocates no shape.
+    /// </summary>
+    internal static int[] BroadcastShape(string op, int[] a, int[] b)
+    {
+        if (Covers(b, a)) return b;
+        if (Covers(a, b)) return a;
+        return Descent.Shape.Broadcast(op, a, b);
+    }
+
+    /// <summary>Whether <paramref name="small"/> broadcasts to exactly <paramref name="big"/>.</summary>
+    private static bool Covers(int[] big, int[] small)
+    {
+        int lead = big.Length - small.Length;
+        if (lead < 0) return false;
+        for (int i = 0; i < small.Length; i++)
+            if (small[i] != 1 && small[i] != big[i + lead]) return false;
+        return true;
     }
 
     internal static Tensor Map(Tensor a, float scalar, ScalarMap map)
@@ -32,35 +53,51 @@ public partial class Tensor
 
     /// <summary>Elementwise difference with broadcasting.</summary>
     public Tensor Sub(Tensor other) =>
-        Graph.Record(Broadcast<SubOp>("Sub", this, other), "Sub", this, other, g => (g, g.Neg()));
+        // Which inputs need a gradient is fixed when the op is recorded, as in PyTorch; both closures are static.
+        Graph.Record(Broadcast<SubOp>("Sub", this, other), "Sub", this, other,
+            other.RequiresGrad ? static g => (g, g.Neg()) : static g => (g, null));
 
     /// <summary>Subtracts a scalar from every element.</summary>
     public Tensor Sub(float scalar) =>
         Graph.Record(Map(this, scalar, SubOp.Apply), "Sub", this, g => g);
 
     /// <summary>Elementwise product with broadcasting.</summary>
-    public Tensor Mul(Tensor other)
+    public Tensor Mul(Tensor other) =>
+        Graph.Record(Broadcast<MulOp>("Mul", this, other), "Mul", this, other,
+            static (n, g) => (n.A.RequiresGrad ? ProductGrad(g, n.B, n.A) : null, n.B.RequiresGrad ? ProductGrad(g, n.A, n.B) : null));
+
+    /// <summary>
+    /// g·other, the gradient of a product for <paramref name="input"/>. When the input was broadcast (a
+    /// scalar weight times a batch, say), the product goes to pooled scratch and is summed straight down
+    /// to the input's shape, as the engine would, without a full-size gradient tensor.
+    /// </summary>
+    private static Tensor ProductGrad(Tensor g, Tensor other, Tensor input)
     {
-        var a = this;
-        return Graph.Record(Broadcast<MulOp>("Mul", a, other), "Mul", a, other,
-            g => (a.RequiresGrad ? g.Mul(other) : null, other.RequiresGrad ? g.Mul(a) : null));
+        if (!Descent.Shape.Equal(other._shape, g._shape) || Descent.Shape.Equal(input._shape, g._shape)) return g.Mul(other);
+        var scratch = BufferPool.RentScratch(g.Numel);
+        try
+        {
+            MulOp.Apply(g.Data, other.Data, scratch);
+            return Engine.SumTo(g._shape, scratch.AsSpan(0, g.Numel), input._shape);
+        }
+        finally
+        {
+            BufferPool.Return(scratch);
+        }
     }
 
     /// <summary>Multiplies every element by a scalar.</summary>
     public Tensor Mul(float scalar) =>
-        Graph.Record(Map(this, scalar, MulOp.Apply), "Mul", this, g => g.Mul(scalar));
+        Graph.Record(Map(this, scalar, MulOp.Apply), "Mul", this, static (n, g) => g.Mul(n.Scalar), scalar: scalar);
 
     /// <summary>Elementwise quotient with broadcasting.</summary>
-    public Tensor Div(Tensor other)
-    {
-        var a = this;
-        return Graph.Record(Broadcast<DivOp>("Div", a, other), "Div", a, other,
-            g => (a.RequiresGrad ? g.Div(other) : null, other.RequiresGrad ? g.Mul(a).Div(other.Mul(other)).Neg() : null));
-    }
+    public Tensor Div(Tensor other) =>
+        Graph.Record(Broadcast<DivOp>("Div", this, other), "Div", this, other,
+            static (n, g) => (n.A.RequiresGrad ? g.Div(n.B) : null, n.B.RequiresGrad ? g.Mul(n.A).Div(n.B.Mul(n.B)).Neg() : null));
 
     /// <summary>Divides every element by a scalar.</summary>
     public Tensor Div(float scalar) =>
-        Graph.Record(Map(this, scalar, DivOp.Apply), "Div", this, g => g.Div(scalar));
+        Graph.Record(Map(this, scalar, DivOp.Apply), "Div", this, static (n, g) => g.Div(n.Scalar), scalar: scalar);
 
     /// <summary><paramref name="scalar"/> minus each element.</summary>
     public Tensor RSub(float scalar)
@@ -75,8 +112,7 @@ public partial class Tensor
     {
         var result = new Tensor(_shape);
         DivOp.Apply(scalar, Data, result.DataSpan);
-        var x = this;
-        return Graph.Record(result, "RDiv", this, g => g.Mul(result).Div(x).Neg());
+        return Graph.Record(result, "RDiv", this, static (n, g) => g.Mul(n.Saved!).Div(n.A).Neg(), saved: result);
     }
 
     public static Tensor operator +(Tensor a, Tensor b) => a.Add(b);

@@ -42,8 +42,7 @@ public partial class Tensor
         var outShape = batch.Concat(new[] { m, n }).ToArray();
         var result = new Tensor(outShape);
         var (ia, ib) = BatchIndices(batchA, batchB, batch);
-        for (int t = 0; t < ia.Length; t++)
-            Gemm.Run(false, false, m, n, k, a.Data.Slice(ia[t] * m * k, m * k), other.Data.Slice(ib[t] * k * n, k * n), result.DataSpan.Slice(t * m * n, m * n));
+        BatchedGemm.Run(false, false, m, n, k, a.Data, ia, other.Data, ib, result.DataSpan);
 
         return Graph.Record(result, "MatMul", a, other, g =>
         {
@@ -52,18 +51,24 @@ public partial class Tensor
             {
                 // dA = dC · Bᵀ, per output batch; the engine sums broadcast batches back to A's shape.
                 ga = new Tensor(batch.Concat(new[] { m, k }).ToArray());
-                for (int t = 0; t < ia.Length; t++)
-                    Gemm.Run(false, true, m, k, n, g.Data.Slice(t * m * n, m * n), other.Data.Slice(ib[t] * k * n, k * n), ga.DataSpan.Slice(t * m * k, m * k));
+                BatchedGemm.Run(false, true, m, k, n, g.Data, Identity(ia.Length), other.Data, ib, ga.DataSpan);
             }
             if (other.RequiresGrad)
             {
                 // dB = Aᵀ · dC
                 gb = new Tensor(batch.Concat(new[] { k, n }).ToArray());
-                for (int t = 0; t < ia.Length; t++)
-                    Gemm.Run(true, false, k, n, m, a.Data.Slice(ia[t] * m * k, m * k), g.Data.Slice(t * m * n, m * n), gb.DataSpan.Slice(t * k * n, k * n));
+                BatchedGemm.Run(true, false, k, n, m, a.Data, ia, g.Data, Identity(ia.Length), gb.DataSpan);
             }
             return (ga, gb);
         });
+    }
+
+    /// <summary>0, 1, …, count − 1: the output gradient's own batch index for each product.</summary>
+    private static int[] Identity(int count)
+    {
+        var index = new int[count];
+        for (int i = 0; i < count; i++) index[i] = i;
+        return index;
     }
 
     /// <summary>For each batch of the broadcast output, the flat batch index into A and into B.</summary>

@@ -10,8 +10,7 @@ public partial class Tensor
     public Tensor Sum()
     {
         var result = Scalar(TensorPrimitives.Sum(Data));
-        var shape = _shape;
-        return Graph.Record(result, "Sum", this, g => g.Expand(shape));
+        return Graph.Record(result, "Sum", this, static (n, g) => new Tensor(n.A._shape).Fill(g.Storage[g.Offset]));
     }
 
     /// <summary>Sum over one dimension.</summary>
@@ -168,7 +167,7 @@ public partial class Tensor
             int outer = 1, inner = 1;
             for (int i = 0; i < d; i++) outer *= shape[i];
             for (int i = d + 1; i < shape.Length; i++) inner *= shape[i];
-            var next = new float[outer * inner];
+            var next = BufferPool.ForTensor(outer * inner);
             if (shape[d] == 0)
             {
                 if (typeof(TOp) != typeof(SumReduce)) throw new ArgumentException($"{op}: cannot reduce over an empty dimension {d} of shape {Descent.Shape.Format(_shape)}");

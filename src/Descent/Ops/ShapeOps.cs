@@ -18,8 +18,7 @@ public partial class Tensor
     {
         var target = InferShape(op, shape);
         if (Descent.Shape.Equal(target, _shape) && GradFn == null && !RequiresGrad) return this;
-        var old = _shape;
-        return Graph.Record(new Tensor(Storage, Offset, target), "Reshape", this, g => g.Reshape(old));
+        return Graph.Record(new Tensor(Storage, Offset, target), "Reshape", this, static (n, g) => g.Reshape(n.A._shape));
     }
 
     /// <summary>Merges dimensions startDim..endDim into one, like <c>torch.flatten</c>.</summary>

@@ -21,7 +21,6 @@ public partial class Tensor
     /// <summary>x raised to a scalar power; the gradient is p·x^(p-1).</summary>
     public Tensor Pow(float exponent)
     {
-        var x = this;
         Tensor result;
         if (exponent == 2f) result = MapUnary(static (s, d) => TensorPrimitives.Multiply(s, s, d));
         else if (exponent == 1f) result = MapUnary(static (s, d) => s.CopyTo(d));
@@ -30,13 +29,22 @@ public partial class Tensor
             result = new Tensor(_shape);
             TensorPrimitives.Pow(Data, exponent, result.DataSpan);
         }
-        return Graph.Record(result, "Pow", this, g => exponent switch
+        return Graph.Record(result, "Pow", this, static (n, g) => n.Scalar switch
         {
-            0f => ZerosLike(x),
+            0f => ZerosLike(n.A),
             1f => g,
-            2f => g.Mul(x).Mul(2f),
-            _ => g.Mul(x.Pow(exponent - 1f)).Mul(exponent),
-        });
+            2f => TwiceProduct(g, n.A),
+            float p => g.Mul(n.A.Pow(p - 1f)).Mul(p),
+        }, scalar: exponent);
+    }
+
+    /// <summary>(g·x)·2 in one buffer, rounded exactly as <c>g.Mul(x).Mul(2f)</c>.</summary>
+    private static Tensor TwiceProduct(Tensor g, Tensor x)
+    {
+        var result = new Tensor(x._shape);
+        TensorPrimitives.Multiply(g.Data, x.Data, result.DataSpan);
+        TensorPrimitives.Multiply(result.Data, 2f, result.DataSpan);
+        return result;
     }
 
     /// <summary>x².</summary>
@@ -46,21 +54,20 @@ public partial class Tensor
     public Tensor Exp()
     {
         var result = MapUnary(TensorPrimitives.Exp);
-        return Graph.Record(result, "Exp", this, g => g.Mul(result));
+        return Graph.Record(result, "Exp", this, static (n, g) => g.Mul(n.Saved!), saved: result);
     }
 
     /// <summary>Natural logarithm.</summary>
     public Tensor Log()
     {
-        var x = this;
-        return Graph.Record(MapUnary(TensorPrimitives.Log), "Log", this, g => g.Div(x));
+        return Graph.Record(MapUnary(TensorPrimitives.Log), "Log", this, static (n, g) => g.Div(n.A));
     }
 
     /// <summary>Square root.</summary>
     public Tensor Sqrt()
     {
         var result = MapUnary(TensorPrimitives.Sqrt);
-        return Graph.Record(result, "Sqrt", this, g => g.Div(result).Mul(0.5f));
+        return Graph.Record(result, "Sqrt", this, static (n, g) => g.Div(n.Saved!).Mul(0.5f), saved: result);
     }
 
     /// <summary>|x|; the gradient is sign(x), 0 at 0 (as PyTorch).</summary>

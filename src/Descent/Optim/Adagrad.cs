@@ -83,6 +83,7 @@ public sealed class Adagrad : Optimizer<Adagrad.State>
         private readonly Vector<float> _wd = new((float)weightDecay), _negClr = new((float)-clr), _eps = new((float)eps);
         private readonly bool _hasWd = weightDecay != 0;
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public void Apply(ref Vector<float> p, Vector<float> grad, ref Vector<float> sum, ref Vector<float> s1, ref Vector<float> s2)
         {
             var g = maximize ? -grad : grad;

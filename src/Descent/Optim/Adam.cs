@@ -123,6 +123,7 @@ public class Adam : Optimizer<Adam.State>
             _negStep = new((float)-stepSize), _bc2Sqrt = new((float)biasCorrection2Sqrt);
         private readonly bool _hasWd = weightDecay != 0;
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public void Apply(ref Vector<float> p, Vector<float> grad, ref Vector<float> m, ref Vector<float> v, ref Vector<float> vMax)
         {
             var g = maximize ? -grad : grad;

@@ -70,6 +70,7 @@ public sealed class Lion : Optimizer<Lion.State>
         private readonly Vector<float> _decay = new((float)(1 - lr * weightDecay)), _negLr = new((float)-lr),
             _b1 = new((float)beta1), _c1 = new((float)(1 - beta1)), _b2 = new((float)beta2), _c2 = new((float)(1 - beta2));
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public void Apply(ref Vector<float> p, Vector<float> g, ref Vector<float> m, ref Vector<float> s1, ref Vector<float> s2)
         {
             p *= _decay;

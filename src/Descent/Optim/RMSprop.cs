@@ -118,6 +118,7 @@ public sealed class RMSprop : Optimizer<RMSprop.State>
             _eps = new((float)eps), _mu = new((float)momentum), _negLr = new((float)-lr);
         private readonly bool _hasWd = weightDecay != 0, _hasMomentum = momentum > 0;
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public void Apply(ref Vector<float> p, Vector<float> grad, ref Vector<float> squareAvg, ref Vector<float> buf, ref Vector<float> gradAvg)
         {
             var g = maximize ? -grad : grad;

