@@ -20,7 +20,10 @@ public static class Program
     {
         ArgumentNullException.ThrowIfNull(args);
         var verbose = new Option<bool>("--verbose") { Description = "Show stack traces of failures.", Recursive = true };
-        var root = new RootCommand("Descent: deep learning in minutes, in C#.") { verbose, DemoCommand.Create(verbose), LrFindCommand.Create(verbose) };
+        var root = new RootCommand("Descent: deep learning in minutes, in C#.") {
+            verbose, DemoCommand.Create(verbose), LrFindCommand.Create(verbose), TrainCommand.Create(verbose), EvalCommand.Create(verbose),
+            PredictCommand.Create(verbose), ExportCommand.Create(verbose), PlotScheduleCommand.Create(verbose),
+        };
         var parse = root.Parse(args);
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         // Check errors before any action reads a value; help and version clear them and run as usual.

@@ -9,7 +9,7 @@ namespace Descent.Cli.Commands;
 /// Typed options that validate their own values, so a bad value becomes a parse error with a one-line
 /// message (<c>--seed: 'x' is not a valid integer</c>) before any command runs.
 /// </summary>
-public static class CliOptions
+public static partial class CliOptions
 {
     /// <summary>An integer option that must be at least <paramref name="min"/>.</summary>
     public static Option<int> Int(string name, string description, int defaultValue, int min) =>

@@ -22,6 +22,7 @@ public static class DemoCommand
             seed, points, steps, lr, json,
         };
         report.AddTo(command);
+        command.Subcommands.Add(OverfitCommand.Create(verbose));
         command.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;

@@ -17,7 +17,7 @@ public class CliErrorTests
     [InlineData("unknown option '--bogus'", "demo", "--bogus")]
     [InlineData("unexpected argument 'extra'", "demo", "extra")]
     [InlineData("descent: unknown command 'dmeo'", "dmeo")]
-    [InlineData("descent: missing command; one of: demo, lr-find")]
+    [InlineData("descent: missing command; one of: demo, lr-find, train, eval, predict, export, plot-schedule")]
     public void Bad_command_lines_exit_2_with_one_line_on_stderr_and_no_stack_trace(string expected, params string[] args)
     {
         var run = CliRunner.Run(args);

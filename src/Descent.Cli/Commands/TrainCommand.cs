@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Descent.Cli.Training;
+
+namespace Descent.Cli.Commands;
+
+/// <summary><c>descent train</c>: trains a model on a data set, prints each epoch and the final validation numbers, saves it.</summary>
+/// <example><code>descent train --data mnist --model cnn --epochs 10 --save digits.safetensors --plots out</code></example>
+public static class TrainCommand
+{
+    /// <summary>Builds the command; <paramref name="verbose"/> is the root's recursive <c>--verbose</c> flag.</summary>
+    public static Command Create(Option<bool> verbose)
+    {
+        var shared = new TrainOptionSet();
+        var earlyStop = CliOptions.OptionalInt("--early-stop", "Stop after N epochs without a lower validation loss and keep the best weights.", min: 1);
+        var save = CliOptions.OutputFile("--save", "Write the trained model (safetensors with its architecture in the metadata).");
+        var checkpoint = CliOptions.OutputFile("--checkpoint", "Write a full training checkpoint after every epoch.");
+        var resume = CliOptions.ExistingFile("--resume", "Continue from a checkpoint written by --checkpoint (same flags).");
+        var augment = CliOptions.Int("--augment", "Shift training images randomly by up to N pixels each epoch (images only; 0: off).", 0, min: 0);
+        var plots = CliOptions.OutputFolder("--plots", "Write the training figures (PNG and SVG) into this folder.");
+        var command = new Command("train", "Train a model on a data set and report its validation loss and accuracy (or MAE).");
+        foreach (var option in shared.All) command.Options.Add(option);
+        command.Options.Add(earlyStop);
+        command.Options.Add(save);
+        command.Options.Add(checkpoint);
+        command.Options.Add(resume);
+        command.Options.Add(augment);
+        command.Options.Add(plots);
+        command.SetAction(parse => CommandGuard.Run(parse, verbose, output => shared.WithThreads(parse, () =>
+        {
+            var settings = shared.Read(parse) with
+            {
+                EarlyStop = parse.GetValue(earlyStop),
+                Save = parse.GetValue(save),
+                Checkpoint = parse.GetValue(checkpoint),
+                Resume = parse.GetValue(resume),
+                Plots = parse.GetValue(plots),
+                Augment = parse.GetValue(augment),
+            };
+            var result = TrainRunner.Run(settings, output, ProgressHost.For(output));
+            if (result.Diverged)
+                throw new InvalidOperationException($"{result.StopReason}; try a lower --lr (now {settings.LearningRate:g3})");
+            TrainText.WriteSummary(result, output);
+            if (parse.GetValue(shared.Json)) output.WriteLine(TrainText.ToJson(result));
+            return 0;
+        })));
+        return command;
+    }
+}

