@@ -20,6 +20,8 @@ public sealed class ReportOptions
                 string text = result.Tokens[^1].Value;
                 if (string.IsNullOrWhiteSpace(text)) result.AddError("--out: the folder name is empty");
                 else if (text.IndexOfAny(Path.GetInvalidPathChars()) >= 0) result.AddError($"--out: '{text}' is not a valid path");
+                // A bad value like any other: exit 2 at parse time, not 1 once the demo has started.
+                else if (File.Exists(text)) result.AddError($"--out: '{text}' is a file, not a folder");
                 return text;
             },
         };

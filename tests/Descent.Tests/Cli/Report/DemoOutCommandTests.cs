@@ -61,7 +61,7 @@ public class DemoOutCommandTests
             string file = Path.Combine(root, "taken.txt");
             File.WriteAllText(file, "not a folder");
             var run = CliRunner.Run("demo", "--out", file);
-            Assert.Equal(1, run.ExitCode);
+            Assert.Equal(2, run.ExitCode);   // a bad flag value, like every other: exit 2
             Assert.Equal("", run.Stdout);
             var line = Assert.Single(run.StderrLines);
             Assert.StartsWith("descent demo: --out: ", line);
