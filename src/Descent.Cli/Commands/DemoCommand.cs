@@ -42,7 +42,16 @@ public static class DemoCommand
                     output.WriteLine();
                     var secondHalf = SecondHalf.Run(new NetworkSettings(Seed: settings.Seed));
                     SecondHalfTextWriter.Write(secondHalf, output);
-                    var written = folder == null ? null : DemoReport.Write(result, secondHalf, folder, DigitsLocator.Find());
+                    ReportResult? written = null;
+                    try
+                    {
+                        if (folder != null) written = DemoReport.Write(result, secondHalf, folder, DigitsLocator.Find());
+                    }
+                    catch (Descent.Plots.MissingFontException e)
+                    {
+                        // The story itself is complete; without a font the figures would have blank text, so skip them.
+                        output.WriteLine("Figures skipped: " + e.Message);
+                    }
                     if (written != null) ReportOptions.WriteSummary(written, output);
                     if (parse.GetValue(json)) output.WriteLine(DemoJsonWriter.ToJson(result, secondHalf, written));
                     return 0;
