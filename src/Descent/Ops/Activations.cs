@@ -24,27 +24,29 @@ public partial class Tensor
     /// <example><code>var y = Tensor.FromArray([-1f, 0f, 2f]).Relu(); // [0, 0, 2]</code></example>
     public Tensor Relu()
     {
-        var result = MapUnary(static (s, d) => TensorPrimitives.Max(s, 0f, d));
+        var result = Uninitialized(_shape);
+        ActivationKernel.ReluForward(Data, result.DataSpan);
         // PyTorch's threshold_backward zeroes the gradient where the result is <= 0, so at x = 0 too.
-        return Graph.Record(result, "Relu", this, static (n, g) => Zip(g, n.Saved!, static (gs, ys, d) =>
+        return Graph.Record(result, "Relu", this, static (n, g) =>
         {
-            for (int i = 0; i < d.Length; i++) d[i] = ys[i] <= 0f ? 0f : gs[i];
-        }), saved: result);
+            var grad = Uninitialized(n.Saved!._shape);
+            ActivationKernel.ReluBackward(g.Data, n.Saved!.Data, grad.DataSpan);
+            return grad;
+        }, saved: result);
     }
 
     /// <summary>x for x &gt; 0, else negativeSlope·x, like <c>torch.nn.functional.leaky_relu</c>.</summary>
     public Tensor LeakyRelu(float negativeSlope = 0.01f)
     {
-        var x = this;
-        var result = MapUnary((s, d) =>
-        {
-            for (int i = 0; i < d.Length; i++) d[i] = s[i] > 0f ? s[i] : s[i] * negativeSlope;
-        });
+        var result = Uninitialized(_shape);
+        ActivationKernel.LeakyReluForward(Data, negativeSlope, result.DataSpan);
         // At x = 0 the gradient is the slope, as in PyTorch's leaky_relu_backward (x > 0 ? g : g·slope).
-        return Graph.Record(result, "LeakyRelu", this, g => Zip(g, x, (gs, xs, d) =>
+        return Graph.Record(result, "LeakyRelu", this, static (n, g) =>
         {
-            for (int i = 0; i < d.Length; i++) d[i] = xs[i] > 0f ? gs[i] : gs[i] * negativeSlope;
-        }));
+            var grad = Uninitialized(n.A._shape);
+            ActivationKernel.LeakyReluBackward(g.Data, n.A.Data, n.Scalar, grad.DataSpan);
+            return grad;
+        }, scalar: negativeSlope);
     }
 
     /// <summary>x for x &gt; 0, else alpha·(eˣ − 1), like <c>torch.nn.functional.elu</c>.</summary>
