@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -122,5 +123,35 @@ internal static class ActivationKernel
             float gv = Unsafe.Add(ref gs, i);
             Unsafe.Add(ref d, i) = Unsafe.Add(ref xs, i) > 0f ? gv : gv * slope;
         }
+    }
+
+    /// <summary>g·(1 − y)·y, the sigmoid's gradient from its output, rounded in that order.</summary>
+    public static void SigmoidBackward(ReadOnlySpan<float> g, ReadOnlySpan<float> y, Span<float> destination)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var gv = MemoryMarshal.Cast<float, Vector<float>>(g);
+            var yv = MemoryMarshal.Cast<float, Vector<float>>(y);
+            var dv = MemoryMarshal.Cast<float, Vector<float>>(destination);
+            for (int k = 0; k < gv.Length; k++) dv[k] = gv[k] * (Vector<float>.One - yv[k]) * yv[k];
+            i = gv.Length * Vector<float>.Count;
+        }
+        for (; i < g.Length; i++) destination[i] = g[i] * (1f - y[i]) * y[i];
+    }
+
+    /// <summary>g·(1 − y²), tanh's gradient from its output.</summary>
+    public static void TanhBackward(ReadOnlySpan<float> g, ReadOnlySpan<float> y, Span<float> destination)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var gv = MemoryMarshal.Cast<float, Vector<float>>(g);
+            var yv = MemoryMarshal.Cast<float, Vector<float>>(y);
+            var dv = MemoryMarshal.Cast<float, Vector<float>>(destination);
+            for (int k = 0; k < gv.Length; k++) dv[k] = gv[k] * (Vector<float>.One - yv[k] * yv[k]);
+            i = gv.Length * Vector<float>.Count;
+        }
+        for (; i < g.Length; i++) destination[i] = g[i] * (1f - y[i] * y[i]);
     }
 }

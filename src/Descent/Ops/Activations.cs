@@ -15,7 +15,8 @@ public partial class Tensor
     /// <summary>Applies <paramref name="zip"/> to two same-shaped tensors into a new one shaped like <paramref name="a"/>.</summary>
     private static Tensor Zip(Tensor a, Tensor b, SpanZip zip)
     {
-        var result = new Tensor(a._shape);
+        // Every zip writes its whole destination, so the buffer needs no clearing.
+        var result = Uninitialized(a._shape);
         zip(a.Data, b.Data, result.DataSpan);
         return result;
     }
@@ -71,20 +72,14 @@ public partial class Tensor
     public Tensor Sigmoid()
     {
         var result = MapUnary(TensorPrimitives.Sigmoid);
-        return Graph.Record(result, "Sigmoid", this, g => Zip(g, result, static (gs, ys, d) =>
-        {
-            for (int i = 0; i < d.Length; i++) d[i] = gs[i] * (1f - ys[i]) * ys[i];
-        }));
+        return Graph.Record(result, "Sigmoid", this, static (n, g) => Zip(g, n.Saved!, ActivationKernel.SigmoidBackward), saved: result);
     }
 
     /// <summary>Hyperbolic tangent; the gradient is 1 − y².</summary>
     public Tensor Tanh()
     {
         var result = MapUnary(TensorPrimitives.Tanh);
-        return Graph.Record(result, "Tanh", this, g => Zip(g, result, static (gs, ys, d) =>
-        {
-            for (int i = 0; i < d.Length; i++) d[i] = gs[i] * (1f - ys[i] * ys[i]);
-        }));
+        return Graph.Record(result, "Tanh", this, static (n, g) => Zip(g, n.Saved!, ActivationKernel.TanhBackward), saved: result);
     }
 
     /// <summary>x·sigmoid(x) (also called swish), like <c>torch.nn.functional.silu</c>.</summary>
