@@ -133,37 +133,53 @@ internal static class PoolKernel
     }
 
     /// <summary>
-    /// Eight windows at a time of one output row: the even and odd columns are split with one
-    /// permute per eight inputs, then the four candidates are taken in the scalar order with the same
-    /// rule, branch-free (random data makes the scalar branches mispredict half the time). Returns the
-    /// number of outputs done.
+    /// Eight (then four) windows at a time of one output row: the even and odd columns are split with
+    /// one permute per eight inputs, then the four candidates are taken in the scalar order with the
+    /// same rule, branch-free (random data makes the scalar branches mispredict half the time). A
+    /// ragged end is covered by one more block that overlaps the last one (recomputing a few outputs
+    /// identically). Returns the number of outputs done: all of them, or 0 for rows under four.
     /// </summary>
     private static int MaxRowAvx2(ReadOnlySpan<float> row0, ReadOnlySpan<float> row1, int top, int w, Span<float> y, Span<int> indices)
     {
-        var split = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
-        var step = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
+        int ow = y.Length;
+        if (ow < 4) return 0;
         ref float r0 = ref MemoryMarshal.GetReference(row0);
         ref float r1 = ref MemoryMarshal.GetReference(row1);
         ref float yd = ref MemoryMarshal.GetReference(y);
         ref int id = ref MemoryMarshal.GetReference(indices);
-        int c = 0;
-        for (; c + 8 <= y.Length; c += 8)
+        if (ow >= 8)
         {
-            nuint j = (nuint)(2 * c);
-            var p0 = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref r0, j), split);
-            var p1 = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref r0, j + 8), split);
-            var q0 = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref r1, j), split);
-            var q1 = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref r1, j + 8), split);
-            var best = Vector256.Create(p0.GetLower(), p1.GetLower());
-            var at = step + Vector256.Create(top + 2 * c);
-            var atA = at;
-            Take(ref best, ref at, Vector256.Create(p0.GetUpper(), p1.GetUpper()), atA + Vector256<int>.One);
-            Take(ref best, ref at, Vector256.Create(q0.GetLower(), q1.GetLower()), atA + Vector256.Create(w));
-            Take(ref best, ref at, Vector256.Create(q0.GetUpper(), q1.GetUpper()), atA + Vector256.Create(w + 1));
-            best.StoreUnsafe(ref yd, (nuint)c);
-            at.StoreUnsafe(ref id, (nuint)c);
+            for (int c = 0; ; c += 8)
+            {
+                if (c + 8 > ow) c = ow - 8;
+                Max8(ref r0, ref r1, top, w, c, ref yd, ref id);
+                if (c + 8 == ow) break;
+            }
         }
-        return c;
+        else
+        {
+            Max4(ref r0, ref r1, top, w, 0, ref yd, ref id);
+            Max4(ref r0, ref r1, top, w, ow - 4, ref yd, ref id);
+        }
+        return ow;
+    }
+
+    private static void Max8(ref float r0, ref float r1, int top, int w, int c, ref float yd, ref int id)
+    {
+        var split = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
+        nuint j = (nuint)(2 * c);
+        var p0 = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref r0, j), split);
+        var p1 = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref r0, j + 8), split);
+        var q0 = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref r1, j), split);
+        var q1 = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref r1, j + 8), split);
+        var best = Vector256.Create(p0.GetLower(), p1.GetLower());
+        var atA = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14) + Vector256.Create(top + 2 * c);
+        var at = atA;
+        Take(ref best, ref at, Vector256.Create(p0.GetUpper(), p1.GetUpper()), atA + Vector256<int>.One);
+        Take(ref best, ref at, Vector256.Create(q0.GetLower(), q1.GetLower()), atA + Vector256.Create(w));
+        Take(ref best, ref at, Vector256.Create(q0.GetUpper(), q1.GetUpper()), atA + Vector256.Create(w + 1));
+        best.StoreUnsafe(ref yd, (nuint)c);
+        at.StoreUnsafe(ref id, (nuint)c);
 
         static void Take(ref Vector256<float> best, ref Vector256<int> at, Vector256<float> v, Vector256<int> index)
         {
@@ -171,6 +187,29 @@ internal static class PoolKernel
             var take = Vector256.GreaterThan(v, best) | ~Vector256.Equals(v, v);
             best = Vector256.ConditionalSelect(take, v, best);
             at = Vector256.ConditionalSelect(take.AsInt32(), index, at);
+        }
+    }
+
+    private static void Max4(ref float r0, ref float r1, int top, int w, int c, ref float yd, ref int id)
+    {
+        var split = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
+        nuint j = (nuint)(2 * c);
+        var p = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref r0, j), split);
+        var q = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref r1, j), split);
+        var best = p.GetLower();
+        var atA = Vector128.Create(0, 2, 4, 6) + Vector128.Create(top + 2 * c);
+        var at = atA;
+        Take(ref best, ref at, p.GetUpper(), atA + Vector128<int>.One);
+        Take(ref best, ref at, q.GetLower(), atA + Vector128.Create(w));
+        Take(ref best, ref at, q.GetUpper(), atA + Vector128.Create(w + 1));
+        best.StoreUnsafe(ref yd, (nuint)c);
+        at.StoreUnsafe(ref id, (nuint)c);
+
+        static void Take(ref Vector128<float> best, ref Vector128<int> at, Vector128<float> v, Vector128<int> index)
+        {
+            var take = Vector128.GreaterThan(v, best) | ~Vector128.Equals(v, v);
+            best = Vector128.ConditionalSelect(take, v, best);
+            at = Vector128.ConditionalSelect(take.AsInt32(), index, at);
         }
     }
 

@@ -23,7 +23,8 @@ public partial class Tensor
         var geo = new ConvGeometry(1, h, w, kernelSize.H, kernelSize.W, stride.H, stride.W, padding.H, padding.W, 1, 1, oh, ow);
         int planes = n * c;
         var result = Uninitialized(WindowArgs.OutShape(this, n, c, oh, ow));
-        var indices = new int[result.Numel];
+        // The kernel writes every output's winner, so the array needs no clearing.
+        var indices = GC.AllocateUninitializedArray<int>(result.Numel);
         PoolKernel.MaxForward(Data, planes, geo, result.DataSpan, indices);
         var input = this;
         return Graph.Record(result, "MaxPool2d", input, g =>

@@ -27,6 +27,10 @@ public class PoolFastPathTests
     [InlineData(1, 2, 2)]
     [InlineData(3, 5, 37)]
     [InlineData(2, 8, 16)]
+    [InlineData(3, 14, 14)]
+    [InlineData(2, 4, 9)]
+    [InlineData(2, 6, 8)]
+    [InlineData(2, 7, 15)]
     [InlineData(40, 28, 28)]
     public void MaxForwardMatchesTheReference(int planes, int h, int w)
     {
