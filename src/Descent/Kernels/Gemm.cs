@@ -229,12 +229,7 @@ internal static unsafe class Gemm
                     for (int p = 0; p < k; p++) gathered[p] = g.A[(long)p * m + i];
                     aRow = gathered.AsSpan(0, k);
                 }
-                float* cRow = g.C + (long)i * n;
-                for (int j = n0; j < n1; j++)
-                {
-                    float dot = TensorPrimitives.Dot(aRow, new ReadOnlySpan<float>(g.B + (long)j * k, k));
-                    cRow[j] = g.Accumulate ? cRow[j] + dot : dot;
-                }
+                fixed (float* pa = aRow) DotRows.Run(pa, g.B, k, n0, n1, g.C + (long)i * n, g.Accumulate);
             }
         }
         finally

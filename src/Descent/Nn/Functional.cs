@@ -64,6 +64,17 @@ public static partial class Functional
         if (!training && runningMean is null)
             throw new ArgumentException("BatchNorm: running_mean and running_var are needed when not training");
 
+        if (training || !(runningMean!.RequiresGrad || runningVar!.RequiresGrad))
+        {
+            if (training && input.Numel / Math.Max(channels, 1) <= 1)
+                throw new ArgumentException($"BatchNorm: expected more than 1 value per channel when training; got input {Shape.Format(input.ShapeRef)}");
+            var output = input.BatchNormFused(runningMean, runningVar, weight, bias, training, eps, out var batchMean, out var batchVariance);
+            if (training && runningMean != null && runningVar != null)
+                UpdateRunningStats(runningMean, runningVar, batchMean!, batchVariance!, input.Numel / channels, momentum);
+            return output;
+        }
+
+        // Running statistics that require grad: the composed ops differentiate through them.
         var dims = new int[input.Rank - 1];
         dims[0] = 0;
         for (int i = 2; i < input.Rank; i++) dims[i - 1] = i;

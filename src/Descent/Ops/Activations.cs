@@ -15,7 +15,8 @@ public partial class Tensor
     /// <summary>Applies <paramref name="zip"/> to two same-shaped tensors into a new one shaped like <paramref name="a"/>.</summary>
     private static Tensor Zip(Tensor a, Tensor b, SpanZip zip)
     {
-        var result = new Tensor(a._shape);
+        // Every zip writes its whole destination, so the buffer needs no clearing.
+        var result = Uninitialized(a._shape);
         zip(a.Data, b.Data, result.DataSpan);
         return result;
     }
@@ -24,27 +25,29 @@ public partial class Tensor
     /// <example><code>var y = Tensor.FromArray([-1f, 0f, 2f]).Relu(); // [0, 0, 2]</code></example>
     public Tensor Relu()
     {
-        var result = MapUnary(static (s, d) => TensorPrimitives.Max(s, 0f, d));
+        var result = Uninitialized(_shape);
+        ActivationKernel.ReluForward(Data, result.DataSpan);
         // PyTorch's threshold_backward zeroes the gradient where the result is <= 0, so at x = 0 too.
-        return Graph.Record(result, "Relu", this, static (n, g) => Zip(g, n.Saved!, static (gs, ys, d) =>
+        return Graph.Record(result, "Relu", this, static (n, g) =>
         {
-            for (int i = 0; i < d.Length; i++) d[i] = ys[i] <= 0f ? 0f : gs[i];
-        }), saved: result);
+            var grad = Uninitialized(n.Saved!._shape);
+            ActivationKernel.ReluBackward(g.Data, n.Saved!.Data, grad.DataSpan);
+            return grad;
+        }, saved: result);
     }
 
     /// <summary>x for x &gt; 0, else negativeSlope·x, like <c>torch.nn.functional.leaky_relu</c>.</summary>
     public Tensor LeakyRelu(float negativeSlope = 0.01f)
     {
-        var x = this;
-        var result = MapUnary((s, d) =>
-        {
-            for (int i = 0; i < d.Length; i++) d[i] = s[i] > 0f ? s[i] : s[i] * negativeSlope;
-        });
+        var result = Uninitialized(_shape);
+        ActivationKernel.LeakyReluForward(Data, negativeSlope, result.DataSpan);
         // At x = 0 the gradient is the slope, as in PyTorch's leaky_relu_backward (x > 0 ? g : g·slope).
-        return Graph.Record(result, "LeakyRelu", this, g => Zip(g, x, (gs, xs, d) =>
+        return Graph.Record(result, "LeakyRelu", this, static (n, g) =>
         {
-            for (int i = 0; i < d.Length; i++) d[i] = xs[i] > 0f ? gs[i] : gs[i] * negativeSlope;
-        }));
+            var grad = Uninitialized(n.A._shape);
+            ActivationKernel.LeakyReluBackward(g.Data, n.A.Data, n.Scalar, grad.DataSpan);
+            return grad;
+        }, scalar: negativeSlope);
     }
 
     /// <summary>x for x &gt; 0, else alpha·(eˣ − 1), like <c>torch.nn.functional.elu</c>.</summary>
@@ -69,20 +72,14 @@ public partial class Tensor
     public Tensor Sigmoid()
     {
         var result = MapUnary(TensorPrimitives.Sigmoid);
-        return Graph.Record(result, "Sigmoid", this, g => Zip(g, result, static (gs, ys, d) =>
-        {
-            for (int i = 0; i < d.Length; i++) d[i] = gs[i] * (1f - ys[i]) * ys[i];
-        }));
+        return Graph.Record(result, "Sigmoid", this, static (n, g) => Zip(g, n.Saved!, ActivationKernel.SigmoidBackward), saved: result);
     }
 
     /// <summary>Hyperbolic tangent; the gradient is 1 − y².</summary>
     public Tensor Tanh()
     {
         var result = MapUnary(TensorPrimitives.Tanh);
-        return Graph.Record(result, "Tanh", this, g => Zip(g, result, static (gs, ys, d) =>
-        {
-            for (int i = 0; i < d.Length; i++) d[i] = gs[i] * (1f - ys[i] * ys[i]);
-        }));
+        return Graph.Record(result, "Tanh", this, static (n, g) => Zip(g, n.Saved!, ActivationKernel.TanhBackward), saved: result);
     }
 
     /// <summary>x·sigmoid(x) (also called swish), like <c>torch.nn.functional.silu</c>.</summary>

@@ -22,8 +22,9 @@ public partial class Tensor
         var (n, c, h, w, oh, ow) = WindowArgs.Pool(op, this, kernelSize, stride, padding);
         var geo = new ConvGeometry(1, h, w, kernelSize.H, kernelSize.W, stride.H, stride.W, padding.H, padding.W, 1, 1, oh, ow);
         int planes = n * c;
-        var result = new Tensor(WindowArgs.OutShape(this, n, c, oh, ow));
-        var indices = new int[result.Numel];
+        var result = Uninitialized(WindowArgs.OutShape(this, n, c, oh, ow));
+        // The kernel writes every output's winner, so the array needs no clearing.
+        var indices = GC.AllocateUninitializedArray<int>(result.Numel);
         PoolKernel.MaxForward(Data, planes, geo, result.DataSpan, indices);
         var input = this;
         return Graph.Record(result, "MaxPool2d", input, g =>
@@ -52,7 +53,7 @@ public partial class Tensor
         var (n, c, h, w, oh, ow) = WindowArgs.Pool(op, this, kernelSize, stride, padding);
         var geo = new ConvGeometry(1, h, w, kernelSize.H, kernelSize.W, stride.H, stride.W, padding.H, padding.W, 1, 1, oh, ow);
         int planes = n * c;
-        var result = new Tensor(WindowArgs.OutShape(this, n, c, oh, ow));
+        var result = Uninitialized(WindowArgs.OutShape(this, n, c, oh, ow));
         PoolKernel.AvgForward(Data, planes, geo, countIncludePad, result.DataSpan);
         var input = this;
         return Graph.Record(result, "AvgPool2d", input, g =>

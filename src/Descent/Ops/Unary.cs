@@ -8,7 +8,8 @@ public partial class Tensor
 {
     private Tensor MapUnary(ReadOnlySpanAction map)
     {
-        var result = new Tensor(_shape);
+        // Every map writes its whole destination, so the buffer needs no clearing.
+        var result = Uninitialized(_shape);
         map(Data, result.DataSpan);
         return result;
     }

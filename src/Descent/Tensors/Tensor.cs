@@ -33,6 +33,9 @@ public partial class Tensor
     /// </summary>
     internal Tensor(int[] shape) : this(BufferPool.ForTensor(Descent.Shape.Numel(shape)), 0, shape) { }
 
+    /// <summary>A new tensor whose contents are unspecified: only for a kernel that overwrites every element.</summary>
+    internal static Tensor Uninitialized(int[] shape) => new(BufferPool.ForTensorUninitialized(Descent.Shape.Numel(shape)), 0, shape);
+
     /// <summary>The dimensions of this tensor (a copy; a scalar has an empty shape).</summary>
     public int[] Shape => (int[])_shape.Clone();
 
