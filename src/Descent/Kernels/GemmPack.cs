@@ -1,3 +1,6 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace Descent.Kernels;
 
 /// <summary>
@@ -54,7 +57,8 @@ internal static unsafe class GemmPack
             if (transB)
             {
                 // B is stored [n, k]: each column of op(B) is a contiguous run.
-                for (int c = 0; c < cols; c++)
+                int c0 = Avx.IsSupported ? TransposeBlocks(b + (long)(j0 + jr) * k + p0, k, kc, cols, nr, d) : 0;
+                for (int c = c0; c < cols; c++)
                 {
                     float* s = b + (long)(j0 + jr + c) * k + p0;
                     for (int p = 0; p < kc; p++) d[p * nr + c] = s[p];
@@ -72,5 +76,50 @@ internal static unsafe class GemmPack
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Packs whole groups of 8 columns of op(B) from [n, k] storage with 8 x 8 register transposes,
+    /// because the scalar loop's one store per element dominates a GEMM with few rows of A.
+    /// Returns the first column left for the scalar loop.
+    /// </summary>
+    private static int TransposeBlocks(float* s, int k, int kc, int cols, int nr, float* d)
+    {
+        int cEnd = cols & ~7, pEnd = kc & ~7;
+        for (int c = 0; c < cEnd; c += 8)
+        {
+            float* src = s + (long)c * k;
+            for (int p = 0; p < pEnd; p += 8)
+            {
+                float* r = src + p;
+                var t0 = Avx.UnpackLow(Avx.LoadVector256(r), Avx.LoadVector256(r + k));
+                var t1 = Avx.UnpackHigh(Avx.LoadVector256(r), Avx.LoadVector256(r + k));
+                var t2 = Avx.UnpackLow(Avx.LoadVector256(r + 2L * k), Avx.LoadVector256(r + 3L * k));
+                var t3 = Avx.UnpackHigh(Avx.LoadVector256(r + 2L * k), Avx.LoadVector256(r + 3L * k));
+                var t4 = Avx.UnpackLow(Avx.LoadVector256(r + 4L * k), Avx.LoadVector256(r + 5L * k));
+                var t5 = Avx.UnpackHigh(Avx.LoadVector256(r + 4L * k), Avx.LoadVector256(r + 5L * k));
+                var t6 = Avx.UnpackLow(Avx.LoadVector256(r + 6L * k), Avx.LoadVector256(r + 7L * k));
+                var t7 = Avx.UnpackHigh(Avx.LoadVector256(r + 6L * k), Avx.LoadVector256(r + 7L * k));
+                var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE);
+                var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
+                var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
+                var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
+                float* o = d + (long)p * nr + c;
+                Avx.Store(o, Avx.Permute2x128(u0, u4, 0x20));
+                Avx.Store(o + nr, Avx.Permute2x128(u1, u5, 0x20));
+                Avx.Store(o + 2 * nr, Avx.Permute2x128(u2, u6, 0x20));
+                Avx.Store(o + 3 * nr, Avx.Permute2x128(u3, u7, 0x20));
+                Avx.Store(o + 4 * nr, Avx.Permute2x128(u0, u4, 0x31));
+                Avx.Store(o + 5 * nr, Avx.Permute2x128(u1, u5, 0x31));
+                Avx.Store(o + 6 * nr, Avx.Permute2x128(u2, u6, 0x31));
+                Avx.Store(o + 7 * nr, Avx.Permute2x128(u3, u7, 0x31));
+            }
+            for (int cc = c; cc < c + 8; cc++)
+            {
+                float* sc = s + (long)cc * k;
+                for (int p = pEnd; p < kc; p++) d[p * nr + cc] = sc[p];
+            }
+        }
+        return cEnd;
     }
 }

@@ -17,7 +17,8 @@ public partial class Tensor
         int rows = inFeatures == 0 ? Descent.Shape.Numel(_shape.AsSpan(0, Rank - 1)) : Numel / inFeatures;
         var outShape = (int[])_shape.Clone();
         outShape[^1] = outFeatures;
-        var result = new Tensor(outShape);
+        // The GEMM writes every element of its output (it clears it when k = 0), so none needs zeroing first.
+        var result = Uninitialized(outShape);
         var y = result.DataSpan;
         Gemm.Run(false, true, rows, outFeatures, inFeatures, Data, weight.Data, y);
         if (bias != null)
@@ -46,7 +47,7 @@ public partial class Tensor
     /// <summary>dX = dY·W: [rows, out]·[out, in].</summary>
     private static Tensor AffineInputGrad(Tensor g, Tensor weight, int[] inputShape, int rows)
     {
-        var gx = new Tensor(inputShape);
+        var gx = Uninitialized(inputShape);
         Gemm.Run(false, false, rows, weight._shape[1], weight._shape[0], g.Data, weight.Data, gx.DataSpan);
         return gx;
     }
@@ -54,7 +55,7 @@ public partial class Tensor
     /// <summary>dW = dYᵀ·X: [out, rows]·[rows, in], the transpose read in place.</summary>
     private static Tensor AffineWeightGrad(Tensor g, Tensor x, int[] weightShape, int rows)
     {
-        var gw = new Tensor(weightShape);
+        var gw = Uninitialized(weightShape);
         Gemm.Run(true, false, weightShape[0], weightShape[1], rows, g.Data, x.Data, gw.DataSpan);
         return gw;
     }
