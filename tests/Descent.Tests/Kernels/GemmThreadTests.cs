@@ -52,10 +52,19 @@ public class GemmThreadTests
         {
             Threads.Count = threads;
             foreach (var x in cases) Gemm.Run(x.TransA, x.TransB, x.M, x.N, x.K, a, b, c);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int round = 0; round < 3; round++)
-                foreach (var x in cases) Gemm.Run(x.TransA, x.TransB, x.M, x.N, x.K, a, b, c);
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            // Threads.Count is process-wide and other test classes change it while this runs (a first
+            // dispatch on a new count may set up workers), so take the best of a few attempts: a kernel that
+            // allocated on every call would fail all of them.
+            long least = long.MaxValue;
+            for (int attempt = 0; attempt < 5 && least != 0; attempt++)
+            {
+                Threads.Count = threads;
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int round = 0; round < 3; round++)
+                    foreach (var x in cases) Gemm.Run(x.TransA, x.TransB, x.M, x.N, x.K, a, b, c);
+                least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+            }
+            Assert.Equal(0, least);
         }
         finally
         {
