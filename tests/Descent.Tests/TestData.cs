@@ -18,17 +18,8 @@ internal static class TestData
 
     private static readonly object Gate = new();
 
-    public static string PathOf(string file)
-    {
-        var env = Environment.GetEnvironmentVariable("DESCENT_DATA");
-        if (!string.IsNullOrEmpty(env) && File.Exists(Path.Combine(env, file))) return Path.Combine(env, file);
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "data", file);
-            if (File.Exists(candidate)) return Path.GetFullPath(candidate);
-        }
-        return FromCache(file);
-    }
+    // The same search as the results console (bench/Descent.Results/DataFiles.cs, compiled in here), then the cache.
+    public static string PathOf(string file) => Descent.Results.DataFiles.TryFind(file) ?? FromCache(file);
 
     private static string FromCache(string file)
     {
