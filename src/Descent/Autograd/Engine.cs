@@ -148,15 +148,30 @@ internal static class Engine
         var grad = leaf.Grad;
         if (grad == null || !Shape.Equal(grad.ShapeRef, leaf.ShapeRef))
         {
-            // Owned by the leaf and reused across steps (ZeroGrad clears it in place), so never from the arena.
-            var owned = new Tensor(new float[leaf.Numel], 0, leaf.Shape);
-            g.CopyTo(owned.DataSpan);
-            leaf.Grad = owned;
+            g.CopyTo(OwnGrad(leaf).DataSpan);
         }
         else
         {
             TensorPrimitives.Add(grad.Data, g, grad.DataSpan);
         }
+    }
+
+    // Owned by the leaf and reused across steps (ZeroGrad clears it in place), so never from the arena.
+    private static Tensor OwnGrad(Tensor leaf) => leaf.Grad = new Tensor(new float[leaf.Numel], 0, leaf.Shape);
+
+    /// <summary>
+    /// During a backward pass, the buffer that gradients of <paramref name="t"/> accumulate into when
+    /// it is a leaf (a parameter): an op whose gradient for it is a matrix product can add the product
+    /// straight into this buffer (and hand the engine null) instead of writing a temporary for the
+    /// engine to add, which saves a pass over a weight-sized buffer. After <c>ZeroGrad</c> the buffer
+    /// is zero and the bits are the same as the engine's; on top of an earlier gradient they differ
+    /// only in rounding. Null for a tensor that is not such a leaf.
+    /// </summary>
+    internal static Tensor? LeafGrad(Tensor t)
+    {
+        if (t.GradFn != null || !t.RequiresGrad) return null;
+        var grad = t.Grad;
+        return grad != null && Shape.Equal(grad.ShapeRef, t.ShapeRef) ? grad : OwnGrad(t);
     }
 
     /// <summary>Un-broadcasts <paramref name="g"/> to the leaf's shape and accumulates it.</summary>

@@ -37,16 +37,27 @@ internal static unsafe class Gemm
 
     private static readonly delegate*<int, float*, float*, float*, int, bool, void> Kernel = Path switch
     {
-        GemmPath.Vector512 => &GemmMicroKernels.Vector512Kernel,
+        GemmPath.Vector512 => &GemmMicroKernels.Vector512Kernel<Rows12>,
         GemmPath.Vector256 => &GemmMicroKernels.Vector256Kernel,
         _ => &GemmMicroKernels.ScalarKernel,
     };
 
+    // Kernels for panels of 4 and 8 rows (edges of A, small m such as a batch of 32 or 8 filters),
+    // which store in place instead of through the scratch tile; only the widest path has them.
+    private static readonly delegate*<int, float*, float*, float*, int, bool, void> Kernel4 =
+        Path == GemmPath.Vector512 ? &GemmMicroKernels.Vector512Kernel<Rows4> : null;
+    private static readonly delegate*<int, float*, float*, float*, int, bool, void> Kernel8 =
+        Path == GemmPath.Vector512 ? &GemmMicroKernels.Vector512Kernel<Rows8> : null;
+
     /// <summary>Products below this many multiply-adds skip the packing.</summary>
     internal const long DirectMacs = 32 * 1024;
 
-    /// <summary>Each extra thread needs at least this many multiply-adds, so waking it pays off.</summary>
-    internal const long MacsPerThread = 1 << 20;
+    /// <summary>
+    /// Each extra thread needs at least this many multiply-adds (about 5 µs of work) so handing it a
+    /// part pays off; the pool's workers spin briefly between kernels, so a hand-off costs about a
+    /// microsecond during a training step.
+    /// </summary>
+    internal const long MacsPerThread = 1 << 18;
 
     [ThreadStatic] private static float[]? _packBuffer;
 
@@ -106,7 +117,12 @@ internal static unsafe class Gemm
             {
                 int mTiles = (m + MR - 1) / MR, nTiles = (n + NR - 1) / NR;
                 args.SplitN = nTiles >= mTiles;
-                args.Parts = parts > 0 ? parts : ParallelPartition.Parts(macs, MacsPerThread, Math.Max(mTiles, nTiles), perThread: 4);
+                // Extra parts per thread let one that finishes early take over a late one's, but every
+                // part packs its own copy of the shared operand, so only products with several tiles
+                // a part get them (measured: 8 tiles in 2 parts beat 6 parts by 20 %).
+                int tiles = Math.Max(mTiles, nTiles);
+                int perThread = Math.Clamp(tiles / (6 * Threads.Count), 1, 4);
+                args.Parts = parts > 0 ? parts : ParallelPartition.Parts(macs, MacsPerThread, tiles, perThread);
                 ParallelPool.Run(args.Parts, &PackedPart, &args);
             }
         }
@@ -157,20 +173,21 @@ internal static unsafe class Gemm
                         {
                             int cols = Math.Min(nr, nc - jr);
                             float* bp = bBuf + (long)jr * kc;
-                            if (rows == mr && cols == nr)
+                            var kernel = KernelFor(rows);
+                            if (cols == nr && (rows == mr || (Kernel4 != null && rows % 4 == 0)))
                             {
-                                Kernel(kc, ap, bp, cRow + jr, n, add);
+                                kernel(kc, ap, bp, cRow + jr, n, add);
                             }
                             else
                             {
-                                // Edge tile: full tile into scratch, then the valid part, with the same adds.
-                                Kernel(kc, ap, bp, tile, nr, false);
+                                // Edge tile: into scratch, then the valid part, with the same adds.
+                                kernel(kc, ap, bp, tile, nr, false);
                                 for (int r = 0; r < rows; r++)
                                 {
-                                    float* cr = cRow + (long)r * n + jr;
-                                    float* tr = tile + r * nr;
-                                    if (add) for (int j = 0; j < cols; j++) cr[j] += tr[j];
-                                    else for (int j = 0; j < cols; j++) cr[j] = tr[j];
+                                    var cr = new Span<float>(cRow + (long)r * n + jr, cols);
+                                    var tr = new ReadOnlySpan<float>(tile + r * nr, cols);
+                                    if (add) TensorPrimitives.Add(cr, tr, cr);
+                                    else tr.CopyTo(cr);
                                 }
                             }
                         }
@@ -179,6 +196,10 @@ internal static unsafe class Gemm
             }
         }
     }
+
+    /// <summary>The kernel with the fewest rows that still covers <paramref name="rows"/> (each computes an element alike).</summary>
+    private static delegate*<int, float*, float*, float*, int, bool, void> KernelFor(int rows) =>
+        Kernel4 == null || rows > 8 ? Kernel : rows > 4 ? Kernel8 : Kernel4;
 
     /// <summary>This thread's packing space (A block, B block, one tile), 64-byte aligned, made once per thread.</summary>
     private static float* PackBuffer(out float* bBuf, out float* tile)

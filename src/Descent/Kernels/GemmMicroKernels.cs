@@ -9,12 +9,28 @@ namespace Descent.Kernels;
 // adding (add = true) the tile: every element of C sees the same operations wherever its tile lies,
 // which makes results independent of how the work is split.
 
+/// <summary>A row count fixed at JIT time, for the micro-kernels' generic parameter.</summary>
+internal interface IRowCount
+{
+    static abstract int Count { get; }
+}
+
+internal struct Rows4 : IRowCount { public static int Count => 4; }
+internal struct Rows8 : IRowCount { public static int Count => 8; }
+internal struct Rows12 : IRowCount { public static int Count => 12; }
+
 /// <summary>Register-blocked GEMM micro-kernels, one per vector width.</summary>
 internal static unsafe class GemmMicroKernels
 {
-    /// <summary>12 x 32 tile in 24 zmm accumulators (AVX-512 has 32 registers).</summary>
-    public static void Vector512Kernel(int kc, float* a, float* b, float* c, int ldc, bool add)
+    /// <summary>
+    /// Up to a 12 x 32 tile in 24 zmm accumulators (AVX-512 has 32 registers). <typeparamref name="TRows"/>
+    /// picks 4, 8 or 12 rows at JIT time (the other rows' code is removed), so an edge panel of 4 or 8
+    /// rows is computed and stored in place instead of through a scratch tile; the packed A panel keeps
+    /// its stride of 12 whatever the row count.
+    /// </summary>
+    public static void Vector512Kernel<TRows>(int kc, float* a, float* b, float* c, int ldc, bool add) where TRows : struct, IRowCount
     {
+        int rows = TRows.Count;
         var c0_0 = Vector512<float>.Zero; var c0_1 = Vector512<float>.Zero;
         var c1_0 = Vector512<float>.Zero; var c1_1 = Vector512<float>.Zero;
         var c2_0 = Vector512<float>.Zero; var c2_1 = Vector512<float>.Zero;
@@ -43,30 +59,36 @@ internal static unsafe class GemmMicroKernels
             var a3 = Vector512.Create(a[3]);
             c3_0 = Vector512.FusedMultiplyAdd(a3, b0, c3_0);
             c3_1 = Vector512.FusedMultiplyAdd(a3, b1, c3_1);
-            var a4 = Vector512.Create(a[4]);
-            c4_0 = Vector512.FusedMultiplyAdd(a4, b0, c4_0);
-            c4_1 = Vector512.FusedMultiplyAdd(a4, b1, c4_1);
-            var a5 = Vector512.Create(a[5]);
-            c5_0 = Vector512.FusedMultiplyAdd(a5, b0, c5_0);
-            c5_1 = Vector512.FusedMultiplyAdd(a5, b1, c5_1);
-            var a6 = Vector512.Create(a[6]);
-            c6_0 = Vector512.FusedMultiplyAdd(a6, b0, c6_0);
-            c6_1 = Vector512.FusedMultiplyAdd(a6, b1, c6_1);
-            var a7 = Vector512.Create(a[7]);
-            c7_0 = Vector512.FusedMultiplyAdd(a7, b0, c7_0);
-            c7_1 = Vector512.FusedMultiplyAdd(a7, b1, c7_1);
-            var a8 = Vector512.Create(a[8]);
-            c8_0 = Vector512.FusedMultiplyAdd(a8, b0, c8_0);
-            c8_1 = Vector512.FusedMultiplyAdd(a8, b1, c8_1);
-            var a9 = Vector512.Create(a[9]);
-            c9_0 = Vector512.FusedMultiplyAdd(a9, b0, c9_0);
-            c9_1 = Vector512.FusedMultiplyAdd(a9, b1, c9_1);
-            var a10 = Vector512.Create(a[10]);
-            c10_0 = Vector512.FusedMultiplyAdd(a10, b0, c10_0);
-            c10_1 = Vector512.FusedMultiplyAdd(a10, b1, c10_1);
-            var a11 = Vector512.Create(a[11]);
-            c11_0 = Vector512.FusedMultiplyAdd(a11, b0, c11_0);
-            c11_1 = Vector512.FusedMultiplyAdd(a11, b1, c11_1);
+            if (rows > 4)
+            {
+                var a4 = Vector512.Create(a[4]);
+                c4_0 = Vector512.FusedMultiplyAdd(a4, b0, c4_0);
+                c4_1 = Vector512.FusedMultiplyAdd(a4, b1, c4_1);
+                var a5 = Vector512.Create(a[5]);
+                c5_0 = Vector512.FusedMultiplyAdd(a5, b0, c5_0);
+                c5_1 = Vector512.FusedMultiplyAdd(a5, b1, c5_1);
+                var a6 = Vector512.Create(a[6]);
+                c6_0 = Vector512.FusedMultiplyAdd(a6, b0, c6_0);
+                c6_1 = Vector512.FusedMultiplyAdd(a6, b1, c6_1);
+                var a7 = Vector512.Create(a[7]);
+                c7_0 = Vector512.FusedMultiplyAdd(a7, b0, c7_0);
+                c7_1 = Vector512.FusedMultiplyAdd(a7, b1, c7_1);
+            }
+            if (rows > 8)
+            {
+                var a8 = Vector512.Create(a[8]);
+                c8_0 = Vector512.FusedMultiplyAdd(a8, b0, c8_0);
+                c8_1 = Vector512.FusedMultiplyAdd(a8, b1, c8_1);
+                var a9 = Vector512.Create(a[9]);
+                c9_0 = Vector512.FusedMultiplyAdd(a9, b0, c9_0);
+                c9_1 = Vector512.FusedMultiplyAdd(a9, b1, c9_1);
+                var a10 = Vector512.Create(a[10]);
+                c10_0 = Vector512.FusedMultiplyAdd(a10, b0, c10_0);
+                c10_1 = Vector512.FusedMultiplyAdd(a10, b1, c10_1);
+                var a11 = Vector512.Create(a[11]);
+                c11_0 = Vector512.FusedMultiplyAdd(a11, b0, c11_0);
+                c11_1 = Vector512.FusedMultiplyAdd(a11, b1, c11_1);
+            }
             a += 12;
             b += 32;
         }
@@ -80,22 +102,28 @@ internal static unsafe class GemmMicroKernels
             Vector512.Store(Vector512.Load(c + 2 * ldc + 16) + c2_1, c + 2 * ldc + 16);
             Vector512.Store(Vector512.Load(c + 3 * ldc + 0) + c3_0, c + 3 * ldc + 0);
             Vector512.Store(Vector512.Load(c + 3 * ldc + 16) + c3_1, c + 3 * ldc + 16);
-            Vector512.Store(Vector512.Load(c + 4 * ldc + 0) + c4_0, c + 4 * ldc + 0);
-            Vector512.Store(Vector512.Load(c + 4 * ldc + 16) + c4_1, c + 4 * ldc + 16);
-            Vector512.Store(Vector512.Load(c + 5 * ldc + 0) + c5_0, c + 5 * ldc + 0);
-            Vector512.Store(Vector512.Load(c + 5 * ldc + 16) + c5_1, c + 5 * ldc + 16);
-            Vector512.Store(Vector512.Load(c + 6 * ldc + 0) + c6_0, c + 6 * ldc + 0);
-            Vector512.Store(Vector512.Load(c + 6 * ldc + 16) + c6_1, c + 6 * ldc + 16);
-            Vector512.Store(Vector512.Load(c + 7 * ldc + 0) + c7_0, c + 7 * ldc + 0);
-            Vector512.Store(Vector512.Load(c + 7 * ldc + 16) + c7_1, c + 7 * ldc + 16);
-            Vector512.Store(Vector512.Load(c + 8 * ldc + 0) + c8_0, c + 8 * ldc + 0);
-            Vector512.Store(Vector512.Load(c + 8 * ldc + 16) + c8_1, c + 8 * ldc + 16);
-            Vector512.Store(Vector512.Load(c + 9 * ldc + 0) + c9_0, c + 9 * ldc + 0);
-            Vector512.Store(Vector512.Load(c + 9 * ldc + 16) + c9_1, c + 9 * ldc + 16);
-            Vector512.Store(Vector512.Load(c + 10 * ldc + 0) + c10_0, c + 10 * ldc + 0);
-            Vector512.Store(Vector512.Load(c + 10 * ldc + 16) + c10_1, c + 10 * ldc + 16);
-            Vector512.Store(Vector512.Load(c + 11 * ldc + 0) + c11_0, c + 11 * ldc + 0);
-            Vector512.Store(Vector512.Load(c + 11 * ldc + 16) + c11_1, c + 11 * ldc + 16);
+            if (rows > 4)
+            {
+                Vector512.Store(Vector512.Load(c + 4 * ldc + 0) + c4_0, c + 4 * ldc + 0);
+                Vector512.Store(Vector512.Load(c + 4 * ldc + 16) + c4_1, c + 4 * ldc + 16);
+                Vector512.Store(Vector512.Load(c + 5 * ldc + 0) + c5_0, c + 5 * ldc + 0);
+                Vector512.Store(Vector512.Load(c + 5 * ldc + 16) + c5_1, c + 5 * ldc + 16);
+                Vector512.Store(Vector512.Load(c + 6 * ldc + 0) + c6_0, c + 6 * ldc + 0);
+                Vector512.Store(Vector512.Load(c + 6 * ldc + 16) + c6_1, c + 6 * ldc + 16);
+                Vector512.Store(Vector512.Load(c + 7 * ldc + 0) + c7_0, c + 7 * ldc + 0);
+                Vector512.Store(Vector512.Load(c + 7 * ldc + 16) + c7_1, c + 7 * ldc + 16);
+            }
+            if (rows > 8)
+            {
+                Vector512.Store(Vector512.Load(c + 8 * ldc + 0) + c8_0, c + 8 * ldc + 0);
+                Vector512.Store(Vector512.Load(c + 8 * ldc + 16) + c8_1, c + 8 * ldc + 16);
+                Vector512.Store(Vector512.Load(c + 9 * ldc + 0) + c9_0, c + 9 * ldc + 0);
+                Vector512.Store(Vector512.Load(c + 9 * ldc + 16) + c9_1, c + 9 * ldc + 16);
+                Vector512.Store(Vector512.Load(c + 10 * ldc + 0) + c10_0, c + 10 * ldc + 0);
+                Vector512.Store(Vector512.Load(c + 10 * ldc + 16) + c10_1, c + 10 * ldc + 16);
+                Vector512.Store(Vector512.Load(c + 11 * ldc + 0) + c11_0, c + 11 * ldc + 0);
+                Vector512.Store(Vector512.Load(c + 11 * ldc + 16) + c11_1, c + 11 * ldc + 16);
+            }
         }
         else
         {
@@ -107,22 +135,28 @@ internal static unsafe class GemmMicroKernels
             Vector512.Store(c2_1, c + 2 * ldc + 16);
             Vector512.Store(c3_0, c + 3 * ldc + 0);
             Vector512.Store(c3_1, c + 3 * ldc + 16);
-            Vector512.Store(c4_0, c + 4 * ldc + 0);
-            Vector512.Store(c4_1, c + 4 * ldc + 16);
-            Vector512.Store(c5_0, c + 5 * ldc + 0);
-            Vector512.Store(c5_1, c + 5 * ldc + 16);
-            Vector512.Store(c6_0, c + 6 * ldc + 0);
-            Vector512.Store(c6_1, c + 6 * ldc + 16);
-            Vector512.Store(c7_0, c + 7 * ldc + 0);
-            Vector512.Store(c7_1, c + 7 * ldc + 16);
-            Vector512.Store(c8_0, c + 8 * ldc + 0);
-            Vector512.Store(c8_1, c + 8 * ldc + 16);
-            Vector512.Store(c9_0, c + 9 * ldc + 0);
-            Vector512.Store(c9_1, c + 9 * ldc + 16);
-            Vector512.Store(c10_0, c + 10 * ldc + 0);
-            Vector512.Store(c10_1, c + 10 * ldc + 16);
-            Vector512.Store(c11_0, c + 11 * ldc + 0);
-            Vector512.Store(c11_1, c + 11 * ldc + 16);
+            if (rows > 4)
+            {
+                Vector512.Store(c4_0, c + 4 * ldc + 0);
+                Vector512.Store(c4_1, c + 4 * ldc + 16);
+                Vector512.Store(c5_0, c + 5 * ldc + 0);
+                Vector512.Store(c5_1, c + 5 * ldc + 16);
+                Vector512.Store(c6_0, c + 6 * ldc + 0);
+                Vector512.Store(c6_1, c + 6 * ldc + 16);
+                Vector512.Store(c7_0, c + 7 * ldc + 0);
+                Vector512.Store(c7_1, c + 7 * ldc + 16);
+            }
+            if (rows > 8)
+            {
+                Vector512.Store(c8_0, c + 8 * ldc + 0);
+                Vector512.Store(c8_1, c + 8 * ldc + 16);
+                Vector512.Store(c9_0, c + 9 * ldc + 0);
+                Vector512.Store(c9_1, c + 9 * ldc + 16);
+                Vector512.Store(c10_0, c + 10 * ldc + 0);
+                Vector512.Store(c10_1, c + 10 * ldc + 16);
+                Vector512.Store(c11_0, c + 11 * ldc + 0);
+                Vector512.Store(c11_1, c + 11 * ldc + 16);
+            }
         }
     }
 

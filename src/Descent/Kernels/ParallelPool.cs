@@ -1,29 +1,43 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 
 namespace Descent.Kernels;
 
 /// <summary>
-/// A small pool of blocking worker threads for data-parallel kernels. Idle workers sleep in
-/// <see cref="Monitor.Wait(object)"/> rather than spinning, so a busy machine loses no core to us
-/// (libtorch's spinning OpenMP threads collapse when another process takes a core). Parts are handed
-/// out from a shared counter (the caller takes them too, so a late worker costs nothing), but each
-/// part's work is fixed by the caller's static partition, so the thread that runs a part never
-/// changes a result. A dispatch allocates nothing: the body is an
-/// unmanaged function pointer and the state a pointer to the caller's stack, valid because the
-/// caller blocks until every part is done.
+/// A small pool of worker threads for data-parallel kernels. A training step dispatches kernels
+/// back to back, and waking a sleeping thread costs the scheduler's latency (5-50 µs, as long as a
+/// small product takes), so a worker that has just finished spins for a short while
+/// (<see cref="SpinMicroseconds"/>) before it sleeps in <see cref="Monitor.Wait(object)"/>, and the
+/// caller spins as briefly for the last part to finish. The spin yields its core to any thread the OS
+/// wants to run and is bounded, so a busy machine loses at most that moment (libtorch's OpenMP threads
+/// spin unboundedly and collapse when another process takes a core). Parts are handed out from a
+/// shared counter (the caller takes them too, so a late worker costs nothing), but each part's work
+/// is fixed by the caller's static partition, so the thread that runs a part never changes a result.
+/// A dispatch allocates nothing: the body is an unmanaged function pointer and the state a pointer to
+/// the caller's stack, valid because the caller blocks until every part is done.
 /// </summary>
 internal static unsafe class ParallelPool
 {
+    /// <summary>How long an idle worker (or a caller waiting for the last part) spins before it sleeps.</summary>
+    internal const int SpinMicroseconds = 100;
+
+    private static readonly long SpinTicks = Math.Max(1, Stopwatch.Frequency * SpinMicroseconds / 1_000_000);
+
     private sealed class Worker
     {
         public readonly object Gate = new();
-        public bool HasWork;
+        // 1 while a dispatch is offered to this worker; whoever changes it 1 -> 0 owns the offer (the
+        // worker runs it, or the caller withdraws it because every part is already taken).
+        public int Offer;
+        // 1 while the worker is (about to be) blocked in Monitor.Wait, so the caller must pulse it.
+        public int Sleeping;
     }
 
     private static readonly object GrowGate = new();
     private static readonly object DoneGate = new();
     private static Worker[] _workers = [];
     private static int _busy;
+    private static int _callerSleeping;
 
     private static delegate*<int, void*, void> _body;
     private static void* _state;
@@ -51,38 +65,28 @@ internal static unsafe class ParallelPool
             _parts = parts;
             _next = 0;
             _error = null;
-            _pending = helpers;
+            Volatile.Write(ref _pending, helpers);
             for (int i = 0; i < helpers; i++)
             {
                 var w = workers[i];
-                lock (w.Gate)
+                // Offer, then look whether it sleeps; the worker marks itself sleeping, then looks at
+                // the offer. Both are full fences, so at least one side sees the other's write.
+                Interlocked.Exchange(ref w.Offer, 1);
+                if (Volatile.Read(ref w.Sleeping) == 1)
                 {
-                    w.HasWork = true;
-                    Monitor.Pulse(w.Gate);
+                    lock (w.Gate) Monitor.Pulse(w.Gate);
                 }
             }
             Work();
-            // Every part is taken. A helper that has not woken yet would only find nothing to do, so
-            // withdraw its wake-up instead of waiting for it: on a busy machine that wait is the
-            // scheduler's latency, tens of microseconds.
+            // Every part is taken. A helper that has not picked up its offer would only find nothing to
+            // do, so withdraw the offer instead of waiting for it to wake.
             int withdrawn = 0;
             for (int i = 0; i < helpers; i++)
             {
-                var w = workers[i];
-                lock (w.Gate)
-                {
-                    if (w.HasWork)
-                    {
-                        w.HasWork = false;
-                        withdrawn++;
-                    }
-                }
+                if (Interlocked.CompareExchange(ref workers[i].Offer, 0, 1) == 1) withdrawn++;
             }
             if (withdrawn > 0) Interlocked.Add(ref _pending, -withdrawn);
-            lock (DoneGate)
-            {
-                while (Volatile.Read(ref _pending) != 0) Monitor.Wait(DoneGate);
-            }
+            WaitForHelpers();
             _body = null;
             _state = null;
             if (_error is { } error) ExceptionDispatchInfo.Capture(error).Throw();
@@ -90,6 +94,26 @@ internal static unsafe class ParallelPool
         finally
         {
             Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    private static void WaitForHelpers()
+    {
+        long deadline = Stopwatch.GetTimestamp() + SpinTicks;
+        var spinner = new SpinWait();
+        while (Volatile.Read(ref _pending) != 0)
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                lock (DoneGate)
+                {
+                    Interlocked.Exchange(ref _callerSleeping, 1);
+                    while (Volatile.Read(ref _pending) != 0) Monitor.Wait(DoneGate);
+                    Volatile.Write(ref _callerSleeping, 0);
+                }
+                return;
+            }
+            spinner.SpinOnce(sleep1Threshold: -1);
         }
     }
 
@@ -127,16 +151,30 @@ internal static unsafe class ParallelPool
     {
         while (true)
         {
-            lock (w.Gate)
-            {
-                while (!w.HasWork) Monitor.Wait(w.Gate);
-                w.HasWork = false;
-            }
+            WaitForOffer(w);
             Work();
-            if (Interlocked.Decrement(ref _pending) == 0)
+            if (Interlocked.Decrement(ref _pending) == 0 && Volatile.Read(ref _callerSleeping) == 1)
             {
                 lock (DoneGate) Monitor.Pulse(DoneGate);
             }
+        }
+    }
+
+    /// <summary>Returns once this worker has claimed an offer: spinning first, then asleep.</summary>
+    private static void WaitForOffer(Worker w)
+    {
+        long deadline = Stopwatch.GetTimestamp() + SpinTicks;
+        var spinner = new SpinWait();
+        while (Stopwatch.GetTimestamp() <= deadline)
+        {
+            if (Volatile.Read(ref w.Offer) == 1 && Interlocked.CompareExchange(ref w.Offer, 0, 1) == 1) return;
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
+        lock (w.Gate)
+        {
+            Interlocked.Exchange(ref w.Sleeping, 1);
+            while (Interlocked.CompareExchange(ref w.Offer, 0, 1) != 1) Monitor.Wait(w.Gate);
+            Volatile.Write(ref w.Sleeping, 0);
         }
     }
 }

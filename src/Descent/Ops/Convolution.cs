@@ -67,17 +67,20 @@ public partial class Tensor
                 Conv2dKernel.BackwardInput(g.Data, weight.Data, n, o, groups, geo, gx.DataSpan);
                 grads[0] = gx;
             }
+            // The kernels accumulate, so a parameter's own gradient takes the sums directly.
             if (weight.RequiresGrad)
             {
-                var gw = new Tensor(weight._shape);
+                var own = Engine.LeafGrad(weight);
+                var gw = own ?? new Tensor(weight._shape);
                 Conv2dKernel.BackwardWeight(g.Data, input.Data, n, o, groups, geo, gw.DataSpan);
-                grads[1] = gw;
+                grads[1] = own == null ? gw : null;
             }
             if (bias is { RequiresGrad: true })
             {
-                var gb = new Tensor(bias._shape);
+                var own = Engine.LeafGrad(bias);
+                var gb = own ?? new Tensor(bias._shape);
                 Conv2dKernel.BackwardBias(g.Data, n, o, geo.OutPlane, gb.DataSpan);
-                grads[2] = gb;
+                grads[2] = own == null ? gb : null;
             }
             return grads;
         });

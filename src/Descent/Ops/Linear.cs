@@ -35,11 +35,11 @@ public partial class Tensor
         {
             return Graph.Record(result, "Linear", x, weight, g => (
                 x.RequiresGrad ? AffineInputGrad(g, weight, x._shape, rows) : null,
-                weight.RequiresGrad ? AffineWeightGrad(g, x, weight._shape, rows) : null));
+                weight.RequiresGrad ? AffineWeightGrad(g, x, weight, rows) : null));
         }
         return Graph.Record(result, "Linear", [x, weight, bias], g => [
             x.RequiresGrad ? AffineInputGrad(g, weight, x._shape, rows) : null,
-            weight.RequiresGrad ? AffineWeightGrad(g, x, weight._shape, rows) : null,
+            weight.RequiresGrad ? AffineWeightGrad(g, x, weight, rows) : null,
             // The engine sums the output-shaped gradient down to [out], exactly as for a broadcast add.
             g]);
     }
@@ -52,11 +52,15 @@ public partial class Tensor
         return gx;
     }
 
-    /// <summary>dW = dYᵀ·X: [out, rows]·[rows, in], the transpose read in place.</summary>
-    private static Tensor AffineWeightGrad(Tensor g, Tensor x, int[] weightShape, int rows)
+    /// <summary>
+    /// dW = dYᵀ·X: [out, rows]·[rows, in], the transpose read in place; added straight into a
+    /// parameter's own gradient (null is then returned), else into a new tensor.
+    /// </summary>
+    private static Tensor? AffineWeightGrad(Tensor g, Tensor x, Tensor weight, int rows)
     {
-        var gw = Uninitialized(weightShape);
-        Gemm.Run(true, false, weightShape[0], weightShape[1], rows, g.Data, x.Data, gw.DataSpan);
-        return gw;
+        var own = Engine.LeafGrad(weight);
+        var gw = own ?? Uninitialized(weight._shape);
+        Gemm.Run(true, false, weight._shape[0], weight._shape[1], rows, g.Data, x.Data, gw.DataSpan, accumulate: own != null);
+        return own == null ? gw : null;
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Descent.Kernels;
 
 namespace Descent.Optim;
 
@@ -16,10 +17,54 @@ internal interface IUpdateRule
 /// rule is a struct, so the JIT specializes and inlines it. The tail shorter than a vector goes
 /// through the same rule on zero-padded lanes, so there is one formula per optimizer, not two.
 /// </summary>
-internal static class UpdateLoop
+internal static unsafe class UpdateLoop
 {
+    /// <summary>
+    /// Below this many elements an update runs on the calling thread; above, the spans are cut into
+    /// one contiguous range per thread. An update is memory-bound (it streams the parameter, its
+    /// gradient and its state), and two cores stream more than one. Each element's arithmetic is the
+    /// same whichever range it falls in, so the split never changes a result.
+    /// </summary>
+    internal const int ElementsPerThread = 32 * 1024;
+
+    private struct Job<TRule> where TRule : unmanaged, IUpdateRule
+    {
+        public TRule Rule;
+        public float* Param, Grad, S0, S1, S2;
+        public int Length, Parts;
+    }
+
     public static void Run<TRule>(in TRule rule, Span<float> param, ReadOnlySpan<float> grad,
-        Span<float> s0, Span<float> s1, Span<float> s2) where TRule : struct, IUpdateRule
+        Span<float> s0, Span<float> s1, Span<float> s2) where TRule : unmanaged, IUpdateRule
+    {
+        int parts = ParallelPartition.Parts(param.Length, ElementsPerThread, int.MaxValue);
+        if (parts == 1)
+        {
+            RunRange(rule, param, grad, s0, s1, s2);
+            return;
+        }
+        fixed (float* p = param, g = grad, a = s0, b = s1, c = s2)
+        {
+            var job = new Job<TRule> { Rule = rule, Param = p, Grad = g, S0 = a, S1 = b, S2 = c, Length = param.Length, Parts = parts };
+            ParallelPool.Run(parts, &Part<TRule>, &job);
+        }
+    }
+
+    private static void Part<TRule>(int part, void* state) where TRule : unmanaged, IUpdateRule
+    {
+        ref var job = ref *(Job<TRule>*)state;
+        // Ranges start on cache-line boundaries, so two threads never write the same line.
+        var (start, end) = ParallelPartition.Range(job.Length, job.Parts, part, 16);
+        int length = end - start;
+        if (length <= 0) return;
+        RunRange(job.Rule, new Span<float>(job.Param + start, length), new ReadOnlySpan<float>(job.Grad + start, length),
+            Slice(job.S0, start, length), Slice(job.S1, start, length), Slice(job.S2, start, length));
+    }
+
+    private static Span<float> Slice(float* state, int start, int length) => state == null ? default : new Span<float>(state + start, length);
+
+    private static void RunRange<TRule>(in TRule rule, Span<float> param, ReadOnlySpan<float> grad,
+        Span<float> s0, Span<float> s1, Span<float> s2) where TRule : unmanaged, IUpdateRule
     {
         int n = param.Length, w = Vector<float>.Count, i = 0;
         bool h0 = !s0.IsEmpty, h1 = !s1.IsEmpty, h2 = !s2.IsEmpty;
@@ -46,7 +91,7 @@ internal static class UpdateLoop
         if (h0) s0[i..].CopyTo(t0);
         if (h1) s1[i..].CopyTo(t1);
         if (h2) s2[i..].CopyTo(t2);
-        Run(rule, tp, tg, h0 ? t0 : default, h1 ? t1 : default, h2 ? t2 : default);
+        RunRange(rule, tp, tg, h0 ? t0 : default, h1 ? t1 : default, h2 ? t2 : default);
         tp[..r].CopyTo(param[i..]);
         if (h0) t0[..r].CopyTo(s0[i..]);
         if (h1) t1[..r].CopyTo(s1[i..]);

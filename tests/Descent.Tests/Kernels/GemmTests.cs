@@ -15,6 +15,9 @@ public class GemmTests
             [1, 257, 33], [257, 1, 65], [3, 65, 127], [5, 33, 31], [7, 33, 257], [33, 7, 127],
             [127, 65, 1], [65, 127, 2], [31, 15, 300], [200, 40, 513], [13, 600, 300], [40, 31, 65],
             [100, 3, 100], [2, 1000, 7],
+            // Row panels of exactly 4 and 8 (m mod 12), which the widest path stores in place: a batch
+            // of 32, 8 or 16 filters, and a panel of 4 after a full row block (m = 100 = 96 + 4).
+            [32, 256, 70], [8, 99, 9], [16, 40, 72], [20, 64, 33], [100, 64, 40], [44, 32, 300],
         ];
         foreach (var s in mixes) data.Add(s[0], s[1], s[2]);
         return data;

@@ -94,6 +94,37 @@ public unsafe class ParallelTests
     }
 
     [Fact]
+    public void DispatchesAfterSpinningAndAfterSleepingBothRunEveryPart()
+    {
+        // Back-to-back dispatches find the worker spinning; pauses longer than its spin find it asleep
+        // (and the caller's wait for the last part takes both paths too). Every part must run once.
+        int saved = Threads.Count;
+        var hits = new int[8];
+        int rounds = 0;
+        try
+        {
+            Threads.Count = 3;
+            for (int round = 0; round < 300; round++, rounds++)
+            {
+                if (round % 25 == 0) Thread.Sleep(2 * ParallelPool.SpinMicroseconds / 1000 + 1);
+                else if (round % 5 == 0) Thread.SpinWait(round * 50);
+                fixed (int* h = hits)
+                {
+                    var state = new Counts { Hits = h, Throw = -1 };
+                    ParallelPool.Run(round % 2 == 0 ? 8 : 3, &Count, &state);
+                }
+            }
+        }
+        finally
+        {
+            Threads.Count = saved;
+        }
+        Assert.Equal(300, rounds);
+        for (int p = 0; p < 3; p++) Assert.Equal(300, hits[p]);
+        for (int p = 3; p < 8; p++) Assert.Equal(150, hits[p]);
+    }
+
+    [Fact]
     public void AFailingPartThrowsToTheCallerAndThePoolStaysUsable()
     {
         int saved = Threads.Count;
