@@ -18,8 +18,11 @@ public static class Timing
 {
     public static Row Compare(string section, string name, Action descent, Action torch, double batchSeconds, int warmup)
     {
-        for (int i = 0; i < warmup; i++) descent();
-        for (int i = 0; i < warmup; i++) torch();
+        // Half a second of warm-up at least: .NET's tiered compilation recompiles hot methods (with
+        // profile data) a little while after their first calls, as it does in a user's program.
+        double warmSeconds = Math.Max(0.5, 2 * batchSeconds);
+        WarmUp(descent, warmup, warmSeconds);
+        WarmUp(torch, warmup, warmSeconds);
         int dCalls = Calls(descent, batchSeconds), tCalls = Calls(torch, batchSeconds);
         var d = new double[5];
         var t = new double[5];
@@ -32,6 +35,12 @@ public static class Timing
             t[r] = Batch(torch, tCalls);
         }
         return new Row(section, name, Median(d), Median(t), bytes);
+    }
+
+    private static void WarmUp(Action action, int calls, double seconds)
+    {
+        var sw = Stopwatch.StartNew();
+        for (int i = 0; i < calls || sw.Elapsed.TotalSeconds < seconds; i++) action();
     }
 
     private static int Calls(Action action, double batchSeconds)

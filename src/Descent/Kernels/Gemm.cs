@@ -35,7 +35,7 @@ internal static unsafe class Gemm
     private const int NC = 512;
     private static readonly int MC = MR * 8;
 
-    private static readonly delegate*<int, float*, float*, float*, int, bool, void> Kernel = Path switch
+    private static readonly delegate*<int, float*, float*, int, float*, int, bool, void> Kernel = Path switch
     {
         GemmPath.Vector512 => &GemmMicroKernels.Vector512Kernel<Rows12>,
         GemmPath.Vector256 => &GemmMicroKernels.Vector256Kernel,
@@ -44,10 +44,19 @@ internal static unsafe class Gemm
 
     // Kernels for panels of 4 and 8 rows (edges of A, small m such as a batch of 32 or 8 filters),
     // which store in place instead of through the scratch tile; only the widest path has them.
-    private static readonly delegate*<int, float*, float*, float*, int, bool, void> Kernel4 =
+    private static readonly delegate*<int, float*, float*, int, float*, int, bool, void> Kernel4 =
         Path == GemmPath.Vector512 ? &GemmMicroKernels.Vector512Kernel<Rows4> : null;
-    private static readonly delegate*<int, float*, float*, float*, int, bool, void> Kernel8 =
+    private static readonly delegate*<int, float*, float*, int, float*, int, bool, void> Kernel8 =
         Path == GemmPath.Vector512 ? &GemmMicroKernels.Vector512Kernel<Rows8> : null;
+
+    /// <summary>Up to this many rows of A (per part), a B stored [k, n] is read in place rather than packed.</summary>
+    private static readonly int InPlaceBRows = 3 * MR;
+
+    /// <summary>
+    /// An A·Bᵀ product with at most this many outputs runs as dot products (measured: 8 x 9 outputs
+    /// over k = 676 from 12 to 2 µs; 16 x 72 over k = 121 is faster packed).
+    /// </summary>
+    internal const long DirectOutputs = 32 * 32;
 
     /// <summary>Products below this many multiply-adds skip the packing.</summary>
     internal const long DirectMacs = 32 * 1024;
@@ -58,6 +67,13 @@ internal static unsafe class Gemm
     /// microsecond during a training step.
     /// </summary>
     internal const long MacsPerThread = 1 << 18;
+
+    /// <summary>
+    /// The per-thread threshold for products of a few rows (matrix-vector products, batch-1
+    /// inference): they stream the other operand once, so they are memory-bound and a second core's
+    /// cache and bandwidth pay off at a smaller size (measured: 784 x 256 from 8.5 to 4.9 µs).
+    /// </summary>
+    internal const long DirectMacsPerThread = 1 << 14;
 
     [ThreadStatic] private static float[]? _packBuffer;
 
@@ -97,7 +113,9 @@ internal static unsafe class Gemm
         if (m == 1) transA = false;
         if (n == 1) transB = true;
         long macs = (long)m * n * k;
-        bool direct = macs < DirectMacs || m <= 4;
+        // A·Bᵀ with few outputs (a convolution's weight gradient, a 10-way output layer) is a set of
+        // long dot products of rows both stored contiguously: packing would transpose B for nothing.
+        bool direct = macs < DirectMacs || m <= 4 || (transB && !transA && (long)m * n <= DirectOutputs);
         fixed (float* pa = a, pb = b, pc = c)
         {
             var args = new Args
@@ -110,7 +128,7 @@ internal static unsafe class Gemm
                 args.SplitN = true;
                 args.Parts = parts > 0 ? parts
                     : macs < DirectMacs ? 1
-                    : ParallelPartition.Parts(macs, MacsPerThread, (n + 15) / 16);
+                    : ParallelPartition.Parts(macs, m <= 4 ? DirectMacsPerThread : MacsPerThread, (n + 15) / 16);
                 ParallelPool.Run(args.Parts, &DirectPart, &args);
             }
             else
@@ -152,13 +170,19 @@ internal static unsafe class Gemm
         int kBlocks = (k + KC - 1) / KC;
         int kcMax = (k + kBlocks - 1) / kBlocks;
         float* aBuf = PackBuffer(out float* bBuf, out float* tile);
+        // With few rows of A, each B panel is read once or twice: packing it would copy more than it
+        // saves, so full-width panels of a B stored [k, n] are read in place, n apart (this is the
+        // shape of a convolution's forward pass and of a small batch's input gradient).
+        bool inPlaceB = !g.TransB && m1 - m0 <= InPlaceBRows;
         for (int jc = n0; jc < n1; jc += NC)
         {
             int nc = Math.Min(NC, n1 - jc);
             for (int pc = 0; pc < k; pc += kcMax)
             {
                 int kc = Math.Min(kcMax, k - pc);
-                GemmPack.B(g.TransB, g.B, k, n, pc, kc, jc, nc, nr, bBuf);
+                int fullCols = nc - nc % nr;
+                if (!inPlaceB) GemmPack.B(g.TransB, g.B, k, n, pc, kc, jc, nc, nr, bBuf);
+                else if (fullCols < nc) GemmPack.B(false, g.B, k, n, pc, kc, jc + fullCols, nc - fullCols, nr, bBuf + (long)fullCols * kc);
                 bool add = g.Accumulate || pc > 0;
                 for (int ic = m0; ic < m1; ic += MC)
                 {
@@ -172,16 +196,18 @@ internal static unsafe class Gemm
                         for (int jr = 0; jr < nc; jr += nr)
                         {
                             int cols = Math.Min(nr, nc - jr);
-                            float* bp = bBuf + (long)jr * kc;
+                            bool inPlace = inPlaceB && jr < fullCols;
+                            float* bp = inPlace ? g.B + (long)pc * n + jc + jr : bBuf + (long)jr * kc;
+                            int ldb = inPlace ? n : nr;
                             var kernel = KernelFor(rows);
                             if (cols == nr && (rows == mr || (Kernel4 != null && rows % 4 == 0)))
                             {
-                                kernel(kc, ap, bp, cRow + jr, n, add);
+                                kernel(kc, ap, bp, ldb, cRow + jr, n, add);
                             }
                             else
                             {
                                 // Edge tile: into scratch, then the valid part, with the same adds.
-                                kernel(kc, ap, bp, tile, nr, false);
+                                kernel(kc, ap, bp, ldb, tile, nr, false);
                                 for (int r = 0; r < rows; r++)
                                 {
                                     var cr = new Span<float>(cRow + (long)r * n + jr, cols);
@@ -198,7 +224,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>The kernel with the fewest rows that still covers <paramref name="rows"/> (each computes an element alike).</summary>
-    private static delegate*<int, float*, float*, float*, int, bool, void> KernelFor(int rows) =>
+    private static delegate*<int, float*, float*, int, float*, int, bool, void> KernelFor(int rows) =>
         Kernel4 == null || rows > 8 ? Kernel : rows > 4 ? Kernel8 : Kernel4;
 
     /// <summary>This thread's packing space (A block, B block, one tile), 64-byte aligned, made once per thread.</summary>

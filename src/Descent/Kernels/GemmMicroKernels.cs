@@ -4,7 +4,8 @@ namespace Descent.Kernels;
 
 // Fully unrolled, one accumulator register per row and vector of the tile, so the JIT keeps the
 // whole tile in registers; change all lines of a kernel together. Each kernel multiplies a packed A
-// micro-panel (kc steps of MR values) by a packed B micro-panel (kc steps of NR values) into an
+// micro-panel (kc steps of MR values) by a B micro-panel (kc steps of NR values, ldb apart: NR when
+// packed, B's row length when read in place) into an
 // MR x NR tile of C at row stride ldc, summing k in order from zero and then storing (add = false) or
 // adding (add = true) the tile: every element of C sees the same operations wherever its tile lies,
 // which makes results independent of how the work is split.
@@ -28,7 +29,7 @@ internal static unsafe class GemmMicroKernels
     /// rows is computed and stored in place instead of through a scratch tile; the packed A panel keeps
     /// its stride of 12 whatever the row count.
     /// </summary>
-    public static void Vector512Kernel<TRows>(int kc, float* a, float* b, float* c, int ldc, bool add) where TRows : struct, IRowCount
+    public static void Vector512Kernel<TRows>(int kc, float* a, float* b, int ldb, float* c, int ldc, bool add) where TRows : struct, IRowCount
     {
         int rows = TRows.Count;
         var c0_0 = Vector512<float>.Zero; var c0_1 = Vector512<float>.Zero;
@@ -90,7 +91,7 @@ internal static unsafe class GemmMicroKernels
                 c11_1 = Vector512.FusedMultiplyAdd(a11, b1, c11_1);
             }
             a += 12;
-            b += 32;
+            b += ldb;
         }
         if (add)
         {
@@ -161,7 +162,7 @@ internal static unsafe class GemmMicroKernels
     }
 
     /// <summary>6 x 16 tile in 12 ymm accumulators (AVX2 has 16 registers).</summary>
-    public static void Vector256Kernel(int kc, float* a, float* b, float* c, int ldc, bool add)
+    public static void Vector256Kernel(int kc, float* a, float* b, int ldb, float* c, int ldc, bool add)
     {
         var c0_0 = Vector256<float>.Zero; var c0_1 = Vector256<float>.Zero;
         var c1_0 = Vector256<float>.Zero; var c1_1 = Vector256<float>.Zero;
@@ -192,7 +193,7 @@ internal static unsafe class GemmMicroKernels
             c5_0 = Vector256.FusedMultiplyAdd(a5, b0, c5_0);
             c5_1 = Vector256.FusedMultiplyAdd(a5, b1, c5_1);
             a += 6;
-            b += 16;
+            b += ldb;
         }
         if (add)
         {
@@ -227,7 +228,7 @@ internal static unsafe class GemmMicroKernels
     }
 
     /// <summary>4 x 4 tile in plain floats, for CPUs without AVX2 or AVX-512.</summary>
-    public static void ScalarKernel(int kc, float* a, float* b, float* c, int ldc, bool add)
+    public static void ScalarKernel(int kc, float* a, float* b, int ldb, float* c, int ldc, bool add)
     {
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
         float c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
@@ -240,7 +241,7 @@ internal static unsafe class GemmMicroKernels
             c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
             c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
             a += 4;
-            b += 4;
+            b += ldb;
         }
         Write(c, add, c00, c01, c02, c03);
         Write(c + ldc, add, c10, c11, c12, c13);
