@@ -53,7 +53,8 @@ public partial class Tensor
                 $"(dilated to {dilation.H * (kh - 1) + 1}x{dilation.W * (kw - 1) + 1}); the output would be {oh}x{ow}");
 
         var geo = new ConvGeometry(c, h, w, kh, kw, stride.H, stride.W, padding.H, padding.W, dilation.H, dilation.W, oh, ow);
-        var result = new Tensor(WindowArgs.OutShape(this, n, o, oh, ow));
+        // Each group's GEMM writes its whole slice of the output, so none needs clearing first.
+        var result = Uninitialized(WindowArgs.OutShape(this, n, o, oh, ow));
         Conv2dKernel.Forward(Data, weight.Data, bias == null ? default : bias.Data, n, o, groups, geo, result.DataSpan);
 
         var input = this;
