@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using Descent.Kernels;
 
 namespace Descent.Optim;
@@ -68,18 +69,28 @@ internal static unsafe class UpdateLoop
     {
         int n = param.Length, w = Vector<float>.Count, i = 0;
         bool h0 = !s0.IsEmpty, h1 = !s1.IsEmpty, h2 = !s2.IsEmpty;
+        if (grad.Length < n || (h0 && s0.Length < n) || (h1 && s1.Length < n) || (h2 && s2.Length < n))
+            throw new ArgumentException($"UpdateLoop: gradient or state shorter than the parameter's {n} elements");
+        // Unchecked loads and stores (lengths checked above): the update is a few instructions a
+        // vector, so per-iteration slicing and bounds checks would double its cost.
+        ref float rp = ref MemoryMarshal.GetReference(param);
+        ref float rg = ref MemoryMarshal.GetReference(grad);
+        ref float r0 = ref MemoryMarshal.GetReference(s0);
+        ref float r1 = ref MemoryMarshal.GetReference(s1);
+        ref float r2 = ref MemoryMarshal.GetReference(s2);
         Vector<float> unused = default;
         for (; i <= n - w; i += w)
         {
-            var p = new Vector<float>(param[i..]);
-            var a = h0 ? new Vector<float>(s0[i..]) : unused;
-            var b = h1 ? new Vector<float>(s1[i..]) : unused;
-            var c = h2 ? new Vector<float>(s2[i..]) : unused;
-            rule.Apply(ref p, new Vector<float>(grad[i..]), ref a, ref b, ref c);
-            p.CopyTo(param[i..]);
-            if (h0) a.CopyTo(s0[i..]);
-            if (h1) b.CopyTo(s1[i..]);
-            if (h2) c.CopyTo(s2[i..]);
+            nuint at = (nuint)i;
+            var p = Vector.LoadUnsafe(ref rp, at);
+            var a = h0 ? Vector.LoadUnsafe(ref r0, at) : unused;
+            var b = h1 ? Vector.LoadUnsafe(ref r1, at) : unused;
+            var c = h2 ? Vector.LoadUnsafe(ref r2, at) : unused;
+            rule.Apply(ref p, Vector.LoadUnsafe(ref rg, at), ref a, ref b, ref c);
+            p.StoreUnsafe(ref rp, at);
+            if (h0) a.StoreUnsafe(ref r0, at);
+            if (h1) b.StoreUnsafe(ref r1, at);
+            if (h2) c.StoreUnsafe(ref r2, at);
         }
         if (i == n) return;
         int r = n - i;
