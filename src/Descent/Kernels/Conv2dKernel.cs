@@ -36,10 +36,10 @@ internal static class Conv2dKernel
                             d.Clear();
                             continue;
                         }
-                        d[..ow0].Clear();
-                        d[ow1..].Clear();
+                        if (ow0 > 0) d[..ow0].Clear();
+                        if (ow1 < g.OW) d[ow1..].Clear();
                         var src = channel.Slice(ih * g.W);
-                        if (g.SW == 1) src.Slice(ow0 + offW, ow1 - ow0).CopyTo(d[ow0..ow1]);
+                        if (g.SW == 1) ShortRuns.Copy(src.Slice(ow0 + offW, ow1 - ow0), d[ow0..ow1]);
                         else for (int ow = ow0; ow < ow1; ow++) d[ow] = src[ow * g.SW + offW];
                     }
                 }
@@ -71,11 +71,7 @@ internal static class Conv2dKernel
                         if ((uint)ih >= (uint)g.H) continue;
                         var s = srcRow.Slice(oh * g.OW, g.OW);
                         var dst = channel.Slice(ih * g.W);
-                        if (g.SW == 1)
-                        {
-                            var d = dst.Slice(ow0 + offW, ow1 - ow0);
-                            TensorPrimitives.Add(d, s[ow0..ow1], d);
-                        }
+                        if (g.SW == 1) ShortRuns.Add(s[ow0..ow1], dst.Slice(ow0 + offW, ow1 - ow0));
                         else for (int ow = ow0; ow < ow1; ow++) dst[ow * g.SW + offW] += s[ow];
                     }
                 }

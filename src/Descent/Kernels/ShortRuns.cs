@@ -1,0 +1,42 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Descent.Kernels;
+
+/// <summary>
+/// Copy and add over short runs (an image row of 10-30 floats in im2col and col2im), inlined into the
+/// caller: a call into the runtime's memmove or TensorPrimitives per row costs as much as the row.
+/// Each element is copied, or added once, exactly as the library routines would.
+/// </summary>
+internal static class ShortRuns
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Copy(ReadOnlySpan<float> source, Span<float> destination)
+    {
+        int n = source.Length, i = 0;
+        if (destination.Length < n) throw new ArgumentException("ShortRuns.Copy: destination shorter than source");
+        ref float s = ref MemoryMarshal.GetReference(source);
+        ref float d = ref MemoryMarshal.GetReference(destination);
+        if (Vector512.IsHardwareAccelerated)
+            for (; i + 16 <= n; i += 16) Vector512.LoadUnsafe(ref s, (nuint)i).StoreUnsafe(ref d, (nuint)i);
+        for (; i + 8 <= n; i += 8) Vector256.LoadUnsafe(ref s, (nuint)i).StoreUnsafe(ref d, (nuint)i);
+        for (; i < n; i++) Unsafe.Add(ref d, i) = Unsafe.Add(ref s, i);
+    }
+
+    /// <summary>destination += source, element by element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ReadOnlySpan<float> source, Span<float> destination)
+    {
+        int n = source.Length, i = 0;
+        if (destination.Length < n) throw new ArgumentException("ShortRuns.Add: destination shorter than source");
+        ref float s = ref MemoryMarshal.GetReference(source);
+        ref float d = ref MemoryMarshal.GetReference(destination);
+        if (Vector512.IsHardwareAccelerated)
+            for (; i + 16 <= n; i += 16)
+                (Vector512.LoadUnsafe(ref d, (nuint)i) + Vector512.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+        for (; i + 8 <= n; i += 8)
+            (Vector256.LoadUnsafe(ref d, (nuint)i) + Vector256.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+        for (; i < n; i++) Unsafe.Add(ref d, i) += Unsafe.Add(ref s, i);
+    }
+}
