@@ -29,7 +29,8 @@ public partial class Tensor
         var input = this;
         return Graph.Record(result, "MaxPool2d", input, g =>
         {
-            var gx = new Tensor(input._shape);
+            // The kernel writes every input position, so none needs clearing first.
+            var gx = Uninitialized(input._shape);
             PoolKernel.MaxBackward(g.Data, indices, planes, geo, gx.DataSpan);
             return gx;
         });

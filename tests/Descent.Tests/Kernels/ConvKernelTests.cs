@@ -181,4 +181,26 @@ public class ConvKernelTests
         Assert.Equal(4f, dx[12 + 7]);
         Assert.Equal(10f, dx.Sum());
     }
+
+    [Theory]
+    [InlineData(6, 8)]
+    [InlineData(7, 9)]   // a last row and column no 2x2 window covers
+    [InlineData(13, 13)]
+    public void HalvingMaxPoolBackwardOverwritesEveryInputLikeClearThenScatter(int h, int w)
+    {
+        var g = Geometry(1, h, w, 2, 2, 2, 2, 0, 0, 1, 1);
+        int planes = 3, outPlane = g.OutPlane;
+        var rnd = new Random(h * 31 + w);
+        var x = Enumerable.Range(0, planes * h * w).Select(_ => (float)rnd.Next(-4, 5)).ToArray();   // ties included
+        var y = new float[planes * outPlane];
+        var ix = new int[planes * outPlane];
+        PoolKernel.MaxForward(x, planes, g, y, ix);
+        var dy = Enumerable.Range(0, y.Length).Select(i => i % 5 == 0 ? -0f : (float)rnd.NextDouble() - 0.5f).ToArray();
+        var dx = Enumerable.Repeat(float.NaN, x.Length).ToArray();   // stale contents must all be overwritten
+        PoolKernel.MaxBackward(dy, ix, planes, g, dx);
+        var expected = new float[x.Length];
+        for (int p = 0; p < planes; p++)
+            for (int i = 0; i < outPlane; i++) expected[p * h * w + ix[p * outPlane + i]] += dy[p * outPlane + i];
+        Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), dx.Select(BitConverter.SingleToInt32Bits));
+    }
 }
