@@ -145,33 +145,29 @@ internal static class Engine
     /// <summary>Adds a gradient (already reduced to the leaf's element count) into the leaf's own buffer.</summary>
     private static void AccumulateLeaf(Tensor leaf, ReadOnlySpan<float> g)
     {
-        var grad = leaf.Grad;
-        if (grad == null || !Shape.Equal(grad.ShapeRef, leaf.ShapeRef))
-        {
-            g.CopyTo(OwnGrad(leaf).DataSpan);
-        }
-        else
-        {
-            TensorPrimitives.Add(grad.Data, g, grad.DataSpan);
-        }
+        var grad = LeafGrad(leaf, out bool overwrite)!;
+        if (overwrite) g.CopyTo(grad.DataSpan);
+        else TensorPrimitives.Add(grad.Data, g, grad.DataSpan);
     }
-
-    // Owned by the leaf and reused across steps (ZeroGrad clears it in place), so never from the arena.
-    private static Tensor OwnGrad(Tensor leaf) => leaf.Grad = new Tensor(new float[leaf.Numel], 0, leaf.Shape);
 
     /// <summary>
     /// During a backward pass, the buffer that gradients of <paramref name="t"/> accumulate into when
-    /// it is a leaf (a parameter): an op whose gradient for it is a matrix product can add the product
-    /// straight into this buffer (and hand the engine null) instead of writing a temporary for the
-    /// engine to add, which saves a pass over a weight-sized buffer. After <c>ZeroGrad</c> the buffer
-    /// is zero and the bits are the same as the engine's; on top of an earlier gradient they differ
-    /// only in rounding. Null for a tensor that is not such a leaf.
+    /// it is a leaf (a parameter), or null for any other tensor. With <paramref name="overwrite"/> the
+    /// gradient is logically zero (after ZeroGrad, or newly made) and the caller must write every
+    /// element; otherwise it adds. An op whose gradient for the leaf is a matrix product writes or adds
+    /// the product straight into this buffer (and hands the engine null) instead of a temporary for the
+    /// engine to add, saving a pass over a weight-sized buffer; the bits are the engine's, except that a
+    /// written −0 stays −0 where 0 + (−0) gave +0.
     /// </summary>
-    internal static Tensor? LeafGrad(Tensor t)
+    internal static Tensor? LeafGrad(Tensor t, out bool overwrite)
     {
+        overwrite = false;
         if (t.GradFn != null || !t.RequiresGrad) return null;
-        var grad = t.Grad;
-        return grad != null && Shape.Equal(grad.ShapeRef, t.ShapeRef) ? grad : OwnGrad(t);
+        var grad = t.TakeGradForWriting(out overwrite);
+        if (grad != null && Shape.Equal(grad.ShapeRef, t.ShapeRef)) return grad;
+        // Owned by the leaf and reused across steps, so never from the arena.
+        overwrite = true;
+        return t.Grad = new Tensor(GC.AllocateUninitializedArray<float>(t.Numel), 0, t.Shape);
     }
 
     /// <summary>Un-broadcasts <paramref name="g"/> to the leaf's shape and accumulates it.</summary>

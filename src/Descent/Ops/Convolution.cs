@@ -5,6 +5,13 @@ namespace Descent;
 /// <summary>2-D convolution (PyTorch's <c>conv2d</c>: a cross-correlation) with stride, padding, dilation and groups.</summary>
 public partial class Tensor
 {
+    /// <summary>A parameter's gradient ready for the convolution kernels, which add into it: cleared when logically zero.</summary>
+    private static Tensor Cleared(Tensor grad, bool logicallyZero)
+    {
+        if (logicallyZero) grad.DataSpan.Clear();
+        return grad;
+    }
+
     /// <summary>
     /// Convolves this [N, C, H, W] (or unbatched [C, H, W]) input with a weight [O, C/groups, kH, kW]
     /// and adds an optional bias [O], as <c>torch.nn.functional.conv2d</c>. The output is
@@ -71,15 +78,15 @@ public partial class Tensor
             // The kernels accumulate, so a parameter's own gradient takes the sums directly.
             if (weight.RequiresGrad)
             {
-                var own = Engine.LeafGrad(weight);
-                var gw = own ?? new Tensor(weight._shape);
+                var own = Engine.LeafGrad(weight, out bool overwrite);
+                var gw = own == null ? new Tensor(weight._shape) : Cleared(own, overwrite);
                 Conv2dKernel.BackwardWeight(g.Data, input.Data, n, o, groups, geo, gw.DataSpan);
                 grads[1] = own == null ? gw : null;
             }
             if (bias is { RequiresGrad: true })
             {
-                var own = Engine.LeafGrad(bias);
-                var gb = own ?? new Tensor(bias._shape);
+                var own = Engine.LeafGrad(bias, out bool overwrite);
+                var gb = own == null ? new Tensor(bias._shape) : Cleared(own, overwrite);
                 Conv2dKernel.BackwardBias(g.Data, n, o, geo.OutPlane, gb.DataSpan);
                 grads[2] = own == null ? gb : null;
             }

@@ -53,14 +53,14 @@ public partial class Tensor
     }
 
     /// <summary>
-    /// dW = dYᵀ·X: [out, rows]·[rows, in], the transpose read in place; added straight into a
-    /// parameter's own gradient (null is then returned), else into a new tensor.
+    /// dW = dYᵀ·X: [out, rows]·[rows, in], the transpose read in place; written or added straight into
+    /// a parameter's own gradient (null is then returned), else into a new tensor.
     /// </summary>
     private static Tensor? AffineWeightGrad(Tensor g, Tensor x, Tensor weight, int rows)
     {
-        var own = Engine.LeafGrad(weight);
+        var own = Engine.LeafGrad(weight, out bool overwrite);
         var gw = own ?? Uninitialized(weight._shape);
-        Gemm.Run(true, false, weight._shape[0], weight._shape[1], rows, g.Data, x.Data, gw.DataSpan, accumulate: own != null);
+        Gemm.Run(true, false, weight._shape[0], weight._shape[1], rows, g.Data, x.Data, gw.DataSpan, accumulate: own != null && !overwrite);
         return own == null ? gw : null;
     }
 }

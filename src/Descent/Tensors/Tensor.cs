@@ -79,8 +79,42 @@ public partial class Tensor
         return this;
     }
 
+    private Tensor? _grad;
+
+    // Set by ZeroGrad: the gradient's buffer is logically zero but not yet cleared. The next backward
+    // pass writes its first gradient over it (instead of clearing it and then adding), which saves two
+    // passes over every parameter-sized buffer a step; anyone who reads Grad first gets it cleared.
+    private bool _gradZeroPending;
+
     /// <summary>The accumulated gradient of a leaf tensor after <see cref="Backward"/>, or null.</summary>
-    public Tensor? Grad { get; set; }
+    public Tensor? Grad
+    {
+        get
+        {
+            if (_gradZeroPending)
+            {
+                _gradZeroPending = false;
+                _grad!.DataSpan.Clear();
+            }
+            return _grad;
+        }
+        set
+        {
+            _grad = value;
+            _gradZeroPending = false;
+        }
+    }
+
+    /// <summary>
+    /// For the engine: the gradient buffer without clearing a pending zero, and whether it is logically
+    /// zero (so the caller must write every element rather than add). Marks it written.
+    /// </summary>
+    internal Tensor? TakeGradForWriting(out bool logicallyZero)
+    {
+        logicallyZero = _gradZeroPending;
+        _gradZeroPending = false;
+        return _grad;
+    }
 
     /// <summary>The node that computed this tensor, or null for a leaf.</summary>
     public Node? GradFn { get; internal set; }
@@ -132,8 +166,16 @@ public partial class Tensor
         return Graph.Record(result, "Clone", this, g => g);
     }
 
-    /// <summary>Sets the gradient to zero in place (keeping its buffer), as <c>x.grad.zero_()</c> does.</summary>
-    public void ZeroGrad() => Grad?.DataSpan.Clear();
+    /// <summary>
+    /// Sets the gradient to zero, keeping its buffer, as <c>x.grad.zero_()</c> does. The clearing is
+    /// deferred: the next backward pass overwrites the buffer, and reading <see cref="Grad"/> before
+    /// then clears it, so the gradient always reads as zero (a reference to the gradient tensor taken
+    /// before this call may show the old values until then).
+    /// </summary>
+    public void ZeroGrad()
+    {
+        if (_grad != null) _gradZeroPending = true;
+    }
 
     /// <summary>Fills this tensor in place with a value; not recorded by autograd.</summary>
     public Tensor Fill(float value)

@@ -86,6 +86,55 @@ public class ParameterGradTests
     }
 
     [Fact]
+    public void ZeroGradReadsAsZeroAndTheNextBackwardDoesNotSeeStaleValues()
+    {
+        var gen = new Generator(26);
+        var x = Tensor.Randn([16, 5], gen);
+        var w = Tensor.Randn([3, 5], gen).RequireGrad();
+        var b = Tensor.Randn([3], gen).RequireGrad();
+        Functional.Linear(x, w, b).Square().Sum().Backward();
+        var once = w.Grad!.ToArray();
+        var onceBias = b.Grad!.ToArray();
+        Functional.Linear(x, w, b).Square().Sum().Backward();   // now twice the gradient
+
+        w.ZeroGrad();
+        b.ZeroGrad();
+        Assert.All(w.Grad!.ToArray(), v => Assert.Equal(0f, v));   // read before any backward: cleared
+
+        w.ZeroGrad();
+        b.ZeroGrad();
+        Functional.Linear(x, w, b).Square().Sum().Backward();   // written over the stale buffers
+        Assert.Equal(once, w.Grad!.ToArray());
+        Assert.Equal(onceBias, b.Grad!.ToArray());
+    }
+
+    [Fact]
+    public void AParameterLeftOutOfTheGraphReadsZeroAfterZeroGrad()
+    {
+        var used = Tensor.FromArray([2f]).RequireGrad();
+        var unused = Tensor.FromArray([3f]).RequireGrad();
+        (used * unused).Sum().Backward();
+        Assert.Equal(2f, unused.Grad!.ToArray()[0]);
+        unused.ZeroGrad();
+        used.ZeroGrad();
+        (used * 5f).Sum().Backward();
+        Assert.Equal(5f, used.Grad!.ToArray()[0]);
+        Assert.Equal(0f, unused.Grad!.ToArray()[0]);
+    }
+
+    [Fact]
+    public void AGradAssignedAfterZeroGradIsKept()
+    {
+        var w = Tensor.FromArray([1f, 2f]).RequireGrad();
+        (w * 3f).Sum().Backward();
+        w.ZeroGrad();
+        w.Grad = Tensor.FromArray([7f, 8f]);
+        Assert.Equal([7f, 8f], w.Grad!.ToArray());
+        (w * 1f).Sum().Backward();
+        Assert.Equal([8f, 9f], w.Grad!.ToArray());
+    }
+
+    [Fact]
     public void AGradOfAnotherShapeIsReplacedNotWrittenInto()
     {
         var gen = new Generator(25);
