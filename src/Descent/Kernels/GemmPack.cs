@@ -33,9 +33,13 @@ internal static unsafe class GemmPack
             }
             else
             {
-                for (int r = 0; r < rows; r++)
+                // A is stored [m, k]: a panel is the transpose of `rows` row runs, the same layout
+                // change as packing a transposed B, so groups of 8 rows go through its 8 x 8 blocks.
+                float* s0 = a + (long)(i0 + ir) * k + p0;
+                int r0 = Avx.IsSupported ? TransposeBlocks(s0, k, kc, rows, mr, d) : 0;
+                for (int r = r0; r < rows; r++)
                 {
-                    float* s = a + (long)(i0 + ir + r) * k + p0;
+                    float* s = s0 + (long)r * k;
                     for (int p = 0; p < kc; p++) d[p * mr + r] = s[p];
                 }
                 for (int r = rows; r < mr; r++)
@@ -79,9 +83,10 @@ internal static unsafe class GemmPack
     }
 
     /// <summary>
-    /// Packs whole groups of 8 columns of op(B) from [n, k] storage with 8 x 8 register transposes,
-    /// because the scalar loop's one store per element dominates a GEMM with few rows of A.
-    /// Returns the first column left for the scalar loop.
+    /// Packs whole groups of 8 runs of <paramref name="kc"/> floats, <paramref name="k"/> apart (columns of a
+    /// B stored [n, k], or rows of an A stored [m, k]), into a panel of width <paramref name="nr"/> with
+    /// 8 x 8 register transposes, because the scalar loop's one store per element dominates a GEMM with
+    /// few rows of A. Returns the first run left for the scalar loop.
     /// </summary>
     private static int TransposeBlocks(float* s, int k, int kc, int cols, int nr, float* d)
     {
