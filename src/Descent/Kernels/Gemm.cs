@@ -134,14 +134,29 @@ internal static unsafe class Gemm
             else
             {
                 int mTiles = (m + MR - 1) / MR, nTiles = (n + NR - 1) / NR;
-                args.SplitN = nTiles >= mTiles;
                 // One part per thread: every part packs its own copy of the operand it shares with
                 // the others, so more parts cost more packing than they win back in balance
                 // (measured at n = 512 on two threads: 197 GFLOP/s in 2 parts, 186 in 8).
                 args.Parts = parts > 0 ? parts : ParallelPartition.Parts(macs, MacsPerThread, Math.Max(mTiles, nTiles));
+                args.SplitN = SplitColumns(m, n, k, args.Parts, mTiles, nTiles);
                 ParallelPool.Run(args.Parts, &PackedPart, &args);
             }
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="parts"/> parts should split C's columns rather than its rows: the split
+    /// that packs fewer floats in all. Splitting rows makes every part pack all of B (k·n); splitting
+    /// columns makes every part pack all of A (m·k) once per column block of its own range.
+    /// </summary>
+    private static bool SplitColumns(int m, int n, int k, int parts, int mTiles, int nTiles)
+    {
+        if (parts <= 1 || mTiles < parts) return true;
+        if (nTiles < parts) return false;
+        long nPart = (n + parts - 1) / parts, mPart = (m + parts - 1) / parts;
+        long byRows = (long)k * n + mPart * k * ((n + NC - 1) / NC);
+        long byColumns = nPart * k + (long)m * k * ((nPart + NC - 1) / NC);
+        return byColumns < byRows;
     }
 
     private static void PackedPart(int part, void* state)
