@@ -16,6 +16,11 @@ internal static class Conv2dKernel
     /// </summary>
     public static void Im2Col(ReadOnlySpan<float> image, in ConvGeometry g, Span<float> cols)
     {
+        if (g is { SH: 1, SW: 1, PH: 0, PW: 0, DH: 1, DW: 1 })
+        {
+            Im2ColDense(image, g, cols);
+            return;
+        }
         int plane = g.OutPlane, row = 0;
         for (int c = 0; c < g.C; c++)
         {
@@ -48,11 +53,38 @@ internal static class Conv2dKernel
     }
 
     /// <summary>
+    /// <see cref="Im2Col"/> for stride 1, no padding and no dilation (LeNet's convolutions): every tap
+    /// reads whole runs of OW pixels, so each output row is one short copy, with no clipping to check.
+    /// </summary>
+    private static unsafe void Im2ColDense(ReadOnlySpan<float> image, in ConvGeometry g, Span<float> cols)
+    {
+        int plane = g.OutPlane, h = g.H, w = g.W, oh = g.OH, ow = g.OW;
+        if (image.Length < g.ImageSize || cols.Length < g.ColRows * plane)
+            throw new ArgumentException("Im2Col: image or columns shorter than the geometry");
+        fixed (float* pi = image, pc = cols)
+        {
+            float* d = pc;
+            for (int c = 0; c < g.C; c++)
+                for (int ki = 0; ki < g.KH; ki++)
+                    for (int kj = 0; kj < g.KW; kj++)
+                    {
+                        float* s = pi + (long)c * h * w + ki * w + kj;
+                        for (int r = 0; r < oh; r++, s += w, d += ow) ShortRuns.Copy(s, d, ow);
+                    }
+        }
+    }
+
+    /// <summary>
     /// The adjoint of <see cref="Im2Col"/>: adds each column entry back onto the input pixel it was read
     /// from (entries that came from padding are dropped). Accumulates into <paramref name="image"/>.
     /// </summary>
     public static void Col2Im(ReadOnlySpan<float> cols, in ConvGeometry g, Span<float> image)
     {
+        if (g is { SH: 1, SW: 1, PH: 0, PW: 0, DH: 1, DW: 1 })
+        {
+            Col2ImDense(cols, g, image);
+            return;
+        }
         int plane = g.OutPlane, row = 0;
         for (int c = 0; c < g.C; c++)
         {
@@ -76,6 +108,25 @@ internal static class Conv2dKernel
                     }
                 }
             }
+        }
+    }
+
+    /// <summary><see cref="Col2Im"/> for stride 1, no padding and no dilation: each output row adds onto one run of pixels.</summary>
+    private static unsafe void Col2ImDense(ReadOnlySpan<float> cols, in ConvGeometry g, Span<float> image)
+    {
+        int plane = g.OutPlane, h = g.H, w = g.W, oh = g.OH, ow = g.OW;
+        if (image.Length < g.ImageSize || cols.Length < g.ColRows * plane)
+            throw new ArgumentException("Col2Im: image or columns shorter than the geometry");
+        fixed (float* pi = image, pc = cols)
+        {
+            float* s = pc;
+            for (int c = 0; c < g.C; c++)
+                for (int ki = 0; ki < g.KH; ki++)
+                    for (int kj = 0; kj < g.KW; kj++)
+                    {
+                        float* d = pi + (long)c * h * w + ki * w + kj;
+                        for (int r = 0; r < oh; r++, d += w, s += ow) ShortRuns.Add(s, d, ow);
+                    }
         }
     }
 

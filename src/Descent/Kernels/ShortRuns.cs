@@ -24,6 +24,43 @@ internal static class ShortRuns
         for (; i < n; i++) Unsafe.Add(ref d, i) = Unsafe.Add(ref s, i);
     }
 
+    /// <summary>
+    /// Copies <paramref name="n"/> floats between buffers that do not overlap. From 8 floats on, the
+    /// last vector overlaps the one before it (writing a few floats twice, with the same values), so a
+    /// run of 8-32 floats is two loads and two stores.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void Copy(float* s, float* d, int n)
+    {
+        if (Vector512.IsHardwareAccelerated && n >= 16)
+        {
+            int i = 0;
+            for (; i + 16 < n; i += 16) Vector512.Store(Vector512.Load(s + i), d + i);
+            Vector512.Store(Vector512.Load(s + n - 16), d + n - 16);
+        }
+        else if (n >= 8)
+        {
+            int i = 0;
+            for (; i + 8 < n; i += 8) Vector256.Store(Vector256.Load(s + i), d + i);
+            Vector256.Store(Vector256.Load(s + n - 8), d + n - 8);
+        }
+        else
+        {
+            for (int i = 0; i < n; i++) d[i] = s[i];
+        }
+    }
+
+    /// <summary>d[i] += s[i] for <paramref name="n"/> floats of buffers that do not overlap.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void Add(float* s, float* d, int n)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; i + 16 <= n; i += 16) Vector512.Store(Vector512.Load(d + i) + Vector512.Load(s + i), d + i);
+        for (; i + 8 <= n; i += 8) Vector256.Store(Vector256.Load(d + i) + Vector256.Load(s + i), d + i);
+        for (; i < n; i++) d[i] += s[i];
+    }
+
     /// <summary>destination += source, element by element.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Add(ReadOnlySpan<float> source, Span<float> destination)

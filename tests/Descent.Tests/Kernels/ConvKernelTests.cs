@@ -21,6 +21,13 @@ public class ConvKernelTests
         new object[] { 4, 6, 6, 1, 1, 1, 1, 0, 0, 1, 1 },
         new object[] { 2, 3, 4, 5, 5, 3, 3, 2, 2, 1, 1 },
         new object[] { 1, 4, 4, 2, 2, 1, 1, 1, 1, 3, 3 },
+        // Stride 1, no padding, no dilation (the copy-per-row path) with output rows of 1-7, 8-15,
+        // 16-31 and 32+ pixels: LeNet's 28 -> 26 and 13 -> 11 included.
+        new object[] { 1, 28, 28, 3, 3, 1, 1, 0, 0, 1, 1 },
+        new object[] { 8, 13, 13, 3, 3, 1, 1, 0, 0, 1, 1 },
+        new object[] { 2, 6, 9, 2, 4, 1, 1, 0, 0, 1, 1 },
+        new object[] { 3, 5, 40, 3, 2, 1, 1, 0, 0, 1, 1 },
+        new object[] { 1, 4, 17, 2, 9, 1, 1, 0, 0, 1, 1 },
     ];
 
     [Theory]
