@@ -24,6 +24,16 @@ internal static unsafe class GemmPack
             {
                 // A is stored [k, m]: each step p reads `rows` adjacent values.
                 float* s = a + (long)p0 * m + i0 + ir;
+                if (rows == 12 && mr == 12)
+                {
+                    // The widest path's full panel: one 8-wide and one 4-wide copy a step.
+                    for (int p = 0; p < kc; p++, s += m, d += mr)
+                    {
+                        Vector256.Store(Vector256.Load(s), d);
+                        Vector128.Store(Vector128.Load(s + 8), d + 8);
+                    }
+                    continue;
+                }
                 for (int p = 0; p < kc; p++, s += m, d += mr)
                 {
                     int r = 0;
@@ -73,6 +83,13 @@ internal static unsafe class GemmPack
             else
             {
                 float* s = b + (long)p0 * n + j0 + jr;
+                if (cols == nr && nr % 8 == 0)
+                {
+                    // Full panels: a few vector copies a row instead of a call into memmove.
+                    for (int p = 0; p < kc; p++, s += n, d += nr)
+                        for (int c = 0; c < nr; c += 8) Vector256.Store(Vector256.Load(s + c), d + c);
+                    continue;
+                }
                 for (int p = 0; p < kc; p++, s += n, d += nr)
                 {
                     new ReadOnlySpan<float>(s, cols).CopyTo(new Span<float>(d, cols));
