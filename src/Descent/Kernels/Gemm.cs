@@ -123,7 +123,12 @@ internal static unsafe class Gemm
                 A = pa, B = pb, C = pc, M = m, N = n, K = k,
                 TransA = transA, TransB = transB, Accumulate = accumulate,
             };
-            if (direct)
+            if (!direct && transB && !transA && m <= DotTileRows && k >= 64 && DotTiles.IsSupported)
+            {
+                args.Parts = parts > 0 ? parts : ParallelPartition.Parts(macs, MacsPerThread, (n + 3) / 4);
+                ParallelPool.Run(args.Parts, &DotTilePart, &args);
+            }
+            else if (direct)
             {
                 args.SplitN = true;
                 args.Parts = parts > 0 ? parts
@@ -142,6 +147,20 @@ internal static unsafe class Gemm
                 ParallelPool.Run(args.Parts, &PackedPart, &args);
             }
         }
+    }
+
+    /// <summary>
+    /// Up to this many rows of A, A·Bᵀ runs as 4 x 4 blocks of dot products (<see cref="DotTiles"/>):
+    /// packing would transpose all of B to use each panel a few times (measured: a batch of 32
+    /// through a 784 x 256 layer, 90 µs packed, 60 µs as dot products, on two threads).
+    /// </summary>
+    internal const int DotTileRows = 64;
+
+    private static void DotTilePart(int part, void* state)
+    {
+        ref readonly var g = ref *(Args*)state;
+        var (n0, n1) = ParallelPartition.Range(g.N, g.Parts, part, 4);
+        if (n1 > n0) DotTiles.Run(g.A, g.B, g.M, g.K, g.N, n0, n1, g.C, g.Accumulate);
     }
 
     /// <summary>

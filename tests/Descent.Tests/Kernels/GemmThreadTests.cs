@@ -15,6 +15,8 @@ public class GemmThreadTests
     [InlineData(false, true, 700, 300, 257)]
     [InlineData(true, true, 129, 1025, 100)]
     [InlineData(false, false, 4, 3000, 1000)]
+    [InlineData(false, true, 45, 301, 250)]   // 4 x 4 dot-product blocks with leftover rows, columns and k
+    [InlineData(false, false, 30, 700, 200)]  // B read in place
     public void OneAndTwoThreadsGiveIdenticalBits(bool transA, bool transB, int m, int n, int k)
     {
         var a = GemmReference.Random(m * k, 31);
