@@ -38,44 +38,46 @@ internal static unsafe class DotTiles
         Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default;
         Vector512<float> c20 = default, c21 = default, c22 = default, c23 = default;
         Vector512<float> c30 = default, c31 = default, c32 = default, c33 = default;
-        int p = 0;
-        for (; p + W <= k; p += W)
+        // The ragged end of k is one more step over the last 16 floats with the lanes already summed
+        // zeroed in both operands (zeroing one would turn an infinity there into NaN): k >= 16 here.
+        int steps = (k + W - 1) / W;
+        var keep = Vector512<float>.AllBitsSet;
+        for (int step = 0; step < steps; step++)
         {
-            var y0 = Vector512.Load(b + p);
-            var y1 = Vector512.Load(b1 + p);
-            var y2 = Vector512.Load(b2 + p);
-            var y3 = Vector512.Load(b3 + p);
-            var x = Vector512.Load(a + p);
+            int p = step * W;
+            if (p + W > k)
+            {
+                keep = Vector512.GreaterThanOrEqual(Vector512<int>.Indices, Vector512.Create(p + W - k)).AsSingle();
+                p = k - W;
+            }
+            var y0 = Vector512.Load(b + p) & keep;
+            var y1 = Vector512.Load(b1 + p) & keep;
+            var y2 = Vector512.Load(b2 + p) & keep;
+            var y3 = Vector512.Load(b3 + p) & keep;
+            var x = Vector512.Load(a + p) & keep;
             c00 = Vector512.FusedMultiplyAdd(x, y0, c00); c01 = Vector512.FusedMultiplyAdd(x, y1, c01);
             c02 = Vector512.FusedMultiplyAdd(x, y2, c02); c03 = Vector512.FusedMultiplyAdd(x, y3, c03);
-            x = Vector512.Load(a1 + p);
+            x = Vector512.Load(a1 + p) & keep;
             c10 = Vector512.FusedMultiplyAdd(x, y0, c10); c11 = Vector512.FusedMultiplyAdd(x, y1, c11);
             c12 = Vector512.FusedMultiplyAdd(x, y2, c12); c13 = Vector512.FusedMultiplyAdd(x, y3, c13);
-            x = Vector512.Load(a2 + p);
+            x = Vector512.Load(a2 + p) & keep;
             c20 = Vector512.FusedMultiplyAdd(x, y0, c20); c21 = Vector512.FusedMultiplyAdd(x, y1, c21);
             c22 = Vector512.FusedMultiplyAdd(x, y2, c22); c23 = Vector512.FusedMultiplyAdd(x, y3, c23);
-            x = Vector512.Load(a3 + p);
+            x = Vector512.Load(a3 + p) & keep;
             c30 = Vector512.FusedMultiplyAdd(x, y0, c30); c31 = Vector512.FusedMultiplyAdd(x, y1, c31);
             c32 = Vector512.FusedMultiplyAdd(x, y2, c32); c33 = Vector512.FusedMultiplyAdd(x, y3, c33);
         }
-        Store(c, c00, c01, c02, c03, a, b, b1, b2, b3, p, k, accumulate);
-        Store(c + ldc, c10, c11, c12, c13, a1, b, b1, b2, b3, p, k, accumulate);
-        Store(c + 2 * ldc, c20, c21, c22, c23, a2, b, b1, b2, b3, p, k, accumulate);
-        Store(c + 3 * ldc, c30, c31, c32, c33, a3, b, b1, b2, b3, p, k, accumulate);
+        Store(c, c00, c01, c02, c03, accumulate);
+        Store(c + ldc, c10, c11, c12, c13, accumulate);
+        Store(c + 2 * ldc, c20, c21, c22, c23, accumulate);
+        Store(c + 3 * ldc, c30, c31, c32, c33, accumulate);
     }
 
-    // Lane sums, then the k tail in order; inlined, since a call here makes the JIT spill the
-    // accumulators inside the loop.
+    // Inlined, since a call here makes the JIT spill the accumulators inside the loop.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void Store(float* c, Vector512<float> s0, Vector512<float> s1, Vector512<float> s2, Vector512<float> s3,
-        float* a, float* b0, float* b1, float* b2, float* b3, int from, int k, bool accumulate)
+    private static void Store(float* c, Vector512<float> s0, Vector512<float> s1, Vector512<float> s2, Vector512<float> s3, bool accumulate)
     {
         float d0 = Vector512.Sum(s0), d1 = Vector512.Sum(s1), d2 = Vector512.Sum(s2), d3 = Vector512.Sum(s3);
-        for (int p = from; p < k; p++)
-        {
-            float x = a[p];
-            d0 += x * b0[p]; d1 += x * b1[p]; d2 += x * b2[p]; d3 += x * b3[p];
-        }
         if (accumulate)
         {
             c[0] += d0; c[1] += d1; c[2] += d2; c[3] += d3;

@@ -67,6 +67,30 @@ public class GemmTests
     }
 
     [Fact]
+    public void DotProductBlocksCountTheOverlappedTailOnce()
+    {
+        // A·Bᵀ with few rows runs as 4x4 dot-product blocks whose last step re-reads the final 16
+        // floats of k with the lanes already summed masked off: an infinity there must be counted once
+        // (not turned into NaN by a masked zero), and 0·inf in the real tail must still give NaN.
+        int m = 8, n = 8, k = 70;
+        var a = GemmReference.Random(m * k, 11);
+        var b = GemmReference.Random(n * k, 12);   // B stored [n, k]
+        a[0 * k + 60] = 1f;
+        b[1 * k + 60] = float.PositiveInfinity;    // summed in the main loop, masked in the tail step
+        a[2 * k + 65] = 0f;
+        b[3 * k + 65] = float.PositiveInfinity;    // only in the tail step: 0 · inf
+        var c = new float[m * n];
+        Gemm.Run(false, true, m, n, k, a, b, c);
+        Assert.Equal(float.PositiveInfinity, c[0 * n + 1]);
+        Assert.True(float.IsNaN(c[2 * n + 3]), $"{c[2 * n + 3]}");
+        var finite = GemmReference.Multiply(false, true, m, n, k, a, b, null);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+                if (j != 1 && j != 3)
+                    Assert.Equal(finite.Value[i * n + j], c[i * n + j], 1e-4 * (1 + finite.Scale[i * n + j]));
+    }
+
+    [Fact]
     public void PropagatesNaNAndInfinityLikeAPlainSum()
     {
         foreach (var (m, n, k) in new[] { (2, 3, 4), (40, 50, 60) })
