@@ -100,7 +100,7 @@ internal static unsafe class ParallelPool
     private static void WaitForHelpers()
     {
         long deadline = Stopwatch.GetTimestamp() + SpinTicks;
-        var spinner = new SpinWait();
+        int spins = 0;
         while (Volatile.Read(ref _pending) != 0)
         {
             if (Stopwatch.GetTimestamp() > deadline)
@@ -113,8 +113,19 @@ internal static unsafe class ParallelPool
                 }
                 return;
             }
-            spinner.SpinOnce(sleep1Threshold: -1);
+            Pause(ref spins);
         }
+    }
+
+    /// <summary>
+    /// One step of a spin: a short run of pause instructions, and every so often a yield, so that a
+    /// thread the OS wants to run on this core gets it (SpinWait yields far more often, which makes a
+    /// hand-off wait for the scheduler).
+    /// </summary>
+    private static void Pause(ref int spins)
+    {
+        if ((++spins & 255) == 0) Thread.Yield();
+        else Thread.SpinWait(8);
     }
 
     private static void Work()
@@ -164,11 +175,11 @@ internal static unsafe class ParallelPool
     private static void WaitForOffer(Worker w)
     {
         long deadline = Stopwatch.GetTimestamp() + SpinTicks;
-        var spinner = new SpinWait();
+        int spins = 0;
         while (Stopwatch.GetTimestamp() <= deadline)
         {
             if (Volatile.Read(ref w.Offer) == 1 && Interlocked.CompareExchange(ref w.Offer, 0, 1) == 1) return;
-            spinner.SpinOnce(sleep1Threshold: -1);
+            Pause(ref spins);
         }
         lock (w.Gate)
         {
