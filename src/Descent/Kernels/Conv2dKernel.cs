@@ -58,20 +58,31 @@ internal static class Conv2dKernel
     /// </summary>
     private static unsafe void Im2ColDense(ReadOnlySpan<float> image, in ConvGeometry g, Span<float> cols)
     {
-        int plane = g.OutPlane, h = g.H, w = g.W, oh = g.OH, ow = g.OW;
-        if (image.Length < g.ImageSize || cols.Length < g.ColRows * plane)
-            throw new ArgumentException("Im2Col: image or columns shorter than the geometry");
-        fixed (float* pi = image, pc = cols)
-        {
-            float* d = pc;
-            for (int c = 0; c < g.C; c++)
-                for (int ki = 0; ki < g.KH; ki++)
-                    for (int kj = 0; kj < g.KW; kj++)
+        fixed (float* pi = image, pc = cols) DenseRuns(pi, pc, image.Length, cols.Length, g, fold: false);
+    }
+
+    /// <summary>
+    /// Walks the taps of a stride-1, unpadded, undilated convolution: each output row of each tap is a
+    /// run of OW pixels. Copies the runs into the columns (im2col), or adds the columns back onto them
+    /// when <paramref name="fold"/> (col2im), in the same order either way.
+    /// </summary>
+    private static unsafe void DenseRuns(float* image, float* cols, int imageLength, int colsLength, in ConvGeometry g, bool fold)
+    {
+        int h = g.H, w = g.W, oh = g.OH, ow = g.OW;
+        if (imageLength < g.ImageSize || colsLength < g.ColRows * g.OutPlane)
+            throw new ArgumentException("Conv2d: image or columns shorter than the geometry");
+        float* col = cols;
+        for (int c = 0; c < g.C; c++)
+            for (int ki = 0; ki < g.KH; ki++)
+                for (int kj = 0; kj < g.KW; kj++)
+                {
+                    float* pixel = image + (long)c * h * w + ki * w + kj;
+                    for (int r = 0; r < oh; r++, pixel += w, col += ow)
                     {
-                        float* s = pi + (long)c * h * w + ki * w + kj;
-                        for (int r = 0; r < oh; r++, s += w, d += ow) ShortRuns.Copy(s, d, ow);
+                        if (fold) ShortRuns.Add(col, pixel, ow);
+                        else ShortRuns.Copy(pixel, col, ow);
                     }
-        }
+                }
     }
 
     /// <summary>
@@ -114,20 +125,7 @@ internal static class Conv2dKernel
     /// <summary><see cref="Col2Im"/> for stride 1, no padding and no dilation: each output row adds onto one run of pixels.</summary>
     private static unsafe void Col2ImDense(ReadOnlySpan<float> cols, in ConvGeometry g, Span<float> image)
     {
-        int plane = g.OutPlane, h = g.H, w = g.W, oh = g.OH, ow = g.OW;
-        if (image.Length < g.ImageSize || cols.Length < g.ColRows * plane)
-            throw new ArgumentException("Col2Im: image or columns shorter than the geometry");
-        fixed (float* pi = image, pc = cols)
-        {
-            float* s = pc;
-            for (int c = 0; c < g.C; c++)
-                for (int ki = 0; ki < g.KH; ki++)
-                    for (int kj = 0; kj < g.KW; kj++)
-                    {
-                        float* d = pi + (long)c * h * w + ki * w + kj;
-                        for (int r = 0; r < oh; r++, d += w, s += ow) ShortRuns.Add(s, d, ow);
-                    }
-        }
+        fixed (float* pi = image, pc = cols) DenseRuns(pi, pc, image.Length, cols.Length, g, fold: true);
     }
 
     /// <summary>

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Descent.Kernels;
@@ -12,16 +11,18 @@ namespace Descent.Kernels;
 internal static class ShortRuns
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Copy(ReadOnlySpan<float> source, Span<float> destination)
+    public static unsafe void Copy(ReadOnlySpan<float> source, Span<float> destination)
     {
-        int n = source.Length, i = 0;
-        if (destination.Length < n) throw new ArgumentException("ShortRuns.Copy: destination shorter than source");
-        ref float s = ref MemoryMarshal.GetReference(source);
-        ref float d = ref MemoryMarshal.GetReference(destination);
-        if (Vector512.IsHardwareAccelerated)
-            for (; i + 16 <= n; i += 16) Vector512.LoadUnsafe(ref s, (nuint)i).StoreUnsafe(ref d, (nuint)i);
-        for (; i + 8 <= n; i += 8) Vector256.LoadUnsafe(ref s, (nuint)i).StoreUnsafe(ref d, (nuint)i);
-        for (; i < n; i++) Unsafe.Add(ref d, i) = Unsafe.Add(ref s, i);
+        if (destination.Length < source.Length) throw new ArgumentException("ShortRuns.Copy: destination shorter than source");
+        fixed (float* s = source, d = destination) Copy(s, d, source.Length);
+    }
+
+    /// <summary>destination += source, element by element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void Add(ReadOnlySpan<float> source, Span<float> destination)
+    {
+        if (destination.Length < source.Length) throw new ArgumentException("ShortRuns.Add: destination shorter than source");
+        fixed (float* s = source, d = destination) Add(s, d, source.Length);
     }
 
     /// <summary>
@@ -59,21 +60,5 @@ internal static class ShortRuns
             for (; i + 16 <= n; i += 16) Vector512.Store(Vector512.Load(d + i) + Vector512.Load(s + i), d + i);
         for (; i + 8 <= n; i += 8) Vector256.Store(Vector256.Load(d + i) + Vector256.Load(s + i), d + i);
         for (; i < n; i++) d[i] += s[i];
-    }
-
-    /// <summary>destination += source, element by element.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Add(ReadOnlySpan<float> source, Span<float> destination)
-    {
-        int n = source.Length, i = 0;
-        if (destination.Length < n) throw new ArgumentException("ShortRuns.Add: destination shorter than source");
-        ref float s = ref MemoryMarshal.GetReference(source);
-        ref float d = ref MemoryMarshal.GetReference(destination);
-        if (Vector512.IsHardwareAccelerated)
-            for (; i + 16 <= n; i += 16)
-                (Vector512.LoadUnsafe(ref d, (nuint)i) + Vector512.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
-        for (; i + 8 <= n; i += 8)
-            (Vector256.LoadUnsafe(ref d, (nuint)i) + Vector256.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
-        for (; i < n; i++) Unsafe.Add(ref d, i) += Unsafe.Add(ref s, i);
     }
 }
