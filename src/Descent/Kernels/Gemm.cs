@@ -16,9 +16,10 @@ internal enum GemmPath { Vector512, Vector256, Scalar }
 /// Large products run GotoBLAS-style: op(B) is packed a kc x nc block at a time into nr-wide panels,
 /// op(A) an mc x kc block at a time into mr-tall panels (the transposes happen in the packing), and a
 /// register-blocked micro-kernel for the widest vectors the CPU has (chosen once, at start-up) runs
-/// over the tiles. Small products and single rows skip the packing. Threads split C into column (or
-/// row) ranges; every element is computed by one thread with the same sequence of operations whatever
-/// the split, so results are bit-identical for every thread count.
+/// over the tiles. Small products, a few rows, and A·Bᵀ with few rows of A (dot products of rows that
+/// are both contiguous) skip the packing. Threads split C into column (or row) ranges; which path an
+/// element takes depends only on the shape, and it is computed by one thread with the same sequence of
+/// operations whatever the split, so results are bit-identical for every thread count.
 /// </summary>
 internal static unsafe class Gemm
 {
