@@ -64,7 +64,10 @@ public sealed class PlotCommandTests : IDisposable
     [Fact]
     public void Train_plots_for_a_cnn_on_digits_adds_samples_filters_and_activations()
     {
-        var run = CliRunner.Run("train", "--data", "mnist", "--data-dir", TrainCommandTests.DataDir, "--model", "cnn:4,8", "--epochs", "2",
+        // The folder of the digits tarball itself: without ../shared/data the tests fetch each package
+        // into a cache when first asked, so the iris folder need not hold the digits yet.
+        var digitsDir = Path.GetDirectoryName(TestData.MnistDigits)!;
+        var run = CliRunner.Run("train", "--data", "mnist", "--data-dir", digitsDir, "--model", "cnn:4,8", "--epochs", "2",
             "--val-split", "0.9", "--batch-size", "16", "--lr", "0.01", "--augment", "1", "--plots", _dir.Path, "--json");
         Assert.Equal(0, run.ExitCode);
         var json = run.Json();
