@@ -202,6 +202,14 @@ internal static class Conv2dKernel
         }
     }
 
+    /// <summary>One image's GEMM operand: its columns unfolded into <paramref name="cols"/>, or the image itself for a pointwise convolution (no scratch).</summary>
+    private static ReadOnlySpan<float> Columns(ReadOnlySpan<float> image, in ConvGeometry g, Span<float> cols)
+    {
+        if (cols.IsEmpty) return image;
+        Im2Col(image, g, cols);
+        return cols;
+    }
+
     private static unsafe void Part(int part, void* state)
     {
         ref var a = ref *(Args*)state;
@@ -218,13 +226,7 @@ internal static class Conv2dKernel
                 var bias = new ReadOnlySpan<float>(a.Bias, a.BiasLength);
                 for (int b = start; b < end; b++)
                 {
-                    var image = new ReadOnlySpan<float>(a.Input + (long)b * g.ImageSize, g.ImageSize);
-                    ReadOnlySpan<float> c = image;
-                    if (!cols.IsEmpty)
-                    {
-                        Im2Col(image, g, cols);
-                        c = cols;
-                    }
+                    var c = Columns(new ReadOnlySpan<float>(a.Input + (long)b * g.ImageSize, g.ImageSize), g, cols);
                     var y = new Span<float>(a.Destination + b * outImage, (int)outImage);
                     for (int gr = 0; gr < a.Groups; gr++)
                         Gemm.Run(false, false, og, plane, kg, weight.Slice(gr * og * kg, og * kg),
@@ -260,13 +262,7 @@ internal static class Conv2dKernel
                     : new Span<float>(a.Destination, a.DestinationLength);
                 for (int b = start; b < end; b++)
                 {
-                    var image = new ReadOnlySpan<float>(a.Input + (long)b * g.ImageSize, g.ImageSize);
-                    ReadOnlySpan<float> c = image;
-                    if (!cols.IsEmpty)
-                    {
-                        Im2Col(image, g, cols);
-                        c = cols;
-                    }
+                    var c = Columns(new ReadOnlySpan<float>(a.Input + (long)b * g.ImageSize, g.ImageSize), g, cols);
                     var dy = new ReadOnlySpan<float>(a.GradOutput + b * outImage, (int)outImage);
                     for (int gr = 0; gr < a.Groups; gr++)
                         Gemm.Run(false, true, og, kg, plane, dy.Slice(gr * og * plane, og * plane),
