@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Descent.Cli.Training;
+using Descent.Cli.Train;
 using Descent.Data;
 using Descent.Nn;
 using Descent.Training;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Descent.Cli.LrFind;
 using Descent.Cli.Problems;
-using Descent.Cli.Training;
+using Descent.Cli.Train;
 using Descent.Plots;
 
 namespace Descent.Cli.Commands;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Descent.Cli.Training;
+using Descent.Cli.Train;
 using Descent.Plots;
 
 namespace Descent.Cli.Commands;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Descent.Cli.Training;
+using Descent.Cli.Train;
 
 namespace Descent.Cli.Commands;
 

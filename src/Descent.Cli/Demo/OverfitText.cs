@@ -1,5 +1,5 @@
 using System.Globalization;
-using Descent.Cli.Training;
+using Descent.Cli.Train;
 
 namespace Descent.Cli.Demo;
 

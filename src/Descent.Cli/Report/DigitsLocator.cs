@@ -1,4 +1,4 @@
-using Descent.Cli.Training;
+using Descent.Cli.Train;
 
 namespace Descent.Cli.Report;
 

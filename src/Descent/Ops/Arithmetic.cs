@@ -2,7 +2,7 @@ using Descent.Kernels;
 
 namespace Descent;
 
-/// <summary>Add, Sub, Mul, Div with NumPy broadcasting and scalar operands; forward and backward side by side.</summary>
+// Add, Sub, Mul, Div with NumPy broadcasting and scalar operands; forward and backward side by side.
 public partial class Tensor
 {
     internal static Tensor Broadcast<TOp>(string op, Tensor a, Tensor b) where TOp : IBinaryOp

@@ -2,10 +2,8 @@ using Descent.Kernels;
 
 namespace Descent;
 
-/// <summary>
-/// Elementwise comparisons with broadcasting. Descent's tensors are float32 only, so a comparison
-/// gives a mask of 1s and 0s; masks carry no gradient.
-/// </summary>
+// Elementwise comparisons with broadcasting. Descent's tensors are float32 only, so a comparison gives a mask
+// of 1s and 0s; masks carry no gradient.
 public partial class Tensor
 {
     /// <summary>1 where this == other.</summary>

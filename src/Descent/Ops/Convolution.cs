@@ -2,7 +2,7 @@ using Descent.Kernels;
 
 namespace Descent;
 
-/// <summary>2-D convolution (PyTorch's <c>conv2d</c>: a cross-correlation) with stride, padding, dilation and groups.</summary>
+// 2-D convolution (PyTorch's `conv2d`: a cross-correlation) with stride, padding, dilation and groups.
 public partial class Tensor
 {
     /// <summary>A parameter's gradient ready for the convolution kernels, which add into it: cleared when logically zero.</summary>

@@ -1,6 +1,6 @@
 namespace Descent;
 
-/// <summary>Gather: picks elements along a dimension by per-position indices (the backward scatters them back).</summary>
+// Gather: picks elements along a dimension by per-position indices (the backward scatters them back).
 public partial class Tensor
 {
     /// <summary>

@@ -3,11 +3,8 @@ using Descent.Kernels;
 
 namespace Descent;
 
-/// <summary>
-/// In-place updates for optimizers and hand-written training loops. They are not recorded, so they
-/// refuse to touch a tensor that requires grad while recording is on: wrap updates in
-/// <see cref="Autograd.NoGrad"/>, as in PyTorch.
-/// </summary>
+// In-place updates for optimizers and hand-written training loops. They are not recorded, so they refuse to
+// touch a tensor that requires grad while recording is on: wrap updates in Autograd.NoGrad, as in PyTorch.
 public partial class Tensor
 {
     private void CheckInPlace(string op)

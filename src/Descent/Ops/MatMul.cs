@@ -2,7 +2,7 @@ using Descent.Kernels;
 
 namespace Descent;
 
-/// <summary>Matrix products: 2-D, batched with broadcast batch dimensions, and 1-D operands as in <c>torch.matmul</c>.</summary>
+// Matrix products: 2-D, batched with broadcast batch dimensions, and 1-D operands as in `torch.matmul`.
 public partial class Tensor
 {
     /// <summary>

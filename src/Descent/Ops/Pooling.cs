@@ -2,7 +2,7 @@ using Descent.Kernels;
 
 namespace Descent;
 
-/// <summary>2-D pooling: max, average and adaptive average, over [N, C, H, W] or unbatched [C, H, W] inputs.</summary>
+// 2-D pooling: max, average and adaptive average, over [N, C, H, W] or unbatched [C, H, W] inputs.
 public partial class Tensor
 {
     /// <summary>

@@ -3,7 +3,7 @@ using Descent.Kernels;
 
 namespace Descent;
 
-/// <summary>Sum, Mean, Max, Min over everything or chosen dimensions, and ArgMax/ArgMin.</summary>
+// Sum, Mean, Max, Min over everything or chosen dimensions, and ArgMax/ArgMin.
 public partial class Tensor
 {
     /// <summary>Sum of all elements, as a scalar tensor.</summary>

@@ -2,7 +2,7 @@ using Descent.Kernels;
 
 namespace Descent;
 
-/// <summary>Ops that rearrange elements: reshape, transpose, squeeze, concatenate, slice.</summary>
+// Ops that rearrange elements: reshape, transpose, squeeze, concatenate, slice.
 public partial class Tensor
 {
     /// <summary>

@@ -1,6 +1,6 @@
 namespace Descent;
 
-/// <summary>Softmax and log-softmax along a dimension, stable for large logits (max subtracted first).</summary>
+// Softmax and log-softmax along a dimension, stable for large logits (max subtracted first).
 public partial class Tensor
 {
     /// <summary>log(softmax(x)) along <paramref name="dim"/>, computed as x - max - log Σ exp(x - max).</summary>

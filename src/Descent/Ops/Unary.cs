@@ -3,7 +3,7 @@ using Descent.Kernels;
 
 namespace Descent;
 
-/// <summary>Elementwise unary ops; forward and backward side by side.</summary>
+// Elementwise unary ops; forward and backward side by side.
 public partial class Tensor
 {
     private Tensor MapUnary(ReadOnlySpanAction map)

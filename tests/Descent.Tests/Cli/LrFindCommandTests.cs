@@ -96,7 +96,7 @@ public class LrFindCommandTests
         var run = CliRunner.Run("lr-find", "--help");
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("--data", run.Stdout);
-        foreach (var name in Descent.Cli.Training.DataSpec.Names) Assert.Contains(name, run.Stdout);
+        foreach (var name in Descent.Cli.Train.DataSpec.Names) Assert.Contains(name, run.Stdout);
     }
 
     [Fact]

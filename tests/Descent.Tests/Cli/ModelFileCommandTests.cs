@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Descent.Cli.Commands;
-using Descent.Cli.Training;
+using Descent.Cli.Train;
 using Descent.Data;
 using Descent.IO;
 using Descent.IO.Onnx;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Descent.Cli.Training;
+using Descent.Cli.Train;
 using Descent.Optim.Schedules;
 
 namespace Descent.Tests.Cli;

@@ -3,7 +3,7 @@ using Descent.Kernels;
 
 namespace Descent;
 
-/// <summary>The fused affine map behind <c>Nn.Linear</c>: one GEMM that reads the weight transposed in place.</summary>
+// The fused affine map behind `Nn.Linear`: one GEMM that reads the weight transposed in place.
 public partial class Tensor
 {
     /// <summary>

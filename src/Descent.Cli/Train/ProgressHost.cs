@@ -1,6 +1,6 @@
 using Descent.Training;
 
-namespace Descent.Cli.Training;
+namespace Descent.Cli.Train;
 
 /// <summary>
 /// Where training progress goes: a live Spectre.Console bar on an interactive terminal, else (output

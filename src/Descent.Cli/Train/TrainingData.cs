@@ -1,6 +1,6 @@
 using Descent.Data;
 
-namespace Descent.Cli.Training;
+namespace Descent.Cli.Train;
 
 /// <summary>
 /// A data set ready for training: the training and validation parts as tensors, the task, one example's

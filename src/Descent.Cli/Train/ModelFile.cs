@@ -1,7 +1,7 @@
 using Descent.IO;
 using Descent.Nn;
 
-namespace Descent.Cli.Training;
+namespace Descent.Cli.Train;
 
 /// <summary>
 /// A trained model on disk: a plain safetensors state dict whose <c>__metadata__</c> describes the model

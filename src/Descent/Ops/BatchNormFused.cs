@@ -2,7 +2,7 @@ using Descent.Kernels;
 
 namespace Descent;
 
-/// <summary>The fused batch normalisation behind <c>Functional.BatchNorm</c>: one node instead of a dozen elementwise ops.</summary>
+// The fused batch normalisation behind `Functional.BatchNorm`: one node instead of a dozen elementwise ops.
 public partial class Tensor
 {
     /// <summary>

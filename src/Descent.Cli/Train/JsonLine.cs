@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace Descent.Cli.Training;
+namespace Descent.Cli.Train;
 
 /// <summary>Builds the one line of JSON that ends a command's output under <c>--json</c>; non-finite numbers become null.</summary>
 public sealed class JsonLine : IDisposable

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Descent.Cli.Training;
+namespace Descent.Cli.Train;
 
 /// <summary>
 /// The rows <c>descent predict</c> reads: comma-separated numbers, with an optional header. When the model

@@ -2,7 +2,7 @@ using System.Globalization;
 using Descent.Training;
 using Spectre.Console;
 
-namespace Descent.Cli.Training;
+namespace Descent.Cli.Train;
 
 /// <summary>A Spectre.Console progress bar over all batches of the fit; epoch lines and messages print above it.</summary>
 public sealed class LiveProgressHost : ProgressHost

@@ -3,11 +3,9 @@ using Descent.Kernels;
 
 namespace Descent;
 
-/// <summary>
-/// Activation functions with PyTorch's formulas and gradients (including their values at kinks:
-/// Relu's gradient at 0 is 0, LeakyRelu's is the slope, Elu's is alpha). Each forward and its
-/// backward sit side by side; the backward runs under NoGrad, so it works on spans directly.
-/// </summary>
+// Activation functions with PyTorch's formulas and gradients (including their values at kinks: Relu's
+// gradient at 0 is 0, LeakyRelu's is the slope, Elu's is alpha). Each forward and its backward sit side by
+// side; the backward runs under NoGrad, so it works on spans directly.
 public partial class Tensor
 {
     private delegate void SpanZip(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> destination);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Descent.Cli.Training;
+namespace Descent.Cli.Train;
 
 /// <summary>The plain text and the JSON line <c>descent train</c> prints.</summary>
 public static class TrainText

@@ -1,4 +1,4 @@
-namespace Descent.Cli.Training;
+namespace Descent.Cli.Train;
 
 /// <summary>The flags of <c>descent train</c> (and the data and model flags <c>descent lr-find</c> shares).</summary>
 /// <param name="Data">The data set.</param>

@@ -3,7 +3,7 @@ using Descent.Nn;
 using Descent.Optim.Schedules;
 using Descent.Training;
 
-namespace Descent.Cli.Training;
+namespace Descent.Cli.Train;
 
 /// <summary>
 /// Everything one training run needs, built from <see cref="TrainSettings"/> and loaded data: the model, its

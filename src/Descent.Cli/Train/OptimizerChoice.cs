@@ -1,6 +1,6 @@
 using Descent.Optim;
 
-namespace Descent.Cli.Training;
+namespace Descent.Cli.Train;
 
 /// <summary>The optimizers <c>--optimizer</c> names, with the learning rate each uses when <c>--lr</c> is not given.</summary>
 public static class OptimizerChoice

@@ -1,6 +1,6 @@
 using Descent.Optim.Schedules;
 
-namespace Descent.Cli.Training;
+namespace Descent.Cli.Train;
 
 /// <summary>The learning-rate schedules <c>--schedule</c> names, each laid out over a run of a given number of steps.</summary>
 public static class ScheduleChoice

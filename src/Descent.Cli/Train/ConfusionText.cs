@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Descent.Cli.Training;
+namespace Descent.Cli.Train;
 
 /// <summary>A confusion matrix as text: one row per actual class, one column per predicted class, and each class's recall.</summary>
 public static class ConfusionText

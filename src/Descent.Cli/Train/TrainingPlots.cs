@@ -1,7 +1,7 @@
 using Descent.Nn;
 using Descent.Plots;
 
-namespace Descent.Cli.Training;
+namespace Descent.Cli.Train;
 
 /// <summary>
 /// The figures of <c>descent train --plots DIR</c>, each as PNG and SVG: <c>curves</c> (losses and the metric per

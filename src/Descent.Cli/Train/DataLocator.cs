@@ -1,4 +1,4 @@
-namespace Descent.Cli.Training;
+namespace Descent.Cli.Train;
 
 /// <summary>
 /// Finds the data tarballs: in <c>--data-dir</c> when given, else in the current folder, then in

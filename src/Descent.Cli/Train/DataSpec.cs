@@ -1,6 +1,6 @@
 using Descent.Cli.Commands;
 
-namespace Descent.Cli.Training;
+namespace Descent.Cli.Train;
 
 /// <summary>
 /// What <c>--data</c> names: a built-in set (<c>mnist</c>, <c>mnist-idx</c>, <c>iris</c>, <c>moons</c>,

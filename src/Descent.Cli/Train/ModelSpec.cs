@@ -2,7 +2,7 @@ using System.Globalization;
 using Descent.Cli.Commands;
 using Descent.Nn;
 
-namespace Descent.Cli.Training;
+namespace Descent.Cli.Train;
 
 /// <summary>
 /// What <c>--model</c> names: <c>linear</c> (one Linear layer), <c>mlp:H1,H2,...</c> (Linear + ReLU per

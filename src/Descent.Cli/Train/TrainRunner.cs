@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Descent.Training;
 
-namespace Descent.Cli.Training;
+namespace Descent.Cli.Train;
 
 /// <summary>What one <c>descent train</c> run did.</summary>
 /// <param name="Session">The run's parts (model, data, learner).</param>
