@@ -1,5 +1,6 @@
 using Descent.IO;
 using Descent.Nn;
+using Descent.Training;
 
 namespace Descent.Cli.Train;
 

@@ -135,7 +135,7 @@ public static class Safetensors
         }
         catch (JsonException e)
         {
-            throw new SafetensorsFormatException(OneLine($"{name}: the header is not valid JSON: {e.Message}"), e);
+            throw SafetensorsMetadata.Fail(name, $"the header is not valid JSON: {e.Message}", e);
         }
 
         // The byte ranges must tile the data section exactly, in offset order.
@@ -212,7 +212,7 @@ public static class Safetensors
         return new Tensor(values, 0, shape);
     }
 
-    private static SafetensorsFormatException Fail(string file, string problem) => new(OneLine($"{file}: {problem}"));
+    private static SafetensorsFormatException Fail(string file, string problem) => SafetensorsMetadata.Fail(file, problem);
 
     /// <summary>Reads a JSON string; a lone surrogate escape (valid JSON, invalid text) becomes a format error.</summary>
     private static string Text(string file, Func<string> read)
@@ -225,13 +225,5 @@ public static class Safetensors
     {
         var status = Utf8.ToUtf16(text, new char[text.Length], out int read, out _, replaceInvalidSequences: false);
         return status == System.Buffers.OperationStatus.Done ? text.Length : read;
-    }
-
-    /// <summary>Names from the file may hold line breaks; messages stay on one line.</summary>
-    private static string OneLine(string message)
-    {
-        var sb = new StringBuilder(message.Length);
-        foreach (char c in message) sb.Append(char.IsControl(c) || c is '\u2028' or '\u2029' ? $"\\u{(int)c:x4}" : c.ToString());
-        return sb.ToString();
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using static Descent.IO.SafetensorsMetadata;
 
 namespace Descent.Training;
 
@@ -121,28 +122,7 @@ public sealed class History : IReadOnlyList<EpochRecord>
         return history;
     }
 
-    internal static void WriteDouble(Utf8JsonWriter w, string name, double value)
-    {
-        if (double.IsFinite(value)) w.WriteNumber(name, value);
-        else w.WriteString(name, double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
-    }
-
     internal static double ReadDouble(JsonElement obj, string name) => ParseDouble(Property(obj, name), name);
-
-    internal static double ParseDouble(JsonElement el, string name)
-    {
-        if (el.ValueKind == JsonValueKind.Number && el.TryGetDouble(out double d) && double.IsFinite(d)) return d;
-        if (el.ValueKind == JsonValueKind.String)
-        {
-            switch (el.GetString())
-            {
-                case "NaN": return double.NaN;
-                case "Infinity": return double.PositiveInfinity;
-                case "-Infinity": return double.NegativeInfinity;
-            }
-        }
-        throw new FormatException($"'{name}' is not a number: {el.GetRawText()}");
-    }
 
     private static JsonElement Property(JsonElement obj, string name) =>
         obj.TryGetProperty(name, out var el) ? el : throw new FormatException($"history: a row lacks '{name}'");

@@ -99,10 +99,10 @@ public sealed class ModelCheckpoint : IStatefulCallback
         }
         // Captured once after the best value is updated, so both files hold the same, current state.
         var state = learner.CaptureCheckpoint();
-        if (SaveLast) IO.Checkpoint.Save(LastPath, state);
+        if (SaveLast) Checkpoint.Save(LastPath, state);
         if (isBest)
         {
-            IO.Checkpoint.Save(BestPath, state);
+            Checkpoint.Save(BestPath, state);
             learner.Report(string.Create(CultureInfo.InvariantCulture, $"saved best checkpoint (epoch {record.Epoch}, {MonitorName} {Best:G6}) to {BestPath}"));
         }
     }

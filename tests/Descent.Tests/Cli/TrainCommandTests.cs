@@ -2,6 +2,7 @@ using System.Text.Json;
 using Descent.Cli.Commands;
 using Descent.Data;
 using Descent.IO;
+using Descent.Training;
 
 namespace Descent.Tests.Cli;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Descent.IO;
 using Descent.Tests.Training;
+using Descent.Training;
 using Xunit.Abstractions;
 
 namespace Descent.Tests.Proof;

@@ -1,9 +1,9 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using Descent.Training;
+using Descent.IO;
+using static Descent.IO.SafetensorsMetadata;
 
-namespace Descent.IO;
+namespace Descent.Training;
 
 /// <summary>
 /// A full training state in ONE safetensors file, from which <see cref="Learner.Fit"/> resumes to exactly
@@ -247,68 +247,5 @@ public sealed class Checkpoint
     {
         if (key.Length == 0 || !key.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '_'))
             throw new ArgumentException($"Checkpoint.Save: callback key '{key}' must be letters, digits and underscores");
-    }
-
-    private static long ParseWhole(string file, string key, string text, long max) =>
-        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long v) && v <= max
-            ? v : throw Fail(file, $"metadata '{key}' must be a whole number from 0 to {max}; got '{Truncate(text)}'");
-
-    private static int ParseWhole(string file, string key, string text, int max) => (int)ParseWhole(file, key, text, (long)max);
-
-    private static T ReadJson<T>(string file, string key, string json, Func<JsonElement, T> read)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 8 });
-            return read(doc.RootElement);
-        }
-        catch (JsonException e)
-        {
-            throw Fail(file, $"metadata '{key}' is not valid JSON: {e.Message}", e);
-        }
-        catch (FormatException e)
-        {
-            throw Fail(file, $"metadata '{key}': {e.Message}", e);
-        }
-        catch (InvalidOperationException e)
-        {
-            // A lone surrogate escape ("\ud800") is valid JSON but no text: reading it as a string or name throws this.
-            throw Fail(file, $"metadata '{key}' holds a string that is not valid Unicode: {e.Message}", e);
-        }
-    }
-
-    private static Dictionary<string, double> ReadMap(JsonElement el)
-    {
-        if (el.ValueKind != JsonValueKind.Object) throw new FormatException("expected an object of numbers");
-        var map = new Dictionary<string, double>();
-        foreach (var p in el.EnumerateObject())
-            if (!map.TryAdd(p.Name, History.ParseDouble(p.Value, p.Name))) throw new FormatException($"'{p.Name}' appears twice");
-        return map;
-    }
-
-    private static void WriteMap(Utf8JsonWriter w, IReadOnlyDictionary<string, double> map)
-    {
-        w.WriteStartObject();
-        foreach (var (k, v) in map) History.WriteDouble(w, k, v);
-        w.WriteEndObject();
-    }
-
-    private static string Json(Action<Utf8JsonWriter> write)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream)) write(w);
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
-
-    private static string Truncate(string s) => s.Length <= 40 ? s : s[..40] + "...";
-
-    private static SafetensorsFormatException Fail(string file, string problem, Exception? inner = null) => new(OneLine($"{file}: {problem}"), inner);
-
-    /// <summary>Messages quote metadata text from the file, line breaks included; they stay on one line.</summary>
-    private static string OneLine(string message)
-    {
-        var sb = new StringBuilder(message.Length);
-        foreach (char c in message) sb.Append(char.IsControl(c) || c is '\u2028' or '\u2029' ? $"\\u{(int)c:x4}" : c.ToString());
-        return sb.ToString();
     }
 }
