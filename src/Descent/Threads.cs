@@ -1,3 +1,5 @@
+using Descent.Kernels;
+
 namespace Descent;
 
 /// <summary>
@@ -8,17 +10,15 @@ namespace Descent;
 /// </summary>
 public static class Threads
 {
-    private static int _count = Math.Max(1, Environment.ProcessorCount);
-
     /// <summary>Threads used by kernels, the calling thread included; defaults to <see cref="Environment.ProcessorCount"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
     public static int Count
     {
-        get => Volatile.Read(ref _count);
+        get => KernelThreads.Count;
         set
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1, nameof(Count));
-            Volatile.Write(ref _count, value);
+            KernelThreads.Count = value;
         }
     }
 }

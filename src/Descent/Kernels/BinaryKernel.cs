@@ -106,7 +106,7 @@ internal static class BinaryKernel
         }
         if (destination.Length == 0) return;
 
-        var (shape, strides) = Strided.Coalesce(outShape, Shape.BroadcastStrides(aShape, outShape), Shape.BroadcastStrides(bShape, outShape));
+        var (shape, strides) = Strided.Coalesce(outShape, Strided.Broadcast(aShape, outShape), Strided.Broadcast(bShape, outShape));
         int n = shape[^1];
         int sa = strides[0][^1], sb = strides[1][^1];
         var index = new int[shape.Length];
@@ -136,7 +136,7 @@ internal static class BinaryKernel
             return;
         }
         if (destination.Length == 0) return;
-        var (shape, strides) = Strided.Coalesce(outShape, Shape.BroadcastStrides(sourceShape, outShape));
+        var (shape, strides) = Strided.Coalesce(outShape, Strided.Broadcast(sourceShape, outShape));
         int n = shape[^1], s = strides[0][^1];
         var index = new int[shape.Length];
         Span<int> offsets = stackalloc int[1];

@@ -6,7 +6,7 @@ namespace Descent.Kernels;
 /// 2-D convolution (cross-correlation, as PyTorch's conv2d) on NCHW spans via im2col + GEMM. A weight
 /// is [O, C/groups, KH, KW]; each image is unfolded into a [C·KH·KW, OH·OW] column matrix so that a
 /// group's output is one GEMM: Y_g = W_g · cols_g. The backward passes reuse <see cref="Gemm"/> with
-/// transpose flags instead of transposed copies. Column buffers come from the per-thread <see cref="BufferPool"/>.
+/// transpose flags instead of transposed copies. Column buffers come from the per-thread <see cref="ScratchPool"/>.
 /// </summary>
 internal static class Conv2dKernel
 {
@@ -174,9 +174,9 @@ internal static class Conv2dKernel
         int parts = ParallelPartition.Parts(macsPerImage * n, Gemm.MacsPerThread, n);
         bool needsCols = pass != Pass.BackwardInput ? !g.IsPointwise : true;
         int scratchPerPart = needsCols ? g.ColRows * g.OutPlane : 0;
-        var scratch = BufferPool.RentScratch(scratchPerPart * parts);
+        var scratch = ScratchPool.Rent(scratchPerPart * parts);
         bool partials = pass == Pass.BackwardWeight && parts > 1;
-        var partial = partials ? BufferPool.RentScratch(destination.Length * parts) : [];
+        var partial = partials ? ScratchPool.Rent(destination.Length * parts) : [];
         try
         {
             if (partials) Array.Clear(partial);
@@ -197,8 +197,8 @@ internal static class Conv2dKernel
         }
         finally
         {
-            BufferPool.Return(scratch);
-            if (partials) BufferPool.Return(partial);
+            ScratchPool.Return(scratch);
+            if (partials) ScratchPool.Return(partial);
         }
     }
 

@@ -6,7 +6,7 @@ internal static class CopyKernel
     /// <summary>Writes <paramref name="source"/> (shape <paramref name="shape"/>) permuted by <paramref name="perm"/> into <paramref name="destination"/>.</summary>
     public static void Permute(ReadOnlySpan<float> source, int[] shape, int[] perm, Span<float> destination)
     {
-        var srcStrides = Shape.Strides(shape);
+        var srcStrides = Strided.RowMajor(shape);
         var outShape = new int[perm.Length];
         var readStrides = new int[perm.Length];
         for (int i = 0; i < perm.Length; i++)
@@ -15,7 +15,7 @@ internal static class CopyKernel
             readStrides[i] = srcStrides[perm[i]];
         }
         if (destination.Length == 0) return;
-        var (cShape, cStrides) = Strided.Coalesce(outShape, readStrides, Shape.Strides(outShape));
+        var (cShape, cStrides) = Strided.Coalesce(outShape, readStrides, Strided.RowMajor(outShape));
         int n = cShape[^1], s = cStrides[0][^1];
         var index = new int[cShape.Length];
         Span<int> offsets = stackalloc int[2];

@@ -96,7 +96,7 @@ internal static unsafe class Gemm
     /// <summary>
     /// As <see cref="Run(bool, bool, int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, bool)"/>;
     /// <paramref name="parts"/> &gt; 0 forces the number of parts C is cut into (tests use it to show the
-    /// split never changes a result), 0 picks it from the size and <see cref="Threads.Count"/>.
+    /// split never changes a result), 0 picks it from the size and <see cref="KernelThreads.Count"/>.
     /// </summary>
     internal static void Run(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, bool accumulate, int parts)

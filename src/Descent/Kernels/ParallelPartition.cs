@@ -9,13 +9,13 @@ internal static class ParallelPartition
     /// <summary>
     /// How many parts to split <paramref name="work"/> units of cost into: one when a single thread is
     /// allowed or the work is below two parts of <paramref name="minWorkPerPart"/>; otherwise up to
-    /// <paramref name="perThread"/> parts per thread of <see cref="Threads.Count"/> (more parts than
+    /// <paramref name="perThread"/> parts per thread of <see cref="KernelThreads.Count"/> (more parts than
     /// threads let a thread that finishes early take over from one the OS has parked), never more
     /// than <paramref name="maxParts"/>.
     /// </summary>
     public static int Parts(long work, long minWorkPerPart, int maxParts, int perThread = 1)
     {
-        int threads = Threads.Count;
+        int threads = KernelThreads.Count;
         if (threads == 1) return 1;
         long byWork = work / Math.Max(1, minWorkPerPart);
         return (int)Math.Max(1, Math.Min(Math.Min((long)threads * perThread, maxParts), byWork));

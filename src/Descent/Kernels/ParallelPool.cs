@@ -46,12 +46,12 @@ internal static unsafe class ParallelPool
 
     /// <summary>
     /// Runs <paramref name="body"/>(part, <paramref name="state"/>) for every part in [0, <paramref name="parts"/>)
-    /// on up to <see cref="Threads.Count"/> threads, the caller included, and returns when all are done.
+    /// on up to <see cref="KernelThreads.Count"/> threads, the caller included, and returns when all are done.
     /// A call made while the pool is busy (another thread's dispatch, or a nested one) runs inline.
     /// </summary>
     public static void Run(int parts, delegate*<int, void*, void> body, void* state)
     {
-        int helpers = Math.Min(parts, Threads.Count) - 1;
+        int helpers = Math.Min(parts, KernelThreads.Count) - 1;
         if (helpers <= 0 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
             for (int p = 0; p < parts; p++) body(p, state);

@@ -7,6 +7,33 @@ namespace Descent.Kernels;
 /// </summary>
 internal static class Strided
 {
+    /// <summary>Row-major (contiguous) strides of a shape.</summary>
+    public static int[] RowMajor(ReadOnlySpan<int> shape)
+    {
+        var strides = new int[shape.Length];
+        int s = 1;
+        for (int i = shape.Length - 1; i >= 0; i--)
+        {
+            strides[i] = s;
+            s *= shape[i];
+        }
+        return strides;
+    }
+
+    /// <summary>
+    /// Strides for reading a row-major array of <paramref name="shape"/> as if it had <paramref name="target"/>'s
+    /// shape: broadcast dimensions get stride 0.
+    /// </summary>
+    public static int[] Broadcast(ReadOnlySpan<int> shape, ReadOnlySpan<int> target)
+    {
+        var own = RowMajor(shape);
+        var result = new int[target.Length];
+        int offset = target.Length - shape.Length;
+        for (int i = 0; i < shape.Length; i++)
+            result[i + offset] = shape[i] == 1 && target[i + offset] != 1 ? 0 : own[i];
+        return result;
+    }
+
     /// <summary>
     /// Coalesces <paramref name="shape"/> with one stride array per operand (stride 0 = broadcast).
     /// Returns the reduced shape and strides; a scalar-shaped result becomes [1].

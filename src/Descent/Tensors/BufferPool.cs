@@ -1,9 +1,10 @@
+using Descent.Kernels;
+
 namespace Descent;
 
 /// <summary>
-/// Per-thread recycling of float buffers, keyed by exact length: a training step asks for the same
-/// sizes every time, so exact buckets reach a steady state that allocates nothing, and every rented
-/// buffer is exactly as long as the tensor over it. Two uses:
+/// Per-thread recycling of float buffers for tensors, on the kernels' <see cref="ScratchPool"/> (exact-length
+/// free lists), so every rented buffer is exactly as long as the tensor over it. Two uses:
 /// <list type="bullet">
 /// <item>Kernel scratch (im2col columns, GEMM-sized temporaries): <see cref="RentScratch"/> and
 /// <see cref="Return"/> in a pair around the kernel call.</item>
@@ -17,8 +18,8 @@ namespace Descent;
 /// </summary>
 internal static class BufferPool
 {
-    /// <summary>Free buffers kept per thread, in floats (64 MiB); beyond this, returned buffers go to the GC.</summary>
-    internal const long MaxPooledFloats = 16L << 20;
+    /// <inheritdoc cref="ScratchPool.MaxPooledFloats"/>
+    internal const long MaxPooledFloats = ScratchPool.MaxPooledFloats;
 
     /// <summary>
     /// Below this many floats a fresh array is cheaper than a pool round trip (lookup, pop, clear, push):
@@ -26,13 +27,11 @@ internal static class BufferPool
     /// </summary>
     internal const int MinPooledLength = 256;
 
-    [ThreadStatic] private static Dictionary<int, Stack<float[]>>? t_free;
-    [ThreadStatic] private static long t_pooledFloats;
     [ThreadStatic] private static List<float[]>? t_arena;
     [ThreadStatic] private static int t_arenaDepth;
 
-    /// <summary>Floats held in this thread's free lists.</summary>
-    internal static long PooledFloats => t_pooledFloats;
+    /// <inheritdoc cref="ScratchPool.PooledFloats"/>
+    internal static long PooledFloats => ScratchPool.PooledFloats;
 
     /// <summary>Whether a backward arena is open on this thread.</summary>
     internal static bool InArena => t_arenaDepth > 0;
@@ -41,7 +40,7 @@ internal static class BufferPool
     internal static float[] ForTensor(int length)
     {
         if (length < MinPooledLength || t_arenaDepth == 0) return new float[length];
-        var buffer = Take(length, clear: true);
+        var buffer = ScratchPool.Take(length, clear: true);
         t_arena!.Add(buffer);
         return buffer;
     }
@@ -54,26 +53,16 @@ internal static class BufferPool
     {
         if (length < MinPooledLength) return new float[length];
         if (t_arenaDepth == 0) return GC.AllocateUninitializedArray<float>(length);
-        var buffer = Take(length, clear: false);
+        var buffer = ScratchPool.Take(length, clear: false);
         t_arena!.Add(buffer);
         return buffer;
     }
 
-    /// <summary>
-    /// A buffer of exactly <paramref name="length"/> floats with unspecified contents, for scratch that
-    /// the caller overwrites before reading and gives back with <see cref="Return"/>.
-    /// </summary>
-    internal static float[] RentScratch(int length) => length == 0 ? [] : Take(length, clear: false);
+    /// <inheritdoc cref="ScratchPool.Rent"/>
+    internal static float[] RentScratch(int length) => ScratchPool.Rent(length);
 
-    /// <summary>Gives a buffer from <see cref="RentScratch"/> back; the caller must not touch it afterwards.</summary>
-    internal static void Return(float[] buffer)
-    {
-        if (buffer.Length == 0 || t_pooledFloats + buffer.Length > MaxPooledFloats) return;
-        var free = t_free ??= new Dictionary<int, Stack<float[]>>();
-        if (!free.TryGetValue(buffer.Length, out var stack)) free[buffer.Length] = stack = new Stack<float[]>();
-        stack.Push(buffer);
-        t_pooledFloats += buffer.Length;
-    }
+    /// <inheritdoc cref="ScratchPool.Return"/>
+    internal static void Return(float[] buffer) => ScratchPool.Return(buffer);
 
     /// <summary>Opens a backward arena (arenas nest; the outermost one returns everything).</summary>
     internal static void EnterArena()
@@ -86,18 +75,7 @@ internal static class BufferPool
     {
         if (--t_arenaDepth > 0) return;
         var arena = t_arena!;
-        foreach (var buffer in arena) Return(buffer);
+        foreach (var buffer in arena) ScratchPool.Return(buffer);
         arena.Clear();
-    }
-
-    private static float[] Take(int length, bool clear)
-    {
-        if (t_free is { } free && free.TryGetValue(length, out var stack) && stack.TryPop(out var buffer))
-        {
-            t_pooledFloats -= length;
-            if (clear) Array.Clear(buffer);
-            return buffer;
-        }
-        return clear ? new float[length] : GC.AllocateUninitializedArray<float>(length);
     }
 }

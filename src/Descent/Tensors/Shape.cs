@@ -1,3 +1,5 @@
+using Descent.Kernels;
+
 namespace Descent;
 
 /// <summary>
@@ -26,17 +28,7 @@ public static class Shape
     public static bool Equal(ReadOnlySpan<int> a, ReadOnlySpan<int> b) => a.SequenceEqual(b);
 
     /// <summary>Row-major (contiguous) strides of a shape.</summary>
-    public static int[] Strides(ReadOnlySpan<int> shape)
-    {
-        var strides = new int[shape.Length];
-        int s = 1;
-        for (int i = shape.Length - 1; i >= 0; i--)
-        {
-            strides[i] = s;
-            s *= shape[i];
-        }
-        return strides;
-    }
+    public static int[] Strides(ReadOnlySpan<int> shape) => Strided.RowMajor(shape);
 
     /// <summary>Checks a shape given by a user: every dimension must be non-negative.</summary>
     public static int[] Validate(string op, int[] shape)
@@ -80,13 +72,5 @@ public static class Shape
     /// Strides for reading a tensor of <paramref name="shape"/> as if it had <paramref name="target"/>'s
     /// shape: broadcast dimensions get stride 0.
     /// </summary>
-    internal static int[] BroadcastStrides(ReadOnlySpan<int> shape, ReadOnlySpan<int> target)
-    {
-        var own = Strides(shape);
-        var result = new int[target.Length];
-        int offset = target.Length - shape.Length;
-        for (int i = 0; i < shape.Length; i++)
-            result[i + offset] = shape[i] == 1 && target[i + offset] != 1 ? 0 : own[i];
-        return result;
-    }
+    internal static int[] BroadcastStrides(ReadOnlySpan<int> shape, ReadOnlySpan<int> target) => Strided.Broadcast(shape, target);
 }
