@@ -1,8 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
-using Descent.Kernels;
 
-namespace Descent.Optim;
+namespace Descent.Kernels;
 
 /// <summary>
 /// One optimizer's element-wise update, applied to a vector of lanes at a time. A rule sees the
@@ -18,7 +17,7 @@ internal interface IUpdateRule
 /// rule is a struct, so the JIT specializes and inlines it. The tail shorter than a vector goes
 /// through the same rule on zero-padded lanes, so there is one formula per optimizer, not two.
 /// </summary>
-internal static unsafe class UpdateLoop
+internal static unsafe class OptimizerUpdateKernel
 {
     /// <summary>
     /// Below this many elements an update runs on the calling thread; above, the spans are cut into
@@ -70,7 +69,7 @@ internal static unsafe class UpdateLoop
         int n = param.Length, w = Vector<float>.Count, i = 0;
         bool h0 = !s0.IsEmpty, h1 = !s1.IsEmpty, h2 = !s2.IsEmpty;
         if (grad.Length < n || (h0 && s0.Length < n) || (h1 && s1.Length < n) || (h2 && s2.Length < n))
-            throw new ArgumentException($"UpdateLoop: gradient or state shorter than the parameter's {n} elements");
+            throw new ArgumentException($"OptimizerUpdateKernel: gradient or state shorter than the parameter's {n} elements");
         // Unchecked loads and stores (lengths checked above): the update is a few instructions a
         // vector, so per-iteration slicing and bounds checks would double its cost.
         ref float rp = ref MemoryMarshal.GetReference(param);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Descent.Kernels;
 
 namespace Descent.Optim;
 
@@ -75,7 +76,7 @@ public sealed class Adagrad : Optimizer<Adagrad.State>
     {
         state.Step++;
         double clr = group.Lr / (1 + (state.Step - 1) * LrDecay);
-        UpdateLoop.Run(new Rule(group.WeightDecay, clr, Eps, Maximize), parameter, grad, state.Sum, default, default);
+        OptimizerUpdateKernel.Run(new Rule(group.WeightDecay, clr, Eps, Maximize), parameter, grad, state.Sum, default, default);
     }
 
     private readonly struct Rule(double weightDecay, double clr, double eps, bool maximize) : IUpdateRule

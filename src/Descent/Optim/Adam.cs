@@ -1,4 +1,5 @@
 using System.Numerics;
+using Descent.Kernels;
 
 namespace Descent.Optim;
 
@@ -111,7 +112,7 @@ public class Adam : Optimizer<Adam.State>
         double stepSize = lr / (1 - Math.Pow(beta1, state.Step));
         double biasCorrection2Sqrt = Math.Sqrt(1 - Math.Pow(beta2, state.Step));
         var rule = new Rule(lr, group.WeightDecay, DecoupledWeightDecay, beta1, beta2, Eps, stepSize, biasCorrection2Sqrt, Amsgrad, Maximize);
-        UpdateLoop.Run(rule, parameter, grad, state.ExpAvg, state.ExpAvgSq, state.MaxExpAvgSq);
+        OptimizerUpdateKernel.Run(rule, parameter, grad, state.ExpAvg, state.ExpAvgSq, state.MaxExpAvgSq);
     }
 
     private readonly struct Rule(double lr, double weightDecay, bool decoupled, double beta1, double beta2, double eps,
@@ -129,7 +130,7 @@ public class Adam : Optimizer<Adam.State>
             var g = maximize ? -grad : grad;
             if (_hasWd && decoupled) p *= _decay;
             else if (_hasWd) g = Vector.FusedMultiplyAdd(p, _wd, g);
-            m = UpdateLoop.Lerp(m, g, _w1);
+            m = OptimizerUpdateKernel.Lerp(m, g, _w1);
             v = v * _b2 + _c2 * g * g;
             var vHat = v;
             if (amsgrad) vHat = vMax = Vector.Max(vMax, v);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Descent.Kernels;
 
 namespace Descent.Optim;
 
@@ -62,7 +63,7 @@ public sealed class Lion : Optimizer<Lion.State>
     protected override void Update(ParamGroup group, Span<float> parameter, ReadOnlySpan<float> grad, State state)
     {
         var rule = new Rule(group.Lr, group.WeightDecay, group.Beta1 ?? 0.9, group.Beta2 ?? 0.99);
-        UpdateLoop.Run(rule, parameter, grad, state.ExpAvg, default, default);
+        OptimizerUpdateKernel.Run(rule, parameter, grad, state.ExpAvg, default, default);
     }
 
     private readonly struct Rule(double lr, double weightDecay, double beta1, double beta2) : IUpdateRule
@@ -74,7 +75,7 @@ public sealed class Lion : Optimizer<Lion.State>
         public void Apply(ref Vector<float> p, Vector<float> g, ref Vector<float> m, ref Vector<float> s1, ref Vector<float> s2)
         {
             p *= _decay;
-            var update = UpdateLoop.Sign(Vector.FusedMultiplyAdd(g, _c1, m * _b1));
+            var update = OptimizerUpdateKernel.Sign(Vector.FusedMultiplyAdd(g, _c1, m * _b1));
             p = Vector.FusedMultiplyAdd(update, _negLr, p);
             m = Vector.FusedMultiplyAdd(g, _c2, m * _b2);
         }

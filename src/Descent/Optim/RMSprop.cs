@@ -1,4 +1,5 @@
 using System.Numerics;
+using Descent.Kernels;
 
 namespace Descent.Optim;
 
@@ -108,7 +109,7 @@ public sealed class RMSprop : Optimizer<RMSprop.State>
         // A schedule may turn momentum on after the first step; its buffer then starts at zero, as at creation.
         if (momentum > 0) state.MomentumBuffer ??= new float[parameter.Length];
         var rule = new Rule(group.Lr, group.WeightDecay, Alpha, Eps, momentum, Centered, Maximize);
-        UpdateLoop.Run(rule, parameter, grad, state.SquareAvg, momentum > 0 ? state.MomentumBuffer : default, state.GradAvg);
+        OptimizerUpdateKernel.Run(rule, parameter, grad, state.SquareAvg, momentum > 0 ? state.MomentumBuffer : default, state.GradAvg);
     }
 
     private readonly struct Rule(double lr, double weightDecay, double alpha, double eps, double momentum, bool centered, bool maximize) : IUpdateRule
@@ -127,7 +128,7 @@ public sealed class RMSprop : Optimizer<RMSprop.State>
             Vector<float> avg;
             if (centered)
             {
-                gradAvg = UpdateLoop.Lerp(gradAvg, g, _w);
+                gradAvg = OptimizerUpdateKernel.Lerp(gradAvg, g, _w);
                 avg = Vector.SquareRoot(squareAvg + -gradAvg * gradAvg);
             }
             else avg = Vector.SquareRoot(squareAvg);

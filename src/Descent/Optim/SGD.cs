@@ -1,4 +1,5 @@
 using System.Numerics;
+using Descent.Kernels;
 
 namespace Descent.Optim;
 
@@ -83,7 +84,7 @@ public sealed class SGD : Optimizer<SGD.State>
         bool first = momentum != 0 && state.MomentumBuffer == null;
         if (first) state.MomentumBuffer = new float[parameter.Length];
         var rule = new Rule(group.WeightDecay, momentum, Dampening, group.Lr, Nesterov, Maximize, first);
-        UpdateLoop.Run(rule, parameter, grad, momentum != 0 ? state.MomentumBuffer : default, default, default);
+        OptimizerUpdateKernel.Run(rule, parameter, grad, momentum != 0 ? state.MomentumBuffer : default, default, default);
     }
 
     // Scalars are rounded to float where PyTorch passes them to a float32 kernel; add-with-alpha is a fused multiply-add there.

@@ -14,7 +14,7 @@ public class ParallelUpdateTests
     {
         // Long enough to be split across threads, and not a multiple of the vector width, so the
         // ragged tail lands in the last range.
-        int length = 3 * UpdateLoop.ElementsPerThread + 13;
+        int length = 3 * OptimizerUpdateKernel.ElementsPerThread + 13;
         var gen = new Generator(11);
         var init = Tensor.Randn([length], gen).ToArray();
         var grads = Enumerable.Range(0, 3).Select(_ => Tensor.Randn([length], gen).ToArray()).ToArray();
@@ -24,7 +24,7 @@ public class ParallelUpdateTests
             Threads.Count = 1;
             var one = Run(name, init, grads);
             Threads.Count = 2;
-            Assert.True(ParallelPartition.Parts(length, UpdateLoop.ElementsPerThread, int.MaxValue) >= 2, "the update is long enough for two threads");
+            Assert.True(ParallelPartition.Parts(length, OptimizerUpdateKernel.ElementsPerThread, int.MaxValue) >= 2, "the update is long enough for two threads");
             var two = Run(name, init, grads);
             Assert.True(one.AsSpan().SequenceEqual(two), $"{name}: parameters differ between one and two threads");
         }
@@ -37,7 +37,7 @@ public class ParallelUpdateTests
     [Fact]
     public void EachElementOfASplitUpdateMatchesItsOwnOneElementRun()
     {
-        int length = 2 * UpdateLoop.ElementsPerThread + 5;
+        int length = 2 * OptimizerUpdateKernel.ElementsPerThread + 5;
         var gen = new Generator(12);
         var init = Tensor.Randn([length], gen).ToArray();
         var grads = Enumerable.Range(0, 2).Select(_ => Tensor.Randn([length], gen).ToArray()).ToArray();
@@ -46,7 +46,7 @@ public class ParallelUpdateTests
         {
             Threads.Count = 2;
             var big = Run("Adam amsgrad", init, grads);
-            foreach (int i in new[] { 0, UpdateLoop.ElementsPerThread - 1, UpdateLoop.ElementsPerThread + 16, length - 1 })
+            foreach (int i in new[] { 0, OptimizerUpdateKernel.ElementsPerThread - 1, OptimizerUpdateKernel.ElementsPerThread + 16, length - 1 })
             {
                 var one = Param(init[i]);
                 var opt = Make("Adam amsgrad", [one]);
