@@ -14,16 +14,7 @@ public static partial class Functional
     /// y = x·Wᵀ + b over the last dimension of <paramref name="input"/>, like <c>F.linear</c>;
     /// <paramref name="weight"/> is [out, in], <paramref name="bias"/> is [out] or null.
     /// </summary>
-    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
-    {
-        if (weight.Rank != 2)
-            throw new ArgumentException($"Linear: weight must be 2-D [out_features, in_features]; got input {Shape.Format(input.ShapeRef)} and weight {Shape.Format(weight.ShapeRef)}");
-        if (input.Rank == 0 || input.Size(-1) != weight.Size(1))
-            throw new ArgumentException($"Linear: input's last dimension must be in_features={weight.Size(1)}; got input {Shape.Format(input.ShapeRef)} and weight {Shape.Format(weight.ShapeRef)}");
-        if (bias != null && (bias.Rank != 1 || bias.Size(0) != weight.Size(0)))
-            throw new ArgumentException($"Linear: bias must be [out_features={weight.Size(0)}]; got bias {Shape.Format(bias.ShapeRef)} and weight {Shape.Format(weight.ShapeRef)}");
-        return input.Affine(weight, bias);
-    }
+    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null) => input.Affine(weight, bias);
 
     /// <summary>
     /// Zeroes each element with probability <paramref name="p"/> and scales the survivors by 1/(1 − p)

@@ -9,10 +9,16 @@ public partial class Tensor
     /// <summary>
     /// x·Wᵀ + b over the last dimension, as <c>MatMul(weight.T) + bias</c> computes it but without
     /// materializing Wᵀ (forward) or transposing gradients (backward): the GEMM's transpose flags do it.
-    /// The caller has checked the shapes.
+    /// Shapes are checked here and named as <c>Linear</c>'s, the op users call (<c>Functional.Linear</c>).
     /// </summary>
     internal Tensor Affine(Tensor weight, Tensor? bias)
     {
+        if (weight.Rank != 2)
+            throw new ArgumentException($"Linear: weight must be 2-D [out_features, in_features]; got input {Descent.Shape.Format(_shape)} and weight {Descent.Shape.Format(weight._shape)}");
+        if (Rank == 0 || Size(-1) != weight.Size(1))
+            throw new ArgumentException($"Linear: input's last dimension must be in_features={weight.Size(1)}; got input {Descent.Shape.Format(_shape)} and weight {Descent.Shape.Format(weight._shape)}");
+        if (bias != null && (bias.Rank != 1 || bias.Size(0) != weight.Size(0)))
+            throw new ArgumentException($"Linear: bias must be [out_features={weight.Size(0)}]; got bias {Descent.Shape.Format(bias._shape)} and weight {Descent.Shape.Format(weight._shape)}");
         int inFeatures = weight._shape[1], outFeatures = weight._shape[0];
         int rows = inFeatures == 0 ? Descent.Shape.Numel(_shape.AsSpan(0, Rank - 1)) : Numel / inFeatures;
         var outShape = (int[])_shape.Clone();
