@@ -3,10 +3,9 @@ using Descent.Data;
 using Descent.IO;
 using Descent.Nn;
 using Descent.Optim;
-using Descent.Tests.Training;
 using Descent.Training;
 
-namespace Descent.Tests.IO;
+namespace Descent.Tests.Training;
 
 [Collection("Generator.Default")]
 public class CheckpointTests : IDisposable
