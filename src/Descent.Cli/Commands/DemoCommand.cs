@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Descent.Cli.Demo;
 using Descent.Cli.Report;
+using Descent.Tutorial;
 
 namespace Descent.Cli.Commands;
 
@@ -10,7 +11,7 @@ public static class DemoCommand
     /// <summary>Builds the command; <paramref name="verbose"/> is the root's recursive <c>--verbose</c> flag.</summary>
     public static Command Create(Option<bool> verbose)
     {
-        var defaults = new DemoSettings();
+        var defaults = new LineSettings();
         var seed = CliOptions.Seed("--seed", "Seed for the data and the random starts.", defaults.Seed);
         var points = CliOptions.Int("--points", "Number of points on the noisy line (sections 1-4).", defaults.Points, min: 2);
         var steps = CliOptions.Int("--steps", "Gradient descent steps per run on the line (sections 1-4).", defaults.Steps, min: 1);

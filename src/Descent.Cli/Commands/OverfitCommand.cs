@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Descent.Cli.Demo;
+using Descent.Tutorial;
 
 namespace Descent.Cli.Commands;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Descent.Tutorial;
 
 namespace Descent.Cli.Demo;
 

@@ -1,20 +1,21 @@
 using System.Text.Json;
+using Descent.Tutorial;
 
 namespace Descent.Cli.Demo;
 
-/// <summary>Writes a <see cref="DemoResult"/> as one line of JSON with snake_case keys, for scripts and tests.</summary>
+/// <summary>Writes a <see cref="LineResult"/> as one line of JSON with snake_case keys, for scripts and tests.</summary>
 public static partial class DemoJsonWriter
 {
     /// <summary>The result as a single-line JSON object.</summary>
-    /// <example><code>Console.WriteLine(DemoJsonWriter.ToJson(LinearRegressionStory.Run(new DemoSettings())));</code></example>
-    public static string ToJson(DemoResult r) => ToJson(r, null);
+    /// <example><code>Console.WriteLine(DemoJsonWriter.ToJson(LinearRegressionStory.Run(new LineSettings())));</code></example>
+    public static string ToJson(LineResult r) => ToJson(r, null);
 
     /// <summary>
     /// The result as a single-line JSON object, with the second half's <c>network</c>, <c>optimizers</c> and
     /// <c>schedules</c> when given, and the <c>report</c>'s folder and files when one was written.
     /// </summary>
     /// <example><code>Console.WriteLine(DemoJsonWriter.ToJson(first, SecondHalf.Run(new NetworkSettings())));</code></example>
-    public static string ToJson(DemoResult r, SecondHalfResult? secondHalf, Report.ReportResult? report = null)
+    public static string ToJson(LineResult r, SecondHalfResult? secondHalf, Report.ReportResult? report = null)
     {
         ArgumentNullException.ThrowIfNull(r);
         using var buffer = new MemoryStream();

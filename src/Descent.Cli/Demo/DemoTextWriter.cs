@@ -1,15 +1,16 @@
 using System.Globalization;
+using Descent.Tutorial;
 
 namespace Descent.Cli.Demo;
 
-/// <summary>Prints a <see cref="DemoResult"/> as the tutorial's story, in plain text that reads well in any terminal or log.</summary>
+/// <summary>Prints a <see cref="LineResult"/> as the tutorial's story, in plain text that reads well in any terminal or log.</summary>
 public static class DemoTextWriter
 {
     private const int BarWidth = 40;
 
     /// <summary>Writes the story to <paramref name="output"/>.</summary>
-    /// <example><code>DemoTextWriter.Write(LinearRegressionStory.Run(new DemoSettings()), Console.Out);</code></example>
-    public static void Write(DemoResult r, TextWriter output)
+    /// <example><code>DemoTextWriter.Write(LinearRegressionStory.Run(new LineSettings()), Console.Out);</code></example>
+    public static void Write(LineResult r, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(r);
         ArgumentNullException.ThrowIfNull(output);
@@ -18,7 +19,7 @@ public static class DemoTextWriter
         var w = output;
 
         w.WriteLine($"Fitting a line to {s.Points} noisy points (seed {s.Seed}): x ~ U(0, 1), " +
-               $"y = {F(DemoSettings.Slope, "0.#")}x + {F(DemoSettings.Intercept, "0.#")} + {F(DemoSettings.Noise, "0.0#")}·N(0, 1)");
+               $"y = {F(LineSettings.Slope, "0.#")}x + {F(LineSettings.Intercept, "0.#")} + {F(LineSettings.Noise, "0.0#")}·N(0, 1)");
         w.WriteLine();
         w.WriteLine("1. How wrong is a guess? The mean squared error of y_hat = a·x + b:");
         w.WriteLine($"   a = 0, b = 0:  MSE = {F(r.LossAt00, "0.00")}   (expected over random draws: {F(t.ExpectedLossAt00, "0.00")})");
@@ -57,7 +58,7 @@ public static class DemoTextWriter
         }
     }
 
-    private static void WriteSweep(DemoResult r, TextWriter w)
+    private static void WriteSweep(LineResult r, TextWriter w)
     {
         // One row per whole number on the grid, with a bar scaled to the largest loss shown.
         var rows = r.Sweep.Where(p => Math.Abs(p.C - MathF.Round(p.C)) < 1e-4f).ToList();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Descent.Cli.Train;
+using Descent.Tutorial;
 
 namespace Descent.Cli.Demo;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Descent.Tutorial;
 
 namespace Descent.Cli.Demo;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using Descent.Cli.Demo;
 using Descent.Nn;
+using Descent.Tutorial;
 
 namespace Descent.Cli.Problems;
 

@@ -1,6 +1,7 @@
 using Descent.Cli.Demo;
 using Descent.Plots;
 using static Descent.Cli.Report.Numbers;
+using Descent.Tutorial;
 
 namespace Descent.Cli.Report;
 
@@ -15,10 +16,10 @@ public static class DemoFigures
 
     /// <summary>The first half's figures: data and fit, guesses, loss along a = b, landscape, learning rates.</summary>
     /// <example><code>
-    /// var r = LinearRegressionStory.Run(new DemoSettings());
+    /// var r = LinearRegressionStory.Run(new LineSettings());
     /// foreach (var f in DemoFigures.FirstHalf(r, LinePaths.Of(r))) f.Figure.Save(f.Name);
     /// </code></example>
-    public static IReadOnlyList<ReportFigure> FirstHalf(DemoResult r, LinePaths paths)
+    public static IReadOnlyList<ReportFigure> FirstHalf(LineResult r, LinePaths paths)
     {
         ArgumentNullException.ThrowIfNull(r);
         ArgumentNullException.ThrowIfNull(paths);
@@ -34,7 +35,7 @@ public static class DemoFigures
         [
             new("data-and-fit", $"{x.Length} points scattered around the true line y = 3x + 8, with the fitted line " +
                 $"a = {F(r.Main.A, "0.000")}, b = {F(r.Main.B, "0.000")} drawn over it.",
-                TutorialFigures.PointsAndFit(x, y, new LineParams(DemoSettings.Slope, DemoSettings.Intercept), fitted)),
+                TutorialFigures.PointsAndFit(x, y, new LineParams(LineSettings.Slope, LineSettings.Intercept), fitted)),
             new("guesses", $"The lines a = 0, b = 0 (MSE {F(r.LossAt00, "0.00")}) and a = 1, b = 1 (MSE {F(r.LossAt11, "0.00")}), " +
                 "both far below the points.",
                 TutorialFigures.Guesses(x, y, new LineParams(0, 0), new LineParams(1, 1))),
@@ -132,7 +133,7 @@ public static class DemoFigures
     }
 
     /// <summary>The loss over a grid that holds the start and the least-squares point with a margin around both.</summary>
-    public static LossSurface Surface(DemoResult r, double[] x, double[] y)
+    public static LossSurface Surface(LineResult r, double[] x, double[] y)
     {
         ArgumentNullException.ThrowIfNull(r);
         var t = r.Theory;

@@ -1,5 +1,6 @@
 using Descent.Cli.Demo;
 using Descent.IO;
+using Descent.Tutorial;
 
 namespace Descent.Cli.Report;
 
@@ -18,7 +19,7 @@ public sealed record ReportResult(string Folder, string Index, IReadOnlyList<str
 /// that tells the story with them (<see cref="ReportPage"/>).
 /// </summary>
 /// <example><code>
-/// var first = LinearRegressionStory.Run(new DemoSettings());
+/// var first = LinearRegressionStory.Run(new LineSettings());
 /// var second = SecondHalf.Run(new NetworkSettings());
 /// var report = DemoReport.Write(first, second, "descent-out", DigitsLocator.Find());
 /// Console.WriteLine(report.Index);
@@ -69,7 +70,7 @@ public static class DemoReport
     /// trained on the digits in <paramref name="digitsTarball"/> when it is given) into <paramref name="folder"/>,
     /// then writes the page.
     /// </summary>
-    public static ReportResult Write(DemoResult first, SecondHalfResult second, string folder, string? digitsTarball,
+    public static ReportResult Write(LineResult first, SecondHalfResult second, string folder, string? digitsTarball,
         ConvSettings? convSettings = null)
     {
         ArgumentNullException.ThrowIfNull(first);

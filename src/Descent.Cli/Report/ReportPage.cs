@@ -1,5 +1,6 @@
 using Descent.Cli.Demo;
 using static Descent.Cli.Report.Numbers;
+using Descent.Tutorial;
 
 namespace Descent.Cli.Report;
 
@@ -18,7 +19,7 @@ public static class ReportPage
     /// <see cref="DemoFigures"/>); <paramref name="conv"/> is null when the digits were missing, and
     /// <paramref name="convSkipped"/> then says why.
     /// </summary>
-    public static string Build(DemoResult r, SecondHalfResult s, ConvResult? conv, string? convSkipped,
+    public static string Build(LineResult r, SecondHalfResult s, ConvResult? conv, string? convSkipped,
         IReadOnlyList<ReportFigure> figures)
     {
         ArgumentNullException.ThrowIfNull(r);
@@ -75,7 +76,7 @@ public static class ReportPage
         ("conv", withConv ? "Early layers find corners and borders" : "Early layers find corners and borders (skipped)"),
     ];
 
-    private static void Header(HtmlWriter h, DemoResult r, SecondHalfResult s)
+    private static void Header(HtmlWriter h, LineResult r, SecondHalfResult s)
     {
         h.Open("header", ("class", "hero"));
         h.Open("div");
@@ -98,14 +99,14 @@ public static class ReportPage
         h.Close("nav");
     }
 
-    private static void Data(Page p, DemoResult r)
+    private static void Data(Page p, LineResult r)
     {
         var t = r.Theory;
         p.Start("data", 1);
-        p.Para($"{r.Settings.Points} points with x drawn uniformly from [0, 1] and y = {F(DemoSettings.Slope, "0.#")}x + {F(DemoSettings.Intercept, "0.#")} " +
-            $"plus noise of standard deviation {F(DemoSettings.Noise, "0.0#")}. The model is a line, ŷ = a·x + b; training must find a and b " +
+        p.Para($"{r.Settings.Points} points with x drawn uniformly from [0, 1] and y = {F(LineSettings.Slope, "0.#")}x + {F(LineSettings.Intercept, "0.#")} " +
+            $"plus noise of standard deviation {F(LineSettings.Noise, "0.0#")}. The model is a line, ŷ = a·x + b; training must find a and b " +
             "from the points alone. The red line is where gradient descent ended; it sits on the true dashed line.");
-        p.Facts(("true line", $"a = {F(DemoSettings.Slope, "0.#")}, b = {F(DemoSettings.Intercept, "0.#")}"),
+        p.Facts(("true line", $"a = {F(LineSettings.Slope, "0.#")}, b = {F(LineSettings.Intercept, "0.#")}"),
             ("gradient descent", $"a = {F(r.Main.A, "0.0000")}, b = {F(r.Main.B, "0.0000")}"),
             ("least squares (closed form)", $"a = {F(t.LeastSquaresA, "0.0000")}, b = {F(t.LeastSquaresB, "0.0000")}"),
             ("its loss (MSE)", F(t.LeastSquaresLoss, "0.000000")));
@@ -113,7 +114,7 @@ public static class ReportPage
         p.End();
     }
 
-    private static void Guesses(Page p, DemoResult r)
+    private static void Guesses(Page p, LineResult r)
     {
         var t = r.Theory;
         p.Start("guesses", 2);
@@ -125,7 +126,7 @@ public static class ReportPage
         p.End();
     }
 
-    private static void Sweep(Page p, DemoResult r)
+    private static void Sweep(Page p, LineResult r)
     {
         var t = r.Theory;
         p.Start("sweep", 3);
@@ -137,7 +138,7 @@ public static class ReportPage
         p.End();
     }
 
-    private static void Descent(Page p, DemoResult r)
+    private static void Descent(Page p, LineResult r)
     {
         var t = r.Theory;
         var s = r.Settings;
@@ -155,7 +156,7 @@ public static class ReportPage
         p.End();
     }
 
-    private static void LearningRates(Page p, DemoResult r)
+    private static void LearningRates(Page p, LineResult r)
     {
         var t = r.Theory;
         p.Start("learning-rate", 5);

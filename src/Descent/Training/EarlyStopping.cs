@@ -1,4 +1,5 @@
 using System.Globalization;
+using Descent.Optim.Schedules;
 
 namespace Descent.Training;
 
@@ -15,7 +16,7 @@ namespace Descent.Training;
 public sealed class EarlyStopping : IStatefulCallback
 {
     private OrderedDictionary<string, Tensor>? _bestWeights;
-    private bool _higherIsBetter;
+    private readonly Plateau _plateau;
 
     /// <summary>Creates the callback.</summary>
     /// <param name="monitor"><c>valid_loss</c>, <c>train_loss</c>, a metric's name (validation) or <c>train_</c> + a metric's name.</param>
@@ -35,7 +36,9 @@ public sealed class EarlyStopping : IStatefulCallback
         MinDelta = minDelta;
         Mode = mode;
         RestoreBestWeights = restoreBestWeights;
-        _higherIsBetter = mode == MonitorMode.Max;
+        // Keras stops once `wait >= patience`; the plateau acts once its count passes its patience, one epoch
+        // later. A bad epoch always counts at least 1, so patience 0 and 1 both stop at the first, as in Keras.
+        _plateau = Plateau.Keras(mode == MonitorMode.Max, minDelta, Math.Max(patience - 1, 0));
         Reset();
     }
 
@@ -55,13 +58,13 @@ public sealed class EarlyStopping : IStatefulCallback
     public bool RestoreBestWeights { get; }
 
     /// <summary>The best value so far (±infinity before the first epoch).</summary>
-    public double Best { get; private set; }
+    public double Best => _plateau.Best;
 
     /// <summary>The epoch of <see cref="Best"/>, 0 before the first.</summary>
     public int BestEpoch { get; private set; }
 
     /// <summary>Epochs since the last improvement.</summary>
-    public int Wait { get; private set; }
+    public int Wait => _plateau.NumBad;
 
     /// <summary>The epoch at which this callback stopped training, 0 if it has not.</summary>
     public int StoppedEpoch { get; private set; }
@@ -71,9 +74,8 @@ public sealed class EarlyStopping : IStatefulCallback
 
     private void Reset()
     {
-        Best = _higherIsBetter ? double.NegativeInfinity : double.PositiveInfinity;
+        _plateau.Reset();
         BestEpoch = 0;
-        Wait = 0;
         StoppedEpoch = 0;
         _bestWeights = null;
     }
@@ -81,7 +83,7 @@ public sealed class EarlyStopping : IStatefulCallback
     /// <inheritdoc/>
     public void OnFitBegin(Learner learner)
     {
-        _higherIsBetter = MonitoredValue.HigherIsBetter(learner, MonitorName, Mode);
+        _plateau.HigherIsBetter = MonitoredValue.HigherIsBetter(learner, MonitorName, Mode);
         // A learner that resumed (or trained before) keeps the state, so the run goes on as one.
         if (learner.Epoch == 0) Reset();
     }
@@ -90,16 +92,13 @@ public sealed class EarlyStopping : IStatefulCallback
     public void OnEpochEnd(Learner learner, EpochRecord record)
     {
         double value = MonitoredValue.Read(record, MonitorName, nameof(EarlyStopping));
-        if (MonitoredValue.Improves(value, Best, MinDelta, _higherIsBetter))
+        if (_plateau.Step(value))
         {
-            Best = value;
             BestEpoch = record.Epoch;
-            Wait = 0;
             if (RestoreBestWeights) _bestWeights = learner.Model.StateDict();
             return;
         }
-        Wait++;
-        if (Wait >= Patience)
+        if (_plateau.Exhausted)
         {
             StoppedEpoch = record.Epoch;
             learner.RequestStop(string.Create(CultureInfo.InvariantCulture,
@@ -127,9 +126,8 @@ public sealed class EarlyStopping : IStatefulCallback
         string[] keys = ["best", "best_epoch", "wait", "stopped_epoch"];
         var missing = keys.Where(k => !state.Values.ContainsKey(k)).ToList();
         if (missing.Count > 0) throw new ArgumentException($"EarlyStopping.SetState: missing values: {string.Join(", ", missing)}", nameof(state));
-        Best = state.Values["best"];
+        _plateau.Restore(state.Values["best"], (int)state.Values["wait"], cooldownCounter: 0);
         BestEpoch = (int)state.Values["best_epoch"];
-        Wait = (int)state.Values["wait"];
         StoppedEpoch = (int)state.Values["stopped_epoch"];
         var weights = new OrderedDictionary<string, Tensor>();
         foreach (var (k, v) in state.Tensors) weights.Add(k, v);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Descent.Optim.Schedules;
 
 namespace Descent.Training;
 
@@ -16,7 +17,8 @@ namespace Descent.Training;
 /// </code></example>
 public sealed class ModelCheckpoint : IStatefulCallback
 {
-    private bool _higherIsBetter;
+    // Any strict improvement counts: with no threshold, Keras's and PyTorch's rules agree.
+    private readonly Plateau _plateau;
 
     /// <summary>Creates the callback.</summary>
     /// <param name="path">Where the last state goes.</param>
@@ -40,8 +42,7 @@ public sealed class ModelCheckpoint : IStatefulCallback
         Mode = mode;
         SaveBest = saveBest;
         SaveLast = saveLast;
-        _higherIsBetter = mode == MonitorMode.Max;
-        Best = _higherIsBetter ? double.NegativeInfinity : double.PositiveInfinity;
+        _plateau = Plateau.Keras(mode == MonitorMode.Max);
     }
 
     /// <summary>Where the last state goes.</summary>
@@ -63,7 +64,7 @@ public sealed class ModelCheckpoint : IStatefulCallback
     public bool SaveLast { get; }
 
     /// <summary>The best monitored value so far.</summary>
-    public double Best { get; private set; }
+    public double Best => _plateau.Best;
 
     /// <summary>The epoch of <see cref="Best"/>, 0 before the first.</summary>
     public int BestEpoch { get; private set; }
@@ -77,9 +78,9 @@ public sealed class ModelCheckpoint : IStatefulCallback
     /// <inheritdoc/>
     public void OnFitBegin(Learner learner)
     {
-        _higherIsBetter = MonitoredValue.HigherIsBetter(learner, MonitorName, Mode);
+        _plateau.HigherIsBetter = MonitoredValue.HigherIsBetter(learner, MonitorName, Mode);
         if (learner.Epoch != 0) return;
-        Best = _higherIsBetter ? double.NegativeInfinity : double.PositiveInfinity;
+        _plateau.Reset();
         BestEpoch = 0;
     }
 
@@ -90,9 +91,8 @@ public sealed class ModelCheckpoint : IStatefulCallback
         if (SaveBest)
         {
             double value = MonitoredValue.Read(record, MonitorName, nameof(ModelCheckpoint));
-            if (MonitoredValue.Improves(value, Best, 0, _higherIsBetter))
+            if (_plateau.Step(value))
             {
-                Best = value;
                 BestEpoch = record.Epoch;
                 isBest = true;
             }
@@ -116,7 +116,7 @@ public sealed class ModelCheckpoint : IStatefulCallback
         ArgumentNullException.ThrowIfNull(state);
         if (!state.Values.TryGetValue("best", out double best) || !state.Values.TryGetValue("best_epoch", out double epoch))
             throw new ArgumentException("ModelCheckpoint.SetState: expected values 'best' and 'best_epoch'", nameof(state));
-        Best = best;
+        _plateau.Restore(best, numBad: 0, cooldownCounter: 0);
         BestEpoch = (int)epoch;
     }
 }

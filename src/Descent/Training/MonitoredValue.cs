@@ -11,7 +11,10 @@ public enum MonitorMode
     Max,
 }
 
-/// <summary>Reading a monitored value from an epoch's record, shared by the callbacks that watch one.</summary>
+/// <summary>
+/// Reading a monitored value from an epoch's record, shared by the callbacks that watch one; whether it improved is
+/// <see cref="Optim.Schedules.Plateau"/>'s to judge.
+/// </summary>
 internal static class MonitoredValue
 {
     /// <summary>True when higher is better for <paramref name="name"/> under <paramref name="mode"/>.</summary>
@@ -26,10 +29,6 @@ internal static class MonitoredValue
     public static double Read(EpochRecord record, string name, string owner) =>
         record.Get(name) ?? throw new InvalidOperationException(
             $"{owner}: '{name}' is not recorded at epoch {record.Epoch}; available: {string.Join(", ", record.Names())}");
-
-    /// <summary>True when <paramref name="value"/> beats <paramref name="best"/> by more than <paramref name="minDelta"/>; NaN never does.</summary>
-    public static bool Improves(double value, double best, double minDelta, bool higherIsBetter) =>
-        higherIsBetter ? value - minDelta > best : value + minDelta < best;
 
     public static void CheckMode(MonitorMode mode, string owner)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Descent.Cli.Demo;
+using Descent.Tutorial;
 
 namespace Descent.Tests.Cli;
 

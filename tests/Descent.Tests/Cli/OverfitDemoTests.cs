@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Descent.Cli.Demo;
 using Descent.Data;
+using Descent.Tutorial;
 
 namespace Descent.Tests.Cli;
 

@@ -1,5 +1,6 @@
 using Descent.Cli.Demo;
 using Descent.Optim.Schedules;
+using Descent.Tutorial;
 
 namespace Descent.Tests.Cli;
 

@@ -5,6 +5,7 @@ namespace Descent.Tests.Docs;
 
 // The folder namespace Descent.Tests.Autograd would hide the Autograd class here; a user's code sees it directly.
 using Autograd = Descent.Autograd;
+using Descent.Tutorial;
 
 /// <summary>The README's C# example, compiled and run here; a second test keeps the two copies identical.</summary>
 public class ReadmeExampleTests

@@ -9,15 +9,6 @@ public enum PlateauMode
     Max,
 }
 
-/// <summary>How <see cref="ReduceLROnPlateau"/> measures a significant improvement.</summary>
-public enum ThresholdMode
-{
-    /// <summary>Better than <c>best·(1 ∓ threshold)</c>.</summary>
-    Rel,
-    /// <summary>Better than <c>best ∓ threshold</c>.</summary>
-    Abs,
-}
-
 /// <summary>
 /// PyTorch's <c>ReduceLROnPlateau</c>: after more than <see cref="Patience"/> epochs in a row without a
 /// significant improvement of the metric, multiplies every group's rate by <see cref="Factor"/> (never
@@ -48,8 +39,10 @@ public sealed class ReduceLROnPlateau
         Cooldown = (int)Schedule.AtLeast(owner, nameof(cooldown), cooldown, 0);
         MinLr = Schedule.NonNegative(owner, nameof(minLr), minLr);
         Eps = Schedule.NonNegative(owner, nameof(eps), eps);
-        Best = WorstValue;
+        _plateau = new Plateau(mode == PlateauMode.Max, Threshold, thresholdMode, Patience, Cooldown);
     }
+
+    private readonly Plateau _plateau;
 
     /// <summary>The optimizer whose rates are reduced.</summary>
     public Optimizer Optimizer { get; }
@@ -79,42 +72,26 @@ public sealed class ReduceLROnPlateau
     public double Eps { get; }
 
     /// <summary>The best metric seen.</summary>
-    public double Best { get; private set; }
+    public double Best => _plateau.Best;
 
     /// <summary>Bad epochs counted since the last improvement or reduction.</summary>
-    public int NumBadEpochs { get; private set; }
+    public int NumBadEpochs => _plateau.NumBad;
 
     /// <summary>Epochs of cooldown left.</summary>
-    public int CooldownCounter { get; private set; }
+    public int CooldownCounter => _plateau.CooldownCounter;
 
     /// <summary>Number of <see cref="Step"/> calls (PyTorch's <c>last_epoch</c>).</summary>
     public long StepCount { get; private set; }
-
-    private double WorstValue => Mode == PlateauMode.Min ? double.PositiveInfinity : double.NegativeInfinity;
 
     /// <summary>Records one epoch's metric and reduces the rates if the plateau has lasted long enough.</summary>
     public void Step(double metric)
     {
         StepCount++;
-        if (IsBetter(metric, Best))
-        {
-            Best = metric;
-            NumBadEpochs = 0;
-        }
-        else
-        {
-            NumBadEpochs++;
-        }
-        if (CooldownCounter > 0)
-        {
-            CooldownCounter--;
-            NumBadEpochs = 0;
-        }
-        if (NumBadEpochs > Patience)
+        _plateau.Step(metric);
+        if (_plateau.Exhausted)
         {
             Reduce();
-            CooldownCounter = Cooldown;
-            NumBadEpochs = 0;
+            _plateau.StartCooldown();
         }
     }
 
@@ -127,15 +104,6 @@ public sealed class ReduceLROnPlateau
             if (old - updated > Eps) group.Lr = updated;
         }
     }
-
-    /// <summary>PyTorch's <c>is_better</c>; a NaN metric is never better.</summary>
-    private bool IsBetter(double a, double best) => (Mode, ThresholdMode) switch
-    {
-        (PlateauMode.Min, ThresholdMode.Rel) => a < best * (1.0 - Threshold),
-        (PlateauMode.Min, ThresholdMode.Abs) => a < best - Threshold,
-        (PlateauMode.Max, ThresholdMode.Rel) => a > best * (Threshold + 1.0),
-        _ => a > best + Threshold,
-    };
 
     /// <summary>The counters and best metric under PyTorch's names, to resume training.</summary>
     public OrderedDictionary<string, double> StateDict() => new()
@@ -154,9 +122,7 @@ public sealed class ReduceLROnPlateau
         var missing = keys.Where(k => !state.ContainsKey(k)).ToList();
         if (missing.Count > 0)
             throw new ArgumentException($"{nameof(ReduceLROnPlateau)}.LoadStateDict: missing keys: {string.Join(", ", missing)}", nameof(state));
-        Best = state["best"];
-        NumBadEpochs = (int)state["num_bad_epochs"];
-        CooldownCounter = (int)state["cooldown_counter"];
+        _plateau.Restore(state["best"], (int)state["num_bad_epochs"], (int)state["cooldown_counter"]);
         StepCount = (long)state["last_epoch"];
     }
 }

@@ -1,5 +1,6 @@
 using Descent.Cli.Report;
 using Descent.Data;
+using Descent.Tutorial;
 
 namespace Descent.Tests.Cli.Report;
 

@@ -1,5 +1,6 @@
 using Descent.Cli.Demo;
 using Descent.Cli.Report;
+using Descent.Tutorial;
 
 namespace Descent.Tests.Cli.Report;
 
@@ -11,7 +12,7 @@ public class ReplayTests
     [InlineData(4UL)]
     public void Line_paths_visit_every_step_and_pass_through_the_storys_snapshots_to_its_end(ulong seed)
     {
-        var r = LinearRegressionStory.Run(new DemoSettings(Seed: seed, Steps: 120));
+        var r = LinearRegressionStory.Run(new LineSettings(Seed: seed, Steps: 120));
         var paths = LinePaths.Of(r);
         var runs = r.LearningRates.Prepend(r.Main).ToList();
         var replays = paths.Rates.Prepend(paths.Main).ToList();

@@ -1,5 +1,6 @@
 using Descent.Cli.Demo;
 using Descent.Cli.Report;
+using Descent.Tutorial;
 
 namespace Descent.Tests.Cli.Report;
 
@@ -12,14 +13,14 @@ public sealed class ReportFixture : IDisposable
     public ReportFixture()
     {
         Folder = Path.Combine(Path.GetTempPath(), "descent-report-" + Guid.NewGuid().ToString("N"));
-        First = LinearRegressionStory.Run(new DemoSettings(Seed: 0));
+        First = LinearRegressionStory.Run(new LineSettings(Seed: 0));
         Second = SecondHalf.Run(new NetworkSettings(Seed: 0));
         Report = DemoReport.Write(First, Second, Folder, TestData.MnistDigits, Conv);
         Html = File.ReadAllText(Report.Index);
     }
 
     public string Folder { get; }
-    public DemoResult First { get; }
+    public LineResult First { get; }
     public SecondHalfResult Second { get; }
     public ReportResult Report { get; }
     public string Html { get; }

@@ -1,7 +1,6 @@
-using Descent.Cli.Demo;
 using Descent.Optim;
 
-namespace Descent.Cli.Report;
+namespace Descent.Tutorial;
 
 /// <summary>
 /// The sin data and what the trained line and MLP predict over [−π, π], for the "a line cannot bend" figure.

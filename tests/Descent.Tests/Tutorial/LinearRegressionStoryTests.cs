@@ -1,7 +1,7 @@
-using Descent.Cli.Demo;
 using Descent.Data;
+using Descent.Tutorial;
 
-namespace Descent.Tests.Cli;
+namespace Descent.Tests.Tutorial;
 
 public class LinearRegressionStoryTests
 {
@@ -85,17 +85,17 @@ public class LinearRegressionStoryTests
     [Fact]
     public void Settings_out_of_range_throw_naming_the_setting()
     {
-        Assert.Equal("Points", Assert.Throws<ArgumentOutOfRangeException>(() => LinearRegressionStory.Run(new DemoSettings(Points: 1))).ParamName);
-        Assert.Equal("Steps", Assert.Throws<ArgumentOutOfRangeException>(() => LinearRegressionStory.Run(new DemoSettings(Steps: 0))).ParamName);
-        Assert.Equal("LearningRate", Assert.Throws<ArgumentOutOfRangeException>(() => new DemoSettings(LearningRate: float.NaN).Validate()).ParamName);
-        Assert.Equal("ComparisonRates", Assert.Throws<ArgumentOutOfRangeException>(() => new DemoSettings(ComparisonRates: [0.1f, -1f]).Validate()).ParamName);
+        Assert.Equal("Points", Assert.Throws<ArgumentOutOfRangeException>(() => LinearRegressionStory.Run(new LineSettings(Points: 1))).ParamName);
+        Assert.Equal("Steps", Assert.Throws<ArgumentOutOfRangeException>(() => LinearRegressionStory.Run(new LineSettings(Steps: 0))).ParamName);
+        Assert.Equal("LearningRate", Assert.Throws<ArgumentOutOfRangeException>(() => new LineSettings(LearningRate: float.NaN).Validate()).ParamName);
+        Assert.Equal("ComparisonRates", Assert.Throws<ArgumentOutOfRangeException>(() => new LineSettings(ComparisonRates: [0.1f, -1f]).Validate()).ParamName);
     }
 
     [Fact]
     public void Run_uses_the_data_it_documents()
     {
-        var result = LinearRegressionStory.Run(new DemoSettings(Seed: 9, Steps: 3));
-        var (x, y) = LinearRegressionStory.Data(new DemoSettings(Seed: 9), new Generator(9));
+        var result = LinearRegressionStory.Run(new LineSettings(Seed: 9, Steps: 3));
+        var (x, y) = LinearRegressionStory.Data(new LineSettings(Seed: 9), new Generator(9));
         Assert.Equal(LinearRegressionStory.Mse(x, y, 0, 0), result.LossAt00);
         Assert.Equal(LinearRegressionStory.SweepPoints, result.Sweep.Count);
         Assert.Equal(0f, result.Sweep[0].C);

@@ -1,7 +1,7 @@
 using Descent.Optim;
 using Descent.Optim.Schedules;
 
-namespace Descent.Cli.Demo;
+namespace Descent.Tutorial;
 
 /// <summary>
 /// "Cyclical learning rates rise, then decay": the MLP trained by Adam from the same initial weights at a

@@ -1,6 +1,6 @@
-using Descent.Cli.Demo;
+using Descent.Tutorial;
 
-namespace Descent.Tests.Cli;
+namespace Descent.Tests.Tutorial;
 
 /// <summary>SGD, SGD + momentum, RMSprop and Adam on the sin MLP from one start, as the demo's section 6 tells it.</summary>
 public class OptimizerStoryTests

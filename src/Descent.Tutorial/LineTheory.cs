@@ -1,4 +1,4 @@
-namespace Descent.Cli.Demo;
+namespace Descent.Tutorial;
 
 /// <summary>
 /// Closed-form facts about fitting y ≈ a·x + b by mean squared error, computed in double precision:

@@ -1,6 +1,6 @@
-namespace Descent.Cli.Demo;
+namespace Descent.Tutorial;
 
-/// <summary>The demo's second half: networks, optimizers and schedules, all on one draw of the sin data.</summary>
+/// <summary>The sin chapters together: networks, optimizers and schedules, all on one draw of the sin data.</summary>
 /// <param name="Settings">The settings it ran with.</param>
 /// <param name="Network">The line against the MLP.</param>
 /// <param name="Optimizers">SGD, SGD + momentum, RMSprop and Adam from the same start.</param>
@@ -11,10 +11,10 @@ public sealed record SecondHalfResult(
     IReadOnlyList<TrainingRun> Optimizers,
     IReadOnlyList<TrainingRun> Schedules);
 
-/// <summary>Runs the three stories of the demo's second half on one shared <see cref="SinProblem"/>.</summary>
+/// <summary>Runs the three sin chapters on one shared <see cref="SinProblem"/>.</summary>
 /// <example><code>
 /// var result = SecondHalf.Run(new NetworkSettings(Seed: 0));
-/// SecondHalfTextWriter.Write(result, Console.Out);
+/// Console.WriteLine(result.Network.Mlp.FinalLoss);
 /// </code></example>
 public static class SecondHalf
 {

@@ -1,6 +1,6 @@
 using Descent.Optim;
 
-namespace Descent.Cli.Demo;
+namespace Descent.Tutorial;
 
 /// <summary>
 /// "Faster kinds of gradient descent": the MLP of <see cref="NetworkStory"/> trained from the same initial

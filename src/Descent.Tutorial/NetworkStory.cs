@@ -1,7 +1,7 @@
 using Descent.Nn;
 using Descent.Optim;
 
-namespace Descent.Cli.Demo;
+namespace Descent.Tutorial;
 
 /// <summary>What the line and the MLP reach on the sin data after the same training.</summary>
 /// <param name="Settings">The settings the story ran with.</param>

@@ -1,6 +1,6 @@
-using Descent.Cli.Demo;
+using Descent.Tutorial;
 
-namespace Descent.Tests.Cli;
+namespace Descent.Tests.Tutorial;
 
 /// <summary>The line against the MLP on sin plus noise, checked against quantities the test derives from the same data.</summary>
 public class NetworkStoryTests

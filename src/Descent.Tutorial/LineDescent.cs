@@ -1,4 +1,4 @@
-namespace Descent.Cli.Demo;
+namespace Descent.Tutorial;
 
 /// <summary>Gradient descent on y ≈ a·x + b, written as the tutorial writes it, with Descent tensors.</summary>
 public static class LineDescent

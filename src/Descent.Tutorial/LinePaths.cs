@@ -1,6 +1,4 @@
-using Descent.Cli.Demo;
-
-namespace Descent.Cli.Report;
+namespace Descent.Tutorial;
 
 /// <summary>Every step of one descent on the line: the (a, b) it visited and the loss at each.</summary>
 /// <param name="LearningRate">The step size.</param>
@@ -21,14 +19,14 @@ public sealed record LinePath(float LearningRate, IReadOnlyList<DescentSnapshot>
 /// The first half's data and the full paths of its descents, for figures: the story keeps only snapshots, so
 /// the same seeded draw and the same descents (same start, same rates, same steps) are run again, step by step.
 /// </summary>
-/// <param name="X">The 50 (or <see cref="DemoSettings.Points"/>) inputs.</param>
+/// <param name="X">The 50 (or <see cref="LineSettings.Points"/>) inputs.</param>
 /// <param name="Y">Their targets.</param>
 /// <param name="Main">The main descent's path.</param>
 /// <param name="Rates">Each comparison rate's path, in the settings' order.</param>
 public sealed record LinePaths(double[] X, double[] Y, LinePath Main, IReadOnlyList<LinePath> Rates)
 {
     /// <summary>Replays <paramref name="result"/>'s data and descents; deterministic, so they end exactly where the story's did.</summary>
-    public static LinePaths Of(DemoResult result)
+    public static LinePaths Of(LineResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
         var s = result.Settings;
