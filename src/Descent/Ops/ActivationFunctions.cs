@@ -26,7 +26,7 @@ public partial class Tensor
         var result = Uninitialized(_shape);
         ActivationKernel.ReluForward(Data, result.DataSpan);
         // PyTorch's threshold_backward zeroes the gradient where the result is <= 0, so at x = 0 too.
-        return Graph.Record(result, "Relu", this, static (n, g) =>
+        return Graph.RecordNoArrays(result, "Relu", this, static (n, g) =>
         {
             var grad = Uninitialized(n.Saved!._shape);
             ActivationKernel.ReluBackward(g.Data, n.Saved!.Data, grad.DataSpan);
@@ -40,7 +40,7 @@ public partial class Tensor
         var result = Uninitialized(_shape);
         ActivationKernel.LeakyReluForward(Data, negativeSlope, result.DataSpan);
         // At x = 0 the gradient is the slope, as in PyTorch's leaky_relu_backward (x > 0 ? g : g·slope).
-        return Graph.Record(result, "LeakyRelu", this, static (n, g) =>
+        return Graph.RecordNoArrays(result, "LeakyRelu", this, static (n, g) =>
         {
             var grad = Uninitialized(n.A._shape);
             ActivationKernel.LeakyReluBackward(g.Data, n.A.Data, n.Scalar, grad.DataSpan);
@@ -60,7 +60,7 @@ public partial class Tensor
             for (int i = 0; i < d.Length; i++) if (s[i] > 0f) d[i] = s[i];
         });
         // PyTorch's elu_backward takes the exponential branch for x <= 0, so the gradient at 0 is alpha.
-        return Graph.Record(result, "Elu", this, g => Zip(g, x, (gs, xs, d) =>
+        return Graph.RecordNoArrays(result, "Elu", this, (_, g) => Zip(g, x, (gs, xs, d) =>
         {
             for (int i = 0; i < d.Length; i++) d[i] = xs[i] <= 0f ? gs[i] * alpha * MathF.Exp(xs[i]) : gs[i];
         }));
@@ -70,14 +70,14 @@ public partial class Tensor
     public Tensor Sigmoid()
     {
         var result = MapUnary(TensorPrimitives.Sigmoid);
-        return Graph.Record(result, "Sigmoid", this, static (n, g) => Zip(g, n.Saved!, ActivationKernel.SigmoidBackward), saved: result);
+        return Graph.RecordNoArrays(result, "Sigmoid", this, static (n, g) => Zip(g, n.Saved!, ActivationKernel.SigmoidBackward), saved: result);
     }
 
     /// <summary>Hyperbolic tangent; the gradient is 1 − y².</summary>
     public Tensor Tanh()
     {
         var result = MapUnary(TensorPrimitives.Tanh);
-        return Graph.Record(result, "Tanh", this, static (n, g) => Zip(g, n.Saved!, ActivationKernel.TanhBackward), saved: result);
+        return Graph.RecordNoArrays(result, "Tanh", this, static (n, g) => Zip(g, n.Saved!, ActivationKernel.TanhBackward), saved: result);
     }
 
     /// <summary>x·sigmoid(x) (also called swish), like <c>torch.nn.functional.silu</c>.</summary>
@@ -87,7 +87,7 @@ public partial class Tensor
         var sigmoid = MapUnary(TensorPrimitives.Sigmoid);
         var result = new Tensor(_shape);
         TensorPrimitives.Multiply(Data, sigmoid.Data, result.DataSpan);
-        return Graph.Record(result, "Silu", this, g =>
+        return Graph.RecordNoArrays(result, "Silu", this, (_, g) =>
         {
             var grad = new Tensor(x._shape);
             ReadOnlySpan<float> gs = g.Data, xs = x.Data, s = sigmoid.Data;
@@ -117,7 +117,7 @@ public partial class Tensor
                 d[i] = (float)((e < 1e-8 ? e : Math.Log(1.0 + e)) / beta);
             }
         });
-        return Graph.Record(result, "Softplus", this, g => Zip(g, x, (gs, xs, d) =>
+        return Graph.RecordNoArrays(result, "Softplus", this, (_, g) => Zip(g, x, (gs, xs, d) =>
         {
             for (int i = 0; i < d.Length; i++)
             {
@@ -146,7 +146,7 @@ public partial class Tensor
         var src = Data;
         var dst = result.DataSpan;
         for (int i = 0; i < dst.Length; i++) dst[i] = (float)(tanh ? GeluTanh(src[i]).Value : GeluExact(src[i]).Value);
-        return Graph.Record(result, "Gelu", this, g => Zip(g, x, (gs, xs, d) =>
+        return Graph.RecordNoArrays(result, "Gelu", this, (_, g) => Zip(g, x, (gs, xs, d) =>
         {
             for (int i = 0; i < d.Length; i++) d[i] = (float)(gs[i] * (tanh ? GeluTanh(xs[i]).Slope : GeluExact(xs[i]).Slope));
         }));

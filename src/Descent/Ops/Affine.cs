@@ -33,7 +33,7 @@ public partial class Tensor
         var x = this;
         if (bias == null)
         {
-            return Graph.Record(result, "Linear", x, weight, g => (
+            return Graph.RecordNoArrays(result, "Linear", x, weight, (_, g) => (
                 x.RequiresGrad ? AffineInputGrad(g, weight, x._shape, rows) : null,
                 weight.RequiresGrad ? AffineWeightGrad(g, x, weight, rows) : null));
         }

@@ -19,7 +19,7 @@ internal static class BinaryLossOps
             double v = src[i];
             dst[i] = (float)(Math.Max(-v, 0) + Log1p(Math.Exp(-Math.Abs(v))));
         }
-        return Graph.Record(result, "NegLogSigmoid", x, g =>
+        return Graph.RecordNoArrays(result, "NegLogSigmoid", x, (_, g) =>
         {
             var grad = Tensor.Zeros(x.Shape);
             var xs = x.Data;
@@ -45,7 +45,7 @@ internal static class BinaryLossOps
             double pv = ps[i], yv = ys[i];
             dst[i] = (float)((yv - 1) * Math.Max(Log1p(-pv), -100) - yv * Math.Max(Math.Log(pv), -100));
         }
-        return Graph.Record(result, "BinaryCrossEntropy", p, y, g =>
+        return Graph.RecordNoArrays(result, "BinaryCrossEntropy", p, y, (_, g) =>
         {
             Tensor? gp = null, gy = null;
             var gs = g.Data;
