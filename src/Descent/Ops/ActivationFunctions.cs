@@ -51,19 +51,15 @@ public partial class Tensor
     /// <summary>x for x &gt; 0, else alpha·(eˣ − 1), like <c>torch.nn.functional.elu</c>.</summary>
     public Tensor Elu(float alpha = 1f)
     {
-        var x = this;
-        var result = MapUnary((s, d) =>
-        {
-            TensorPrimitives.Min(s, 0f, d);
-            TensorPrimitives.ExpM1(d, d);
-            TensorPrimitives.Multiply(d, alpha, d);
-            for (int i = 0; i < d.Length; i++) if (s[i] > 0f) d[i] = s[i];
-        });
+        var result = Uninitialized(_shape);
+        ActivationKernel.EluForward(Data, alpha, result.DataSpan);
         // PyTorch's elu_backward takes the exponential branch for x <= 0, so the gradient at 0 is alpha.
-        return Graph.RecordNoArrays(result, "Elu", this, (_, g) => Zip(g, x, (gs, xs, d) =>
+        return Graph.RecordNoArrays(result, "Elu", this, static (n, g) =>
         {
-            for (int i = 0; i < d.Length; i++) d[i] = xs[i] <= 0f ? gs[i] * alpha * MathF.Exp(xs[i]) : gs[i];
-        }));
+            var grad = Uninitialized(n.A._shape);
+            ActivationKernel.EluBackward(g.Data, n.A.Data, n.Scalar, grad.DataSpan);
+            return grad;
+        }, scalar: alpha);
     }
 
     /// <summary>1 / (1 + e⁻ˣ); the gradient is y·(1 − y).</summary>
@@ -83,18 +79,15 @@ public partial class Tensor
     /// <summary>x·sigmoid(x) (also called swish), like <c>torch.nn.functional.silu</c>.</summary>
     public Tensor Silu()
     {
-        var x = this;
         var sigmoid = MapUnary(TensorPrimitives.Sigmoid);
         var result = new Tensor(_shape);
         TensorPrimitives.Multiply(Data, sigmoid.Data, result.DataSpan);
-        return Graph.RecordNoArrays(result, "Silu", this, (_, g) =>
+        return Graph.RecordNoArrays(result, "Silu", this, static (n, g) =>
         {
-            var grad = new Tensor(x._shape);
-            ReadOnlySpan<float> gs = g.Data, xs = x.Data, s = sigmoid.Data;
-            var d = grad.DataSpan;
-            for (int i = 0; i < d.Length; i++) d[i] = gs[i] * s[i] * (1f + xs[i] * (1f - s[i]));
+            var grad = Uninitialized(n.A._shape);
+            ActivationKernel.SiluBackward(g.Data, n.A.Data, n.Saved!.Data, grad.DataSpan);
             return grad;
-        });
+        }, saved: sigmoid);
     }
 
     /// <summary>
@@ -105,26 +98,14 @@ public partial class Tensor
     {
         if (beta == 0f || !float.IsFinite(beta))
             throw new ArgumentOutOfRangeException(nameof(beta), beta, "Softplus: beta must be finite and non-zero");
-        var x = this;
-        var result = MapUnary((s, d) =>
+        var result = Uninitialized(_shape);
+        ActivationKernel.SoftplusForward(Data, beta, threshold, result.DataSpan);
+        return Graph.RecordNoArrays(result, "Softplus", this, (n, g) =>
         {
-            // In double, with log1p(e) ≈ e for tiny e: float's log(1 + e) would round very negative inputs to 0.
-            for (int i = 0; i < d.Length; i++)
-            {
-                double bx = (double)s[i] * beta;
-                if (bx > threshold) { d[i] = s[i]; continue; }
-                double e = Math.Exp(bx);
-                d[i] = (float)((e < 1e-8 ? e : Math.Log(1.0 + e)) / beta);
-            }
+            var grad = Uninitialized(n.A._shape);
+            ActivationKernel.SoftplusBackward(g.Data, n.A.Data, beta, threshold, grad.DataSpan);
+            return grad;
         });
-        return Graph.RecordNoArrays(result, "Softplus", this, (_, g) => Zip(g, x, (gs, xs, d) =>
-        {
-            for (int i = 0; i < d.Length; i++)
-            {
-                double bx = (double)xs[i] * beta;
-                d[i] = bx > threshold ? gs[i] : (float)(gs[i] / (1.0 + Math.Exp(-bx)));
-            }
-        }));
     }
 
     /// <summary>
@@ -141,34 +122,14 @@ public partial class Tensor
             "tanh" => true,
             _ => throw new ArgumentOutOfRangeException(nameof(approximate), approximate, "Gelu: approximate must be \"none\" or \"tanh\""),
         };
-        var x = this;
-        var result = new Tensor(_shape);
-        var src = Data;
-        var dst = result.DataSpan;
-        for (int i = 0; i < dst.Length; i++) dst[i] = (float)(tanh ? GeluTanh(src[i]).Value : GeluExact(src[i]).Value);
-        return Graph.RecordNoArrays(result, "Gelu", this, (_, g) => Zip(g, x, (gs, xs, d) =>
+        var result = Uninitialized(_shape);
+        ActivationKernel.GeluForward(Data, tanh, result.DataSpan);
+        // The flag rides in the node's scalar, so the closure captures nothing.
+        return Graph.RecordNoArrays(result, "Gelu", this, static (n, g) =>
         {
-            for (int i = 0; i < d.Length; i++) d[i] = (float)(gs[i] * (tanh ? GeluTanh(xs[i]).Slope : GeluExact(xs[i]).Slope));
-        }));
-    }
-
-    private const double InvSqrt2 = 0.70710678118654752440;
-    private const double InvSqrt2Pi = 0.39894228040143267794;
-    private const double SqrtTwoOverPi = 0.79788456080286535588;
-    private const double GeluKappa = 0.044715;
-
-    // Φ(x) = erfc(-x/√2)/2 keeps its relative accuracy far into the negative tail, where 1 + erf cancels.
-    private static (double Value, double Slope) GeluExact(double x)
-    {
-        double cdf = 0.5 * SpecialFunctions.Erfc(-x * InvSqrt2);
-        double pdf = InvSqrt2Pi * Math.Exp(-0.5 * x * x);
-        return (x * cdf, cdf + x * pdf);
-    }
-
-    // The derivative as PyTorch's GeluBackward writes it: 0.5·(1 + t) + 0.5·x·(1 − t²)·√(2/π)·(1 + 3κx²).
-    private static (double Value, double Slope) GeluTanh(double x)
-    {
-        double t = Math.Tanh(SqrtTwoOverPi * (x + GeluKappa * x * x * x));
-        return (0.5 * x * (1 + t), 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * SqrtTwoOverPi * (1 + 3 * GeluKappa * x * x));
+            var grad = Uninitialized(n.A._shape);
+            ActivationKernel.GeluBackward(g.Data, n.A.Data, n.Scalar != 0f, grad.DataSpan);
+            return grad;
+        }, scalar: tanh ? 1f : 0f);
     }
 }
