@@ -19,6 +19,47 @@ public partial class Tensor
         return result;
     }
 
+    /// <summary>An elementwise activation with one scalar parameter, differentiated from its input.</summary>
+    private interface IScalarActivation
+    {
+        static abstract void Forward(ReadOnlySpan<float> x, float scalar, Span<float> destination);
+        static abstract void Backward(ReadOnlySpan<float> g, ReadOnlySpan<float> x, float scalar, Span<float> destination);
+    }
+
+    /// <summary>Runs <typeparamref name="TOp"/>; the node carries the scalar, so the closure is static per op.</summary>
+    private Tensor Activation<TOp>(string name, float scalar) where TOp : struct, IScalarActivation
+    {
+        var result = Uninitialized(_shape);
+        TOp.Forward(Data, scalar, result.DataSpan);
+        return Graph.RecordNoArrays(result, name, this, static (n, g) =>
+        {
+            var grad = Uninitialized(n.A._shape);
+            TOp.Backward(g.Data, n.A.Data, n.Scalar, grad.DataSpan);
+            return grad;
+        }, scalar: scalar);
+    }
+
+    // At x = 0 the gradient is the slope, as in PyTorch's leaky_relu_backward (x > 0 ? g : g·slope).
+    private readonly struct LeakyReluOp : IScalarActivation
+    {
+        public static void Forward(ReadOnlySpan<float> x, float slope, Span<float> d) => ActivationKernel.LeakyReluForward(x, slope, d);
+        public static void Backward(ReadOnlySpan<float> g, ReadOnlySpan<float> x, float slope, Span<float> d) => ActivationKernel.LeakyReluBackward(g, x, slope, d);
+    }
+
+    // PyTorch's elu_backward takes the exponential branch for x <= 0, so the gradient at 0 is alpha.
+    private readonly struct EluOp : IScalarActivation
+    {
+        public static void Forward(ReadOnlySpan<float> x, float alpha, Span<float> d) => ActivationKernel.EluForward(x, alpha, d);
+        public static void Backward(ReadOnlySpan<float> g, ReadOnlySpan<float> x, float alpha, Span<float> d) => ActivationKernel.EluBackward(g, x, alpha, d);
+    }
+
+    // The scalar is the tanh flag (1) or exact erf (0).
+    private readonly struct GeluOp : IScalarActivation
+    {
+        public static void Forward(ReadOnlySpan<float> x, float tanh, Span<float> d) => ActivationKernel.GeluForward(x, tanh != 0f, d);
+        public static void Backward(ReadOnlySpan<float> g, ReadOnlySpan<float> x, float tanh, Span<float> d) => ActivationKernel.GeluBackward(g, x, tanh != 0f, d);
+    }
+
     /// <summary>max(x, 0), like <c>torch.relu</c>.</summary>
     /// <example><code>var y = Tensor.FromArray([-1f, 0f, 2f]).Relu(); // [0, 0, 2]</code></example>
     public Tensor Relu()
@@ -35,32 +76,10 @@ public partial class Tensor
     }
 
     /// <summary>x for x &gt; 0, else negativeSlope·x, like <c>torch.nn.functional.leaky_relu</c>.</summary>
-    public Tensor LeakyRelu(float negativeSlope = 0.01f)
-    {
-        var result = Uninitialized(_shape);
-        ActivationKernel.LeakyReluForward(Data, negativeSlope, result.DataSpan);
-        // At x = 0 the gradient is the slope, as in PyTorch's leaky_relu_backward (x > 0 ? g : g·slope).
-        return Graph.RecordNoArrays(result, "LeakyRelu", this, static (n, g) =>
-        {
-            var grad = Uninitialized(n.A._shape);
-            ActivationKernel.LeakyReluBackward(g.Data, n.A.Data, n.Scalar, grad.DataSpan);
-            return grad;
-        }, scalar: negativeSlope);
-    }
+    public Tensor LeakyRelu(float negativeSlope = 0.01f) => Activation<LeakyReluOp>("LeakyRelu", negativeSlope);
 
     /// <summary>x for x &gt; 0, else alpha·(eˣ − 1), like <c>torch.nn.functional.elu</c>.</summary>
-    public Tensor Elu(float alpha = 1f)
-    {
-        var result = Uninitialized(_shape);
-        ActivationKernel.EluForward(Data, alpha, result.DataSpan);
-        // PyTorch's elu_backward takes the exponential branch for x <= 0, so the gradient at 0 is alpha.
-        return Graph.RecordNoArrays(result, "Elu", this, static (n, g) =>
-        {
-            var grad = Uninitialized(n.A._shape);
-            ActivationKernel.EluBackward(g.Data, n.A.Data, n.Scalar, grad.DataSpan);
-            return grad;
-        }, scalar: alpha);
-    }
+    public Tensor Elu(float alpha = 1f) => Activation<EluOp>("Elu", alpha);
 
     /// <summary>1 / (1 + e⁻ˣ); the gradient is y·(1 − y).</summary>
     public Tensor Sigmoid()
@@ -122,14 +141,6 @@ public partial class Tensor
             "tanh" => true,
             _ => throw new ArgumentOutOfRangeException(nameof(approximate), approximate, "Gelu: approximate must be \"none\" or \"tanh\""),
         };
-        var result = Uninitialized(_shape);
-        ActivationKernel.GeluForward(Data, tanh, result.DataSpan);
-        // The flag rides in the node's scalar, so the closure captures nothing.
-        return Graph.RecordNoArrays(result, "Gelu", this, static (n, g) =>
-        {
-            var grad = Uninitialized(n.A._shape);
-            ActivationKernel.GeluBackward(g.Data, n.A.Data, n.Scalar != 0f, grad.DataSpan);
-            return grad;
-        }, scalar: tanh ? 1f : 0f);
+        return Activation<GeluOp>("Gelu", tanh ? 1f : 0f);
     }
 }
