@@ -155,11 +155,11 @@ internal static class Engine
     /// it is a leaf (a parameter), or null for any other tensor. With <paramref name="overwrite"/> the
     /// gradient is logically zero (after ZeroGrad, or newly made) and the caller must write every
     /// element; otherwise it adds. An op whose gradient for the leaf is a matrix product writes or adds
-    /// the product straight into this buffer (and hands the engine null) instead of a temporary for the
-    /// engine to add, saving a pass over a weight-sized buffer; the bits are the engine's, except that a
-    /// written −0 stays −0 where 0 + (−0) gave +0.
+    /// the product straight into this buffer (through <see cref="WriteGradient"/>, handing the engine null)
+    /// instead of a temporary for the engine to add, saving a pass over a weight-sized buffer; the bits are
+    /// the engine's, except that a written −0 stays −0 where 0 + (−0) gave +0.
     /// </summary>
-    internal static Tensor? LeafGrad(Tensor t, out bool overwrite)
+    private static Tensor? LeafGrad(Tensor t, out bool overwrite)
     {
         overwrite = false;
         if (t.GradFn != null || !t.RequiresGrad) return null;
@@ -168,6 +168,28 @@ internal static class Engine
         // Owned by the leaf and reused across steps, so never from the arena.
         overwrite = true;
         return t.Grad = new Tensor(GC.AllocateUninitializedArray<float>(t.Numel), 0, t.Shape);
+    }
+
+    /// <summary>Writes a whole gradient into <paramref name="destination"/>, or adds it there when <paramref name="accumulate"/> is set.</summary>
+    internal delegate void GradientWriter<TState>(TState state, Span<float> destination, bool accumulate);
+
+    /// <summary>
+    /// The gradient of <paramref name="input"/> for an op whose kernel can write or add it in place (a
+    /// matrix product): into the leaf's own buffer through <see cref="LeafGrad"/>, handing the engine null,
+    /// or, for any other tensor, into a new one that is returned. Pass a <c>static</c> lambda and its
+    /// operands as <paramref name="state"/> (a value tuple) so that nothing is allocated per step.
+    /// </summary>
+    internal static Tensor? WriteGradient<TState>(Tensor input, TState state, GradientWriter<TState> write)
+    {
+        var own = LeafGrad(input, out bool overwrite);
+        if (own != null)
+        {
+            write(state, own.DataSpan, accumulate: !overwrite);
+            return null;
+        }
+        var grad = Tensor.Uninitialized(input.ShapeRef);
+        write(state, grad.DataSpan, accumulate: false);
+        return grad;
     }
 
     /// <summary>Un-broadcasts <paramref name="g"/> to the leaf's shape and accumulates it.</summary>

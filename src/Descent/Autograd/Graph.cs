@@ -1,41 +1,30 @@
 namespace Descent;
 
 /// <summary>Records ops into the autograd graph; ops call this right after computing their result.</summary>
+/// <remarks>
+/// An op records itself in one shape: <see cref="Record"/> takes the result, a name, the inputs and a closure
+/// from the output's gradient to the inputs' gradients that captures what it needs. It is the same call users
+/// make through <see cref="Autograd.Record"/>, minus the argument checks, and every new op starts with it.
+/// <para>
+/// The <c>RecordNoArrays</c> overloads are the fast path for hot one- and two-input ops (elementwise
+/// arithmetic, activations, products, pooling, shape ops: what a training step runs many times). They keep
+/// the inputs in the node's fields and return the gradients directly, saving the inputs array and the
+/// gradients array of the general shape, and they hand the closure the node, so a <c>static</c> closure can
+/// read <see cref="Node.A"/>, <see cref="Node.B"/>, <see cref="Node.Saved"/> and <see cref="Node.Scalar"/>
+/// instead of capturing them, saving the closure object and its delegate too. Move an op to them only when it
+/// runs in a training step; the closure's meaning is the same.
+/// </para>
+/// </remarks>
 internal static class Graph
 {
     public static bool Needs(Tensor a) => a.RequiresGrad && Autograd.IsEnabled;
 
     public static bool Needs(Tensor a, Tensor b) => (a.RequiresGrad || b.RequiresGrad) && Autograd.IsEnabled;
 
-    public static Tensor Record(Tensor result, string name, Tensor input, Func<Tensor, Tensor?> backward)
-    {
-        if (Needs(input)) Attach(result, new Node(name, input, backward));
-        return result;
-    }
-
-    public static Tensor Record(Tensor result, string name, Tensor a, Tensor b, Func<Tensor, (Tensor?, Tensor?)> backward)
-    {
-        if (Needs(a, b)) Attach(result, new Node(name, a, b, backward));
-        return result;
-    }
-
     /// <summary>
-    /// Records a one-input op whose static closure reads its operands from the node: the input as
-    /// <see cref="Node.A"/>, plus <paramref name="saved"/> and <paramref name="scalar"/>.
+    /// Records an op: <paramref name="backward"/> maps the output's gradient to one gradient per input, in
+    /// input order (null for an input that needs none). The node keeps <paramref name="inputs"/> itself.
     /// </summary>
-    public static Tensor Record(Tensor result, string name, Tensor input, Func<Node, Tensor, Tensor?> backward, Tensor? saved = null, float scalar = 0f)
-    {
-        if (Needs(input)) Attach(result, new Node(name, input, backward) { Saved = saved, Scalar = scalar });
-        return result;
-    }
-
-    /// <summary>Records a two-input op whose static closure reads the inputs from the node (<see cref="Node.A"/>, <see cref="Node.B"/>).</summary>
-    public static Tensor Record(Tensor result, string name, Tensor a, Tensor b, Func<Node, Tensor, (Tensor?, Tensor?)> backward, Tensor? saved = null)
-    {
-        if (Needs(a, b)) Attach(result, new Node(name, a, b, backward) { Saved = saved });
-        return result;
-    }
-
     public static Tensor Record(Tensor result, string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
     {
         if (!Autograd.IsEnabled) return result;
@@ -47,6 +36,26 @@ internal static class Graph
                 break;
             }
         }
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="Record"/> for a hot one-input op, without its arrays; the closure gets the node, whose
+    /// <see cref="Node.A"/> is the input and which carries <paramref name="saved"/> and <paramref name="scalar"/>.
+    /// </summary>
+    public static Tensor RecordNoArrays(Tensor result, string name, Tensor input, Func<Node, Tensor, Tensor?> backward, Tensor? saved = null, float scalar = 0f)
+    {
+        if (Needs(input)) Attach(result, new Node(name, input, backward) { Saved = saved, Scalar = scalar });
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="Record"/> for a hot two-input op, without its arrays; the closure gets the node, whose
+    /// <see cref="Node.A"/> and <see cref="Node.B"/> are the inputs and which carries <paramref name="saved"/>.
+    /// </summary>
+    public static Tensor RecordNoArrays(Tensor result, string name, Tensor a, Tensor b, Func<Node, Tensor, (Tensor?, Tensor?)> backward, Tensor? saved = null)
+    {
+        if (Needs(a, b)) Attach(result, new Node(name, a, b, backward) { Saved = saved });
         return result;
     }
 

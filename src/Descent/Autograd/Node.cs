@@ -6,9 +6,11 @@ namespace Descent;
 /// them back to each input's shape, so no op repeats that rule.
 /// </summary>
 /// <remarks>
-/// Hot ops record a static closure that reads its operands from the node (<see cref="A"/>,
-/// <see cref="B"/>, <see cref="Saved"/>, <see cref="Scalar"/>) instead of capturing them, which saves a
-/// closure object and a delegate per op; one- and two-input nodes keep their inputs in fields, not an array.
+/// Three kinds of closure, one shape: the general one (<see cref="Autograd.Record"/>) takes the output's
+/// gradient and returns an array with one gradient per input. The two array-free kinds behind
+/// <see cref="Graph.RecordNoArrays(Tensor, string, Tensor, Func{Node, Tensor, Tensor?}, Tensor?, float)"/>
+/// keep one or two inputs in fields and also receive the node, so a static closure can read its operands
+/// from it (<see cref="A"/>, <see cref="B"/>, <see cref="Saved"/>, <see cref="Scalar"/>) instead of capturing them.
 /// </remarks>
 public sealed class Node
 {
@@ -18,26 +20,22 @@ public sealed class Node
     private readonly byte _kind;
     private bool _released;
 
-    private const byte Unary = 0, Binary = 1, Nary = 2, UnaryState = 3, BinaryState = 4;
+    private const byte Unary = 0, Binary = 1, Nary = 2;
 
     internal Tensor? PendingGrad;
 
     /// <summary>The number of the Backward that last visited this node, so the topological sort needs no visited set.</summary>
     internal long VisitEpoch;
 
-    /// <summary>A tensor the backward needs besides the inputs (often the op's result), for state-passing closures.</summary>
+    /// <summary>A tensor the backward needs besides the inputs (often the op's result), for closures that read the node.</summary>
     internal Tensor? Saved;
 
-    /// <summary>A scalar operand, for state-passing closures.</summary>
+    /// <summary>A scalar operand, for closures that read the node.</summary>
     internal float Scalar;
 
-    internal Node(string name, Tensor input, Func<Tensor, Tensor?> backward) : this(name, input, null, backward, Unary) { }
+    internal Node(string name, Tensor input, Func<Node, Tensor, Tensor?> backward) : this(name, input, null, backward, Unary) { }
 
-    internal Node(string name, Tensor a, Tensor b, Func<Tensor, (Tensor?, Tensor?)> backward) : this(name, a, b, backward, Binary) { }
-
-    internal Node(string name, Tensor input, Func<Node, Tensor, Tensor?> backward) : this(name, input, null, backward, UnaryState) { }
-
-    internal Node(string name, Tensor a, Tensor b, Func<Node, Tensor, (Tensor?, Tensor?)> backward) : this(name, a, b, backward, BinaryState) { }
+    internal Node(string name, Tensor a, Tensor b, Func<Node, Tensor, (Tensor?, Tensor?)> backward) : this(name, a, b, backward, Binary) { }
 
     internal Node(string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
     {
@@ -62,7 +60,7 @@ public sealed class Node
     /// <summary>True once a Backward without retainGraph has freed this node's saved tensors.</summary>
     public bool IsReleased => _released;
 
-    /// <summary>The first input (state-passing closures read it).</summary>
+    /// <summary>The first input (closures that read the node use it instead of capturing it).</summary>
     internal Tensor A => _a!;
 
     /// <summary>The second input of a two-input node.</summary>
@@ -89,19 +87,9 @@ public sealed class Node
         switch (_kind)
         {
             case Unary:
-                deliver.Deliver(_a!, ((Func<Tensor, Tensor?>)_backward!)(grad));
-                break;
-            case UnaryState:
                 deliver.Deliver(_a!, ((Func<Node, Tensor, Tensor?>)_backward!)(this, grad));
                 break;
             case Binary:
-            {
-                var (ga, gb) = ((Func<Tensor, (Tensor?, Tensor?)>)_backward!)(grad);
-                deliver.Deliver(_a!, ga);
-                deliver.Deliver(_b!, gb);
-                break;
-            }
-            case BinaryState:
             {
                 var (ga, gb) = ((Func<Node, Tensor, (Tensor?, Tensor?)>)_backward!)(this, grad);
                 deliver.Deliver(_a!, ga);
@@ -112,6 +100,9 @@ public sealed class Node
             {
                 var inputs = _inputs!;
                 var grads = ((Func<Tensor, Tensor?[]>)_backward!)(grad);
+                // User-written closures (Autograd.Record) can miscount; say so instead of an index error.
+                if (grads.Length != inputs.Length)
+                    throw new InvalidOperationException($"Backward: {Name} returned {grads.Length} gradients for its {inputs.Length} inputs; return one per input (null for none), in input order.");
                 for (int i = 0; i < inputs.Length; i++) deliver.Deliver(inputs[i], grads[i]);
                 break;
             }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -153,5 +154,81 @@ internal static class ActivationKernel
             i = gv.Length * Vector<float>.Count;
         }
         for (; i < g.Length; i++) destination[i] = g[i] * (1f - y[i] * y[i]);
+    }
+
+    /// <summary>x for x &gt; 0, else alpha·(eˣ − 1), with TensorPrimitives' expm1 for the negative branch.</summary>
+    public static void EluForward(ReadOnlySpan<float> x, float alpha, Span<float> destination)
+    {
+        TensorPrimitives.Min(x, 0f, destination);
+        TensorPrimitives.ExpM1(destination, destination);
+        TensorPrimitives.Multiply(destination, alpha, destination);
+        for (int i = 0; i < destination.Length; i++) if (x[i] > 0f) destination[i] = x[i];
+    }
+
+    /// <summary>g·alpha·eˣ for x &lt;= 0, else g: PyTorch's elu_backward, whose exponential branch includes 0.</summary>
+    public static void EluBackward(ReadOnlySpan<float> g, ReadOnlySpan<float> x, float alpha, Span<float> destination)
+    {
+        for (int i = 0; i < destination.Length; i++) destination[i] = x[i] <= 0f ? g[i] * alpha * MathF.Exp(x[i]) : g[i];
+    }
+
+    /// <summary>g·s·(1 + x·(1 − s)) with s = sigmoid(x) saved by the forward: the derivative of x·sigmoid(x).</summary>
+    public static void SiluBackward(ReadOnlySpan<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> sigmoid, Span<float> destination)
+    {
+        for (int i = 0; i < destination.Length; i++) destination[i] = g[i] * sigmoid[i] * (1f + x[i] * (1f - sigmoid[i]));
+    }
+
+    /// <summary>log(1 + e^(beta·x)) / beta, or x where beta·x &gt; threshold (PyTorch's softplus).</summary>
+    public static void SoftplusForward(ReadOnlySpan<float> x, float beta, float threshold, Span<float> destination)
+    {
+        // In double, with log1p(e) ≈ e for tiny e: float's log(1 + e) would round very negative inputs to 0.
+        for (int i = 0; i < destination.Length; i++)
+        {
+            double bx = (double)x[i] * beta;
+            if (bx > threshold) { destination[i] = x[i]; continue; }
+            double e = Math.Exp(bx);
+            destination[i] = (float)((e < 1e-8 ? e : Math.Log(1.0 + e)) / beta);
+        }
+    }
+
+    /// <summary>g·sigmoid(beta·x), or g where beta·x &gt; threshold, in double and rounded once.</summary>
+    public static void SoftplusBackward(ReadOnlySpan<float> g, ReadOnlySpan<float> x, float beta, float threshold, Span<float> destination)
+    {
+        for (int i = 0; i < destination.Length; i++)
+        {
+            double bx = (double)x[i] * beta;
+            destination[i] = bx > threshold ? g[i] : (float)(g[i] / (1.0 + Math.Exp(-bx)));
+        }
+    }
+
+    /// <summary>x·Φ(x), exactly through erfc or with PyTorch's tanh approximation, in double and rounded once.</summary>
+    public static void GeluForward(ReadOnlySpan<float> x, bool tanh, Span<float> destination)
+    {
+        for (int i = 0; i < destination.Length; i++) destination[i] = (float)(tanh ? GeluTanh(x[i]).Value : GeluExact(x[i]).Value);
+    }
+
+    /// <summary>g times the derivative of <see cref="GeluForward"/>, in double and rounded once.</summary>
+    public static void GeluBackward(ReadOnlySpan<float> g, ReadOnlySpan<float> x, bool tanh, Span<float> destination)
+    {
+        for (int i = 0; i < destination.Length; i++) destination[i] = (float)(g[i] * (tanh ? GeluTanh(x[i]).Slope : GeluExact(x[i]).Slope));
+    }
+
+    private const double InvSqrt2 = 0.70710678118654752440;
+    private const double InvSqrt2Pi = 0.39894228040143267794;
+    private const double SqrtTwoOverPi = 0.79788456080286535588;
+    private const double GeluKappa = 0.044715;
+
+    // Φ(x) = erfc(-x/√2)/2 keeps its relative accuracy far into the negative tail, where 1 + erf cancels.
+    private static (double Value, double Slope) GeluExact(double x)
+    {
+        double cdf = 0.5 * SpecialFunctions.Erfc(-x * InvSqrt2);
+        double pdf = InvSqrt2Pi * Math.Exp(-0.5 * x * x);
+        return (x * cdf, cdf + x * pdf);
+    }
+
+    // The derivative as PyTorch's GeluBackward writes it: 0.5·(1 + t) + 0.5·x·(1 − t²)·√(2/π)·(1 + 3κx²).
+    private static (double Value, double Slope) GeluTanh(double x)
+    {
+        double t = Math.Tanh(SqrtTwoOverPi * (x + GeluKappa * x * x * x));
+        return (0.5 * x * (1 + t), 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * SqrtTwoOverPi * (1 + 3 * GeluKappa * x * x));
     }
 }

@@ -19,6 +19,47 @@ public partial class Tensor
         return result;
     }
 
+    /// <summary>An elementwise activation with one scalar parameter, differentiated from its input.</summary>
+    private interface IScalarActivation
+    {
+        static abstract void Forward(ReadOnlySpan<float> x, float scalar, Span<float> destination);
+        static abstract void Backward(ReadOnlySpan<float> g, ReadOnlySpan<float> x, float scalar, Span<float> destination);
+    }
+
+    /// <summary>Runs <typeparamref name="TOp"/>; the node carries the scalar, so the closure is static per op.</summary>
+    private Tensor Activation<TOp>(string name, float scalar) where TOp : struct, IScalarActivation
+    {
+        var result = Uninitialized(_shape);
+        TOp.Forward(Data, scalar, result.DataSpan);
+        return Graph.RecordNoArrays(result, name, this, static (n, g) =>
+        {
+            var grad = Uninitialized(n.A._shape);
+            TOp.Backward(g.Data, n.A.Data, n.Scalar, grad.DataSpan);
+            return grad;
+        }, scalar: scalar);
+    }
+
+    // At x = 0 the gradient is the slope, as in PyTorch's leaky_relu_backward (x > 0 ? g : g·slope).
+    private readonly struct LeakyReluOp : IScalarActivation
+    {
+        public static void Forward(ReadOnlySpan<float> x, float slope, Span<float> d) => ActivationKernel.LeakyReluForward(x, slope, d);
+        public static void Backward(ReadOnlySpan<float> g, ReadOnlySpan<float> x, float slope, Span<float> d) => ActivationKernel.LeakyReluBackward(g, x, slope, d);
+    }
+
+    // PyTorch's elu_backward takes the exponential branch for x <= 0, so the gradient at 0 is alpha.
+    private readonly struct EluOp : IScalarActivation
+    {
+        public static void Forward(ReadOnlySpan<float> x, float alpha, Span<float> d) => ActivationKernel.EluForward(x, alpha, d);
+        public static void Backward(ReadOnlySpan<float> g, ReadOnlySpan<float> x, float alpha, Span<float> d) => ActivationKernel.EluBackward(g, x, alpha, d);
+    }
+
+    // The scalar is the tanh flag (1) or exact erf (0).
+    private readonly struct GeluOp : IScalarActivation
+    {
+        public static void Forward(ReadOnlySpan<float> x, float tanh, Span<float> d) => ActivationKernel.GeluForward(x, tanh != 0f, d);
+        public static void Backward(ReadOnlySpan<float> g, ReadOnlySpan<float> x, float tanh, Span<float> d) => ActivationKernel.GeluBackward(g, x, tanh != 0f, d);
+    }
+
     /// <summary>max(x, 0), like <c>torch.relu</c>.</summary>
     /// <example><code>var y = Tensor.FromArray([-1f, 0f, 2f]).Relu(); // [0, 0, 2]</code></example>
     public Tensor Relu()
@@ -26,7 +67,7 @@ public partial class Tensor
         var result = Uninitialized(_shape);
         ActivationKernel.ReluForward(Data, result.DataSpan);
         // PyTorch's threshold_backward zeroes the gradient where the result is <= 0, so at x = 0 too.
-        return Graph.Record(result, "Relu", this, static (n, g) =>
+        return Graph.RecordNoArrays(result, "Relu", this, static (n, g) =>
         {
             var grad = Uninitialized(n.Saved!._shape);
             ActivationKernel.ReluBackward(g.Data, n.Saved!.Data, grad.DataSpan);
@@ -35,66 +76,37 @@ public partial class Tensor
     }
 
     /// <summary>x for x &gt; 0, else negativeSlope·x, like <c>torch.nn.functional.leaky_relu</c>.</summary>
-    public Tensor LeakyRelu(float negativeSlope = 0.01f)
-    {
-        var result = Uninitialized(_shape);
-        ActivationKernel.LeakyReluForward(Data, negativeSlope, result.DataSpan);
-        // At x = 0 the gradient is the slope, as in PyTorch's leaky_relu_backward (x > 0 ? g : g·slope).
-        return Graph.Record(result, "LeakyRelu", this, static (n, g) =>
-        {
-            var grad = Uninitialized(n.A._shape);
-            ActivationKernel.LeakyReluBackward(g.Data, n.A.Data, n.Scalar, grad.DataSpan);
-            return grad;
-        }, scalar: negativeSlope);
-    }
+    public Tensor LeakyRelu(float negativeSlope = 0.01f) => Activation<LeakyReluOp>("LeakyRelu", negativeSlope);
 
     /// <summary>x for x &gt; 0, else alpha·(eˣ − 1), like <c>torch.nn.functional.elu</c>.</summary>
-    public Tensor Elu(float alpha = 1f)
-    {
-        var x = this;
-        var result = MapUnary((s, d) =>
-        {
-            TensorPrimitives.Min(s, 0f, d);
-            TensorPrimitives.ExpM1(d, d);
-            TensorPrimitives.Multiply(d, alpha, d);
-            for (int i = 0; i < d.Length; i++) if (s[i] > 0f) d[i] = s[i];
-        });
-        // PyTorch's elu_backward takes the exponential branch for x <= 0, so the gradient at 0 is alpha.
-        return Graph.Record(result, "Elu", this, g => Zip(g, x, (gs, xs, d) =>
-        {
-            for (int i = 0; i < d.Length; i++) d[i] = xs[i] <= 0f ? gs[i] * alpha * MathF.Exp(xs[i]) : gs[i];
-        }));
-    }
+    public Tensor Elu(float alpha = 1f) => Activation<EluOp>("Elu", alpha);
 
     /// <summary>1 / (1 + e⁻ˣ); the gradient is y·(1 − y).</summary>
     public Tensor Sigmoid()
     {
         var result = MapUnary(TensorPrimitives.Sigmoid);
-        return Graph.Record(result, "Sigmoid", this, static (n, g) => Zip(g, n.Saved!, ActivationKernel.SigmoidBackward), saved: result);
+        return Graph.RecordNoArrays(result, "Sigmoid", this, static (n, g) => Zip(g, n.Saved!, ActivationKernel.SigmoidBackward), saved: result);
     }
 
     /// <summary>Hyperbolic tangent; the gradient is 1 − y².</summary>
     public Tensor Tanh()
     {
         var result = MapUnary(TensorPrimitives.Tanh);
-        return Graph.Record(result, "Tanh", this, static (n, g) => Zip(g, n.Saved!, ActivationKernel.TanhBackward), saved: result);
+        return Graph.RecordNoArrays(result, "Tanh", this, static (n, g) => Zip(g, n.Saved!, ActivationKernel.TanhBackward), saved: result);
     }
 
     /// <summary>x·sigmoid(x) (also called swish), like <c>torch.nn.functional.silu</c>.</summary>
     public Tensor Silu()
     {
-        var x = this;
         var sigmoid = MapUnary(TensorPrimitives.Sigmoid);
         var result = new Tensor(_shape);
         TensorPrimitives.Multiply(Data, sigmoid.Data, result.DataSpan);
-        return Graph.Record(result, "Silu", this, g =>
+        return Graph.RecordNoArrays(result, "Silu", this, static (n, g) =>
         {
-            var grad = new Tensor(x._shape);
-            ReadOnlySpan<float> gs = g.Data, xs = x.Data, s = sigmoid.Data;
-            var d = grad.DataSpan;
-            for (int i = 0; i < d.Length; i++) d[i] = gs[i] * s[i] * (1f + xs[i] * (1f - s[i]));
+            var grad = Uninitialized(n.A._shape);
+            ActivationKernel.SiluBackward(g.Data, n.A.Data, n.Saved!.Data, grad.DataSpan);
             return grad;
-        });
+        }, saved: sigmoid);
     }
 
     /// <summary>
@@ -105,26 +117,14 @@ public partial class Tensor
     {
         if (beta == 0f || !float.IsFinite(beta))
             throw new ArgumentOutOfRangeException(nameof(beta), beta, "Softplus: beta must be finite and non-zero");
-        var x = this;
-        var result = MapUnary((s, d) =>
+        var result = Uninitialized(_shape);
+        ActivationKernel.SoftplusForward(Data, beta, threshold, result.DataSpan);
+        return Graph.RecordNoArrays(result, "Softplus", this, (n, g) =>
         {
-            // In double, with log1p(e) ≈ e for tiny e: float's log(1 + e) would round very negative inputs to 0.
-            for (int i = 0; i < d.Length; i++)
-            {
-                double bx = (double)s[i] * beta;
-                if (bx > threshold) { d[i] = s[i]; continue; }
-                double e = Math.Exp(bx);
-                d[i] = (float)((e < 1e-8 ? e : Math.Log(1.0 + e)) / beta);
-            }
+            var grad = Uninitialized(n.A._shape);
+            ActivationKernel.SoftplusBackward(g.Data, n.A.Data, beta, threshold, grad.DataSpan);
+            return grad;
         });
-        return Graph.Record(result, "Softplus", this, g => Zip(g, x, (gs, xs, d) =>
-        {
-            for (int i = 0; i < d.Length; i++)
-            {
-                double bx = (double)xs[i] * beta;
-                d[i] = bx > threshold ? gs[i] : (float)(gs[i] / (1.0 + Math.Exp(-bx)));
-            }
-        }));
     }
 
     /// <summary>
@@ -141,34 +141,6 @@ public partial class Tensor
             "tanh" => true,
             _ => throw new ArgumentOutOfRangeException(nameof(approximate), approximate, "Gelu: approximate must be \"none\" or \"tanh\""),
         };
-        var x = this;
-        var result = new Tensor(_shape);
-        var src = Data;
-        var dst = result.DataSpan;
-        for (int i = 0; i < dst.Length; i++) dst[i] = (float)(tanh ? GeluTanh(src[i]).Value : GeluExact(src[i]).Value);
-        return Graph.Record(result, "Gelu", this, g => Zip(g, x, (gs, xs, d) =>
-        {
-            for (int i = 0; i < d.Length; i++) d[i] = (float)(gs[i] * (tanh ? GeluTanh(xs[i]).Slope : GeluExact(xs[i]).Slope));
-        }));
-    }
-
-    private const double InvSqrt2 = 0.70710678118654752440;
-    private const double InvSqrt2Pi = 0.39894228040143267794;
-    private const double SqrtTwoOverPi = 0.79788456080286535588;
-    private const double GeluKappa = 0.044715;
-
-    // Φ(x) = erfc(-x/√2)/2 keeps its relative accuracy far into the negative tail, where 1 + erf cancels.
-    private static (double Value, double Slope) GeluExact(double x)
-    {
-        double cdf = 0.5 * SpecialFunctions.Erfc(-x * InvSqrt2);
-        double pdf = InvSqrt2Pi * Math.Exp(-0.5 * x * x);
-        return (x * cdf, cdf + x * pdf);
-    }
-
-    // The derivative as PyTorch's GeluBackward writes it: 0.5·(1 + t) + 0.5·x·(1 − t²)·√(2/π)·(1 + 3κx²).
-    private static (double Value, double Slope) GeluTanh(double x)
-    {
-        double t = Math.Tanh(SqrtTwoOverPi * (x + GeluKappa * x * x * x));
-        return (0.5 * x * (1 + t), 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * SqrtTwoOverPi * (1 + 3 * GeluKappa * x * x));
+        return Activation<GeluOp>("Gelu", tanh ? 1f : 0f);
     }
 }

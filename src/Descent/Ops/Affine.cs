@@ -39,7 +39,7 @@ public partial class Tensor
         var x = this;
         if (bias == null)
         {
-            return Graph.Record(result, "Linear", x, weight, g => (
+            return Graph.RecordNoArrays(result, "Linear", x, weight, (_, g) => (
                 x.RequiresGrad ? AffineInputGrad(g, weight, x._shape, rows) : null,
                 weight.RequiresGrad ? AffineWeightGrad(g, x, weight, rows) : null));
         }
@@ -62,11 +62,7 @@ public partial class Tensor
     /// dW = dYᵀ·X: [out, rows]·[rows, in], the transpose read in place; written or added straight into
     /// a parameter's own gradient (null is then returned), else into a new tensor.
     /// </summary>
-    private static Tensor? AffineWeightGrad(Tensor g, Tensor x, Tensor weight, int rows)
-    {
-        var own = Engine.LeafGrad(weight, out bool overwrite);
-        var gw = own ?? Uninitialized(weight._shape);
-        Gemm.Run(true, false, weight._shape[0], weight._shape[1], rows, g.Data, x.Data, gw.DataSpan, accumulate: own != null && !overwrite);
-        return own == null ? gw : null;
-    }
+    private static Tensor? AffineWeightGrad(Tensor g, Tensor x, Tensor weight, int rows) =>
+        Engine.WriteGradient(weight, (G: g, X: x, Rows: rows, Out: weight._shape[0], In: weight._shape[1]), static (s, gw, accumulate) =>
+            Gemm.Run(true, false, s.Out, s.In, s.Rows, s.G.Data, s.X.Data, gw, accumulate: accumulate));
 }

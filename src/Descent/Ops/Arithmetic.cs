@@ -45,25 +45,25 @@ public partial class Tensor
 
     /// <summary>Elementwise sum with broadcasting.</summary>
     public Tensor Add(Tensor other) =>
-        Graph.Record(Broadcast<AddOp>("Add", this, other), "Add", this, other, g => (g, g));
+        Graph.RecordNoArrays(Broadcast<AddOp>("Add", this, other), "Add", this, other, static (_, g) => (g, g));
 
     /// <summary>Adds a scalar to every element.</summary>
     public Tensor Add(float scalar) =>
-        Graph.Record(Map(this, scalar, AddOp.Apply), "Add", this, g => g);
+        Graph.RecordNoArrays(Map(this, scalar, AddOp.Apply), "Add", this, static (_, g) => g);
 
     /// <summary>Elementwise difference with broadcasting.</summary>
     public Tensor Sub(Tensor other) =>
         // Which inputs need a gradient is fixed when the op is recorded, as in PyTorch; both closures are static.
-        Graph.Record(Broadcast<SubOp>("Sub", this, other), "Sub", this, other,
-            other.RequiresGrad ? static g => (g, g.Neg()) : static g => (g, null));
+        Graph.RecordNoArrays(Broadcast<SubOp>("Sub", this, other), "Sub", this, other,
+            other.RequiresGrad ? static (_, g) => (g, g.Neg()) : static (_, g) => (g, null));
 
     /// <summary>Subtracts a scalar from every element.</summary>
     public Tensor Sub(float scalar) =>
-        Graph.Record(Map(this, scalar, SubOp.Apply), "Sub", this, g => g);
+        Graph.RecordNoArrays(Map(this, scalar, SubOp.Apply), "Sub", this, static (_, g) => g);
 
     /// <summary>Elementwise product with broadcasting.</summary>
     public Tensor Mul(Tensor other) =>
-        Graph.Record(Broadcast<MulOp>("Mul", this, other), "Mul", this, other,
+        Graph.RecordNoArrays(Broadcast<MulOp>("Mul", this, other), "Mul", this, other,
             static (n, g) => (n.A.RequiresGrad ? ProductGrad(g, n.B, n.A) : null, n.B.RequiresGrad ? ProductGrad(g, n.A, n.B) : null));
 
     /// <summary>
@@ -88,23 +88,23 @@ public partial class Tensor
 
     /// <summary>Multiplies every element by a scalar.</summary>
     public Tensor Mul(float scalar) =>
-        Graph.Record(Map(this, scalar, MulOp.Apply), "Mul", this, static (n, g) => g.Mul(n.Scalar), scalar: scalar);
+        Graph.RecordNoArrays(Map(this, scalar, MulOp.Apply), "Mul", this, static (n, g) => g.Mul(n.Scalar), scalar: scalar);
 
     /// <summary>Elementwise quotient with broadcasting.</summary>
     public Tensor Div(Tensor other) =>
-        Graph.Record(Broadcast<DivOp>("Div", this, other), "Div", this, other,
+        Graph.RecordNoArrays(Broadcast<DivOp>("Div", this, other), "Div", this, other,
             static (n, g) => (n.A.RequiresGrad ? g.Div(n.B) : null, n.B.RequiresGrad ? g.Mul(n.A).Div(n.B.Mul(n.B)).Neg() : null));
 
     /// <summary>Divides every element by a scalar.</summary>
     public Tensor Div(float scalar) =>
-        Graph.Record(Map(this, scalar, DivOp.Apply), "Div", this, static (n, g) => g.Div(n.Scalar), scalar: scalar);
+        Graph.RecordNoArrays(Map(this, scalar, DivOp.Apply), "Div", this, static (n, g) => g.Div(n.Scalar), scalar: scalar);
 
     /// <summary><paramref name="scalar"/> minus each element.</summary>
     public Tensor RSub(float scalar)
     {
         var result = new Tensor(_shape);
         SubOp.Apply(scalar, Data, result.DataSpan);
-        return Graph.Record(result, "RSub", this, g => g.Neg());
+        return Graph.RecordNoArrays(result, "RSub", this, static (_, g) => g.Neg());
     }
 
     /// <summary><paramref name="scalar"/> divided by each element.</summary>
@@ -112,7 +112,7 @@ public partial class Tensor
     {
         var result = new Tensor(_shape);
         DivOp.Apply(scalar, Data, result.DataSpan);
-        return Graph.Record(result, "RDiv", this, static (n, g) => g.Mul(n.Saved!).Div(n.A).Neg(), saved: result);
+        return Graph.RecordNoArrays(result, "RDiv", this, static (n, g) => g.Mul(n.Saved!).Div(n.A).Neg(), saved: result);
     }
 
     public static Tensor operator +(Tensor a, Tensor b) => a.Add(b);

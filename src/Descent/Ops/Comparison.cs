@@ -48,7 +48,7 @@ public partial class Tensor
         BinaryKernel.BroadcastCopy(y.Data, y._shape, result.DataSpan, shape);
         var d = result.DataSpan;
         for (int i = 0; i < d.Length; i++) if (c[i] != 0f) d[i] = xs[i];
-        return Graph.Record(result, "Where", x, y, g =>
+        return Graph.RecordNoArrays(result, "Where", x, y, (_, g) =>
         {
             var mask = new Tensor(c, 0, shape);
             return (x.RequiresGrad ? g.Mul(mask) : null, y.RequiresGrad ? g.Mul(mask.RSub(1f)) : null);

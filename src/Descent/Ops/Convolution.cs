@@ -5,13 +5,6 @@ namespace Descent;
 // 2-D convolution (PyTorch's `conv2d`: a cross-correlation) with stride, padding, dilation and groups.
 public partial class Tensor
 {
-    /// <summary>A parameter's gradient ready for the convolution kernels, which add into it: cleared when logically zero.</summary>
-    private static Tensor Cleared(Tensor grad, bool logicallyZero)
-    {
-        if (logicallyZero) grad.DataSpan.Clear();
-        return grad;
-    }
-
     /// <summary>
     /// Convolves this [N, C, H, W] (or unbatched [C, H, W]) input with a weight [O, C/groups, kH, kW]
     /// and adds an optional bias [O], as <c>torch.nn.functional.conv2d</c>. The output is
@@ -75,20 +68,22 @@ public partial class Tensor
                 Conv2dKernel.BackwardInput(g.Data, weight.Data, n, o, groups, geo, gx.DataSpan);
                 grads[0] = gx;
             }
-            // The kernels accumulate, so a parameter's own gradient takes the sums directly.
+            // The weight and bias kernels only add: a gradient that is not accumulated into is cleared first.
             if (weight.RequiresGrad)
             {
-                var own = Engine.LeafGrad(weight, out bool overwrite);
-                var gw = own == null ? new Tensor(weight._shape) : Cleared(own, overwrite);
-                Conv2dKernel.BackwardWeight(g.Data, input.Data, n, o, groups, geo, gw.DataSpan);
-                grads[1] = own == null ? gw : null;
+                grads[1] = Engine.WriteGradient(weight, (G: g, X: input, N: n, O: o, Groups: groups, Geo: geo), static (s, gw, accumulate) =>
+                {
+                    if (!accumulate) gw.Clear();
+                    Conv2dKernel.BackwardWeight(s.G.Data, s.X.Data, s.N, s.O, s.Groups, s.Geo, gw);
+                });
             }
             if (bias is { RequiresGrad: true })
             {
-                var own = Engine.LeafGrad(bias, out bool overwrite);
-                var gb = own == null ? new Tensor(bias._shape) : Cleared(own, overwrite);
-                Conv2dKernel.BackwardBias(g.Data, n, o, geo.OutPlane, gb.DataSpan);
-                grads[2] = own == null ? gb : null;
+                grads[2] = Engine.WriteGradient(bias, (G: g, N: n, O: o, Plane: geo.OutPlane), static (s, gb, accumulate) =>
+                {
+                    if (!accumulate) gb.Clear();
+                    Conv2dKernel.BackwardBias(s.G.Data, s.N, s.O, s.Plane, gb);
+                });
             }
             return grads;
         });

@@ -27,7 +27,7 @@ public partial class Tensor
         var dst = result.DataSpan;
         for (int p = 0; p < sources.Length; p++) dst[p] = src[sources[p]];
         var inShape = _shape;
-        return Graph.Record(result, "Gather", this, g =>
+        return Graph.RecordNoArrays(result, "Gather", this, (_, g) =>
         {
             var grad = new Tensor(inShape);
             var gs = g.Data;

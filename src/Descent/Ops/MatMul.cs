@@ -44,7 +44,7 @@ public partial class Tensor
         var (ia, ib) = BatchIndices(batchA, batchB, batch);
         BatchedGemm.Run(false, false, m, n, k, a.Data, ia, other.Data, ib, result.DataSpan);
 
-        return Graph.Record(result, "MatMul", a, other, g =>
+        return Graph.RecordNoArrays(result, "MatMul", a, other, (_, g) =>
         {
             Tensor? ga = null, gb = null;
             if (a.RequiresGrad)

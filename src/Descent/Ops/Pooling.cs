@@ -27,7 +27,7 @@ public partial class Tensor
         var indices = GC.AllocateUninitializedArray<int>(result.Numel);
         PoolKernel.MaxForward(Data, planes, geo, result.DataSpan, indices);
         var input = this;
-        return Graph.Record(result, "MaxPool2d", input, g =>
+        return Graph.RecordNoArrays(result, "MaxPool2d", input, (_, g) =>
         {
             // The kernel writes every input position, so none needs clearing first.
             var gx = Uninitialized(input._shape);
@@ -57,7 +57,7 @@ public partial class Tensor
         var result = Uninitialized(WindowArgs.OutShape(this, n, c, oh, ow));
         PoolKernel.AvgForward(Data, planes, geo, countIncludePad, result.DataSpan);
         var input = this;
-        return Graph.Record(result, "AvgPool2d", input, g =>
+        return Graph.RecordNoArrays(result, "AvgPool2d", input, (_, g) =>
         {
             var gx = new Tensor(input._shape);
             PoolKernel.AvgBackward(g.Data, planes, geo, countIncludePad, gx.DataSpan);
@@ -85,7 +85,7 @@ public partial class Tensor
         var result = new Tensor(WindowArgs.OutShape(this, n, c, oh, ow));
         PoolKernel.AdaptiveAvgForward(Data, planes, h, w, oh, ow, result.DataSpan);
         var input = this;
-        return Graph.Record(result, "AdaptiveAvgPool2d", input, g =>
+        return Graph.RecordNoArrays(result, "AdaptiveAvgPool2d", input, (_, g) =>
         {
             var gx = new Tensor(input._shape);
             PoolKernel.AdaptiveAvgBackward(g.Data, planes, h, w, oh, ow, gx.DataSpan);

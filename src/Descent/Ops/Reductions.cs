@@ -10,7 +10,7 @@ public partial class Tensor
     public Tensor Sum()
     {
         var result = Scalar(TensorPrimitives.Sum(Data));
-        return Graph.Record(result, "Sum", this, static (n, g) => new Tensor(n.A._shape).Fill(g.Storage[g.Offset]));
+        return Graph.RecordNoArrays(result, "Sum", this, static (n, g) => new Tensor(n.A._shape).Fill(g.Storage[g.Offset]));
     }
 
     /// <summary>Sum over one dimension.</summary>
@@ -21,7 +21,7 @@ public partial class Tensor
     {
         var (result, keepShape) = ReduceDims<SumReduce>("Sum", dims, keepDim);
         var shape = _shape;
-        return Graph.Record(result, "Sum", this, g => g.Reshape(keepShape).Expand(shape));
+        return Graph.RecordNoArrays(result, "Sum", this, (_, g) => g.Reshape(keepShape).Expand(shape));
     }
 
     /// <summary>Mean of all elements.</summary>
@@ -78,7 +78,7 @@ public partial class Tensor
         CheckNotEmpty(op);
         var result = Scalar(reduce(Data));
         var x = this;
-        return Graph.Record(result, op, this, g =>
+        return Graph.RecordNoArrays(result, op, this, (_, g) =>
         {
             // A NaN result came from NaN inputs; like PyTorch, the gradient goes to them.
             var mask = float.IsNaN(result.Item()) ? x.Ne(x) : x.Eq(result);
@@ -91,7 +91,7 @@ public partial class Tensor
         CheckNotEmpty(op);
         var (result, keepShape) = ReduceDims<TOp>(op, [dim], keepDim);
         var x = this;
-        return Graph.Record(result, op, this, g =>
+        return Graph.RecordNoArrays(result, op, this, (_, g) =>
         {
             int d = Descent.Shape.NormalizeDim(op, dim, x.Rank);
             var (outer, length, inner) = x.Split(d);

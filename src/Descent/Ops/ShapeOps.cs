@@ -18,7 +18,7 @@ public partial class Tensor
     {
         var target = InferShape(op, shape);
         if (Descent.Shape.Equal(target, _shape) && GradFn == null && !RequiresGrad) return this;
-        return Graph.Record(new Tensor(Storage, Offset, target), "Reshape", this, static (n, g) => g.Reshape(n.A._shape));
+        return Graph.RecordNoArrays(new Tensor(Storage, Offset, target), "Reshape", this, static (n, g) => g.Reshape(n.A._shape));
     }
 
     /// <summary>Merges dimensions startDim..endDim into one, like <c>torch.flatten</c>.</summary>
@@ -74,7 +74,7 @@ public partial class Tensor
         var result = new Tensor(target);
         BinaryKernel.BroadcastCopy(Data, _shape, result.DataSpan, target);
         // The engine sums the output-shaped gradient back to this tensor's shape.
-        return Graph.Record(result, "Expand", this, g => g);
+        return Graph.RecordNoArrays(result, "Expand", this, static (_, g) => g);
     }
 
     /// <summary>Reorders dimensions (copying): output dimension i is input dimension dims[i].</summary>
@@ -90,7 +90,7 @@ public partial class Tensor
         CopyKernel.Permute(Data, _shape, perm, result.DataSpan);
         var inverse = new int[perm.Length];
         for (int i = 0; i < perm.Length; i++) inverse[perm[i]] = i;
-        return Graph.Record(result, "Permute", this, g => g.Permute(inverse));
+        return Graph.RecordNoArrays(result, "Permute", this, (_, g) => g.Permute(inverse));
     }
 
     /// <summary>Swaps two dimensions (copying).</summary>
@@ -158,7 +158,7 @@ public partial class Tensor
             for (int i = 0; i < count; i++)
                 src.Slice((o * size + s + i * step) * inner, inner).CopyTo(dst.Slice((o * count + i) * inner, inner));
         var inShape = _shape;
-        return Graph.Record(result, "Slice", this, g =>
+        return Graph.RecordNoArrays(result, "Slice", this, (_, g) =>
         {
             var grad = new Tensor(inShape);
             var gs = g.Data;
@@ -209,7 +209,7 @@ public partial class Tensor
             for (int i = 0; i < n; i++)
                 src.Slice((o * size + indices[i]) * inner, inner).CopyTo(dst.Slice((o * n + i) * inner, inner));
         var inShape = _shape;
-        return Graph.Record(result, "IndexSelect", this, g =>
+        return Graph.RecordNoArrays(result, "IndexSelect", this, (_, g) =>
         {
             var grad = new Tensor(inShape);
             var gs = g.Data;

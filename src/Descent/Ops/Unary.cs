@@ -17,7 +17,7 @@ public partial class Tensor
     internal delegate void ReadOnlySpanAction(ReadOnlySpan<float> x, Span<float> destination);
 
     /// <summary>-x.</summary>
-    public Tensor Neg() => Graph.Record(MapUnary(TensorPrimitives.Negate), "Neg", this, g => g.Neg());
+    public Tensor Neg() => Graph.RecordNoArrays(MapUnary(TensorPrimitives.Negate), "Neg", this, static (_, g) => g.Neg());
 
     /// <summary>x raised to a scalar power; the gradient is p·x^(p-1).</summary>
     public Tensor Pow(float exponent)
@@ -30,7 +30,7 @@ public partial class Tensor
             result = new Tensor(_shape);
             TensorPrimitives.Pow(Data, exponent, result.DataSpan);
         }
-        return Graph.Record(result, "Pow", this, static (n, g) => n.Scalar switch
+        return Graph.RecordNoArrays(result, "Pow", this, static (n, g) => n.Scalar switch
         {
             0f => ZerosLike(n.A),
             1f => g,
@@ -55,27 +55,27 @@ public partial class Tensor
     public Tensor Exp()
     {
         var result = MapUnary(TensorPrimitives.Exp);
-        return Graph.Record(result, "Exp", this, static (n, g) => g.Mul(n.Saved!), saved: result);
+        return Graph.RecordNoArrays(result, "Exp", this, static (n, g) => g.Mul(n.Saved!), saved: result);
     }
 
     /// <summary>Natural logarithm.</summary>
     public Tensor Log()
     {
-        return Graph.Record(MapUnary(TensorPrimitives.Log), "Log", this, static (n, g) => g.Div(n.A));
+        return Graph.RecordNoArrays(MapUnary(TensorPrimitives.Log), "Log", this, static (n, g) => g.Div(n.A));
     }
 
     /// <summary>Square root.</summary>
     public Tensor Sqrt()
     {
         var result = MapUnary(TensorPrimitives.Sqrt);
-        return Graph.Record(result, "Sqrt", this, static (n, g) => g.Div(n.Saved!).Mul(0.5f), saved: result);
+        return Graph.RecordNoArrays(result, "Sqrt", this, static (n, g) => g.Div(n.Saved!).Mul(0.5f), saved: result);
     }
 
     /// <summary>|x|; the gradient is sign(x), 0 at 0 (as PyTorch).</summary>
     public Tensor Abs()
     {
         var x = this;
-        return Graph.Record(MapUnary(TensorPrimitives.Abs), "Abs", this, g => g.Mul(x.Sign()));
+        return Graph.RecordNoArrays(MapUnary(TensorPrimitives.Abs), "Abs", this, (_, g) => g.Mul(x.Sign()));
     }
 
     /// <summary>-1, 0 or 1 by the sign of each element (no gradient).</summary>
@@ -101,7 +101,7 @@ public partial class Tensor
         if (min is float mn) TensorPrimitives.Max(result.Data, mn, result.DataSpan);
         if (max is float mx) TensorPrimitives.Min(result.Data, mx, result.DataSpan);
         var x = this;
-        return Graph.Record(result, "Clamp", this, g =>
+        return Graph.RecordNoArrays(result, "Clamp", this, (_, g) =>
         {
             var mask = new Tensor(x._shape);
             var s = x.Data;
@@ -122,7 +122,7 @@ public partial class Tensor
     {
         var a = this;
         var result = Broadcast<TOp>(op, a, other);
-        return Graph.Record(result, op, a, other, g =>
+        return Graph.RecordNoArrays(result, op, a, other, (_, g) =>
         {
             var wins = isMax ? a.Gt(other) : a.Lt(other);
             var share = wins.Add(a.Eq(other).Mul(0.5f));

@@ -163,7 +163,7 @@ public partial class Tensor
     {
         var result = new Tensor(_shape);
         Data.CopyTo(result.DataSpan);
-        return Graph.Record(result, "Clone", this, g => g);
+        return Graph.RecordNoArrays(result, "Clone", this, static (_, g) => g);
     }
 
     /// <summary>

@@ -227,11 +227,11 @@ public class BackwardTests
         var visits = new List<string>();
         var x = Tensor.Scalar(1f).RequireGrad();
         Tensor Tag(Tensor t, string name) =>
-            Graph.Record(new Tensor(t.Storage, t.Offset, t.Shape), name, t, g => { visits.Add(name); return g; });
+            Descent.Autograd.Record(new Tensor(t.Storage, t.Offset, t.Shape), name, [t], g => { visits.Add(name); return [g]; });
         var a = Tag(x, "a");
         var b = Tag(a, "b");
         var c = Tag(a, "c");
-        var d = Graph.Record(Tensor.Scalar(0f), "d", b, c, g => { visits.Add("d"); return (g, g); });
+        var d = Descent.Autograd.Record(Tensor.Scalar(0f), "d", [b, c], g => { visits.Add("d"); return [g, g]; });
         d.Backward();
         Assert.Equal(["d", "c", "b", "a"], visits);
         Assert.Equal(2f, x.Grad!.Item());

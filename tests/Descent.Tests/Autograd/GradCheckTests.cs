@@ -9,7 +9,7 @@ public class GradCheckTests
         var s = x.Data;
         var d = result.DataSpan;
         for (int i = 0; i < d.Length; i++) d[i] = s[i] * s[i];
-        return Graph.Record(result, "WrongSquare", x, g => g.Mul(x).Mul(3f));
+        return Descent.Autograd.Record(result, "WrongSquare", [x], g => [g.Mul(x).Mul(3f)]);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public static partial class Losses
             if (!(p[i] >= 0f && p[i] <= 1f))
                 throw new ArgumentOutOfRangeException(nameof(input), $"{loss}: input must hold probabilities in [0, 1]; got {p[i]} at position {LossChecks.Position(i, input.ShapeRef)}");
         }
-        var elementwise = BinaryLossOps.BinaryCrossEntropy(input, target);
+        var elementwise = Tensor.BinaryCrossEntropy(input, target);
         if (weight is not null) elementwise = elementwise.Mul(weight);
         return LossChecks.Reduce(elementwise, reduction);
     }
@@ -42,7 +42,7 @@ public static partial class Losses
         Elementwise(loss, input, target, reduction);
         LossChecks.BroadcastsTo(loss, "weight", weight, input);
         LossChecks.BroadcastsTo(loss, "posWeight", posWeight, input);
-        var negLogSigmoid = BinaryLossOps.NegLogSigmoid(input);
+        var negLogSigmoid = input.NegLogSigmoid();
         if (posWeight is not null) negLogSigmoid = posWeight.Sub(1f).Mul(target).Add(1f).Mul(negLogSigmoid);
         var elementwise = target.RSub(1f).Mul(input).Add(negLogSigmoid);
         if (weight is not null) elementwise = elementwise.Mul(weight);
