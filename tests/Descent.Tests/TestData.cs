@@ -18,6 +18,16 @@ internal static class TestData
 
     private static readonly object Gate = new();
 
+    /// <summary>The repository's root: the nearest folder above the test binaries that holds Descent.sln.</summary>
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Descent.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException($"no Descent.sln above {AppContext.BaseDirectory}");
+    }
+
     // The same search as the results console (bench/Descent.Results/DataFiles.cs, compiled in here), then the cache.
     public static string PathOf(string file) => Descent.Results.DataFiles.TryFind(file) ?? FromCache(file);
 

@@ -59,7 +59,7 @@ public class ReadmeExampleTests
     [Fact]
     public void Readme_code_block_matches_the_tested_copy()
     {
-        string readme = File.ReadAllText(Path.Combine(RepoRoot(), "README.md"));
+        string readme = File.ReadAllText(Path.Combine(TestData.RepoRoot, "README.md"));
         int start = readme.IndexOf("```csharp\n", StringComparison.Ordinal);
         Assert.True(start >= 0, "README.md has no ```csharp block");
         int end = readme.IndexOf("```", start + 10, StringComparison.Ordinal);
@@ -69,12 +69,5 @@ public class ReadmeExampleTests
             .Where(l => l.Length > 0);
         var expected = Body.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0);
         Assert.Equal(expected, lines);
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Descent.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException($"no Descent.sln above {AppContext.BaseDirectory}");
     }
 }

@@ -33,7 +33,7 @@ public class LessonTests
 
     private static string RunLesson(string lesson)
     {
-        var root = RepoRoot();
+        var root = TestData.RepoRoot;
         var start = new ProcessStartInfo("dotnet", ["run", lesson])
         {
             WorkingDirectory = root,
@@ -52,13 +52,5 @@ public class LessonTests
         }
         Assert.True(process.ExitCode == 0, $"dotnet run {lesson} exited {process.ExitCode}:\n{stdout}\n{stderr.Result}");
         return stdout.Replace("\r\n", "\n");
-    }
-
-    // The folder holding Descent.sln, found upwards from the test assembly so the test runs from any checkout.
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Descent.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"no Descent.sln above {AppContext.BaseDirectory}");
     }
 }
