@@ -32,7 +32,8 @@ double batchSeconds = quick ? 0.05 : 0.25;
 
 Descent.Oracle.LibTorchLoadFix.Apply();
 string loadBefore = LoadAverage();
-Console.WriteLine($"machine: {Environment.ProcessorCount} cores, GEMM path {Gemm.Path}, threads {threads}, load average {loadBefore}" +
+string cpu = CpuModel();
+Console.WriteLine($"machine: {cpu}, {Environment.ProcessorCount} cores, GEMM path {Gemm.Path}, threads {threads}, load average {loadBefore}" +
     " (the machine is shared: other processes make every number noisy)");
 
 var peak = new Dictionary<int, double>();
@@ -104,7 +105,8 @@ if (jsonPath != null)
 {
     var report = new
     {
-        machine = $"{Environment.ProcessorCount} cores, GEMM path {Gemm.Path}",
+        machine = $"{cpu}, {Environment.ProcessorCount} cores, GEMM path {Gemm.Path}",
+        cpu,
         threads,
         quick,
         loadAverageBefore = loadBefore,
@@ -116,6 +118,19 @@ if (jsonPath != null)
     };
     File.WriteAllText(jsonPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
     Console.WriteLine($"wrote {jsonPath}");
+}
+
+// Results differ between CPU models (Zen 4, Xeon with AVX-512), so every result names the one it ran on;
+// family and model tell apart the Xeons whose name is only "Intel(R) Xeon(R) Processor".
+static string CpuModel()
+{
+    if (!File.Exists("/proc/cpuinfo")) return "unknown CPU";
+    var fields = File.ReadLines("/proc/cpuinfo").TakeWhile(l => l.Length > 0)
+        .Select(l => l.Split(':', 2)).Where(f => f.Length == 2)
+        .GroupBy(f => f[0].Trim()).ToDictionary(g => g.Key, g => g.First()[1].Trim());
+    string name = fields.GetValueOrDefault("model name", "unknown CPU");
+    return fields.TryGetValue("cpu family", out var family) && fields.TryGetValue("model", out var model)
+        ? $"{name} (family {family} model {model})" : name;
 }
 
 static string LoadAverage() =>
