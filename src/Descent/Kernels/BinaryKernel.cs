@@ -128,7 +128,7 @@ internal static class BinaryKernel
     }
 
     /// <summary>Copies <paramref name="source"/> broadcast to <paramref name="outShape"/>.</summary>
-    public static void BroadcastCopy(ReadOnlySpan<float> source, int[] sourceShape, Span<float> destination, int[] outShape)
+    public static void BroadcastCopy<T>(ReadOnlySpan<T> source, int[] sourceShape, Span<T> destination, int[] outShape)
     {
         if (source.Length == destination.Length)
         {

@@ -1,10 +1,10 @@
 namespace Descent.Kernels;
 
-/// <summary>Layout-changing copies: permutations of dimensions.</summary>
+/// <summary>Layout-changing copies: permutations of dimensions, for any element type (floats, indices, masks).</summary>
 internal static class CopyKernel
 {
     /// <summary>Writes <paramref name="source"/> (shape <paramref name="shape"/>) permuted by <paramref name="perm"/> into <paramref name="destination"/>.</summary>
-    public static void Permute(ReadOnlySpan<float> source, int[] shape, int[] perm, Span<float> destination)
+    public static void Permute<T>(ReadOnlySpan<T> source, int[] shape, int[] perm, Span<T> destination)
     {
         var srcStrides = Strided.RowMajor(shape);
         var outShape = new int[perm.Length];

@@ -82,12 +82,19 @@ public sealed class Generator
     public int NextInt(int maxExclusive)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxExclusive);
-        ulong bound = (ulong)maxExclusive;
+        return (int)NextBelow((ulong)maxExclusive);
+    }
+
+    /// <summary>An integer uniformly drawn from [0, <paramref name="bound"/>), without modulo bias (64-bit indices).</summary>
+    public ulong NextBelow(ulong bound)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(bound);
+        // Values below 2^64 mod bound would make the low residues more likely: draw again.
         ulong threshold = (0UL - bound) % bound;
         while (true)
         {
             ulong r = NextUInt64();
-            if (r >= threshold) return (int)(r % bound);
+            if (r >= threshold) return r % bound;
         }
     }
 

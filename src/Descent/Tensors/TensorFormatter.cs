@@ -18,32 +18,38 @@ internal static class TensorFormatter
 
     public static string Format(Tensor t)
     {
+        var suffixes = new List<string>();
+        if (t.GradFn != null) suffixes.Add("grad_fn=" + t.GradFn);
+        else if (t.RequiresGrad) suffixes.Add("requires_grad=True");
+        return Format(t.Data, t.ShapeRef, static shown => new ValueFormatter(shown), suffixes);
+    }
+
+    /// <summary>Any kind of tensor: <paramref name="formatter"/> picks the element format from the elements that will be shown.</summary>
+    public static string Format<T>(ReadOnlySpan<T> elements, int[] shape, ValueFormat<T>.Factory formatter, List<string>? suffixes = null)
+    {
         const string prefix = "tensor(";
         int indent = prefix.Length;
-        var shape = t.ShapeRef;
-        var suffixes = new List<string>();
+        suffixes ??= [];
         string body;
-        if (t.Numel == 0)
+        if (elements.Length == 0)
         {
             body = "[]";
-            if (!(shape.Length == 1 && shape[0] == 0)) suffixes.Add("size=(" + string.Join(", ", shape) + ")");
+            if (!(shape.Length == 1 && shape[0] == 0)) suffixes.Insert(0, "size=(" + string.Join(", ", shape) + ")");
         }
         else
         {
-            bool summarize = t.Numel > Threshold;
-            var data = t.Data.ToArray();
-            var shown = new List<float>();
+            bool summarize = elements.Length > Threshold;
+            var data = elements.ToArray();
+            var shown = new List<T>();
             CollectShown(data, shape, 0, 0, summarize, shown);
-            var formatter = new ValueFormatter(shown);
-            body = t.Rank == 0 ? formatter.Format(data[0]) : TensorString(data, shape, 0, 0, indent, summarize, formatter);
+            var fmt = formatter(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(shown));
+            body = shape.Length == 0 ? fmt.Format(data[0]) : TensorString(data, shape, 0, 0, indent, summarize, fmt);
         }
-        if (t.GradFn != null) suffixes.Add("grad_fn=" + t.GradFn);
-        else if (t.RequiresGrad) suffixes.Add("requires_grad=True");
         return AddSuffixes(prefix + body, suffixes, indent);
     }
 
     /// <summary>The elements that will be printed (PyTorch's <c>get_summarized_data</c>).</summary>
-    private static void CollectShown(float[] data, int[] shape, int dim, int offset, bool summarize, List<float> shown)
+    private static void CollectShown<T>(T[] data, int[] shape, int dim, int offset, bool summarize, List<T> shown)
     {
         if (dim == shape.Length)
         {
@@ -75,7 +81,7 @@ internal static class TensorFormatter
         return block;
     }
 
-    private static string TensorString(float[] data, int[] shape, int dim, int offset, int indent, bool summarize, ValueFormatter fmt)
+    private static string TensorString<T>(T[] data, int[] shape, int dim, int offset, int indent, bool summarize, ValueFormat<T> fmt)
     {
         int size = shape[dim];
         bool cut = summarize && size > 2 * EdgeItems;
@@ -133,15 +139,16 @@ internal static class TensorFormatter
     }
 
     /// <summary>PyTorch's <c>_Formatter</c>: picks integer, fixed or scientific mode and the column width.</summary>
-    private sealed class ValueFormatter
+    private sealed class ValueFormatter : ValueFormat<float>
     {
         private readonly bool _intMode = true;
         private readonly bool _sciMode;
 
-        public int Width { get; } = 1;
+        public override int Width { get; } = 1;
 
-        public ValueFormatter(List<float> values)
+        public ValueFormatter(ReadOnlySpan<float> shownValues)
         {
+            var values = shownValues.ToArray();
             var nonzeroFinite = values.Where(v => float.IsFinite(v) && v != 0).Select(v => (double)v).ToList();
             if (nonzeroFinite.Count == 0) return;
             double min = nonzeroFinite.Min(Math.Abs), max = nonzeroFinite.Max(Math.Abs);
@@ -156,7 +163,7 @@ internal static class TensorFormatter
             }
         }
 
-        public string Format(float value)
+        public override string Format(float value)
         {
             string text;
             if (_sciMode) text = PyFloatFormat.Scientific(value, Precision);
@@ -165,4 +172,17 @@ internal static class TensorFormatter
             return text.PadLeft(Width);
         }
     }
+}
+
+/// <summary>How the elements of one tensor print: one width for all, so columns line up as in PyTorch.</summary>
+internal abstract class ValueFormat<T>
+{
+    /// <summary>Picks the format from the elements that will be shown.</summary>
+    public delegate ValueFormat<T> Factory(ReadOnlySpan<T> shown);
+
+    /// <summary>The width every element is padded to.</summary>
+    public abstract int Width { get; }
+
+    /// <summary>One element, padded to <see cref="Width"/>.</summary>
+    public abstract string Format(T value);
 }
