@@ -21,7 +21,11 @@ public partial class Tensor
         return Graph.RecordNoArrays(new Tensor(Storage, Offset, target), "Reshape", this, static (n, g) => g.Reshape(n.A._shape));
     }
 
-    /// <summary>Merges dimensions startDim..endDim into one, like <c>torch.flatten</c>.</summary>
+    /// <summary>
+    /// Merges dimensions <paramref name="startDim"/>..<paramref name="endDim"/> (inclusive; negative counts
+    /// from the end) into one, sharing storage, like <c>torch.flatten</c>; a 0-d tensor becomes [1].
+    /// <example><c>x.Flatten(1)</c> on [N, C, H, W] gives [N, C·H·W]; <c>x.Flatten(-3, -2)</c> on [2, 3, 4, 5] gives [2, 12, 5].</example>
+    /// </summary>
     public Tensor Flatten(int startDim = 0, int endDim = -1)
     {
         if (Rank == 0) return Reshape(1);
