@@ -21,7 +21,7 @@ public class CoverageTests(ITestOutputHelper output)
     private static readonly Dictionary<string, string> NotOps = new()
     {
         ["Arange"] = Creation, ["Zeros"] = Creation, ["Ones"] = Creation, ["Full"] = Creation, ["Scalar"] = Creation,
-        ["FromArray"] = Creation, ["Linspace"] = Creation, ["Rand"] = Creation, ["Randn"] = Creation, ["Uniform"] = Creation,
+        ["FromArray"] = Creation, ["Create"] = Creation, ["Linspace"] = Creation, ["Rand"] = Creation, ["Randn"] = Creation, ["Uniform"] = Creation,
         ["Normal"] = Creation, ["RandInt"] = Creation, ["ZerosLike"] = Creation, ["OnesLike"] = Creation,
         ["AddInPlace"] = InPlace, ["SubInPlace"] = InPlace, ["MulInPlace"] = InPlace, ["DivInPlace"] = InPlace,
         ["Fill"] = InPlace, ["CopyFrom"] = InPlace,

@@ -23,7 +23,8 @@ internal static class Oracle
         return requiresGrad ? result.requires_grad_(true) : result;
     }
 
-    public static float[] FromTorch(TT t) => t.detach().contiguous().data<float>().ToArray();
+    // TorchSharp's accessor throws on an empty tensor instead of giving an empty array.
+    public static float[] FromTorch(TT t) => t.numel() == 0 ? [] : t.detach().contiguous().data<float>().ToArray();
 
     /// <summary>Asserts that two float arrays agree within <paramref name="tolerance"/>, naming the worst index and both values.</summary>
     public static void AssertClose(string what, float[] ours, float[] theirs, long[]? shape = null, double tolerance = Tolerance)
@@ -57,7 +58,7 @@ internal static class Oracle
     public static void Check(string name, Func<Tensor[], Tensor> ours, Func<TT[], TT> theirs, Tensor[] inputs, double tolerance = Tolerance, ulong seed = 7)
     {
         using var scope = torch.NewDisposeScope();
-        var oursIn = inputs.Select(t => Tensor.FromArray(t.ToArray(), t.Shape).RequireGrad(t.RequiresGrad)).ToArray();
+        var oursIn = inputs.Select(t => Tensor.Create(t.ToArray(), t.Shape).RequireGrad(t.RequiresGrad)).ToArray();
         var theirsIn = inputs.Select(t => ToTorch(t, t.RequiresGrad)).ToArray();
         var y = ours(oursIn);
         var ty = theirs(theirsIn);
@@ -76,6 +77,26 @@ internal static class Oracle
             Assert.True(tg is not null, $"{name}: libtorch gave no gradient for input {i}");
             Assert.True(oursIn[i].Grad is not null, $"{name}: Descent gave no gradient for input {i}");
             AssertClose($"{name} gradient of input {i}", oursIn[i].Grad!.ToArray(), FromTorch(tg!), tg!.shape, tolerance);
+        }
+    }
+
+    /// <summary>
+    /// For ops that return several tensors: the same number of pieces as libtorch, then <see cref="Check"/>
+    /// on each piece, so every piece's shape, values and gradient path are compared on their own.
+    /// </summary>
+    public static void CheckPieces(string name, Func<Tensor[], Tensor[]> ours, Func<TT[], TT[]> theirs, Tensor[] inputs, double tolerance = Tolerance)
+    {
+        int count;
+        using (torch.NewDisposeScope())
+        {
+            count = ours(inputs).Length;
+            int theirCount = theirs(inputs.Select(t => ToTorch(t)).ToArray()).Length;
+            Assert.True(count == theirCount, $"{name}: {count} pieces vs libtorch's {theirCount}");
+        }
+        for (int k = 0; k < count; k++)
+        {
+            int piece = k;
+            Check($"{name} piece {piece}", t => ours(t)[piece], t => theirs(t)[piece], inputs, tolerance, seed: 7 + (ulong)piece);
         }
     }
 

@@ -197,6 +197,61 @@ public class TensorOpParityTests
         Check("Stack", t => Tensor.Stack([t[0], t[1]], -1), t => torch.stack(new[] { t[0], t[1] }, -1), [x, z]);
     }
 
+    [Fact]
+    [Parity("Tensor.Flatten", "Tensor.Expand")]
+    public void FlattenRangesAndExpandKeepingSizes()
+    {
+        var g = G(41);
+        var x = Rand(g, [2, 3, 1, 4]);
+        Check("Flatten 1..2", t => t[0].Flatten(1, 2), t => t[0].flatten(1, 2), [x]);
+        Check("Flatten -3..-1", t => t[0].Flatten(-3, -1), t => t[0].flatten(-3, -1), [x]);
+        Check("Flatten 2..2", t => t[0].Flatten(2, 2), t => t[0].flatten(2, 2), [x]);
+        var s = Rand(g, []);
+        Check("Flatten 0-d", t => t[0].Flatten(), t => t[0].flatten(), [s]);
+        var y = Rand(g, [3, 1]);
+        Check("Expand -1", t => t[0].Expand(2, -1, 4), t => t[0].expand(2, -1, 4), [y]);
+        Check("Expand -1 -1", t => t[0].Expand(-1, -1), t => t[0].expand(-1, -1), [y]);
+    }
+
+    [Theory]
+    [InlineData(new[] { 7, 3 }, 3, 0)]
+    [InlineData(new[] { 2, 6 }, 4, -1)]
+    [InlineData(new[] { 5, 1 }, 2, 1)]
+    [InlineData(new[] { 2, 5, 3 }, 5, -2)]
+    [InlineData(new[] { 1, 4 }, 2, 0)]
+    [Parity("Tensor.Chunk")]
+    public void Chunk(int[] shape, int chunks, int dim)
+    {
+        var x = Rand(G([.. shape, chunks, dim]), shape);
+        CheckPieces($"Chunk({chunks}, {dim})", t => t[0].Chunk(chunks, dim), t => t[0].chunk(chunks, dim), [x]);
+    }
+
+    [Fact]
+    [Parity("Tensor.Split")]
+    public void Split()
+    {
+        var g = G(43);
+        var x = Rand(g, [3, 5, 2]);
+        CheckPieces("Split(2, 1)", t => t[0].Split(2, 1), t => t[0].split(2, 1), [x]);
+        CheckPieces("Split(2, -1)", t => t[0].Split(2, -1), t => t[0].split(2, -1), [x]);
+        CheckPieces("Split(4)", t => t[0].Split(4), t => t[0].split(4, 0), [x]);
+        CheckPieces("Split([1, 0, 4], 1)", t => t[0].Split([1, 0, 4], 1), t => t[0].split([1L, 0L, 4L], 1), [x]);
+        CheckPieces("Split([2, 1], 0)", t => t[0].Split([2, 1]), t => t[0].split([2L, 1L], 0), [x]);
+    }
+
+    [Theory]
+    [InlineData(new[] { 2, 3 }, new[] { 2, 1 })]
+    [InlineData(new[] { 3 }, new[] { 2, 1, 3 })]
+    [InlineData(new[] { 2, 1, 4 }, new[] { 1, 3, 2 })]
+    [InlineData(new[] { 1 }, new[] { 5 })]
+    [InlineData(new int[0], new[] { 2, 3 })]
+    [Parity("Tensor.Repeat")]
+    public void Repeat(int[] shape, int[] repeats)
+    {
+        var x = Rand(G([.. shape, .. repeats]), shape);
+        Check($"Repeat([{string.Join(", ", repeats)}])", t => t[0].Repeat(repeats), t => t[0].repeat(repeats.Select(r => (long)r).ToArray()), [x]);
+    }
+
     [Theory, MemberData(nameof(Shapes))]
     [Parity("Tensor.LogSoftmax", "Tensor.Softmax", "Tensor.LogSumExp")]
     public void Softmax(int[] shape)

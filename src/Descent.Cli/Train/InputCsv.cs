@@ -48,7 +48,7 @@ public static class InputCsv
                 values[r * columns.Length + j] = v;
             }
         }
-        return Tensor.FromArray(values, rows.Count, columns.Length);
+        return Tensor.Create(values, [rows.Count, columns.Length]);
     }
 
     private static string[] Split(string line) => line.Split(',').Select(c => c.Trim().Trim('"')).ToArray();

@@ -144,7 +144,7 @@ public sealed class TrainingData
             if (c < 0 || c >= info.Outputs) throw new InvalidOperationException($"class {c} is outside the model's {info.Outputs} classes");
             t[i] = c;
         }
-        return Tensor.FromArray(t, targets.Shape);
+        return Tensor.Create(t, targets.Shape);
     }
 
     /// <summary>The columns named <paramref name="wanted"/>, in that order, of a set whose columns are <paramref name="have"/>.</summary>
@@ -158,7 +158,7 @@ public sealed class TrainingData
         var x = new float[n * index.Length];
         for (int i = 0; i < n; i++)
             for (int j = 0; j < index.Length; j++) x[i * index.Length + j] = src[i * f + index[j]];
-        return new TensorDataset(Tensor.FromArray(x, n, index.Length), data.Targets);
+        return new TensorDataset(Tensor.Create(x, [n, index.Length]), data.Targets);
     }
 
     private static TensorDataset Materialize(Subset subset)

@@ -78,7 +78,7 @@ public static class Csv
             }
         }
         var features = names.Where((_, j) => j != targetIndex).ToArray();
-        return (new TensorDataset(Tensor.FromArray(x, rows.Count, f), Tensor.FromArray(y)), features, classes);
+        return (new TensorDataset(Tensor.Create(x, [rows.Count, f]), Tensor.FromArray(y)), features, classes);
     }
 
     private static string[] Split(string line) => line.Split(',').Select(c => c.Trim().Trim('"')).ToArray();

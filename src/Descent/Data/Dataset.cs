@@ -73,7 +73,7 @@ public sealed class TensorDataset : Dataset
     {
         var shape = t.Shape[1..];
         int n = Shape.Numel(shape);
-        return Tensor.FromArray(t.Data.Slice(index * n, n).ToArray(), shape);
+        return Tensor.Create(t.Data.Slice(index * n, n).ToArray(), shape);
     }
 
     private Tensor Gather(Tensor t, ReadOnlySpan<int> indices)
@@ -88,7 +88,7 @@ public sealed class TensorDataset : Dataset
             CheckIndex(indices[i]);
             src.Slice(indices[i] * n, n).CopyTo(data.AsSpan(i * n, n));
         }
-        return Tensor.FromArray(data, shape);
+        return Tensor.Create(data, shape);
     }
 }
 

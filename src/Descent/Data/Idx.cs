@@ -54,7 +54,7 @@ public static class Idx
         if (dims.Length != 3) throw new DataFormatException(file, Part(entry, "header"), 3, $"an images file has 3 dimensions; got {dims.Length}");
         var data = new float[values.Length];
         for (int i = 0; i < data.Length; i++) data[i] = values[i] / 255f;
-        return Tensor.FromArray(data, dims);
+        return Tensor.Create(data, dims);
     }
 
     /// <summary>A labels file as a [N] tensor of class indices.</summary>
@@ -65,7 +65,7 @@ public static class Idx
     {
         var (dims, values) = Decode(bytes, file, entry);
         if (dims.Length != 1) throw new DataFormatException(file, Part(entry, "header"), 3, $"a labels file has 1 dimension; got {dims.Length}");
-        return Tensor.FromArray(values.Select(v => (float)v).ToArray(), dims);
+        return Tensor.Create(values.Select(v => (float)v).ToArray(), dims);
     }
 
     /// <summary>Reads an IDX file from disk (raw, or gzip-compressed with a .gz name or content).</summary>

@@ -58,6 +58,6 @@ public static class Iris
             // Valid JSON that is not valid text (an escaped lone surrogate) fails only when a string is compared.
             throw new DataFormatException(tarball, Entry, null, "malformed JSON text: " + e.Message, e);
         }
-        return new TensorDataset(Tensor.FromArray(features.ToArray(), labels.Count, 4), Tensor.FromArray(labels.ToArray()));
+        return new TensorDataset(Tensor.Create(features.ToArray(), [labels.Count, 4]), Tensor.FromArray(labels.ToArray()));
     }
 }

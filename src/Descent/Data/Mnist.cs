@@ -154,7 +154,7 @@ public static class Mnist
     private static TensorDataset Build(float[] pixels, float[] labels, bool asImages)
     {
         int n = labels.Length;
-        var x = asImages ? Tensor.FromArray(pixels, n, 1, 28, 28) : Tensor.FromArray(pixels, n, Pixels);
-        return new TensorDataset(x, Tensor.FromArray(labels, n));
+        var x = asImages ? Tensor.Create(pixels, [n, 1, 28, 28]) : Tensor.Create(pixels, [n, Pixels]);
+        return new TensorDataset(x, Tensor.Create(labels, [n]));
     }
 }

@@ -80,6 +80,6 @@ public sealed class RandomShift : Dataset
                 }
             }
         }
-        return Tensor.FromArray(dst, shape);
+        return Tensor.Create(dst, shape);
     }
 }

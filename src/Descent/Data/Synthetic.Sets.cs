@@ -14,7 +14,7 @@ public static partial class Synthetic
         var x = Tensor.Uniform([n, 1], -MathF.PI, MathF.PI, generator);
         var y = new float[n];
         for (int i = 0; i < n; i++) y[i] = MathF.Sin(x.Data[i]) + noise * (float)generator.NextNormal();
-        return new TensorDataset(x, Tensor.FromArray(y, n, 1));
+        return new TensorDataset(x, Tensor.Create(y, [n, 1]));
     }
 
     /// <summary>
@@ -37,7 +37,7 @@ public static partial class Synthetic
             }
             y[i] = (float)(sum + noise * generator.NextNormal());
         }
-        return new TensorDataset(x, Tensor.FromArray(y, n, 1));
+        return new TensorDataset(x, Tensor.Create(y, [n, 1]));
     }
 
     /// <summary>
@@ -60,7 +60,7 @@ public static partial class Synthetic
             x[2 * i + 1] = (float)(py + noise * generator.NextNormal());
             y[i] = first ? 0 : 1;
         }
-        return new TensorDataset(Tensor.FromArray(x, n, 2), Tensor.FromArray(y));
+        return new TensorDataset(Tensor.Create(x, [n, 2]), Tensor.FromArray(y));
     }
 
     /// <summary>
@@ -86,7 +86,7 @@ public static partial class Synthetic
                 y[k] = c;
             }
         }
-        return new TensorDataset(Tensor.FromArray(x, n, 2), Tensor.FromArray(y));
+        return new TensorDataset(Tensor.Create(x, [n, 2]), Tensor.FromArray(y));
     }
 
     private static void CheckCount(int n)

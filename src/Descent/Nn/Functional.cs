@@ -32,7 +32,7 @@ public static partial class Functional
         float keep = 1f - p, scale = 1f / keep;
         var mask = new float[input.Numel];
         for (int i = 0; i < mask.Length; i++) mask[i] = g.NextFloat() < keep ? scale : 0f;
-        return input * Tensor.FromArray(mask, input.Shape);
+        return input * Tensor.Create(mask, input.ShapeRef);
     }
 
     /// <summary>

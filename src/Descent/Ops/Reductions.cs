@@ -94,7 +94,7 @@ public partial class Tensor
         return Graph.RecordNoArrays(result, op, this, (_, g) =>
         {
             int d = Descent.Shape.NormalizeDim(op, dim, x.Rank);
-            var (outer, length, inner) = x.Split(d);
+            var (outer, length, inner) = x.AsOuterLengthInner(d);
             var indices = new int[outer * inner];
             ReduceKernel.ArgMax(x.Data, outer, length, inner, indices, max);
             var grad = new Tensor(x._shape);
@@ -111,7 +111,7 @@ public partial class Tensor
     {
         CheckNotEmpty(op);
         int d = Descent.Shape.NormalizeDim(op, dim, Rank);
-        var (outer, length, inner) = Split(d);
+        var (outer, length, inner) = AsOuterLengthInner(d);
         var indices = new int[outer * inner];
         ReduceKernel.ArgMax(Data, outer, length, inner, indices, max);
         var result = new Tensor(ReducedShape([d], keepDim));
@@ -121,7 +121,7 @@ public partial class Tensor
     }
 
     /// <summary>Views the tensor as [outer, size of dim, inner].</summary>
-    internal (int Outer, int Length, int Inner) Split(int dim)
+    internal (int Outer, int Length, int Inner) AsOuterLengthInner(int dim)
     {
         if (Rank == 0) return (1, 1, 1);
         int outer = 1, inner = 1;

@@ -21,7 +21,11 @@ public partial class Tensor
         return Graph.RecordNoArrays(new Tensor(Storage, Offset, target), "Reshape", this, static (n, g) => g.Reshape(n.A._shape));
     }
 
-    /// <summary>Merges dimensions startDim..endDim into one, like <c>torch.flatten</c>.</summary>
+    /// <summary>
+    /// Merges dimensions <paramref name="startDim"/>..<paramref name="endDim"/> (inclusive; negative counts
+    /// from the end) into one, sharing storage, like <c>torch.flatten</c>; a 0-d tensor becomes [1].
+    /// <example><c>x.Flatten(1)</c> on [N, C, H, W] gives [N, C·H·W]; <c>x.Flatten(-3, -2)</c> on [2, 3, 4, 5] gives [2, 12, 5].</example>
+    /// </summary>
     public Tensor Flatten(int startDim = 0, int endDim = -1)
     {
         if (Rank == 0) return Reshape(1);
@@ -64,9 +68,15 @@ public partial class Tensor
         return result;
     }
 
-    /// <summary>Broadcasts to a larger shape (copying), like <c>expand</c>; the gradient is summed back.</summary>
+    /// <summary>
+    /// Broadcasts to a larger shape (copying), like <c>expand</c>: new dimensions go in front, and -1 keeps
+    /// an existing dimension's size. The gradient is summed back.
+    /// <example><c>x.Expand(4, -1, 5)</c> on shape [3, 1] gives [4, 3, 5].</example>
+    /// </summary>
     public Tensor Expand(params int[] shape)
     {
+        ArgumentNullException.ThrowIfNull(shape);
+        shape = KeepSizes(shape);
         var target = Descent.Shape.Broadcast("Expand", _shape, shape);
         if (!Descent.Shape.Equal(target, shape))
             throw new ArgumentException($"Expand: shape {Descent.Shape.Format(_shape)} cannot be expanded to {Descent.Shape.Format(shape)}");
@@ -75,6 +85,56 @@ public partial class Tensor
         BinaryKernel.BroadcastCopy(Data, _shape, result.DataSpan, target);
         // The engine sums the output-shaped gradient back to this tensor's shape.
         return Graph.RecordNoArrays(result, "Expand", this, static (_, g) => g);
+    }
+
+    // Expand's -1: the size of the input dimension it lines up with (counted from the end).
+    private int[] KeepSizes(int[] shape)
+    {
+        int lead = shape.Length - Rank;
+        if (shape.Any(d => d < -1))
+            throw new ArgumentException($"Expand: sizes must be non-negative or -1; got {Descent.Shape.Format(shape)} for shape {Descent.Shape.Format(_shape)}");
+        if (!shape.Contains(-1)) return shape;
+        var resolved = (int[])shape.Clone();
+        for (int i = 0; i < shape.Length; i++)
+        {
+            if (shape[i] != -1) continue;
+            if (i < lead)
+                throw new ArgumentException($"Expand: -1 keeps an existing size, so it cannot stand for new leading dimension {i}; got {Descent.Shape.Format(shape)} for shape {Descent.Shape.Format(_shape)}");
+            resolved[i] = _shape[i - lead];
+        }
+        return resolved;
+    }
+
+    /// <summary>
+    /// Tiles the tensor <paramref name="repeats"/>[i] times along dimension i (copying), like
+    /// <c>torch.Tensor.repeat</c>; with more repeats than dimensions, dimensions of size 1 are put in front.
+    /// The gradient sums the tiles.
+    /// <example><c>x.Repeat(2, 1, 3)</c> on shape [4, 5] gives [2, 4, 15].</example>
+    /// </summary>
+    public Tensor Repeat(params int[] repeats)
+    {
+        ArgumentNullException.ThrowIfNull(repeats);
+        if (repeats.Length < Rank || repeats.Any(r => r < 0))
+            throw new ArgumentException($"Repeat: needs one non-negative count per dimension (at least {Rank}) for shape {Descent.Shape.Format(_shape)}; got [{string.Join(", ", repeats)}]");
+        int n = repeats.Length, lead = n - Rank;
+        // Each dimension becomes a pair (repeat, size): the input broadcasts along the repeat axes.
+        var pairs = new int[2 * n];
+        var tiles = new int[2 * n];
+        var outShape = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            int size = i < lead ? 1 : _shape[i - lead];
+            (pairs[2 * i], pairs[2 * i + 1]) = (1, size);
+            (tiles[2 * i], tiles[2 * i + 1]) = (repeats[i], size);
+            outShape[i] = repeats[i] * size;
+        }
+        Descent.Shape.Validate("Repeat", outShape);
+        var result = new Tensor(outShape);
+        BinaryKernel.BroadcastCopy(Data, pairs, result.DataSpan, tiles);
+        var inShape = _shape;
+        var repeatAxes = Enumerable.Range(0, n).Select(i => 2 * i).ToArray();
+        // With no dimensions there is nothing to sum (and Sum over no axes would mean all of them).
+        return Graph.Record(result, "Repeat", [this], g => [n == 0 ? g : g.Reshape(tiles).Sum(repeatAxes).Reshape(inShape)]);
     }
 
     /// <summary>Reorders dimensions (copying): output dimension i is input dimension dims[i].</summary>
@@ -148,7 +208,7 @@ public partial class Tensor
         int s = Math.Clamp(start < 0 ? start + size : start, 0, size);
         int e = Math.Clamp(end < 0 ? end + size : end, 0, size);
         int count = e > s ? (e - s + step - 1) / step : 0;
-        var (outer, _, inner) = Split(d);
+        var (outer, _, inner) = AsOuterLengthInner(d);
         var outShape = (int[])_shape.Clone();
         outShape[d] = count;
         var result = new Tensor(outShape);
@@ -196,7 +256,7 @@ public partial class Tensor
         ArgumentNullException.ThrowIfNull(indices);
         if (Rank == 0) throw new ArgumentException("IndexSelect: cannot index a scalar (rank 0) tensor");
         int d = Descent.Shape.NormalizeDim("IndexSelect", dim, Rank);
-        var (outer, size, inner) = Split(d);
+        var (outer, size, inner) = AsOuterLengthInner(d);
         foreach (int ix in indices)
             if (ix < 0 || ix >= size) throw new ArgumentOutOfRangeException(nameof(indices), $"IndexSelect: index {ix} is out of range for dimension {d} of size {size}");
         var outShape = (int[])_shape.Clone();
@@ -244,7 +304,7 @@ public partial class Tensor
         var outShape = (int[])first._shape.Clone();
         outShape[d] = total;
         var result = new Tensor(outShape);
-        var (outer, _, inner) = result.Split(d);
+        var (outer, _, inner) = result.AsOuterLengthInner(d);
         var dst = result.DataSpan;
         int at = 0;
         var offsets = new int[tensors.Length];

@@ -41,7 +41,7 @@ public abstract partial class Optimizer<TState>
         {
             var g = ParamGroups[gi];
             var indices = Enumerable.Range(first, g.Parameters.Count).Select(i => (float)i).ToArray();
-            dict.Add($"group.{gi}.params", Tensor.FromArray(indices, indices.Length));
+            dict.Add($"group.{gi}.params", Tensor.Create(indices, [indices.Length]));
             foreach (var (name, value) in GroupValues(g)) dict.Add($"group.{gi}.{name}", Tensor.Scalar((float)value));
             first += g.Parameters.Count;
         }

@@ -32,15 +32,34 @@ public partial class Tensor
 
     /// <summary>
     /// A tensor over <paramref name="data"/> (not copied) with the given shape; with no shape, 1-D.
+    /// To make a zero-dimensional tensor, or from a shape that may be empty, use <see cref="Create"/>.
     /// <example><c>Tensor.FromArray([1f, 2f, 3f, 4f], 2, 2)</c></example>
     /// </summary>
     public static Tensor FromArray(float[] data, params int[] shape)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (shape.Length == 0) shape = [data.Length];
-        var s = Descent.Shape.Validate("FromArray", shape);
+        ArgumentNullException.ThrowIfNull(shape);
+        // `params` cannot tell "no shape" from an empty one; this overload has always read it as 1-D.
+        return CreateAs("FromArray", data, shape.Length == 0 ? [data.Length] : shape);
+    }
+
+    /// <summary>
+    /// A tensor over <paramref name="data"/> (not copied) with exactly <paramref name="shape"/>: an empty
+    /// shape makes a zero-dimensional tensor, as <c>torch.tensor(data).reshape(shape)</c> does. The data's
+    /// length must equal the shape's number of elements.
+    /// <example><c>Tensor.Create([1f, 2f, 3f, 4f, 5f, 6f], [2, 3])</c>, <c>Tensor.Create([7f], [])</c> (0-d)</example>
+    /// </summary>
+    public static Tensor Create(float[] data, ReadOnlySpan<int> shape)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return CreateAs("Create", data, shape);
+    }
+
+    private static Tensor CreateAs(string op, float[] data, ReadOnlySpan<int> shape)
+    {
+        var s = Descent.Shape.Validate(op, shape.ToArray());
         if (Descent.Shape.Numel(s) != data.Length)
-            throw new ArgumentException($"FromArray: shape {Descent.Shape.Format(s)} needs {Descent.Shape.Numel(s)} values; got {data.Length}");
+            throw new ArgumentException($"{op}: shape {Descent.Shape.Format(s)} needs {Descent.Shape.Numel(s)} values; got {data.Length}");
         return new Tensor(data, 0, s);
     }
 

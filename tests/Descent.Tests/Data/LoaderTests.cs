@@ -8,6 +8,35 @@ public class LoaderTests
         new(Tensor.Arange(n).Reshape(n, 1), Tensor.Arange(n).Mul(10f));
 
     [Fact]
+    public void GetOnOneDimensionalTargetsGivesAZeroDimensionalTarget()
+    {
+        // As PyTorch's TensorDataset[i]: a row of a [N] tensor is 0-d, a row of [N, 1] is [1].
+        var (input, target) = Numbers(4).Get(2);
+        Assert.Equal([1], input.Shape);
+        Assert.Empty(target.Shape);
+        Assert.Equal(20f, target.Item());
+        Assert.Equal([1], new TensorDataset(Tensor.Zeros(3, 2), Tensor.Arange(3).Reshape(3, 1)).Get(1).Target.Shape);
+    }
+
+    [Fact]
+    public void BatchesOfOneDimensionalTargetsAreOneDimensionalWhetherGatheredOrStacked()
+    {
+        var data = Numbers(5);
+        var (_, gathered) = new DataLoader(data, batchSize: 3).First();
+        Assert.Equal([3], gathered.Shape);
+        // Dataset.GetBatch's default stacks Get's examples; it must agree with TensorDataset's own gather.
+        var (_, stacked) = new ExamplesOnly(data).GetBatch([0, 1, 2]);
+        Assert.Equal([3], stacked.Shape);
+        Assert.Equal(gathered.ToArray(), stacked.ToArray());
+    }
+
+    private sealed class ExamplesOnly(Dataset source) : Dataset
+    {
+        public override int Count => source.Count;
+        public override (Tensor Input, Tensor Target) Get(int index) => source.Get(index);
+    }
+
+    [Fact]
     public void BatchesCoverEveryExampleOnce()
     {
         var loader = new DataLoader(Numbers(10), batchSize: 4, shuffle: true, generator: new Generator(3));

@@ -72,4 +72,12 @@ public class DropoutTests
         Assert.Equal(p, e.ActualValue);
         Assert.Equal("p", Assert.Throws<ArgumentOutOfRangeException>(() => F.Dropout(Tensor.Ones(2), p)).ParamName);
     }
+
+    [Fact]
+    public void A_zero_dimensional_input_keeps_its_shape()
+    {
+        var y = F.Dropout(Tensor.Scalar(2f), 0.5f, training: true, new Generator(8));
+        Assert.Empty(y.Shape);
+        Assert.Contains(y.Item(), new[] { 0f, 4f });
+    }
 }

@@ -57,4 +57,29 @@ public class BadInputTests
             Assert.StartsWith(op + ":", e.Message);
         }
     }
+
+    [Fact]
+    public void PiecesExpandAndRepeatNameOpRuleAndShape()
+    {
+        var x = Tensor.Zeros(2, 3);
+        (string Message, Action Call)[] cases =
+        [
+            ("Chunk: chunks must be positive; got 0 for shape [2, 3]", () => x.Chunk(0)),
+            ("Chunk: expects a tensor of at least one dimension; got shape []", () => Tensor.Scalar(1f).Chunk(2)),
+            ("Split: the piece size must be positive (0 only for an empty dimension); got 0 for dimension 1 of shape [2, 3]", () => x.Split(0, 1)),
+            ("Split: the piece size must be positive (0 only for an empty dimension); got -2 for dimension 0 of shape [2, 3]", () => x.Split(-2)),
+            ("Split: sizes must be non-negative and add up to 3, the size of dimension 1 of shape [2, 3]; got [1, 1]", () => x.Split([1, 1], -1)),
+            ("Split: sizes must be non-negative and add up to 2, the size of dimension 0 of shape [2, 3]; got [3, -1]", () => x.Split([3, -1])),
+            ("Split: expects a tensor of at least one dimension; got shape []", () => Tensor.Scalar(1f).Split(1)),
+            ("Expand: -1 keeps an existing size, so it cannot stand for new leading dimension 0; got [-1, 2, 3] for shape [2, 3]", () => x.Expand(-1, 2, 3)),
+            ("Expand: sizes must be non-negative or -1; got [2, -3] for shape [2, 3]", () => x.Expand(2, -3)),
+            ("Expand: shapes cannot be broadcast (dimension 1 is 3 vs 4); got [2, 3] and [2, 4]", () => x.Expand(-1, 4)),
+            ("Repeat: needs one non-negative count per dimension (at least 2) for shape [2, 3]; got [2]", () => x.Repeat(2)),
+            ("Repeat: needs one non-negative count per dimension (at least 2) for shape [2, 3]; got [1, -1]", () => x.Repeat(1, -1)),
+        ];
+        foreach (var (message, call) in cases)
+            Assert.Equal(message, Assert.Throws<ArgumentException>(call).Message);
+        Assert.StartsWith("Chunk:", Assert.ThrowsAny<ArgumentException>(() => x.Chunk(2, 2)).Message);
+        Assert.StartsWith("Split:", Assert.ThrowsAny<ArgumentException>(() => x.Split([2], -3)).Message);
+    }
 }

@@ -21,6 +21,53 @@ public class ShapeOpGradTests
     }
 
     [Fact]
+    public void FlattenOverARangeWithNegativeAndSizeOneDims()
+    {
+        GradCheck.Assert(t => t[0].Flatten(-3, -2).Square(), Inputs.Normal(50, 2, 3, 1, 4));
+        GradCheck.Assert(t => t[0].Flatten(1, 1).Exp(), Inputs.Normal(51, 2, 1, 3));
+        GradCheck.Assert(t => t[0].Flatten(0, -2).Square(), Inputs.Normal(52, 1, 1, 5));
+        GradCheck.Assert(t => t[0].Flatten().Exp(), Tensor.Scalar(0.3f).RequireGrad());
+    }
+
+    [Fact]
+    public void ExpandKeepsSizesMarkedMinusOne()
+    {
+        GradCheck.Assert(t => t[0].Expand(2, -1, 4).Square(), Inputs.Normal(53, 3, 1));
+        GradCheck.Assert(t => t[0].Expand(-1, 5).Exp(), Inputs.Normal(54, 4, 1));
+        GradCheck.Assert(t => t[0].Expand(-1, -1).Square(), Inputs.Normal(55, 1, 3));
+    }
+
+    // Joins every piece, each scaled differently, so a gradient sent to the wrong piece shows.
+    private static Tensor Joined(Tensor[] pieces) =>
+        Tensor.Cat(pieces.Select((p, k) => p.Flatten() * (k + 1f)).ToArray()).Square();
+
+    [Fact]
+    public void ChunkAndSplitSendEachPieceItsGradient()
+    {
+        GradCheck.Assert(t => Joined(t[0].Chunk(3, 1)), Inputs.Normal(56, 2, 7, 3));
+        GradCheck.Assert(t => Joined(t[0].Chunk(4, -1)), Inputs.Normal(57, 3, 6));
+        GradCheck.Assert(t => Joined(t[0].Chunk(2, 0)), Inputs.Normal(58, 1, 3));
+        GradCheck.Assert(t => Joined(t[0].Split(2, -2)), Inputs.Normal(59, 5, 1));
+        GradCheck.Assert(t => Joined(t[0].Split(10, 1)), Inputs.Normal(60, 2, 3));
+        GradCheck.Assert(t => Joined(t[0].Split([1, 0, 3], -2)), Inputs.Normal(61, 4, 2));
+        GradCheck.Assert(t => t[0].Chunk(3, 1)[1].Exp(), Inputs.Normal(62, 2, 5));
+    }
+
+    [Fact]
+    public void RepeatSumsTheTiles()
+    {
+        GradCheck.Assert(t => t[0].Repeat(2, 3).Square(), Inputs.Normal(63, 2, 1));
+        GradCheck.Assert(t => t[0].Repeat(2, 1, 3).Exp(), Inputs.Normal(64, 3));
+        GradCheck.Assert(t => t[0].Repeat(1, 1).Square(), Inputs.Normal(65, 2, 2));
+        GradCheck.Assert(t => t[0].Repeat(3, 2).Square(), Inputs.Normal(66, 1));
+        GradCheck.Assert(t => t[0].Repeat().Exp(), Tensor.Scalar(0.4f).RequireGrad());
+        GradCheck.Assert(t => t[0].Repeat(2).Exp(), Tensor.Scalar(0.4f).RequireGrad());
+        var x = Tensor.Ones(2).RequireGrad();
+        x.Repeat(2, 0).Sum().Backward();
+        Assert.Equal(new float[] { 0, 0 }, x.Grad!.ToArray());
+    }
+
+    [Fact]
     public void PermuteTransposeT()
     {
         GradCheck.Assert(t => t[0].Permute(2, 0, 1).Square(), Inputs.Normal(9, 2, 3, 4));

@@ -77,6 +77,38 @@ public class CreationTests
     }
 
     [Fact]
+    public void CreateWithAnEmptyShapeIsZeroDimensional()
+    {
+        var t = Tensor.Create([7f], []);
+        Assert.Equal(0, t.Rank);
+        Assert.Empty(t.Shape);
+        Assert.Equal(7f, t.Item());
+    }
+
+    [Fact]
+    public void CreateKeepsTheShapeExactlyAndSharesTheArray()
+    {
+        var data = new float[] { 1, 2, 3 };
+        var t = Tensor.Create(data, [3]);
+        Assert.Equal([3], t.Shape);
+        data[2] = 9f;
+        Assert.Equal(9f, t[2]);
+        Assert.Equal([2, 1, 3], Tensor.Create(new float[6], new[] { 2, 1, 3 }).Shape);
+        Assert.Equal([0, 4], Tensor.Create([], [0, 4]).Shape);
+    }
+
+    [Fact]
+    public void CreateRejectsAMismatchNamingShapeAndLength()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Tensor.Create([1f, 2f], []));
+        Assert.Equal("Create: shape [] needs 1 values; got 2", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Tensor.Create([1f, 2f, 3f], [2, 2]));
+        Assert.Equal("Create: shape [2, 2] needs 4 values; got 3", e.Message);
+        Assert.Contains("non-negative", Assert.Throws<ArgumentException>(() => Tensor.Create([], [-1])).Message);
+        Assert.Throws<ArgumentNullException>(() => Tensor.Create(null!, [1]));
+    }
+
+    [Fact]
     public void FromRectangularArrayCopiesRowMajor()
     {
         var t = Tensor.FromArray(new float[,] { { 1, 2, 3 }, { 4, 5, 6 } });

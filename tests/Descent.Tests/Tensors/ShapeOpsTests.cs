@@ -51,6 +51,58 @@ public class ShapeOpsTests
     }
 
     [Fact]
+    public void ChunkFollowsPyTorchsCeilingRule()
+    {
+        static int[][] Sizes(Tensor[] pieces) => pieces.Select(p => p.Shape).ToArray();
+        Assert.Equal([[2], [2], [2]], Sizes(Range(6).Chunk(4)));
+        Assert.Equal([[3], [3], [1]], Sizes(Range(7).Chunk(3)));
+        Assert.Equal([[2], [2], [1]], Sizes(Range(5).Chunk(4)));
+        Assert.Equal([[2, 1], [2, 1]], Sizes(Range(2, 2).Chunk(5, -1)));
+        Assert.Equal([[0], [0], [0]], Sizes(Tensor.Zeros(0).Chunk(3)));
+        var pieces = Range(2, 5).Chunk(2, 1);
+        Assert.Equal(new float[] { 0, 1, 2, 5, 6, 7 }, pieces[0].ToArray());
+        Assert.Equal(new float[] { 3, 4, 8, 9 }, pieces[1].ToArray());
+    }
+
+    [Fact]
+    public void SplitBySizeAndBySizes()
+    {
+        static int[][] Sizes(Tensor[] pieces) => pieces.Select(p => p.Shape).ToArray();
+        var x = Range(3, 5);
+        Assert.Equal([[3, 2], [3, 2], [3, 1]], Sizes(x.Split(2, dim: 1)));
+        Assert.Equal([[3, 5]], Sizes(x.Split(7, dim: -1)));
+        Assert.Equal([[1, 5], [0, 5], [2, 5]], Sizes(x.Split([1, 0, 2])));
+        Assert.Equal(new float[] { 10, 11, 12, 13, 14 }, x.Split(2)[1].ToArray());
+        Assert.Equal([[0]], Sizes(Tensor.Zeros(0).Split(0)));
+        Assert.Equal([[0]], Sizes(Tensor.Zeros(0).Split(3)));
+        Assert.Empty(Tensor.Zeros(0, 2).Split([]));
+    }
+
+    [Fact]
+    public void ExpandMinusOneKeepsTheSize()
+    {
+        var x = Range(3, 1);
+        Assert.Equal([4, 3, 5], x.Expand(4, -1, 5).Shape);
+        Assert.Equal([3, 1], x.Expand(-1, -1).Shape);
+        Assert.Equal(new float[] { 0, 0, 1, 1, 2, 2 }, x.Expand(-1, 2).ToArray());
+    }
+
+    [Fact]
+    public void RepeatTilesAndPrependsDims()
+    {
+        var x = Range(2, 2);
+        Assert.Equal(new float[] { 0, 1, 0, 1, 0, 1, 2, 3, 2, 3, 2, 3, 0, 1, 0, 1, 0, 1, 2, 3, 2, 3, 2, 3 }, x.Repeat(2, 3).ToArray());
+        Assert.Equal([2, 4, 15], Range(4, 5).Repeat(2, 1, 3).Shape);
+        Assert.Equal([4, 0], x.Repeat(2, 0).Shape);
+        Assert.Empty(Tensor.Scalar(1f).Repeat().Shape);
+        Assert.Equal([3], Tensor.Scalar(1f).Repeat(3).Shape);
+        // Like PyTorch, Repeat always copies, even when every count is 1.
+        var same = x.Repeat(1, 1);
+        same[0, 0] = 9f;
+        Assert.Equal(0f, x[0, 0]);
+    }
+
+    [Fact]
     public void TransposeAndPermuteMoveValues()
     {
         var x = Range(2, 3);

@@ -81,7 +81,7 @@ internal sealed class ClassTargets
         }
         var gatherShape = input.Shape;
         gatherShape[cd] = 1;
-        var gatherIndex = Tensor.FromArray(classIndex.Select(c => (float)c).ToArray(), gatherShape);
+        var gatherIndex = Tensor.Create(classIndex.Select(c => (float)c).ToArray(), gatherShape);
         return new ClassTargets(gatherIndex, keep, classIndex, anyIgnored);
     }
 
