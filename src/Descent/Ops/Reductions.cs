@@ -124,10 +124,7 @@ public partial class Tensor
     internal (int Outer, int Length, int Inner) AsOuterLengthInner(int dim)
     {
         if (Rank == 0) return (1, 1, 1);
-        int outer = 1, inner = 1;
-        for (int i = 0; i < dim; i++) outer *= _shape[i];
-        for (int i = dim + 1; i < _shape.Length; i++) inner *= _shape[i];
-        return (outer, _shape[dim], inner);
+        return Layout.Around(_shape, dim);
     }
 
     private int[] ReducedShape(int[] normalizedDims, bool keepDim)

@@ -16,7 +16,7 @@ public partial class Tensor
 
     private Tensor ReshapeAs(string op, int[] shape)
     {
-        var target = InferShape(op, shape);
+        var target = Layout.Reshaped(op, _shape, Numel, shape);
         if (Descent.Shape.Equal(target, _shape) && GradFn == null && !RequiresGrad) return this;
         return Graph.RecordNoArrays(new Tensor(Storage, Offset, target), "Reshape", this, static (n, g) => g.Reshape(n.A._shape));
     }
@@ -28,44 +28,7 @@ public partial class Tensor
     /// </summary>
     public Tensor Flatten(int startDim = 0, int endDim = -1)
     {
-        if (Rank == 0) return Reshape(1);
-        int s = Descent.Shape.NormalizeDim("Flatten", startDim, Rank), e = Descent.Shape.NormalizeDim("Flatten", endDim, Rank);
-        if (s > e) throw new ArgumentException($"Flatten: startDim {startDim} comes after endDim {endDim} for shape {Descent.Shape.Format(_shape)}");
-        var shape = new List<int>();
-        for (int i = 0; i < s; i++) shape.Add(_shape[i]);
-        int merged = 1;
-        for (int i = s; i <= e; i++) merged *= _shape[i];
-        shape.Add(merged);
-        for (int i = e + 1; i < Rank; i++) shape.Add(_shape[i]);
-        return Reshape(shape.ToArray());
-    }
-
-    private int[] InferShape(string op, int[] shape)
-    {
-        int infer = -1;
-        long known = 1;
-        for (int i = 0; i < shape.Length; i++)
-        {
-            if (shape[i] == -1)
-            {
-                if (infer >= 0) throw new ArgumentException($"{op}: only one dimension can be -1; got {Descent.Shape.Format(shape)}");
-                infer = i;
-            }
-            else if (shape[i] < 0) throw new ArgumentException($"{op}: invalid dimension {shape[i]} in {Descent.Shape.Format(shape)}");
-            else known *= shape[i];
-        }
-        var result = (int[])shape.Clone();
-        if (infer >= 0)
-        {
-            if (known == 0 || Numel % known != 0)
-                throw new ArgumentException($"{op}: shape {Descent.Shape.Format(shape)} is invalid for input of shape {Descent.Shape.Format(_shape)} ({Numel} elements)");
-            result[infer] = (int)(Numel / known);
-        }
-        else if (known != Numel)
-        {
-            throw new ArgumentException($"{op}: shape {Descent.Shape.Format(shape)} is invalid for input of shape {Descent.Shape.Format(_shape)} ({Numel} elements)");
-        }
-        return result;
+        return Reshape(Layout.Flattened(_shape, startDim, endDim));
     }
 
     /// <summary>
@@ -76,7 +39,7 @@ public partial class Tensor
     public Tensor Expand(params int[] shape)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        shape = KeepSizes(shape);
+        shape = Layout.KeepingSizes(_shape, shape);
         var target = Descent.Shape.Broadcast("Expand", _shape, shape);
         if (!Descent.Shape.Equal(target, shape))
             throw new ArgumentException($"Expand: shape {Descent.Shape.Format(_shape)} cannot be expanded to {Descent.Shape.Format(shape)}");
@@ -85,24 +48,6 @@ public partial class Tensor
         BinaryKernel.BroadcastCopy(Data, _shape, result.DataSpan, target);
         // The engine sums the output-shaped gradient back to this tensor's shape.
         return Graph.RecordNoArrays(result, "Expand", this, static (_, g) => g);
-    }
-
-    // Expand's -1: the size of the input dimension it lines up with (counted from the end).
-    private int[] KeepSizes(int[] shape)
-    {
-        int lead = shape.Length - Rank;
-        if (shape.Any(d => d < -1))
-            throw new ArgumentException($"Expand: sizes must be non-negative or -1; got {Descent.Shape.Format(shape)} for shape {Descent.Shape.Format(_shape)}");
-        if (!shape.Contains(-1)) return shape;
-        var resolved = (int[])shape.Clone();
-        for (int i = 0; i < shape.Length; i++)
-        {
-            if (shape[i] != -1) continue;
-            if (i < lead)
-                throw new ArgumentException($"Expand: -1 keeps an existing size, so it cannot stand for new leading dimension {i}; got {Descent.Shape.Format(shape)} for shape {Descent.Shape.Format(_shape)}");
-            resolved[i] = _shape[i - lead];
-        }
-        return resolved;
     }
 
     /// <summary>
@@ -140,11 +85,7 @@ public partial class Tensor
     /// <summary>Reorders dimensions (copying): output dimension i is input dimension dims[i].</summary>
     public Tensor Permute(params int[] dims)
     {
-        if (dims.Length != Rank)
-            throw new ArgumentException($"Permute: expected {Rank} dimensions for shape {Descent.Shape.Format(_shape)}; got [{string.Join(", ", dims)}]");
-        var perm = dims.Select(d => Descent.Shape.NormalizeDim("Permute", d, Rank)).ToArray();
-        if (perm.Distinct().Count() != perm.Length)
-            throw new ArgumentException($"Permute: dimensions must be a permutation; got [{string.Join(", ", dims)}]");
+        var perm = Layout.Permutation(_shape, dims);
         var outShape = perm.Select(p => _shape[p]).ToArray();
         var result = new Tensor(outShape);
         CopyKernel.Permute(Data, _shape, perm, result.DataSpan);
@@ -157,10 +98,7 @@ public partial class Tensor
     public Tensor Transpose(int dim0, int dim1)
     {
         if (Rank < 2 && dim0 is 0 or -1 && dim1 is 0 or -1) return Reshape(_shape);
-        var perm = Enumerable.Range(0, Rank).ToArray();
-        int a = Descent.Shape.NormalizeDim("Transpose", dim0, Rank), b = Descent.Shape.NormalizeDim("Transpose", dim1, Rank);
-        (perm[a], perm[b]) = (perm[b], perm[a]);
-        return Permute(perm);
+        return Permute(Layout.Swap(Rank, dim0, dim1));
     }
 
     /// <summary>The transpose of a matrix (rank ≤ 2), like <c>x.T</c>.</summary>
@@ -176,23 +114,14 @@ public partial class Tensor
     /// <summary>Removes every dimension of size 1, or only <paramref name="dim"/> if given (and of size 1).</summary>
     public Tensor Squeeze(int? dim = null)
     {
-        if (dim is int d0)
-        {
-            if (Rank == 0) return this;
-            int d = Descent.Shape.NormalizeDim("Squeeze", d0, Rank);
-            if (_shape[d] != 1) return this;
-            return Reshape(_shape.Where((_, i) => i != d).ToArray());
-        }
-        return Reshape(_shape.Where(s => s != 1).ToArray());
+        var shape = Layout.Squeezed(_shape, dim);
+        return ReferenceEquals(shape, _shape) ? this : Reshape(shape);
     }
 
     /// <summary>Inserts a dimension of size 1 at <paramref name="dim"/>.</summary>
     public Tensor Unsqueeze(int dim)
     {
-        int d = Descent.Shape.NormalizeDim("Unsqueeze", dim, Rank + 1);
-        var shape = _shape.ToList();
-        shape.Insert(d, 1);
-        return Reshape(shape.ToArray());
+        return Reshape(Layout.Unsqueezed(_shape, dim));
     }
 
     /// <summary>
@@ -203,20 +132,12 @@ public partial class Tensor
     {
         if (Rank == 0) throw new ArgumentException("Slice: cannot slice a scalar (rank 0) tensor");
         int d = Descent.Shape.NormalizeDim("Slice", dim, Rank);
-        if (step <= 0) throw new ArgumentOutOfRangeException(nameof(step), $"Slice: step must be positive; got {step}");
-        int size = _shape[d];
-        int s = Math.Clamp(start < 0 ? start + size : start, 0, size);
-        int e = Math.Clamp(end < 0 ? end + size : end, 0, size);
-        int count = e > s ? (e - s + step - 1) / step : 0;
-        var (outer, _, inner) = AsOuterLengthInner(d);
+        var (s, count) = Layout.Sliced("Slice", _shape, d, start, end, step);
+        var (outer, size, inner) = Layout.Around(_shape, d);
         var outShape = (int[])_shape.Clone();
         outShape[d] = count;
         var result = new Tensor(outShape);
-        var src = Data;
-        var dst = result.DataSpan;
-        for (int o = 0; o < outer; o++)
-            for (int i = 0; i < count; i++)
-                src.Slice((o * size + s + i * step) * inner, inner).CopyTo(dst.Slice((o * count + i) * inner, inner));
+        Layout.CopySlice(Data, outer, size, inner, s, count, step, result.DataSpan);
         var inShape = _shape;
         return Graph.RecordNoArrays(result, "Slice", this, (_, g) =>
         {
@@ -290,34 +211,13 @@ public partial class Tensor
         if (tensors is not { Length: > 0 }) throw new ArgumentException("Cat: expects a non-empty list of tensors");
         // The graph keeps its own copy: the caller may reuse the array.
         tensors = (Tensor[])tensors.Clone();
-        var first = tensors[0];
-        if (first.Rank == 0) throw new ArgumentException("Cat: zero-dimensional tensors cannot be concatenated; use Stack");
-        int d = Descent.Shape.NormalizeDim("Cat", dim, first.Rank);
-        int total = 0;
-        foreach (var t in tensors)
-        {
-            bool ok = t.Rank == first.Rank;
-            for (int i = 0; ok && i < t.Rank; i++) ok = i == d || t._shape[i] == first._shape[i];
-            if (!ok) throw new ArgumentException($"Cat: sizes must match except in dimension {d}; got {Descent.Shape.Format(first._shape)} and {Descent.Shape.Format(t._shape)}");
-            total += t._shape[d];
-        }
-        var outShape = (int[])first._shape.Clone();
-        outShape[d] = total;
+        var (outShape, d) = Layout.Concatenated(tensors.Select(t => t._shape).ToArray(), dim);
         var result = new Tensor(outShape);
-        var (outer, _, inner) = result.AsOuterLengthInner(d);
-        var dst = result.DataSpan;
-        int at = 0;
+        var (outer, total, inner) = Layout.Around(outShape, d);
+        var sizes = tensors.Select(t => t._shape[d]).ToArray();
+        Layout.CopyConcatenated(tensors.Select(t => t.Storage).ToArray(), tensors.Select(t => t.Offset).ToArray(), sizes, outer, total, inner, result.DataSpan);
         var offsets = new int[tensors.Length];
-        for (int k = 0; k < tensors.Length; k++)
-        {
-            var t = tensors[k];
-            offsets[k] = at;
-            int block = t._shape[d] * inner;
-            var src = t.Data;
-            for (int o = 0; o < outer; o++)
-                src.Slice(o * block, block).CopyTo(dst.Slice((o * total + at) * inner, block));
-            at += t._shape[d];
-        }
+        for (int k = 1; k < tensors.Length; k++) offsets[k] = offsets[k - 1] + sizes[k - 1];
         return Graph.Record(result, "Cat", tensors, g =>
         {
             var grads = new Tensor?[tensors.Length];
@@ -331,10 +231,7 @@ public partial class Tensor
     public static Tensor Stack(Tensor[] tensors, int dim = 0)
     {
         if (tensors is not { Length: > 0 }) throw new ArgumentException("Stack: expects a non-empty list of tensors");
-        foreach (var t in tensors)
-            if (!Descent.Shape.Equal(t._shape, tensors[0]._shape))
-                throw new ArgumentException($"Stack: all tensors must have the same shape; got {Descent.Shape.Format(tensors[0]._shape)} and {Descent.Shape.Format(t._shape)}");
-        int d = Descent.Shape.NormalizeDim("Stack", dim, tensors[0].Rank + 1);
+        int d = Layout.Stacked(tensors.Select(t => t._shape).ToArray(), dim);
         return Cat(tensors.Select(t => t.Unsqueeze(d)).ToArray(), d);
     }
 }

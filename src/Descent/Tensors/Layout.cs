@@ -63,6 +63,28 @@ internal static class Layout
         return [.. shape[..d], 1, .. shape[d..]];
     }
 
+    /// <summary>
+    /// Expand's target with each -1 replaced by the size of the input dimension it lines up with (counted
+    /// from the end); -1 cannot stand for a new leading dimension.
+    /// </summary>
+    public static int[] KeepingSizes(int[] from, int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        int lead = shape.Length - from.Length;
+        if (shape.Any(d => d < -1))
+            throw new ArgumentException($"Expand: sizes must be non-negative or -1; got {Shape.Format(shape)} for shape {Shape.Format(from)}");
+        if (!shape.Contains(-1)) return shape;
+        var resolved = (int[])shape.Clone();
+        for (int i = 0; i < shape.Length; i++)
+        {
+            if (shape[i] != -1) continue;
+            if (i < lead)
+                throw new ArgumentException($"Expand: -1 keeps an existing size, so it cannot stand for new leading dimension {i}; got {Shape.Format(shape)} for shape {Shape.Format(from)}");
+            resolved[i] = from[i - lead];
+        }
+        return resolved;
+    }
+
     /// <summary>The permutation <paramref name="dims"/> with negative dimensions resolved, checked against <paramref name="shape"/>.</summary>
     public static int[] Permutation(int[] shape, int[] dims)
     {

@@ -113,9 +113,10 @@ public abstract class ValueTensor<T, TSelf>
     public TSelf Transpose(int dim0, int dim1) =>
         Rank < 2 && dim0 is 0 or -1 && dim1 is 0 or -1 ? Make(Storage, Offset, _shape) : Permute(Layout.Swap(Rank, dim0, dim1));
 
-    /// <summary>Broadcasts to a larger shape (copying), like <c>expand</c>.</summary>
+    /// <summary>Broadcasts to a larger shape (copying), like <c>expand</c>; -1 keeps an existing dimension's size.</summary>
     public TSelf Expand(params int[] shape)
     {
+        shape = Layout.KeepingSizes(_shape, shape);
         var target = Descent.Shape.Broadcast("Expand", _shape, shape);
         if (!Descent.Shape.Equal(target, shape))
             throw new ArgumentException($"Expand: shape {Descent.Shape.Format(_shape)} cannot be expanded to {Descent.Shape.Format(shape)}");
