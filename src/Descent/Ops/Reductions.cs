@@ -104,8 +104,7 @@ public partial class Tensor
             var moved = new float[Numel];
             CopyKernel.Permute(Data, _shape, perm, moved);
             source = moved;
-            outer = Numel / Math.Max(reduced, 1);
-            if (reduced == 0) outer = Descent.Shape.Numel(keepShape);
+            outer = Descent.Shape.Numel(keepShape);
         }
         var mean = new Tensor(keepShape);
         var result = new Tensor(outShape);
