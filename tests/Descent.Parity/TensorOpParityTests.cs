@@ -117,6 +117,122 @@ public class TensorOpParityTests
         Check("Sum rows", t => t[0].Sum(0), t => t[0].sum(new long[] { 0 }), [x], ReductionTolerance);
     }
 
+    [Theory, MemberData(nameof(Shapes))]
+    [Parity("Tensor.RSqrt", "Tensor.Erf")]
+    public void RSqrtAndErf(int[] shape)
+    {
+        var g = G([.. shape, 5]);
+        var x = Rand(g, shape, low: -3f, high: 3f);
+        var pos = Rand(g, shape, low: 0.1f, high: 3f);
+        Check("RSqrt", t => t[0].RSqrt(), t => torch.rsqrt(t[0]), [pos]);
+        Check("Erf", t => t[0].Erf(), t => t[0].erf(), [x]);
+        Check("Erf special", t => t[0].Erf(), t => torch.special.erf(t[0]), [x]);
+        var edges = Tensor.FromArray([0f, -1f, float.PositiveInfinity, 1e-30f, 1e30f]).RequireGrad();
+        Check("RSqrt edges", t => t[0].RSqrt(), t => torch.rsqrt(t[0]), [edges]);
+        Check("Erf edges", t => t[0].Erf(), t => t[0].erf(), [Tensor.FromArray([0f, 1e-20f, -5f, 10f, float.NegativeInfinity]).RequireGrad()]);
+    }
+
+    public static TheoryData<int[], int[]?, int, bool> Deviations => new()
+    {
+        { [7], null, 1, false },
+        { [33, 31], null, 0, false },
+        { [3, 5], [1], 1, true },
+        { [3, 5], [0], 0, false },
+        { [2, 3, 4], [0, 2], 1, false },
+        { [2, 3, 4], [-1], 2, true },
+        { [4, 1, 5], [1], 0, false },
+        { [2, 3, 4, 5], [3, 1], 1, true },
+        { [2, 3, 4, 5], [1, 2], -1, false },
+        { [1], null, 0, false },
+    };
+
+    [Theory, MemberData(nameof(Deviations))]
+    [Parity("Tensor.Var", "Tensor.Std")]
+    public void VarAndStd(int[] shape, int[]? dims, int correction, bool keepDim)
+    {
+        var g = G([.. shape, .. dims ?? [], correction]);
+        var x = Rand(g, shape);
+        Check("Var", t => t[0].Var(dims, correction, keepDim), t => TorchDeviation(t[0], dims, correction, keepDim, std: false), [x]);
+        Check("Std", t => t[0].Std(dims, correction, keepDim), t => TorchDeviation(t[0], dims, correction, keepDim, std: true), [x]);
+        if (dims is [int d])
+        {
+            Check("Var dim", t => t[0].Var(d, correction, keepDim), t => TorchDeviation(t[0], dims, correction, keepDim, std: false), [x]);
+            Check("Std dim", t => t[0].Std(d, correction, keepDim), t => TorchDeviation(t[0], dims, correction, keepDim, std: true), [x]);
+        }
+    }
+
+    // TorchSharp 0.107 exposes only unbiased (correction 1) or not (0), and its all-element var(bool)
+    // ignores the flag, so all elements are passed as every dimension. Any other correction is the
+    // population variance rescaled by N / (N − correction), libtorch's formula while N > correction.
+    private static TT TorchDeviation(TT x, int[]? dims, int correction, bool keepDim, bool std)
+    {
+        long[] over = dims?.Select(d => (long)d).ToArray() ?? AllDims(x);
+        if (correction is 0 or 1)
+            return std ? x.std(over, correction == 1, keepDim) : x.var(over, correction == 1, keepDim);
+        long n = over.Aggregate(1L, (a, d) => a * x.shape[d < 0 ? d + x.dim() : d]);
+        var variance = x.var(over, false, keepDim).mul((double)n / (n - correction));
+        return std ? variance.sqrt() : variance;
+    }
+
+    private static long[] AllDims(TT x) => Enumerable.Range(0, (int)x.dim()).Select(d => (long)d).ToArray();
+
+    [Fact]
+    [Parity("Tensor.Var", "Tensor.Std")]
+    public void VarAndStdEdgeCases()
+    {
+        var single = Tensor.FromArray([3f]).RequireGrad();
+        var column = Tensor.FromArray([1f, 2f], 2, 1).RequireGrad();
+        var constant = Tensor.FromArray([1f, 2f, 3f, 2f, 2f, 2f], 2, 3).RequireGrad();
+        foreach (bool unbiased in new[] { false, true })
+        {
+            int c = unbiased ? 1 : 0;
+            Check($"Var single {c}", t => t[0].Var(correction: c), t => t[0].var(AllDims(t[0]), unbiased, false), [single]);
+            Check($"Std single {c}", t => t[0].Std(correction: c), t => t[0].std(AllDims(t[0]), unbiased, false), [single]);
+            Check($"Var column {c}", t => t[0].Var(1, c), t => t[0].var(1, unbiased, false), [column]);
+            Check($"Std column {c}", t => t[0].Std(1, c, keepDim: true), t => t[0].std(1, unbiased, true), [column]);
+            Check($"Std constant row {c}", t => t[0].Std(1, c), t => t[0].std(1, unbiased, false), [constant]);
+            Check($"Std constant all {c}", t => t[0].Std([0, 1], c), t => t[0].std(new long[] { 0, 1 }, unbiased, false), [constant]);
+            // libtorch reduces dim=[] over all elements forward, but its backward divides by 1 − correction
+            // instead of N − correction (its size of the empty dim list); Descent's gradient is that of the
+            // forward (GradCheck proves it), so only the values are compared.
+            Check($"Var empty dims {c}", t => t[0].Var([], c), t => t[0].var(Array.Empty<long>(), unbiased, false), [constant.Detach()]);
+        }
+    }
+
+    [Theory]
+    [InlineData(new[] { 1 }, 0)]
+    [InlineData(new[] { 7 }, -1)]
+    [InlineData(new[] { 3, 5 }, 0)]
+    [InlineData(new[] { 3, 5 }, 1)]
+    [InlineData(new[] { 2, 1, 4 }, 1)]
+    [InlineData(new[] { 2, 3, 4, 5 }, -2)]
+    [InlineData(new[] { 1000 }, 0)]
+    [Parity("Tensor.Cumsum")]
+    public void Cumsum(int[] shape, int dim)
+    {
+        var x = Rand(G([.. shape, dim]), shape);
+        Check("Cumsum", t => t[0].Cumsum(dim), t => t[0].cumsum(dim), [x]);
+    }
+
+    [Theory]
+    [InlineData(new[] { 1, 1 }, 0)]
+    [InlineData(new[] { 4, 4 }, 0)]
+    [InlineData(new[] { 3, 5 }, 1)]
+    [InlineData(new[] { 5, 3 }, -1)]
+    [InlineData(new[] { 2, 6, 6 }, 0)]
+    [InlineData(new[] { 2, 1, 3, 4 }, -2)]
+    [InlineData(new[] { 4, 4 }, 9)]
+    [InlineData(new[] { 4, 4 }, -9)]
+    [Parity("Tensor.Tril", "Tensor.Triu")]
+    public void TrilAndTriu(int[] shape, int diagonal)
+    {
+        var x = Rand(G([.. shape, diagonal]), shape);
+        Check("Tril", t => t[0].Tril(diagonal), t => t[0].tril(diagonal), [x]);
+        Check("Triu", t => t[0].Triu(diagonal), t => t[0].triu(diagonal), [x]);
+        Check("Tril default", t => t[0].Tril(), t => t[0].tril(), [x]);
+        Check("Triu default", t => t[0].Triu(), t => t[0].triu(), [x]);
+    }
+
     public static TheoryData<int[], int[]> MatMulPairs => new()
     {
         { [5], [5] },

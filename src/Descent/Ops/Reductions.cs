@@ -3,7 +3,7 @@ using Descent.Kernels;
 
 namespace Descent;
 
-// Sum, Mean, Max, Min over everything or chosen dimensions, and ArgMax/ArgMin.
+// Sum, Mean, Max, Min, Var, Std over everything or chosen dimensions, and ArgMax/ArgMin.
 public partial class Tensor
 {
     /// <summary>Sum of all elements, as a scalar tensor.</summary>
@@ -41,6 +41,90 @@ public partial class Tensor
         var sum = Sum(dims, keepDim);
         int count = sum.Numel == 0 ? 1 : Numel / sum.Numel;
         return sum.Div(count);
+    }
+
+    /// <summary>
+    /// Variance over the given dimensions (negative counts from the end), or over all elements when
+    /// <paramref name="dims"/> is null or empty: Σ(x − mean)² / max(0, N − <paramref name="correction"/>), as
+    /// PyTorch's <c>var(dim, correction=, keepdim=)</c>. The default correction 1 is Bessel's (the unbiased
+    /// estimate, PyTorch's <c>unbiased=True</c>); 0 gives the population variance (<c>unbiased=False</c>).
+    /// </summary>
+    /// <remarks>
+    /// When N − correction ≤ 0 the divisor is 0, so the result is ∞, or NaN where every deviation is 0 (a
+    /// single element), as in PyTorch; the gradient then follows libtorch's formula too. Accumulated in double.
+    /// An empty <paramref name="dims"/> reduces over all elements as PyTorch's <c>dim=[]</c> does; its gradient
+    /// is the true one, where libtorch's divides by 1 − correction instead of N − correction.
+    /// </remarks>
+    /// <example><code>
+    /// var x = Tensor.FromArray([1f, 2f, 3f, 4f], 2, 2);
+    /// var all = x.Var();                              // 1.6666666
+    /// var rows = x.Var([1], correction: 0);            // [0.25, 0.25]
+    /// </code></example>
+    public Tensor Var(int[]? dims = null, int correction = 1, bool keepDim = false) => Deviation("Var", dims, correction, keepDim, sqrt: false);
+
+    /// <summary>Variance over one dimension; see <see cref="Var(int[], int, bool)"/>.</summary>
+    /// <example><code>var v = x.Var(-1, keepDim: true);</code></example>
+    public Tensor Var(int dim, int correction = 1, bool keepDim = false) => Var([dim], correction, keepDim);
+
+    /// <summary>
+    /// Standard deviation, √<see cref="Var(int[], int, bool)"/>, with the same dimensions, correction and
+    /// edge cases, as PyTorch's <c>std</c>. Where the result is 0 the gradient is 0, as libtorch masks it.
+    /// </summary>
+    /// <example><code>var s = Tensor.FromArray([1f, 2f, 3f, 4f]).Std(); // 1.2909944</code></example>
+    public Tensor Std(int[]? dims = null, int correction = 1, bool keepDim = false) => Deviation("Std", dims, correction, keepDim, sqrt: true);
+
+    /// <summary>Standard deviation over one dimension; see <see cref="Std(int[], int, bool)"/>.</summary>
+    /// <example><code>var s = x.Std(0, correction: 0);</code></example>
+    public Tensor Std(int dim, int correction = 1, bool keepDim = false) => Std([dim], correction, keepDim);
+
+    private Tensor Deviation(string op, int[]? dims, int correction, bool keepDim, bool sqrt)
+    {
+        dims ??= [];
+        var given = dims.Select(d => Descent.Shape.NormalizeDim(op, d, Rank)).Distinct().Order().ToArray();
+        if (given.Length != dims.Length) throw new ArgumentException($"{op}: dimension repeated in [{string.Join(", ", dims)}]");
+        // PyTorch reduces a 0-d tensor, and an empty dimension list, over all elements.
+        bool all = dims.Length == 0 || Rank == 0;
+        int[] norm = all ? Enumerable.Range(0, Rank).ToArray() : given;
+        var keepShape = ReducedShape(norm, keepDim: true);
+        var outShape = keepDim ? keepShape : ReducedShape(norm, keepDim: false);
+
+        // The reduced dimensions as one middle axis: in place when they are adjacent, else moved to the end.
+        var source = Data;
+        int reduced = 1;
+        foreach (int d in norm) reduced *= _shape[d];
+        int outer = 1, inner = 1;
+        if (norm.Length == 0 || norm[^1] - norm[0] == norm.Length - 1)
+        {
+            for (int i = 0; i < (norm.Length == 0 ? 0 : norm[0]); i++) outer *= _shape[i];
+            for (int i = norm.Length == 0 ? 0 : norm[^1] + 1; i < Rank; i++) inner *= _shape[i];
+        }
+        else
+        {
+            var perm = Enumerable.Range(0, Rank).Where(d => Array.IndexOf(norm, d) < 0).Concat(norm).ToArray();
+            var moved = new float[Numel];
+            CopyKernel.Permute(Data, _shape, perm, moved);
+            source = moved;
+            outer = Descent.Shape.Numel(keepShape);
+        }
+        var mean = new Tensor(keepShape);
+        var result = new Tensor(outShape);
+        VarianceKernel.Run(source, outer, reduced, inner, correction, sqrt, mean.DataSpan, result.DataSpan);
+
+        var x = this;
+        float scale = (float)(2.0 / ((double)reduced - correction));
+        return Graph.Record(result, op, [x], g =>
+        {
+            var gv = g.Reshape(keepShape);
+            // libtorch's std_backward: g / (2·std), masked to 0 where std is 0, then var's backward.
+            if (sqrt) gv = Where(result.Reshape(keepShape).Eq(0f), ZerosLike(gv), gv.Div(result.Reshape(keepShape).Mul(2f)));
+            if (all && reduced - correction <= 0)
+            {
+                var grad = Uninitialized(x._shape);
+                VarianceKernel.UndefinedGradient(gv.Item(), x.Data, mean.Item(), grad.DataSpan);
+                return [grad];
+            }
+            return [gv.Mul(scale).Mul(x.Sub(mean))];
+        });
     }
 
     /// <summary>Largest element; the gradient is shared evenly among tied maxima, as PyTorch's <c>max()</c>.</summary>

@@ -71,6 +71,34 @@ public partial class Tensor
         return Graph.RecordNoArrays(result, "Sqrt", this, static (n, g) => g.Div(n.Saved!).Mul(0.5f), saved: result);
     }
 
+    /// <summary>1/√x, elementwise; 0 gives ∞ and a negative x gives NaN, as <c>torch.rsqrt</c>.</summary>
+    /// <remarks>The gradient is −½·g·(1/√x)³, computed from the result as PyTorch does.</remarks>
+    /// <example><code>var y = Tensor.FromArray([4f, 0.25f]).RSqrt(); // [0.5, 2]</code></example>
+    public Tensor RSqrt()
+    {
+        var result = MapUnary(TensorPrimitives.ReciprocalSqrt);
+        return Graph.Record(result, "RSqrt", [this], g =>
+        {
+            var grad = Uninitialized(result._shape);
+            UnaryKernel.RSqrtBackward(g.Data, result.Data, grad.DataSpan);
+            return [grad];
+        });
+    }
+
+    /// <summary>The error function erf(x) = 2/√π ∫₀ˣ e^(−t²) dt, elementwise, as <c>torch.erf</c>.</summary>
+    /// <remarks>Computed in double and rounded once; the gradient is g·2/√π·e^(−x²).</remarks>
+    /// <example><code>var y = Tensor.FromArray([0f, 1f]).Erf(); // [0, 0.8427008]</code></example>
+    public Tensor Erf()
+    {
+        var x = this;
+        return Graph.Record(MapUnary(UnaryKernel.Erf), "Erf", [x], g =>
+        {
+            var grad = Uninitialized(x._shape);
+            UnaryKernel.ErfBackward(g.Data, x.Data, grad.DataSpan);
+            return [grad];
+        });
+    }
+
     /// <summary>|x|; the gradient is sign(x), 0 at 0 (as PyTorch).</summary>
     public Tensor Abs()
     {

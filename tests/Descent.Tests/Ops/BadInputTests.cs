@@ -82,4 +82,16 @@ public class BadInputTests
         Assert.StartsWith("Chunk:", Assert.ThrowsAny<ArgumentException>(() => x.Chunk(2, 2)).Message);
         Assert.StartsWith("Split:", Assert.ThrowsAny<ArgumentException>(() => x.Split([2], -3)).Message);
     }
+
+    [Fact]
+    public void SequenceOpsNameTheOpTheRuleAndTheShape()
+    {
+        Assert.Equal("Tril: input must have at least 2 dimensions; got [5]", Assert.Throws<ArgumentException>(() => Tensor.Zeros(5).Tril()).Message);
+        Assert.Equal("Triu: input must have at least 2 dimensions; got []", Assert.Throws<ArgumentException>(() => Tensor.Scalar(1f).Triu()).Message);
+        var x = Tensor.Zeros(2, 3);
+        Assert.StartsWith("Cumsum: dimension 2 is out of range for a tensor of rank 2", Assert.Throws<ArgumentOutOfRangeException>(() => x.Cumsum(2)).Message);
+        Assert.StartsWith("Var: dimension -3 is out of range for a tensor of rank 2", Assert.Throws<ArgumentOutOfRangeException>(() => x.Var(-3)).Message);
+        Assert.StartsWith("Std: dimension 2 is out of range for a tensor of rank 2", Assert.Throws<ArgumentOutOfRangeException>(() => x.Std([0, 2])).Message);
+        Assert.Equal("Var: dimension repeated in [1, -1]", Assert.Throws<ArgumentException>(() => x.Var([1, -1])).Message);
+    }
 }
