@@ -6,7 +6,7 @@ namespace Descent;
 //
 // Transposed operands go through flags, not views. Attention multiplies by a transpose on every step
 // (q·kᵀ forward; g·vᵀ and attnᵀ·g backward), and the GEMM already reads either operand transposed
-// in its packing, so `q.MatMul(k, transposeB: true)` costs what `q.MatMul(k)` would. A lazy
+// in its packing, so `q.MatMul(k, transposeB: true)` costs about what `q.MatMul(k)` would. A lazy
 // transposed view (`Transpose` remembering its source until some other op reads it) would let the
 // PyTorch spelling `q.MatMul(k.Transpose(-2, -1))` skip the copy too, but every reader of `Data`,
 // every in-place op on the source or the view, and the graph node of `Transpose` would have to know
@@ -33,8 +33,8 @@ public partial class Tensor
     /// </code></example>
     /// </summary>
     /// <param name="other">The right operand.</param>
-    /// <param name="transposeA">Multiply by this tensor with its last two dimensions swapped.</param>
-    /// <param name="transposeB">Multiply by <paramref name="other"/> with its last two dimensions swapped.</param>
+    /// <param name="transposeA">Use this tensor with its last two dimensions swapped.</param>
+    /// <param name="transposeB">Use <paramref name="other"/> with its last two dimensions swapped.</param>
     public Tensor MatMul(Tensor other, bool transposeA = false, bool transposeB = false)
     {
         if (Rank == 0 || other.Rank == 0)
