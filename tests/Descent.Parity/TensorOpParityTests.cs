@@ -253,6 +253,34 @@ public class TensorOpParityTests
         Check("MatMul", t => t[0].MatMul(t[1]), t => torch.matmul(t[0], t[1]), [Rand(g, a), Rand(g, b)]);
     }
 
+    // Logical shapes op(A)·op(B): batch ranks 3 and 4, broadcast batches, size-1 dimensions, a 1-D operand.
+    public static TheoryData<int[], int[]> TransposedMatMulPairs => new()
+    {
+        { [2, 3, 4], [2, 4, 5] },
+        { [2, 1, 3, 4], [5, 4, 6] },
+        { [2, 3, 5, 7], [7, 6] },
+        { [3, 1, 7], [1, 7, 1] },
+        { [7, 31], [31, 33] },
+        { [3], [2, 3, 4] },
+        { [2, 3, 4], [4] },
+    };
+
+    [Theory, MemberData(nameof(TransposedMatMulPairs))]
+    [Parity("Tensor.MatMul")]
+    public void MatMulTransposed(int[] a, int[] b)
+    {
+        static int[] Swap(int[] s) => [.. s[..^2], s[^1], s[^2]];
+        var g = G([.. a, .. b, 1]);
+        foreach (var (ta, tb) in new[] { (true, false), (false, true), (true, true) })
+        {
+            if ((ta && a.Length < 2) || (tb && b.Length < 2)) continue;
+            var x = Rand(g, ta ? Swap(a) : a);
+            var y = Rand(g, tb ? Swap(b) : b);
+            Check($"MatMul(transposeA: {ta}, transposeB: {tb})", t => t[0].MatMul(t[1], ta, tb),
+                t => torch.matmul(ta ? t[0].transpose(-2, -1) : t[0], tb ? t[1].transpose(-2, -1) : t[1]), [x, y]);
+        }
+    }
+
     [Theory, MemberData(nameof(BroadcastPairs))]
     [Parity("Tensor.Where", "Tensor.Eq", "Tensor.Ne", "Tensor.Lt", "Tensor.Le", "Tensor.Gt", "Tensor.Ge")]
     public void WhereAndComparisons(int[] a, int[] b)

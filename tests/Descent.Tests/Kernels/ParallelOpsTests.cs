@@ -67,4 +67,38 @@ public class ParallelOpsTests
             Threads.Count = saved;
         }
     }
+
+    private static (float[] Y, float[] Ga, float[] Gb) TransposedMatMulStep(int threads, bool ta, bool tb, int[] a, int[] b)
+    {
+        int saved = Threads.Count;
+        try
+        {
+            Threads.Count = threads;
+            var g = new Generator(22);
+            var x = Tensor.Randn(a, g).RequireGrad();
+            var y = Tensor.Randn(b, g).RequireGrad();
+            var z = x.MatMul(y, ta, tb);
+            z.Backward(Tensor.Randn(z.Shape, g));
+            return (z.ToArray(), x.Grad!.ToArray(), y.Grad!.ToArray());
+        }
+        finally
+        {
+            Threads.Count = saved;
+        }
+    }
+
+    // Attention-sized heads (split by whole products) and one large broadcast product (split inside the GEMM).
+    [Theory]
+    [InlineData(false, true, new[] { 2, 4, 32, 64 }, new[] { 2, 4, 32, 64 })]
+    [InlineData(true, false, new[] { 2, 4, 32, 64 }, new[] { 2, 4, 32, 64 })]
+    [InlineData(true, true, new[] { 3, 200, 150 }, new[] { 170, 200 })]
+    [InlineData(false, false, new[] { 3, 150, 200 }, new[] { 200, 170 })]
+    public void TransposedMatMulIsBitIdenticalOnOneAndTwoThreads(bool ta, bool tb, int[] a, int[] b)
+    {
+        var one = TransposedMatMulStep(1, ta, tb, a, b);
+        var two = TransposedMatMulStep(2, ta, tb, a, b);
+        Assert.Equal(one.Y, two.Y);
+        Assert.Equal(one.Ga, two.Ga);
+        Assert.Equal(one.Gb, two.Gb);
+    }
 }

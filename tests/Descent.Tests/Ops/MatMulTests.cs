@@ -87,4 +87,141 @@ public class MatMulTests
         Assert.Contains("[3, 4, 5]", e.Message);
         Assert.Contains("MatMul", Assert.Throws<ArgumentException>(() => Tensor.Scalar(1f).MatMul(Tensor.Zeros(2))).Message);
     }
+
+    // Products as op(A)·op(B) in logical shapes (after any transpose): batch ranks 3 and 4, broadcast
+    // batch dimensions, size-1 dimensions, and 1-D operands (never transposed themselves).
+    private static readonly (int[] A, int[] B)[] Logical =
+    [
+        ([2, 3, 4], [2, 4, 5]),
+        ([2, 1, 3, 4], [5, 4, 6]),
+        ([2, 3, 4, 5], [2, 3, 5, 2]),
+        ([4, 5], [2, 5, 3]),
+        ([3, 1, 7], [1, 7, 1]),
+        ([1, 1, 1], [1, 1, 1]),
+        ([1, 3, 1], [4, 1, 1]),
+        ([3], [2, 3, 4]),
+        ([2, 3, 4], [4]),
+    ];
+
+    public static TheoryData<int[], int[], bool, bool> TransposedCases
+    {
+        get
+        {
+            var data = new TheoryData<int[], int[], bool, bool>();
+            foreach (var (a, b) in Logical)
+                foreach (var (ta, tb) in new[] { (false, false), (true, false), (false, true), (true, true) })
+                {
+                    if ((ta && a.Length < 2) || (tb && b.Length < 2)) continue;
+                    data.Add(ta ? SwapLast(a) : a, tb ? SwapLast(b) : b, ta, tb);
+                }
+            return data;
+        }
+    }
+
+    private static int[] SwapLast(int[] shape) => [.. shape[..^2], shape[^1], shape[^2]];
+
+    /// <summary>The old way: transpose (a copy), then the plain product.</summary>
+    private static Tensor TransposeFirst(Tensor a, Tensor b, bool ta, bool tb) =>
+        (ta ? a.Transpose(-2, -1) : a).MatMul(tb ? b.Transpose(-2, -1) : b);
+
+    [Theory, MemberData(nameof(TransposedCases))]
+    public void TransposeFlagsGradients(int[] a, int[] b, bool ta, bool tb)
+    {
+        GradCheck.Assert(t => t[0].MatMul(t[1], ta, tb), Inputs.Normal(5, a), Inputs.Normal(6, b));
+    }
+
+    [Theory, MemberData(nameof(TransposedCases))]
+    public void TransposeFlagsMatchTransposingFirst(int[] a, int[] b, bool ta, bool tb)
+    {
+        var (x, y) = (Inputs.Normal(7, a), Inputs.Normal(8, b));
+        var (x2, y2) = (x.Detach().RequireGrad(), y.Detach().RequireGrad());
+        var got = x.MatMul(y, transposeA: ta, transposeB: tb);
+        var want = TransposeFirst(x2, y2, ta, tb);
+        Assert.Equal(want.Shape, got.Shape);
+        // With k this short, every path sums the k products in order, one at a time, whichever way the
+        // operands are stored, so these agree to the bit (long k need not: see the test below).
+        Assert.Equal(want.ToArray(), got.ToArray());
+        var seed = Tensor.Randn(got.Shape, new Generator(9));
+        got.Backward(seed);
+        want.Backward(seed);
+        AssertClose(x2.Grad!, x.Grad!);
+        AssertClose(y2.Grad!, y.Grad!);
+    }
+
+    // Packed products pack op(B) into the same panels whichever way B is stored (the transpose happens
+    // in the packing), so they agree to the bit with transposing first. A·Bᵀ with few rows of A runs as
+    // dot products of rows instead, which sum in another order than the scaled rows of a stored B:
+    // those agree within rounding.
+    [Theory]
+    [InlineData(false, true, 2, 70, 80, 300, true)]
+    [InlineData(true, false, 2, 70, 80, 300, true)]
+    [InlineData(true, true, 3, 40, 130, 90, true)]
+    [InlineData(false, true, 1, 8, 9, 700, false)]
+    [InlineData(false, true, 2, 48, 64, 128, false)]
+    public void LargeTransposedProductsAgreeWithTransposingFirst(bool ta, bool tb, int batch, int m, int n, int k, bool bitIdentical)
+    {
+        var x = Tensor.Randn(ta ? [batch, k, m] : [batch, m, k], new Generator(10));
+        var y = Tensor.Randn(tb ? [1, n, k] : [1, k, n], new Generator(11));
+        var got = x.MatMul(y, ta, tb).ToArray();
+        var want = TransposeFirst(x, y, ta, tb).ToArray();
+        if (bitIdentical) Assert.Equal(want, got);
+        else for (int i = 0; i < got.Length; i++) Assert.Equal(want[i], got[i], 1e-5f * k);
+    }
+
+    [Fact]
+    public void TransposeFlagsCopyNoOperand()
+    {
+        // Attention's scores, q·kᵀ over [B, H, T, d]: a transposed copy of k would allocate k's size
+        // again in the forward pass, and a transposed copy of a gradient again in the backward pass.
+        int[] shape = [2, 2, 64, 512];
+        long operand = 2L * 2 * 64 * 512;
+        long result = 2L * 2 * 64 * 64;
+        var seed = Tensor.Randn([2, 2, 64, 64], new Generator(14));
+        long forwardBytes = 0, backwardFloats = 0;
+        // A fresh thread starts with an empty buffer pool, so every temporary the backward pass makes
+        // lands in the pool when the pass ends: the pool's size then counts them all, where the
+        // allocation counter would miss buffers the pool had from an earlier pass.
+        var thread = new Thread(() =>
+        {
+            var q = Tensor.Randn(shape, new Generator(12)).RequireGrad();
+            var k = Tensor.Randn(shape, new Generator(13)).RequireGrad();
+            using (Descent.Autograd.NoGrad()) q.MatMul(k, transposeB: true);   // JIT and this thread's pack buffer
+            long start = GC.GetAllocatedBytesForCurrentThread();
+            var scores = q.MatMul(k, transposeB: true);
+            forwardBytes = GC.GetAllocatedBytesForCurrentThread() - start;
+            long pooled = BufferPool.PooledFloats;
+            scores.Backward(seed);
+            backwardFloats = BufferPool.PooledFloats - pooled;
+        });
+        thread.Start();
+        thread.Join();
+
+        Assert.True(forwardBytes < (result + operand / 8) * sizeof(float), $"forward allocated {forwardBytes} bytes; the result is {result} floats, an operand {operand}");
+        // The two gradients, dq and dk, an operand's size each, and nothing near a third.
+        Assert.True(backwardFloats <= 2 * operand + operand / 8, $"backward made {backwardFloats} floats of temporaries; an operand is {operand}");
+    }
+
+    [Fact]
+    public void TransposeFlagsBadInputsNameOpShapesAndFlags()
+    {
+        Assert.Equal("MatMul: inner dimensions must match; got [2, 3] and [4, 5] with transposeB",
+            Assert.Throws<ArgumentException>(() => Tensor.Zeros(2, 3).MatMul(Tensor.Zeros(4, 5), transposeB: true)).Message);
+        Assert.Equal("MatMul: inner dimensions must match; got [2, 2, 3] and [4, 5] with transposeA and transposeB",
+            Assert.Throws<ArgumentException>(() => Tensor.Zeros(2, 2, 3).MatMul(Tensor.Zeros(4, 5), true, true)).Message);
+        Assert.Equal("MatMul: batch dimensions must broadcast; got [2, 3, 4] and [3, 3, 5] with transposeA",
+            Assert.Throws<ArgumentException>(() => Tensor.Zeros(2, 3, 4).MatMul(Tensor.Zeros(3, 3, 5), transposeA: true)).Message);
+        Assert.Equal("MatMul: a transposed operand needs at least two dimensions; got [3] and [3, 4] with transposeA",
+            Assert.Throws<ArgumentException>(() => Tensor.Zeros(3).MatMul(Tensor.Zeros(3, 4), transposeA: true)).Message);
+        Assert.Equal("MatMul: a transposed operand needs at least two dimensions; got [2, 3] and [3] with transposeB",
+            Assert.Throws<ArgumentException>(() => Tensor.Zeros(2, 3).MatMul(Tensor.Zeros(3), transposeB: true)).Message);
+        Assert.Equal("MatMul: both operands need at least one dimension; got [] and [2, 2]",
+            Assert.Throws<ArgumentException>(() => Tensor.Scalar(1f).MatMul(Tensor.Zeros(2, 2), transposeB: true)).Message);
+    }
+
+    private static void AssertClose(Tensor want, Tensor got)
+    {
+        Assert.Equal(want.Shape, got.Shape);
+        var (w, g) = (want.ToArray(), got.ToArray());
+        for (int i = 0; i < w.Length; i++) Assert.Equal(w[i], g[i], 1e-5f);
+    }
 }
