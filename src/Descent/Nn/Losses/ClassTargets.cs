@@ -7,7 +7,7 @@ namespace Descent.Nn;
 /// </summary>
 internal sealed class ClassTargets
 {
-    private ClassTargets(Tensor gatherIndex, Tensor keep, int[] classes, bool anyIgnored)
+    private ClassTargets(Tensor gatherIndex, BoolTensor keep, int[] classes, bool anyIgnored)
     {
         GatherIndex = gatherIndex;
         Keep = keep;
@@ -18,8 +18,8 @@ internal sealed class ClassTargets
     /// <summary>The target with a size-1 class dimension inserted, ignored positions set to 0.</summary>
     public Tensor GatherIndex { get; }
 
-    /// <summary>1 where the target counts, 0 where it is the ignore index; the target's shape.</summary>
-    public Tensor Keep { get; }
+    /// <summary>True where the target counts, false where it is the ignore index; the target's shape.</summary>
+    public BoolTensor Keep { get; }
 
     /// <summary>Each position's class, 0 where ignored (for picking per-position weights).</summary>
     public int[] Classes { get; }
@@ -63,7 +63,7 @@ internal sealed class ClassTargets
         int classes = input.Size(cd);
         var values = target.Data;
         var classIndex = new int[values.Length];
-        var keep = Tensor.Zeros(expected);
+        var keep = BoolTensor.Full(expected, false);
         var k = keep.DataSpan;
         bool anyIgnored = false;
         for (int i = 0; i < values.Length; i++)
@@ -77,7 +77,7 @@ internal sealed class ClassTargets
             if (!(v >= 0 && v < classes) || v != MathF.Floor(v))
                 throw new ArgumentOutOfRangeException(nameof(target), $"{loss}: target {v} at position {LossChecks.Position(i, target.ShapeRef)} is not a class index in [0, {classes}) nor the ignore index {ignoreIndex}");
             classIndex[i] = (int)v;
-            k[i] = 1f;
+            k[i] = true;
         }
         var gatherShape = input.Shape;
         gatherShape[cd] = 1;
@@ -88,7 +88,8 @@ internal sealed class ClassTargets
     /// <summary>w[class] per position (1 without weights), 0 where ignored; differentiable in the weight.</summary>
     public Tensor PositionWeights(Tensor? weight)
     {
-        if (weight is null) return Keep;
-        return weight.IndexSelect(0, Classes).Reshape(Keep.Shape).Mul(Keep);
+        var keep = Keep.Float();
+        if (weight is null) return keep;
+        return weight.IndexSelect(0, Classes).Reshape(Keep.Shape).Mul(keep);
     }
 }
