@@ -199,6 +199,9 @@ public class TensorOpParityTests
         Check("Select", t => t[0].Select(1, -2), t => t[0].select(1, -2), [x]);
         int[] idx = [4, 0, 4, 2];
         Check("IndexSelect", t => t[0].IndexSelect(0, idx), t => t[0].index_select(0, torch.tensor(idx.Select(i => (long)i).ToArray())), [x]);
+        var ids = IntTensor.FromArray([2L, 6, 2, 0, 5]);
+        Check("IndexSelect IntTensor", t => t[0].IndexSelect(1, ids), t => t[0].index_select(1, ToTorch(ids)), [x]);
+        Check("IndexSelect IntTensor last dim", t => t[0].IndexSelect(-1, IntTensor.Scalar(1)), t => t[0].index_select(-1, torch.tensor(1L)), [x]);
         var y = Rand(g, [5, 2, 3]);
         var z = Rand(g, [5, 7, 3]);
         Check("Cat", t => Tensor.Cat([t[0], t[1]], 1), t => torch.cat(new[] { t[0], t[1] }, 1), [x, y]);
