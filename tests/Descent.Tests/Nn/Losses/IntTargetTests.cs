@@ -5,10 +5,8 @@ namespace Descent.Tests.Nn;
 /// <summary>Class targets as <see cref="IntTensor"/>, as PyTorch takes them: the same numbers as whole floats.</summary>
 public class IntTargetTests
 {
-    public static TheoryData<int> ReductionIndices => [0, 1, 2];
-
     [Theory]
-    [MemberData(nameof(ReductionIndices))]
+    [MemberData(nameof(CrossEntropyLossTests.ReductionIndices), MemberType = typeof(CrossEntropyLossTests))]
     public void CrossEntropyAndNllGiveTheFloatTargetsBits(int r)
     {
         var reduction = LossAssert.AllReductions[r];
@@ -33,7 +31,7 @@ public class IntTargetTests
     }
 
     [Theory]
-    [MemberData(nameof(ReductionIndices))]
+    [MemberData(nameof(CrossEntropyLossTests.ReductionIndices), MemberType = typeof(CrossEntropyLossTests))]
     public void GradChecks(int r)
     {
         var reduction = LossAssert.AllReductions[r];
