@@ -148,7 +148,53 @@ public class ConvPoolParityTests
     {
         var g = new Generator((ulong)(x.Sum() * 7 + dim + 3));
         int size = x[dim < 0 ? dim + x.Length : dim];
-        var idx = Tensor.RandInt(0, size, index, g);
-        Check("Gather", t => t[0].Gather(dim, idx), t => torch.gather(t[0], dim, ToTorch(idx).to(torch.int64)), [Rand(g, x)]);
+        var idx = IntTensor.RandInt(0, size, index, g);
+        Check("Gather", t => t[0].Gather(dim, idx), t => torch.gather(t[0], dim, ToTorch(idx)), [Rand(g, x)]);
+        var floatIdx = idx.Float();
+        Check("Gather float index", t => t[0].Gather(dim, floatIdx), t => torch.gather(t[0], dim, ToTorch(idx)), [Rand(g, x)]);
+    }
+
+    // self shape, dim, index shape, src shape: src like the index (both get gradients) or larger (libtorch's src
+    // gradient is then index-shaped and refused, so only self's is compared), 1-D, size-1 dims, negative dim.
+    public static TheoryData<int[], int, int[], int[]> Scatters => new()
+    {
+        { [4, 5, 3], 1, [4, 3, 3], [4, 3, 3] },
+        { [4, 5, 3], 0, [2, 3, 2], [3, 4, 2] },
+        { [9], 0, [5], [5] },
+        { [3, 1], 1, [3, 1], [3, 2] },
+        { [6, 7], -2, [1, 7], [1, 7] },
+        { [2, 3, 4], -1, [2, 2, 4], [2, 2, 4] },
+    };
+
+    [Theory, MemberData(nameof(Scatters))]
+    [Parity("Tensor.Scatter", "Tensor.ScatterAdd")]
+    public void ScatterAndScatterAdd(int[] self, int dim, int[] index, int[] src)
+    {
+        var g = new Generator((ulong)(self.Sum() * 11 + dim + 5));
+        int d = dim < 0 ? dim + self.Length : dim;
+        bool srcGrad = index.SequenceEqual(src);
+        var x = Rand(g, self);
+        var s = Rand(g, src, requiresGrad: srcGrad);
+        // Scatter without repeated positions: libtorch leaves the winner of a repeat unspecified.
+        var distinct = DistinctAlong(g, index, d, self[d]);
+        Check("Scatter", t => t[0].Scatter(dim, distinct, t[1]), t => t[0].scatter(dim, ToTorch(distinct), t[1]), [x, s]);
+        // ScatterAdd with repeats, which must add up; the index may be longer than self along dim.
+        var repeated = IntTensor.RandInt(0, self[d], index, g);
+        Check("ScatterAdd", t => t[0].ScatterAdd(dim, repeated, t[1]), t => t[0].scatter_add(dim, ToTorch(repeated), t[1]), [x, s]);
+    }
+
+    /// <summary>An index whose values along d are distinct in every fibre: a prefix of a random permutation of [0, size).</summary>
+    private static IntTensor DistinctAlong(Generator g, int[] shape, int d, int size)
+    {
+        var values = new long[shape.Aggregate(1, (a, b) => a * b)];
+        int inner = shape.Skip(d + 1).Aggregate(1, (a, b) => a * b);
+        int outer = values.Length / (inner * shape[d]);
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++)
+            {
+                var perm = g.Permutation(size);
+                for (int k = 0; k < shape[d]; k++) values[(o * shape[d] + k) * inner + i] = (long)perm[k];
+            }
+        return IntTensor.FromArray(values, shape);
     }
 }

@@ -176,6 +176,12 @@ public class LayerParityTests
             var flat = ToTorch(idx).to(torch.int64).flatten();
             ModuleOracle.Check($"Embedding {Shape.Format(shape)}", layer,
                 t => t[1].index_select(0, flat).reshape([.. shape.Select(d => (long)d), 4]), idx.Detach());
+            // Token ids as int64, as PyTorch takes them: the same rows and the same weight gradient.
+            var ids = idx.Long();
+            var weight = Rand(g, [10, 4]);
+            Check($"Embedding IntTensor {Shape.Format(shape)}", t => Functional.Embedding(ids, t[0]),
+                t => t[0].index_select(0, ToTorch(ids).flatten()).reshape([.. shape.Select(d => (long)d), 4]), [weight]);
+            Assert.Equal(layer.Forward(idx).ToArray(), layer.Forward(ids).ToArray());
         }
     }
 

@@ -161,6 +161,9 @@ public class LossParityTests
                     string name = $"CrossEntropyLoss{label} weight={weight != null} smoothing={smoothing} {r}";
                     Check(name, t => new CrossEntropyLoss(weight, ignore, r, smoothing).Forward(t[0], target),
                         t => F.cross_entropy(t[0], Long(target), weight == null ? null : ToTorch(weight), ignore, R(r), smoothing), [x]);
+                    var ids = target.Long();
+                    Check(name + " int64", t => new CrossEntropyLoss(weight, ignore, r, smoothing).Forward(t[0], ids),
+                        t => F.cross_entropy(t[0], ToTorch(ids), weight == null ? null : ToTorch(weight), ignore, R(r), smoothing), [x]);
                 }
             }
         }
@@ -175,8 +178,12 @@ public class LossParityTests
         var w = Rand(g, [4], requiresGrad: false, low: 0.2f, high: 2f);
         var target = Classes(g, [2, 3, 5], 4, ignoreEvery: 4);
         foreach (float smoothing in new[] { 0f, 0.2f })
+        {
             Check($"CrossEntropyLoss spatial smoothing={smoothing} {r}", t => new CrossEntropyLoss(w, -100, r, smoothing).Forward(t[0], target),
                 t => F.cross_entropy(t[0], Long(target), ToTorch(w), -100, R(r), smoothing), [x]);
+            Check($"CrossEntropyLoss spatial int64 smoothing={smoothing} {r}", t => Losses.CrossEntropy(t[0], target.Long(), w, -100, r, smoothing),
+                t => F.cross_entropy(t[0], ToTorch(target.Long()), ToTorch(w), -100, R(r), smoothing), [x]);
+        }
         var probs = Rand(g, [2, 4, 3, 5], requiresGrad: false, low: -2f, high: 2f).Softmax(1);
         Check($"CrossEntropyLoss spatial probabilities {r}", t => new CrossEntropyLoss(w, -100, r, 0.1f).Forward(t[0], probs),
             t => F.cross_entropy(t[0], ToTorch(probs), ToTorch(w), -100, R(r), 0.1), [x]);
@@ -239,6 +246,8 @@ public class LossParityTests
         var ts = Classes(g, [2, 3, 4], 5);
         Check($"NLLLoss spatial {r}", t => new NLLLoss(w, -100, r).Forward(t[0], ts),
             t => F.nll_loss(t[0], Long(ts), ToTorch(w), R(r)), [xs]);
+        Check($"NLLLoss spatial int64 {r}", t => new NLLLoss(w, -100, r).Forward(t[0], ts.Long()),
+            t => F.nll_loss(t[0], ToTorch(ts.Long()), ToTorch(w), R(r)), [xs]);
         var x1 = Rand(g, [5], low: -4f, high: 0f);
         // libtorch's C++ nll_loss wants a batch dimension; PyTorch's Python front end adds one for unbatched input, as here.
         Check($"NLLLoss unbatched {r}", t => new NLLLoss(w, -100, r).Forward(t[0], Tensor.Scalar(3f)),
@@ -267,6 +276,12 @@ public class LossParityTests
             var keptIndex = torch.tensor(kept);
             foreach (var weight in new[] { null, w })
             {
+                Check($"NLLLoss ignore {ignore} weight={weight != null} {r} int64", t => Losses.NllLoss(t[0], target.Long(), weight, ignore, r),
+                    t =>
+                    {
+                        var loss = F.nll_loss(t[0].index_select(0, keptIndex), keptTarget, weight == null ? null : ToTorch(weight), R(r));
+                        return r == Reduction.None ? torch.zeros(values.Length).index_add(0, keptIndex, loss, 1) : loss;
+                    }, [x]);
                 Check($"NLLLoss ignore {ignore} weight={weight != null} {r}", t => new NLLLoss(weight, ignore, r).Forward(t[0], target),
                     t =>
                     {

@@ -23,6 +23,10 @@ internal static class Oracle
         return requiresGrad ? result.requires_grad_(true) : result;
     }
 
+    public static TT ToTorch(IntTensor t) => torch.tensor(t.ToArray(), t.Shape.Select(d => (long)d).ToArray(), dtype: torch.int64);
+
+    public static TT ToTorch(BoolTensor t) => torch.tensor(t.ToArray(), t.Shape.Select(d => (long)d).ToArray(), dtype: torch.@bool);
+
     // TorchSharp's accessor throws on an empty tensor instead of giving an empty array.
     public static float[] FromTorch(TT t) => t.numel() == 0 ? [] : t.detach().contiguous().data<float>().ToArray();
 

@@ -282,8 +282,8 @@ public class TensorOpParityTests
     }
 
     [Theory, MemberData(nameof(BroadcastPairs))]
-    [Parity("Tensor.Where", "Tensor.Eq", "Tensor.Ne", "Tensor.Lt", "Tensor.Le", "Tensor.Gt", "Tensor.Ge")]
-    public void WhereAndComparisons(int[] a, int[] b)
+    [Parity("Tensor.Where", "Tensor.MaskedFill", "Tensor.Eq", "Tensor.Ne", "Tensor.Lt", "Tensor.Le", "Tensor.Gt", "Tensor.Ge")]
+    public void WhereMaskedFillAndComparisons(int[] a, int[] b)
     {
         var g = G([.. a, .. b]);
         var x = Rand(g, a);
@@ -291,15 +291,23 @@ public class TensorOpParityTests
         var yRounded = Tensor.FromArray(y.ToArray().Select(v => MathF.Round(v)).ToArray(), y.Shape);
         var xRounded = Tensor.FromArray(x.ToArray().Select(v => MathF.Round(v)).ToArray(), x.Shape);
         var cond = x.Detach().Gt(0f);
-        Check("Where", t => Tensor.Where(cond, t[0], t[1]), t => torch.where(ToTorch(cond).ne(0), t[0], t[1]), [x, y]);
-        foreach (var (name, ours, theirs) in new (string, Func<Tensor, Tensor, Tensor>, Func<TT, TT, TT>)[]
+        Check("Where", t => Tensor.Where(cond, t[0], t[1]), t => torch.where(ToTorch(cond), t[0], t[1]), [x, y]);
+        var mask = y.Detach().Lt(0.5f);
+        Check("MaskedFill", t => t[0].MaskedFill(mask, -3.5f), t => t[0].masked_fill(ToTorch(mask), -3.5f), [x]);
+        Check("MaskedFill -inf", t => t[0].MaskedFill(mask, float.NegativeInfinity).Exp(), t => t[0].masked_fill(ToTorch(mask), float.NegativeInfinity).exp(), [x]);
+        using var scope = torch.NewDisposeScope();
+        var (tx, ty) = (ToTorch(xRounded), ToTorch(yRounded));
+        foreach (var (name, ours, theirs) in new (string, Func<Tensor, Tensor, BoolTensor>, Func<TT, TT, TT>)[]
         {
             ("Eq", (p, q) => p.Eq(q), (p, q) => p.eq(q)), ("Ne", (p, q) => p.Ne(q), (p, q) => p.ne(q)),
             ("Lt", (p, q) => p.Lt(q), (p, q) => p.lt(q)), ("Le", (p, q) => p.Le(q), (p, q) => p.le(q)),
             ("Gt", (p, q) => p.Gt(q), (p, q) => p.gt(q)), ("Ge", (p, q) => p.Ge(q), (p, q) => p.ge(q)),
         })
         {
-            Check(name, t => ours(t[0], t[1]), t => theirs(t[0], t[1]).to(torch.float32), [xRounded, yRounded]);
+            var want = theirs(tx, ty);
+            var got = ours(xRounded, yRounded);
+            Assert.True(want.shape.SequenceEqual(got.Shape.Select(d => (long)d)), $"{name}: shape");
+            Assert.True(want.data<bool>().ToArray().SequenceEqual(got.ToArray()), $"{name}: masks differ");
         }
     }
 
@@ -335,6 +343,9 @@ public class TensorOpParityTests
         Check("Select", t => t[0].Select(1, -2), t => t[0].select(1, -2), [x]);
         int[] idx = [4, 0, 4, 2];
         Check("IndexSelect", t => t[0].IndexSelect(0, idx), t => t[0].index_select(0, torch.tensor(idx.Select(i => (long)i).ToArray())), [x]);
+        var ids = IntTensor.FromArray([2L, 6, 2, 0, 5]);
+        Check("IndexSelect IntTensor", t => t[0].IndexSelect(1, ids), t => t[0].index_select(1, ToTorch(ids)), [x]);
+        Check("IndexSelect IntTensor last dim", t => t[0].IndexSelect(-1, IntTensor.Scalar(1)), t => t[0].index_select(-1, torch.tensor(1L)), [x]);
         var y = Rand(g, [5, 2, 3]);
         var z = Rand(g, [5, 7, 3]);
         Check("Cat", t => Tensor.Cat([t[0], t[1]], 1), t => torch.cat(new[] { t[0], t[1] }, 1), [x, y]);

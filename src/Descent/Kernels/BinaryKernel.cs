@@ -52,36 +52,13 @@ internal struct MinOp : IBinaryOp
     public static void Apply(float x, ReadOnlySpan<float> y, Span<float> d) => TensorPrimitives.Min(y, x, d);
 }
 
-/// <summary>Comparisons give 1 where the relation holds and 0 elsewhere.</summary>
-internal interface ICompare
-{
-    static abstract bool Holds(float x, float y);
-}
-
-internal struct CompareOp<TRel> : IBinaryOp where TRel : ICompare
-{
-    public static void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d)
-    {
-        for (int i = 0; i < d.Length; i++) d[i] = TRel.Holds(x[i], y[i]) ? 1f : 0f;
-    }
-
-    public static void Apply(ReadOnlySpan<float> x, float y, Span<float> d)
-    {
-        for (int i = 0; i < d.Length; i++) d[i] = TRel.Holds(x[i], y) ? 1f : 0f;
-    }
-
-    public static void Apply(float x, ReadOnlySpan<float> y, Span<float> d)
-    {
-        for (int i = 0; i < d.Length; i++) d[i] = TRel.Holds(x, y[i]) ? 1f : 0f;
-    }
-}
-
-internal struct Eq : ICompare { public static bool Holds(float x, float y) => x == y; }
-internal struct Ne : ICompare { public static bool Holds(float x, float y) => x != y; }
-internal struct Lt : ICompare { public static bool Holds(float x, float y) => x < y; }
-internal struct Le : ICompare { public static bool Holds(float x, float y) => x <= y; }
-internal struct Gt : ICompare { public static bool Holds(float x, float y) => x > y; }
-internal struct Ge : ICompare { public static bool Holds(float x, float y) => x >= y; }
+// The float relations, each a struct the elementwise kernel inlines; comparisons give BoolTensor masks.
+internal struct Eq : IElementOp<float, float, bool> { public static bool Apply(float x, float y) => x == y; }
+internal struct Ne : IElementOp<float, float, bool> { public static bool Apply(float x, float y) => x != y; }
+internal struct Lt : IElementOp<float, float, bool> { public static bool Apply(float x, float y) => x < y; }
+internal struct Le : IElementOp<float, float, bool> { public static bool Apply(float x, float y) => x <= y; }
+internal struct Gt : IElementOp<float, float, bool> { public static bool Apply(float x, float y) => x > y; }
+internal struct Ge : IElementOp<float, float, bool> { public static bool Apply(float x, float y) => x >= y; }
 
 /// <summary>Runs a binary op over two operands broadcast to a common shape.</summary>
 internal static class BinaryKernel

@@ -2,12 +2,12 @@ namespace Descent.Nn;
 
 /// <summary>
 /// A lookup table of learnable vectors, like <c>torch.nn.Embedding</c>: weight [num_embeddings,
-/// embedding_dim] initialised N(0, 1). The input is a float tensor of whole-number indices of any
-/// shape; the output has its shape plus [embedding_dim].
+/// embedding_dim] initialised N(0, 1). The input is an <see cref="IntTensor"/> of token ids of any shape
+/// (a float tensor of whole numbers is still accepted); the output has its shape plus [embedding_dim].
 /// </summary>
 /// <example><code>
 /// var emb = new Embedding(10, 3, new Generator(0));
-/// var v = emb.Forward(Tensor.FromArray([1f, 4f, 4f])); // [3, 3]
+/// var v = emb.Forward(IntTensor.FromArray([1, 4, 4], [3])); // [3, 3]
 /// </code></example>
 public sealed class Embedding : Module
 {
@@ -30,6 +30,10 @@ public sealed class Embedding : Module
     /// <summary>The table, [num_embeddings, embedding_dim].</summary>
     public Parameter Weight { get; }
 
-    /// <inheritdoc/>
+    /// <summary>The vectors of the token ids in <paramref name="input"/>: input.shape + [embedding_dim].</summary>
+    /// <example><code>var x = emb.Forward(tokens); // tokens [batch, time] → [batch, time, embedding_dim]</code></example>
+    public Tensor Forward(IntTensor input) => Functional.Embedding(input, Weight);
+
+    /// <summary>Token ids stored as floats (older code, or a <see cref="Sequential"/>); each must be a whole number.</summary>
     public override Tensor Forward(Tensor input) => Functional.Embedding(input, Weight);
 }

@@ -141,12 +141,17 @@ public static partial class Functional
     }
 
     /// <summary>
-    /// Looks up rows of <paramref name="weight"/> ([num_embeddings, dim]) by the whole-number indices in
-    /// <paramref name="indices"/> (a float tensor of any shape), like <c>F.embedding</c>; the result has
-    /// shape indices.shape + [dim]. Repeated indices accumulate gradient into the same row.
+    /// Looks up rows of <paramref name="weight"/> ([num_embeddings, dim]) by the token ids in
+    /// <paramref name="indices"/> (any shape), like <c>F.embedding</c>; the result has shape
+    /// indices.shape + [dim]. Repeated ids accumulate gradient into the same row.
     /// </summary>
-    public static Tensor Embedding(Tensor indices, Tensor weight)
+    /// <example><code>
+    /// var vectors = Functional.Embedding(IntTensor.FromArray([1, 4, 4], [3]), table); // [3, dim]
+    /// </code></example>
+    public static Tensor Embedding(IntTensor indices, Tensor weight)
     {
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(weight);
         if (weight.Rank != 2)
             throw new ArgumentException($"Embedding: weight must be 2-D [num_embeddings, embedding_dim]; got input {Shape.Format(indices.ShapeRef)} and weight {Shape.Format(weight.ShapeRef)}");
         int count = weight.Size(0);
@@ -154,14 +159,24 @@ public static partial class Functional
         var values = indices.Data;
         for (int i = 0; i < rows.Length; i++)
         {
-            float v = values[i];
-            if (v != MathF.Floor(v) || v < 0 || v >= count)
-                throw new ArgumentException($"Embedding: indices must be whole numbers in [0, num_embeddings={count}); got {v} at flat position {i} of input {Shape.Format(indices.ShapeRef)} with weight {Shape.Format(weight.ShapeRef)}");
+            long v = values[i];
+            if (v < 0 || v >= count)
+                throw new ArgumentException($"Embedding: indices must be in [0, num_embeddings={count}); got {v} at flat position {i} of input {Shape.Format(indices.ShapeRef)} with weight {Shape.Format(weight.ShapeRef)}");
             rows[i] = (int)v;
         }
         var outShape = new int[indices.Rank + 1];
         indices.ShapeRef.CopyTo(outShape, 0);
         outShape[^1] = weight.Size(1);
         return weight.IndexSelect(0, rows).Reshape(outShape);
+    }
+
+    /// <summary>
+    /// <see cref="Embedding(IntTensor, Tensor)"/> with token ids stored as floats (older code); each must be a whole number.
+    /// </summary>
+    /// <example><code>Functional.Embedding(Tensor.FromArray([1f, 4f]), table)</code></example>
+    public static Tensor Embedding(Tensor indices, Tensor weight)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        return Embedding(indices.AsIndices("Embedding"), weight);
     }
 }

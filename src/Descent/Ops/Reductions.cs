@@ -165,7 +165,7 @@ public partial class Tensor
         return Graph.RecordNoArrays(result, op, this, (_, g) =>
         {
             // A NaN result came from NaN inputs; like PyTorch, the gradient goes to them.
-            var mask = float.IsNaN(result.Item()) ? x.Ne(x) : x.Eq(result);
+            var mask = (float.IsNaN(result.Item()) ? x.Ne(x) : x.Eq(result)).Float();
             return mask.Mul(g.Div(mask.Sum()));
         });
     }

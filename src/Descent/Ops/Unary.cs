@@ -152,8 +152,8 @@ public partial class Tensor
         var result = Broadcast<TOp>(op, a, other);
         return Graph.RecordNoArrays(result, op, a, other, (_, g) =>
         {
-            var wins = isMax ? a.Gt(other) : a.Lt(other);
-            var share = wins.Add(a.Eq(other).Mul(0.5f));
+            var wins = (isMax ? a.Gt(other) : a.Lt(other)).Float();
+            var share = wins.Add(a.Eq(other).Float().Mul(0.5f));
             return (g.Mul(share), g.Mul(share.RSub(1f)));
         });
     }

@@ -11,6 +11,13 @@ public class BinaryKernelTests
         return d;
     }
 
+    private static bool[] Compare<TRel>(float[] a, int[] aShape, float[] b, int[] bShape, int[] outShape) where TRel : IElementOp<float, float, bool>
+    {
+        var d = new bool[Shape.Numel(outShape)];
+        ElementwiseKernel.Broadcast<float, float, bool, TRel>(a, aShape, b, bShape, d, outShape);
+        return d;
+    }
+
     [Fact]
     public void MatchesTheReferenceOnRandomShapes()
     {
@@ -34,7 +41,7 @@ public class BinaryKernelTests
             want = Reference.Broadcast(a, aShape, b, bShape, MathF.Min, out _);
             Assert.True(want.SequenceEqual(Run<MinOp>(a, aShape, b, bShape, outShape)), "Min " + label);
             want = Reference.Broadcast(a, aShape, b, bShape, (x, y) => x < y ? 1f : 0f, out _);
-            Assert.True(want.SequenceEqual(Run<CompareOp<Lt>>(a, aShape, b, bShape, outShape)), "Lt " + label);
+            Assert.True(want.SequenceEqual(Compare<Lt>(a, aShape, b, bShape, outShape).Select(m => m ? 1f : 0f)), "Lt " + label);
         }
     }
 
@@ -80,16 +87,10 @@ public class BinaryKernelTests
     public void ComparisonsGiveMasks()
     {
         float[] a = [1, 2, float.NaN], b = [2, 2, 2];
-        var d = new float[3];
-        BinaryKernel.Run<CompareOp<Eq>>(a, [3], b, [3], d, [3]);
-        Assert.Equal(new float[] { 0, 1, 0 }, d);
-        BinaryKernel.Run<CompareOp<Ge>>(a, [3], [2f], [1], d, [3]);
-        Assert.Equal(new float[] { 0, 1, 0 }, d);
-        BinaryKernel.Run<CompareOp<Ne>>([2f], [], a, [3], d, [3]);
-        Assert.Equal(new float[] { 1, 0, 1 }, d);
-        BinaryKernel.Run<CompareOp<Le>>(a, [3], b, [3], d, [3]);
-        Assert.Equal(new float[] { 1, 1, 0 }, d);
-        BinaryKernel.Run<CompareOp<Gt>>(b, [3], a, [3], d, [3]);
-        Assert.Equal(new float[] { 1, 0, 0 }, d);
+        Assert.Equal(new[] { false, true, false }, Compare<Eq>(a, [3], b, [3], [3]));
+        Assert.Equal(new[] { false, true, false }, Compare<Ge>(a, [3], [2f], [1], [3]));
+        Assert.Equal(new[] { true, false, true }, Compare<Ne>([2f], [], a, [3], [3]));
+        Assert.Equal(new[] { true, true, false }, Compare<Le>(a, [3], b, [3], [3]));
+        Assert.Equal(new[] { true, false, false }, Compare<Gt>(b, [3], a, [3], [3]));
     }
 }

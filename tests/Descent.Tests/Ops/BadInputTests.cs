@@ -15,7 +15,7 @@ public class BadInputTests
     {
         var a = Tensor.Zeros(2, 3).RequireGrad();
         var b = Tensor.Zeros(4);
-        Func<Tensor> call = op switch
+        Func<object> call = op switch
         {
             "Add" => () => a.Add(b),
             "Sub" => () => a - b,

@@ -7,7 +7,7 @@ namespace Descent.Nn;
 /// </summary>
 internal sealed class ClassTargets
 {
-    private ClassTargets(Tensor gatherIndex, Tensor keep, int[] classes, bool anyIgnored)
+    private ClassTargets(IntTensor gatherIndex, BoolTensor keep, int[] classes, bool anyIgnored)
     {
         GatherIndex = gatherIndex;
         Keep = keep;
@@ -16,10 +16,10 @@ internal sealed class ClassTargets
     }
 
     /// <summary>The target with a size-1 class dimension inserted, ignored positions set to 0.</summary>
-    public Tensor GatherIndex { get; }
+    public IntTensor GatherIndex { get; }
 
-    /// <summary>1 where the target counts, 0 where it is the ignore index; the target's shape.</summary>
-    public Tensor Keep { get; }
+    /// <summary>True where the target counts, false where it is the ignore index; the target's shape.</summary>
+    public BoolTensor Keep { get; }
 
     /// <summary>Each position's class, 0 where ignored (for picking per-position weights).</summary>
     public int[] Classes { get; }
@@ -36,7 +36,7 @@ internal sealed class ClassTargets
         return input.ShapeRef.Where((_, i) => i != cd).ToArray();
     }
 
-    public static void CheckInput(string loss, Tensor input, Tensor target)
+    public static void CheckInput(string loss, Tensor input, object target)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(target);
@@ -50,45 +50,70 @@ internal sealed class ClassTargets
             throw new ArgumentException($"{loss}: weight must have shape [{classes}], one value per class; got {Shape.Format(weight.ShapeRef)}");
     }
 
-    /// <summary>Checks the target's shape and that every value is a class in [0, C) or the ignore index.</summary>
+    /// <summary>
+    /// Float class indices (older code): checked whole with the same message as a class out of range, then
+    /// read as <see cref="IntTensor"/> indices.
+    /// </summary>
     public static ClassTargets Parse(string loss, Tensor input, Tensor target, int ignoreIndex, bool probabilitiesAllowed)
     {
-        var expected = IndexTargetShape(input);
-        if (!Shape.Equal(expected, target.ShapeRef))
+        CheckShape(loss, input, target.ShapeRef, probabilitiesAllowed);
+        var values = target.Data;
+        for (int i = 0; i < values.Length; i++)
         {
-            string alternative = probabilitiesAllowed ? $", or the input's shape {Shape.Format(input.ShapeRef)} for class probabilities" : "";
-            throw new ArgumentException($"{loss}: target must have shape {Shape.Format(expected)} (the input's shape without the class dimension) for class indices{alternative}; got input {Shape.Format(input.ShapeRef)} and target {Shape.Format(target.ShapeRef)}");
+            float v = values[i];
+            if (!float.IsFinite(v) || v != MathF.Floor(v))
+                throw NotAClass(loss, v, i, target.ShapeRef, input.Size(ClassDim(input)), ignoreIndex);
         }
+        return Parse(loss, input, target.AsIndices(loss), ignoreIndex, probabilitiesAllowed);
+    }
+
+    /// <summary>Checks the target's shape and that every value is a class in [0, C) or the ignore index.</summary>
+    public static ClassTargets Parse(string loss, Tensor input, IntTensor target, int ignoreIndex, bool probabilitiesAllowed)
+    {
+        var expected = CheckShape(loss, input, target.ShapeRef, probabilitiesAllowed);
         int cd = ClassDim(input);
         int classes = input.Size(cd);
         var values = target.Data;
         var classIndex = new int[values.Length];
-        var keep = Tensor.Zeros(expected);
+        var keep = BoolTensor.Full(expected, false);
         var k = keep.DataSpan;
         bool anyIgnored = false;
         for (int i = 0; i < values.Length; i++)
         {
-            float v = values[i];
+            long v = values[i];
             if (v == ignoreIndex)
             {
                 anyIgnored = true;
                 continue;
             }
-            if (!(v >= 0 && v < classes) || v != MathF.Floor(v))
-                throw new ArgumentOutOfRangeException(nameof(target), $"{loss}: target {v} at position {LossChecks.Position(i, target.ShapeRef)} is not a class index in [0, {classes}) nor the ignore index {ignoreIndex}");
+            if (v < 0 || v >= classes) throw NotAClass(loss, v, i, target.ShapeRef, classes, ignoreIndex);
             classIndex[i] = (int)v;
-            k[i] = 1f;
+            k[i] = true;
         }
         var gatherShape = input.Shape;
         gatherShape[cd] = 1;
-        var gatherIndex = Tensor.Create(classIndex.Select(c => (float)c).ToArray(), gatherShape);
-        return new ClassTargets(gatherIndex, keep, classIndex, anyIgnored);
+        return new ClassTargets(IntTensor.FromArray(classIndex, gatherShape), keep, classIndex, anyIgnored);
     }
+
+    private static int[] CheckShape(string loss, Tensor input, int[] target, bool probabilitiesAllowed)
+    {
+        var expected = IndexTargetShape(input);
+        if (!Shape.Equal(expected, target))
+        {
+            string alternative = probabilitiesAllowed ? $", or the input's shape {Shape.Format(input.ShapeRef)} for class probabilities" : "";
+            throw new ArgumentException($"{loss}: target must have shape {Shape.Format(expected)} (the input's shape without the class dimension) for class indices{alternative}; got input {Shape.Format(input.ShapeRef)} and target {Shape.Format(target)}");
+        }
+        return expected;
+    }
+
+    private static ArgumentOutOfRangeException NotAClass(string loss, object value, int position, int[] shape, int classes, int ignoreIndex) =>
+        new("target", $"{loss}: target {value} at position {LossChecks.Position(position, shape)} is not a class index in [0, {classes}) nor the ignore index {ignoreIndex}");
 
     /// <summary>w[class] per position (1 without weights), 0 where ignored; differentiable in the weight.</summary>
     public Tensor PositionWeights(Tensor? weight)
     {
-        if (weight is null) return Keep;
-        return weight.IndexSelect(0, Classes).Reshape(Keep.Shape).Mul(Keep);
+        var keep = Keep.Float();
+        if (weight is null) return keep;
+        return weight.IndexSelect(0, Classes).Reshape(Keep.Shape).Mul(keep);
     }
 }

@@ -2,7 +2,7 @@ namespace Descent.Nn;
 
 /// <summary>
 /// Cross-entropy of logits against class indices or class probabilities, like
-/// <c>torch.nn.CrossEntropyLoss</c>; see <see cref="Losses.CrossEntropy"/> for the exact rules.
+/// <c>torch.nn.CrossEntropyLoss</c>; see <see cref="Losses.CrossEntropy(Tensor, Tensor, Tensor?, int, Reduction, float)"/> for the exact rules.
 /// </summary>
 /// <example><code>
 /// var criterion = new CrossEntropyLoss(labelSmoothing: 0.1f);
@@ -32,6 +32,11 @@ public sealed class CrossEntropyLoss : Loss
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input, Tensor target) =>
+        Losses.CrossEntropy(input, target, Weight, IgnoreIndex, Reduction, LabelSmoothing);
+
+    /// <summary>The loss of <paramref name="input"/> against class indices, as PyTorch takes them (int64).</summary>
+    /// <example><code>var loss = criterion.Forward(logits, IntTensor.FromArray([2, 0], [2]));</code></example>
+    public Tensor Forward(Tensor input, IntTensor target) =>
         Losses.CrossEntropy(input, target, Weight, IgnoreIndex, Reduction, LabelSmoothing);
 
     /// <inheritdoc/>

@@ -6,7 +6,8 @@ public static partial class Losses
     /// Cross-entropy of logits, like <c>F.cross_entropy</c>: log-softmax over the class dimension
     /// followed by the negative log-likelihood. <paramref name="input"/> is [C], [N, C] or
     /// [N, C, d1, ...] (classes in dimension 1). <paramref name="target"/> is either class indices
-    /// (whole numbers stored as floats, shaped like the input without its class dimension) or class
+    /// (whole numbers stored as floats, shaped like the input without its class dimension; the
+    /// <see cref="IntTensor"/> overload takes them as PyTorch does) or class
     /// probabilities (the input's shape). With indices, the weighted mean divides by the summed weights
     /// of the targets that are not <paramref name="ignoreIndex"/>; with probabilities the mean is over
     /// the N·d1·... positions and <paramref name="ignoreIndex"/> does not apply. Label smoothing ε mixes
@@ -19,16 +20,39 @@ public static partial class Losses
     public static Tensor CrossEntropy(Tensor input, Tensor target, Tensor? weight = null, int ignoreIndex = -100, Reduction reduction = Reduction.Mean, float labelSmoothing = 0f)
     {
         const string loss = "CrossEntropyLoss";
-        ClassTargets.CheckInput(loss, input, target);
-        LossChecks.CheckReduction(loss, reduction);
-        CheckLabelSmoothing(loss, labelSmoothing);
-        int cd = ClassTargets.ClassDim(input);
-        int classes = input.Size(cd);
-        ClassTargets.CheckWeight(loss, weight, classes);
+        int cd = CheckCrossEntropy(loss, input, target, weight, reduction, labelSmoothing);
         if (Shape.Equal(input.ShapeRef, target.ShapeRef))
             return ProbabilityCrossEntropy(input.LogSoftmax(cd), target, weight, reduction, labelSmoothing, cd);
         var targets = ClassTargets.Parse(loss, input, target, ignoreIndex, probabilitiesAllowed: true);
         return IndexCrossEntropy(input.LogSoftmax(cd), targets, weight, reduction, labelSmoothing, cd);
+    }
+
+    /// <summary>
+    /// <see cref="CrossEntropy(Tensor, Tensor, Tensor?, int, Reduction, float)"/> with class indices as
+    /// <see cref="IntTensor"/>, as PyTorch takes them: shaped like the input without its class dimension,
+    /// each in [0, C) or <paramref name="ignoreIndex"/>.
+    /// </summary>
+    /// <example><code>
+    /// var logits = Tensor.FromArray([1f, 2f, 3f, 1f, 0f, -1f], 2, 3);
+    /// var loss = Losses.CrossEntropy(logits, IntTensor.FromArray([2, 0], [2]));
+    /// </code></example>
+    public static Tensor CrossEntropy(Tensor input, IntTensor target, Tensor? weight = null, int ignoreIndex = -100, Reduction reduction = Reduction.Mean, float labelSmoothing = 0f)
+    {
+        const string loss = "CrossEntropyLoss";
+        int cd = CheckCrossEntropy(loss, input, target, weight, reduction, labelSmoothing);
+        var targets = ClassTargets.Parse(loss, input, target, ignoreIndex, probabilitiesAllowed: false);
+        return IndexCrossEntropy(input.LogSoftmax(cd), targets, weight, reduction, labelSmoothing, cd);
+    }
+
+    /// <summary>The checks both kinds of target share; returns the class dimension.</summary>
+    private static int CheckCrossEntropy(string loss, Tensor input, object target, Tensor? weight, Reduction reduction, float labelSmoothing)
+    {
+        ClassTargets.CheckInput(loss, input, target);
+        LossChecks.CheckReduction(loss, reduction);
+        CheckLabelSmoothing(loss, labelSmoothing);
+        int cd = ClassTargets.ClassDim(input);
+        ClassTargets.CheckWeight(loss, weight, input.Size(cd));
+        return cd;
     }
 
     /// <summary>
@@ -38,15 +62,28 @@ public static partial class Losses
     /// input without its class dimension. Positions whose target is <paramref name="ignoreIndex"/>
     /// count for nothing; the mean divides by the summed weights of the others (NaN if there are none).
     /// </summary>
+    /// <example><code>
+    /// var loss = Losses.NllLoss(logits.LogSoftmax(1), Tensor.FromArray([2f, 0f]));
+    /// </code></example>
     public static Tensor NllLoss(Tensor input, Tensor target, Tensor? weight = null, int ignoreIndex = -100, Reduction reduction = Reduction.Mean)
     {
         const string loss = "NLLLoss";
-        ClassTargets.CheckInput(loss, input, target);
-        LossChecks.CheckReduction(loss, reduction);
-        int cd = ClassTargets.ClassDim(input);
-        ClassTargets.CheckWeight(loss, weight, input.Size(cd));
-        var targets = ClassTargets.Parse(loss, input, target, ignoreIndex, probabilitiesAllowed: false);
-        return IndexCrossEntropy(input, targets, weight, reduction, 0f, cd);
+        int cd = CheckCrossEntropy(loss, input, target, weight, reduction, 0f);
+        return IndexCrossEntropy(input, ClassTargets.Parse(loss, input, target, ignoreIndex, probabilitiesAllowed: false), weight, reduction, 0f, cd);
+    }
+
+    /// <summary>
+    /// <see cref="NllLoss(Tensor, Tensor, Tensor?, int, Reduction)"/> with class indices as <see cref="IntTensor"/>,
+    /// as PyTorch takes them.
+    /// </summary>
+    /// <example><code>
+    /// var loss = Losses.NllLoss(logits.LogSoftmax(1), IntTensor.FromArray([2, 0], [2]));
+    /// </code></example>
+    public static Tensor NllLoss(Tensor input, IntTensor target, Tensor? weight = null, int ignoreIndex = -100, Reduction reduction = Reduction.Mean)
+    {
+        const string loss = "NLLLoss";
+        int cd = CheckCrossEntropy(loss, input, target, weight, reduction, 0f);
+        return IndexCrossEntropy(input, ClassTargets.Parse(loss, input, target, ignoreIndex, probabilitiesAllowed: false), weight, reduction, 0f, cd);
     }
 
     internal static void CheckLabelSmoothing(string loss, float labelSmoothing)

@@ -24,6 +24,10 @@ public sealed class NLLLoss : Loss
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input, Tensor target) => Losses.NllLoss(input, target, Weight, IgnoreIndex, Reduction);
 
+    /// <summary>The loss of <paramref name="input"/> against class indices, as PyTorch takes them (int64).</summary>
+    /// <example><code>var loss = new NLLLoss().Forward(logp, IntTensor.FromArray([2, 0], [2]));</code></example>
+    public Tensor Forward(Tensor input, IntTensor target) => Losses.NllLoss(input, target, Weight, IgnoreIndex, Reduction);
+
     /// <inheritdoc/>
     public override string ToString() => $"NLLLoss(reduction={Reduction}, ignoreIndex={IgnoreIndex})";
 }
