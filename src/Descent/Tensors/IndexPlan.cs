@@ -91,9 +91,14 @@ internal sealed class IndexPlan
     /// </summary>
     public ReadOnlySpan<T> Broadcast<T>(string op, T[] valueStorage, int valueOffset, int[] valueShape, T[] target)
     {
+        // PyTorch drops a value's leading size-1 dimensions first, so x[0] = y[None] works.
+        var given = valueShape;
+        int drop = 0;
+        while (valueShape.Length - drop > Shape.Length && valueShape[drop] == 1) drop++;
+        valueShape = valueShape[drop..];
         var shape = Descent.Shape.Broadcast(op, valueShape, Shape);
         if (!Descent.Shape.Equal(shape, Shape))
-            throw new ArgumentException($"{op}: a value of shape {Descent.Shape.Format(valueShape)} cannot be broadcast to the indexed shape {Descent.Shape.Format(Shape)}");
+            throw new ArgumentException($"{op}: a value of shape {Descent.Shape.Format(given)} cannot be broadcast to the indexed shape {Descent.Shape.Format(Shape)}");
         var value = valueStorage.AsSpan(valueOffset, Descent.Shape.Numel(valueShape));
         if (Descent.Shape.Equal(valueShape, Shape) && !ReferenceEquals(valueStorage, target)) return value;
         var copy = new T[Descent.Shape.Numel(Shape)];

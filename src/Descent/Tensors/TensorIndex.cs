@@ -19,15 +19,18 @@ public readonly struct TensorIndex
     private enum Kind : byte { Integer, FromIndex, Range }
 
     private readonly Kind _kind;
-    private readonly int _integer;
+    private readonly long _integer;
     private readonly Index _index;
     private readonly Range _range;
 
-    private TensorIndex(Kind kind, int integer, Index index, Range range) =>
+    private TensorIndex(Kind kind, long integer, Index index, Range range) =>
         (_kind, _integer, _index, _range) = (kind, integer, index, range);
 
     /// <summary>An integer index; negative counts from the end, as in Python.</summary>
     public static implicit operator TensorIndex(int index) => new(Kind.Integer, index, default, default);
+
+    /// <summary>An int64 index, as <see cref="IntTensor"/> holds them; negative counts from the end.</summary>
+    public static implicit operator TensorIndex(long index) => new(Kind.Integer, index, default, default);
 
     /// <summary>An index that may count from the end (<c>^1</c> is the last element).</summary>
     public static implicit operator TensorIndex(Index index) => new(Kind.FromIndex, 0, index, default);
@@ -47,7 +50,7 @@ public readonly struct TensorIndex
             int s = Math.Clamp(Position(_range.Start, size), 0, size), e = Math.Clamp(Position(_range.End, size), 0, size);
             return (s, Math.Max(0, e - s));
         }
-        long i = _kind == Kind.Integer ? (_integer < 0 ? (long)_integer + size : _integer) : Position(_index, size);
+        long i = _kind == Kind.Integer ? (_integer < 0 ? _integer + size : _integer) : Position(_index, size);
         if (i < 0 || i >= size)
             throw new ArgumentOutOfRangeException("indices", $"{op}: index {this} is out of range for dimension {dim} of size {size} in shape {Shape.Format(shape)}");
         return ((int)i, 1);

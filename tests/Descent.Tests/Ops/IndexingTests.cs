@@ -134,6 +134,8 @@ public class IndexingTests
         AssertTensor([3, 4], [9, 9, 9, 9, 2, 0, 5, 6, 3, 0, 5, 6], x);
         x[2, 1] = Tensor.Scalar(7f);
         Assert.Equal(7f, x.At(2, 1));
+        x[1] = Tensor.Full([1, 1, 4], 8f);
+        AssertTensor([4], [8, 8, 8, 8], x[1]);
     }
 
     [Fact]
@@ -204,6 +206,8 @@ public class IndexingTests
         Assert.Equal(new long[] { 1, 5, 9 }, ids[1].ToArray());
         Assert.Equal(new[] { 2, 2 }, ids[.., 1..].Shape);
         Assert.Equal(5L, ids[1, 1].Item());
+        long at = ids.At(0, 2);
+        Assert.Equal(new long[] { 1, 5, 9 }, ids[at - 3].ToArray());
         Assert.Equal(5L, ids.At(-1, 1));
         var row = ids[0];
         ids.At(0, 0) = 7;
