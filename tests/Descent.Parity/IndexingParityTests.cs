@@ -26,6 +26,9 @@ public class IndexingParityTests
         // TorchSharp's ToArray fails on an empty tensor, so an empty selection compares shapes alone.
         using var empty = Oracle.ToTorch(x)[TI.Slice(3, 1)];
         Assert.Equal(empty.shape, x[3..1].Shape.Select(d => (long)d));
+        Check("x[Ellipsis, ^1]", t => t[0][TensorIndex.Ellipsis, ^1], t => t[0][TI.Ellipsis, TI.Single(-1)], [x]);
+        Check("x[1, Ellipsis, 1..]", t => t[0][1, TensorIndex.Ellipsis, 1..], t => t[0][TI.Single(1), TI.Ellipsis, TI.Slice(1)], [x]);
+        Check("x[.., NewAxis, 0]", t => t[0][.., TensorIndex.NewAxis, 0], t => t[0][TI.Colon, TI.None, TI.Single(0)], [x]);
         Check("x[.., .., 1]", t => t[0][.., .., 1], t => t[0].select(2, 1), [x]);
     }
 }

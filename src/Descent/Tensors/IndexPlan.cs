@@ -22,25 +22,35 @@ internal sealed class IndexPlan
     private IndexPlan(int[] shape, int[] blockOffsets, int blockLength) =>
         (Shape, BlockOffsets, BlockLength) = (shape, blockOffsets, blockLength);
 
-    /// <summary>Resolves <paramref name="indices"/> (one per leading dimension) against <paramref name="shape"/>.</summary>
+    /// <summary>Resolves <paramref name="indices"/> (one per leading dimension, or around an Ellipsis) against <paramref name="shape"/>.</summary>
     public static IndexPlan Resolve(string op, int[] shape, TensorIndex[] indices)
     {
         ArgumentNullException.ThrowIfNull(indices);
-        int rank = shape.Length;
-        if (indices.Length > rank)
-            throw new ArgumentException($"{op}: too many indices for a tensor of shape {Descent.Shape.Format(shape)}: {rank} dimension(s), {indices.Length} indices [{string.Join(", ", indices)}]", nameof(indices));
+        int rank = shape.Length, named = 0, ellipses = 0;
+        foreach (var index in indices)
+            if (index.IsEllipsis) ellipses++;
+            else if (!index.IsNewAxis) named++;
+        if (ellipses > 1)
+            throw new ArgumentException($"{op}: an index can have only one Ellipsis; got [{string.Join(", ", indices)}]", nameof(indices));
+        if (named > rank)
+            throw new ArgumentException($"{op}: too many indices for a tensor of shape {Descent.Shape.Format(shape)}: {rank} dimension(s), {named} indices [{string.Join(", ", indices)}]", nameof(indices));
         var starts = new int[rank];
         var counts = (int[])shape.Clone();
-        var result = new List<int>(rank);
-        for (int d = 0; d < rank; d++)
+        var result = new List<int>(rank + indices.Length);
+        int d = 0;
+        foreach (var index in indices)
         {
-            if (d < indices.Length)
+            if (index.IsNewAxis) result.Add(1);
+            else if (index.IsEllipsis)
+                for (int k = named; k < rank; k++) result.Add(shape[d++]);
+            else
             {
-                (starts[d], counts[d]) = indices[d].Resolve(op, shape, d);
-                if (!indices[d].IsRange) continue;
+                (starts[d], counts[d]) = index.Resolve(op, shape, d);
+                if (index.IsRange) result.Add(counts[d]);
+                d++;
             }
-            result.Add(counts[d]);
         }
+        while (d < rank) result.Add(shape[d++]);
 
         // The block is the run of trailing whole dimensions plus the first partial one before them (a range
         // with step 1 is consecutive); every dimension before that is walked one selected index at a time.
@@ -52,15 +62,15 @@ internal sealed class IndexPlan
 
         var strides = Descent.Shape.Strides(shape);
         int blocks = numel / blockLength, first = 0;
-        for (int d = 0; d < rank; d++) first += starts[d] * strides[d];
+        for (int k = 0; k < rank; k++) first += starts[k] * strides[k];
         var offsets = new int[blocks];
         var at = new int[Math.Max(j, 0)];
         for (int b = 0; b < blocks; b++)
         {
             int offset = first;
-            for (int d = 0; d < at.Length; d++) offset += at[d] * strides[d];
+            for (int k = 0; k < at.Length; k++) offset += at[k] * strides[k];
             offsets[b] = offset;
-            for (int d = at.Length - 1; d >= 0 && ++at[d] == counts[d]; d--) at[d] = 0;
+            for (int k = at.Length - 1; k >= 0 && ++at[k] == counts[k]; k--) at[k] = 0;
         }
         return new IndexPlan(result.ToArray(), offsets, blockLength);
     }

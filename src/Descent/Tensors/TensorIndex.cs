@@ -13,10 +13,12 @@ namespace Descent;
 /// var rows = x[0, 1..3];      // x[0, 1:3]   → shape [2, 4]
 /// TensorIndex[] same = [.., ^1];
 /// var again = x[same];        // the same as x[.., ^1]
+/// var tail = x[TensorIndex.Ellipsis, ^1];            // x[..., -1]    → shape [2, 3]
+/// var wide = x[.., TensorIndex.NewAxis, 0];          // x[:, None, 0] → shape [2, 1, 4]
 /// </code></example>
 public readonly struct TensorIndex
 {
-    private enum Kind : byte { Integer, FromIndex, Range }
+    private enum Kind : byte { Integer, FromIndex, Range, Ellipsis, NewAxis }
 
     private readonly Kind _kind;
     private readonly long _integer;
@@ -38,8 +40,21 @@ public readonly struct TensorIndex
     /// <summary>A range of elements (<c>start..end</c>, end exclusive), clamped to the dimension as in Python.</summary>
     public static implicit operator TensorIndex(Range range) => new(Kind.Range, 0, default, range);
 
+    /// <summary>
+    /// Every dimension not named by the other entries, kept whole: PyTorch's <c>...</c>, so <c>x[TensorIndex.Ellipsis, ^1]</c>
+    /// is <c>x[..., -1]</c> for a tensor of any rank. At most one per index.
+    /// </summary>
+    public static TensorIndex Ellipsis { get; } = new(Kind.Ellipsis, 0, default, default);
+
+    /// <summary>A new dimension of size 1 at this place, taking none of the tensor's: PyTorch's <c>None</c>, as in <c>x[:, None]</c>.</summary>
+    public static TensorIndex NewAxis { get; } = new(Kind.NewAxis, 0, default, default);
+
     /// <summary>True for a range, which keeps its dimension; false for a single index, which removes it.</summary>
-    public bool IsRange => _kind == Kind.Range;
+    internal bool IsRange => _kind == Kind.Range;
+
+    internal bool IsEllipsis => _kind == Kind.Ellipsis;
+
+    internal bool IsNewAxis => _kind == Kind.NewAxis;
 
     /// <summary>Where this entry falls in dimension <paramref name="dim"/> of <paramref name="shape"/>: the first index and the count.</summary>
     internal (int Start, int Count) Resolve(string op, int[] shape, int dim)
@@ -64,6 +79,8 @@ public readonly struct TensorIndex
     {
         Kind.Integer => _integer.ToString(System.Globalization.CultureInfo.InvariantCulture),
         Kind.FromIndex => _index.ToString(),
+        Kind.Ellipsis => "Ellipsis",
+        Kind.NewAxis => "NewAxis",
         _ => (_range.Start.Equals(Index.Start) ? "" : _range.Start.ToString()) + ".." + (_range.End.Equals(Index.End) ? "" : _range.End.ToString()),
     };
 }

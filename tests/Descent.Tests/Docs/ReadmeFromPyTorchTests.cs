@@ -22,6 +22,12 @@ public class ReadmeFromPyTorchTests
             var r = x[1..3, ..^1];
             Assert.Equal(new float[] { 3, 4, 6, 7 }, r.ToArray());
         },
+        ["x[TensorIndex.Ellipsis, ^1]"] = () =>
+        {
+            var x = Tensor.Arange(8).Reshape(2, 2, 2);
+            var r = x[TensorIndex.Ellipsis, ^1];
+            Assert.Equal(new float[] { 1, 3, 5, 7 }, r.ToArray());
+        },
         ["x.At(i, j)"] = () =>
         {
             var x = Tensor.Arange(12).Reshape(4, 3);
@@ -84,7 +90,7 @@ public class ReadmeFromPyTorchTests
     public void EveryRow_IsRunHereOrAwaitsItsOp()
     {
         var forms = TableForms();
-        Assert.Equal(13, forms.Count);
+        Assert.Equal(14, forms.Count);
         Assert.Equal([], forms.Where(f => !Rows.ContainsKey(f) && !AwaitingTheirOps.Contains(f)).ToArray());
         Assert.Equal([], AwaitingTheirOps.Where(f => !forms.Contains(f)).ToArray());
     }

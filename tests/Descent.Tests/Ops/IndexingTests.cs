@@ -41,6 +41,24 @@ public class IndexingTests
     }
 
     [Fact]
+    public void EllipsisAndNewAxis_MeanPythonsEllipsisAndNone()
+    {
+        var x = Positions(2, 3, 4);
+        var e = TensorIndex.Ellipsis;
+        AssertTensor([2, 3], x[.., .., ^1].ToArray(), x[e, ^1]);
+        AssertTensor([3], x[1, .., 2].ToArray(), x[1, e, 2]);
+        AssertTensor([2, 3, 4], x.ToArray(), x[e]);
+        AssertTensor([4], x[1, 2].ToArray(), x[1, 2, e]);
+        AssertTensor([2, 1, 4], x[.., 0].ToArray(), x[.., TensorIndex.NewAxis, 0]);
+        AssertTensor([1, 2, 3, 4], x.ToArray(), x[TensorIndex.NewAxis]);
+        AssertTensor([2, 3, 1], x[e, 1].ToArray(), x[e, 1, TensorIndex.NewAxis]);
+        Assert.Contains("only one Ellipsis", Assert.Throws<ArgumentException>(() => x[e, 0, e]).Message);
+        Assert.Contains("3 dimension(s), 4 indices", Assert.Throws<ArgumentException>(() => x[0, TensorIndex.NewAxis, e, 0, 0, 0]).Message);
+        GradCheck.Assert(t => t[0][TensorIndex.Ellipsis, 1..].Square(), Inputs.Normal(30, 2, 3, 4));
+        GradCheck.Assert(t => t[0][.., TensorIndex.NewAxis, ^1].Exp(), Inputs.Normal(31, 3, 2));
+    }
+
+    [Fact]
     public void Ranges_AreClampedAsInPython()
     {
         var x = Tensor.Arange(5);
