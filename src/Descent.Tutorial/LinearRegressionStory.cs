@@ -164,7 +164,7 @@ public static class LinearRegressionStory
         var generator = new Generator(settings.Seed);
         var (x, y) = Data(settings, generator);
         var start = Tensor.Randn([2], generator);
-        float startA = start[0], startB = start[1];
+        float startA = start.At(0), startB = start.At(1);
         var theory = LineTheory.Of(x.Data, y.Data, LineSettings.Slope, LineSettings.Intercept, LineSettings.Noise);
 
         var sweep = SweepAEqualsB(x, y);
@@ -190,7 +190,7 @@ public static class LinearRegressionStory
         var c = Tensor.Linspace(0, SweepMax, SweepPoints);
         var losses = (c.Unsqueeze(1) * (x + 1) - y).Square().Mean(1);
         var points = new SweepPoint[SweepPoints];
-        for (int i = 0; i < SweepPoints; i++) points[i] = new SweepPoint(c[i], losses[i]);
+        for (int i = 0; i < SweepPoints; i++) points[i] = new SweepPoint(c.At(i), losses.At(i));
         return points;
     }
 }

@@ -41,7 +41,7 @@ public static class PredictCommand
                 var classes = TrainingPlots.ArgMax(p);
                 for (int i = 0; i < n; i++)
                 {
-                    float prob = p[i, classes[i]];
+                    float prob = p.At(i, classes[i]);
                     string name = info.ClassName(classes[i]);
                     string label = info.ClassNames != null ? $"class {classes[i]} ({name})" : $"class {name}";
                     output.WriteLine($"row {i + 1}: {label}, probability {prob.ToString("0.0000", c)}");

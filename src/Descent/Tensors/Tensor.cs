@@ -132,29 +132,6 @@ public partial class Tensor
     /// <summary>A copy of the elements in row-major order.</summary>
     public float[] ToArray() => Data.ToArray();
 
-    /// <summary>The element at the given indices (one per dimension; negative counts from the end).</summary>
-    [System.Runtime.CompilerServices.IndexerName("Element")]
-    public float this[params int[] indices]
-    {
-        get => Storage[FlatIndex(indices)];
-        set => Storage[FlatIndex(indices)] = value;
-    }
-
-    private int FlatIndex(int[] indices)
-    {
-        if (indices.Length != Rank)
-            throw new ArgumentException($"Index: expected {Rank} indices for shape {Descent.Shape.Format(_shape)}; got {indices.Length}");
-        int flat = 0;
-        for (int i = 0; i < indices.Length; i++)
-        {
-            int d = _shape[i], ix = indices[i] < 0 ? indices[i] + d : indices[i];
-            if (ix < 0 || ix >= d)
-                throw new IndexOutOfRangeException($"Index: index {indices[i]} is out of range for dimension {i} of size {d} in shape {Descent.Shape.Format(_shape)}");
-            flat = flat * d + ix;
-        }
-        return Offset + flat;
-    }
-
     /// <summary>A tensor sharing this one's storage but cut from the autograd graph.</summary>
     public Tensor Detach() => new(Storage, Offset, _shape);
 

@@ -161,6 +161,63 @@ public abstract class ValueTensor<T, TSelf>
         return Make(sliced.Storage, 0, Layout.Squeezed(sliced._shape, d));
     }
 
+    /// <summary>
+    /// The sub-tensor picked by one entry per leading dimension, exactly as <see cref="Tensor"/>'s indexer
+    /// picks it (an integer or <c>^n</c> removes its dimension, a range keeps it, clamped as in Python), sharing
+    /// storage when the selection is one consecutive run of it. Setting writes the value, broadcast to the
+    /// selection, in place; to write a single value, use <see cref="IndexPut(T, TensorIndex[])"/>.
+    /// </summary>
+    /// <example><code>
+    /// var ids = IntTensor.FromArray([3L, 1, 4, 1, 5, 9], [2, 3]);
+    /// var last = ids[.., ^1];     // tensor([4, 9])
+    /// ids[0] = ids[1];            // ids is now [[1, 5, 9], [1, 5, 9]]
+    /// </code></example>
+    [System.Runtime.CompilerServices.IndexerName("Index")]
+    public TSelf this[params TensorIndex[] indices]
+    {
+        get
+        {
+            var plan = IndexPlan.Resolve("Index", _shape, indices);
+            if (plan.IsView) return Make(Storage, Offset + plan.BlockOffsets[0], plan.Shape);
+            var result = new T[Descent.Shape.Numel(plan.Shape)];
+            plan.Gather<T>(Data, result);
+            return Make(result, 0, plan.Shape);
+        }
+        set => IndexPut(value, indices);
+    }
+
+    /// <summary>Writes <paramref name="value"/>, broadcast to the selection, into the elements the indexer picks; returns this.</summary>
+    /// <example><code>
+    /// var mask = BoolTensor.Full([2, 3], false);
+    /// mask.IndexPut(BoolTensor.Full([3], true), 1);   // mask[1] = True
+    /// </code></example>
+    public TSelf IndexPut(TSelf value, params TensorIndex[] indices)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var plan = IndexPlan.Resolve("IndexPut", _shape, indices);
+        plan.Scatter(plan.Broadcast("IndexPut", value.Storage, value.Offset, value._shape, Storage), DataSpan);
+        return (TSelf)this;
+    }
+
+    /// <summary>Sets the elements the indexer picks to <paramref name="value"/>, like PyTorch's <c>x[:, 0] = 1</c>; returns this.</summary>
+    /// <example><code>
+    /// var ids = IntTensor.Zeros(2, 3);
+    /// ids.IndexPut(7L, .., 0);   // ids[:, 0] = 7
+    /// </code></example>
+    public TSelf IndexPut(T value, params TensorIndex[] indices)
+    {
+        IndexPlan.Resolve("IndexPut", _shape, indices).Fill(value, DataSpan);
+        return (TSelf)this;
+    }
+
+    /// <summary>The element at one index per dimension (negative counts from the end), as a reference to read or assign.</summary>
+    /// <example><code>
+    /// var ids = IntTensor.FromArray([3L, 1, 4], [3]);
+    /// long last = ids.At(-1);   // 4
+    /// ids.At(0) = 2;
+    /// </code></example>
+    public ref T At(params int[] indices) => ref Storage[Offset + IndexPlan.Element("At", _shape, indices)];
+
     /// <summary>Joins tensors along an existing dimension; all other dimensions must match.</summary>
     public static TSelf Cat(TSelf[] tensors, int dim = 0)
     {

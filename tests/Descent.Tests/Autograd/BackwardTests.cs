@@ -163,8 +163,8 @@ public class BackwardTests
         Assert.True(d.IsLeaf);
         var y = (x * d.Exp()).Sum();
         y.Backward();
-        Assert.Equal(MathF.Exp(1f), x.Grad![0], 1e-5);
-        Assert.Equal(MathF.Exp(2f), x.Grad[1], 1e-5);
+        Assert.Equal(MathF.Exp(1f), x.Grad!.At(0), 1e-5);
+        Assert.Equal(MathF.Exp(2f), x.Grad.At(1), 1e-5);
         var h = (x * 3f).Detach();
         Assert.Null(h.GradFn);
         Assert.False(h.RequiresGrad);

@@ -34,10 +34,10 @@ public class RandomShiftTests
                     for (int x = 0; x < 3; x++)
                     {
                         int sy = y - dy, sx = x - dx;
-                        float want = sy is >= 0 and < 4 && sx is >= 0 and < 3 ? source.Inputs[order[i], c, sy, sx] : 0f;
-                        Assert.Equal(want, batch.Input[i, c, y, x]);
+                        float want = sy is >= 0 and < 4 && sx is >= 0 and < 3 ? source.Inputs.At(order[i], c, sy, sx) : 0f;
+                        Assert.Equal(want, batch.Input.At(i, c, y, x));
                     }
-            Assert.Equal(order[i], batch.Target[i]);
+            Assert.Equal(order[i], batch.Target.At(i));
         }
     }
 
@@ -65,7 +65,7 @@ public class RandomShiftTests
             for (int x = 0; x < 3; x++)
             {
                 int sy = y - dy, sx = x - dx;
-                Assert.Equal(sy is >= 0 and < 3 && sx is >= 0 and < 3 ? flat.Inputs[1, sy, sx] : 0f, input[y, x]);
+                Assert.Equal(sy is >= 0 and < 3 && sx is >= 0 and < 3 ? flat.Inputs.At(1, sy, sx) : 0f, input.At(y, x));
             }
     }
 

@@ -12,8 +12,8 @@ public class SyntheticTests
         Assert.Equal([37], y.Shape);
         for (int i = 0; i < 37; i++)
         {
-            Assert.InRange(x[i], 0f, 1f);
-            Assert.Equal(3f * x[i] + 8f, y[i], 5);
+            Assert.InRange(x.At(i), 0f, 1f);
+            Assert.Equal(3f * x.At(i) + 8f, y.At(i), 5);
         }
     }
 

@@ -13,7 +13,7 @@ public class EmbeddingTests
         Assert.Equal([2, 3, 3], y.Shape);
         for (int i = 0; i < 6; i++)
             for (int d = 0; d < 3; d++)
-                Assert.Equal(emb.Weight[(int)indices.Data[i], d], y.Data[i * 3 + d]);
+                Assert.Equal(emb.Weight.At((int)indices.Data[i], d), y.Data[i * 3 + d]);
         Assert.Equal([3], emb.Forward(IntTensor.Scalar(2)).Shape);
     }
 

@@ -87,9 +87,9 @@ public class PoolingTests
         var x = Tensor.Ones(1, 1, 3, 3);
         // Kernel 3, padding 1, stride 1: the corner window covers 4 real ones out of 9 cells.
         var incl = x.AvgPool2d(3, stride: 1, padding: 1);
-        Assert.Equal(4f / 9f, incl[0, 0, 0, 0], 6);
-        Assert.Equal(6f / 9f, incl[0, 0, 0, 1], 6);
-        Assert.Equal(1f, incl[0, 0, 1, 1], 6);
+        Assert.Equal(4f / 9f, incl.At(0, 0, 0, 0), 6);
+        Assert.Equal(6f / 9f, incl.At(0, 0, 0, 1), 6);
+        Assert.Equal(1f, incl.At(0, 0, 1, 1), 6);
         var excl = x.AvgPool2d(3, stride: 1, padding: 1, countIncludePad: false);
         Assert.All(excl.ToArray(), v => Assert.Equal(1f, v, 6));
     }

@@ -89,8 +89,8 @@ public class ReductionTests
         Assert.Equal(new float[] { 0, 0 }, y.ArgMax(0).ToArray());
         Assert.Equal(new float[] { 2, 2 }, y.ArgMin(0).ToArray());
         var big = Tensor.Zeros(100);
-        big[10] = 5f;
-        big[70] = 5f;
+        big.At(10) = 5f;
+        big.At(70) = 5f;
         Assert.Equal(10f, big.ArgMax().Item());
         Assert.Equal(0f, big.ArgMin().Item());
     }

@@ -55,9 +55,9 @@ public class CreationTests
         var data = new float[] { 1, 2, 3, 4, 5, 6 };
         var t = Tensor.FromArray(data, 2, 3);
         Assert.Equal([2, 3], t.Shape);
-        Assert.Equal(6f, t[1, 2]);
+        Assert.Equal(6f, t.At(1, 2));
         data[0] = 9f;
-        Assert.Equal(9f, t[0, 0]);
+        Assert.Equal(9f, t.At(0, 0));
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public class CreationTests
         var t = Tensor.Create(data, [3]);
         Assert.Equal([3], t.Shape);
         data[2] = 9f;
-        Assert.Equal(9f, t[2]);
+        Assert.Equal(9f, t.At(2));
         Assert.Equal([2, 1, 3], Tensor.Create(new float[6], new[] { 2, 1, 3 }).Shape);
         Assert.Equal([0, 4], Tensor.Create([], [0, 4]).Shape);
     }
@@ -174,19 +174,19 @@ public class CreationTests
         var t = Tensor.Ones(3);
         var a = t.ToArray();
         a[0] = 5f;
-        Assert.Equal(1f, t[0]);
+        Assert.Equal(1f, t.At(0));
     }
 
     [Fact]
     public void IndexerReadsAndWritesWithNegativeIndices()
     {
         var t = Tensor.Arange(12).Reshape(3, 4);
-        Assert.Equal(11f, t[-1, -1]);
-        Assert.Equal(6f, t[1, 2]);
-        t[2, -4] = 100f;
+        Assert.Equal(11f, t.At(-1, -1));
+        Assert.Equal(6f, t.At(1, 2));
+        t.At(2, -4) = 100f;
         Assert.Equal(100f, t.ToArray()[8]);
-        Assert.Throws<IndexOutOfRangeException>(() => t[3, 0]);
-        Assert.Throws<ArgumentException>(() => t[1]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => t.At(3, 0));
+        Assert.Throws<ArgumentException>(() => t.At(1));
     }
 
     [Fact]
@@ -205,9 +205,9 @@ public class CreationTests
         var x = Tensor.FromArray([1f, 2f]);
         var c = x.Clone();
         var d = x.Detach();
-        x[0] = 7f;
-        Assert.Equal(1f, c[0]);
-        Assert.Equal(7f, d[0]);
+        x.At(0) = 7f;
+        Assert.Equal(1f, c.At(0));
+        Assert.Equal(7f, d.At(0));
     }
 
     [Fact]

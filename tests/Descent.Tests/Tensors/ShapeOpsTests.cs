@@ -10,12 +10,12 @@ public class ShapeOpsTests
         var x = Range(2, 6);
         var r = x.Reshape(3, 4);
         var v = x.View(4, 3);
-        r[0, 1] = 100f;
-        Assert.Equal(100f, x[0, 1]);
-        Assert.Equal(100f, v[0, 1]);
-        x[1, 5] = -1f;
-        Assert.Equal(-1f, r[2, 3]);
-        Assert.Equal(-1f, v[3, 2]);
+        r.At(0, 1) = 100f;
+        Assert.Equal(100f, x.At(0, 1));
+        Assert.Equal(100f, v.At(0, 1));
+        x.At(1, 5) = -1f;
+        Assert.Equal(-1f, r.At(2, 3));
+        Assert.Equal(-1f, v.At(3, 2));
     }
 
     [Fact]
@@ -98,8 +98,8 @@ public class ShapeOpsTests
         Assert.Equal([3], Tensor.Scalar(1f).Repeat(3).Shape);
         // Like PyTorch, Repeat always copies, even when every count is 1.
         var same = x.Repeat(1, 1);
-        same[0, 0] = 9f;
-        Assert.Equal(0f, x[0, 0]);
+        same.At(0, 0) = 9f;
+        Assert.Equal(0f, x.At(0, 0));
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public class ShapeOpsTests
         for (int i = 0; i < 2; i++)
             for (int j = 0; j < 3; j++)
                 for (int k = 0; k < 4; k++)
-                    Assert.Equal(y[i, j, k], p[k, i, j]);
+                    Assert.Equal(y.At(i, j, k), p.At(k, i, j));
         Assert.Equal(y.Transpose(-1, 0).ToArray(), y.Permute(2, 1, 0).ToArray());
     }
 
@@ -187,8 +187,8 @@ public class ShapeOpsTests
         Assert.Equal(a.ToArray().Concat(b.ToArray()), s0.ToArray());
         var s2 = Tensor.Stack([a, b], -1);
         Assert.Equal([2, 3, 2], s2.Shape);
-        Assert.Equal(-4f, s2[1, 1, 1]);
-        Assert.Equal(4f, s2[1, 1, 0]);
+        Assert.Equal(-4f, s2.At(1, 1, 1));
+        Assert.Equal(4f, s2.At(1, 1, 0));
         var e = Assert.Throws<ArgumentException>(() => Tensor.Stack([a, Range(3, 2)]));
         Assert.Contains("Stack", e.Message);
         Assert.Contains("[3, 2]", e.Message);
@@ -230,7 +230,7 @@ public class ShapeOpsTests
         var x = Tensor.FromArray([1f, 2f, 3f], 3, 1);
         var e = x.Expand(2, 3, 4);
         Assert.Equal([2, 3, 4], e.Shape);
-        Assert.Equal(2f, e[1, 1, 3]);
+        Assert.Equal(2f, e.At(1, 1, 3));
         var err = Assert.Throws<ArgumentException>(() => x.Expand(4, 4));
         Assert.Contains("Expand", err.Message);
         Assert.Contains("[3, 1]", err.Message);
