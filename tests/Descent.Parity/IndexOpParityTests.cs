@@ -44,4 +44,70 @@ public class IndexOpParityTests
         }
         Assert.Equal(Longs(tx.argmax()), x.ArgMax().ToArray());
     }
+
+    public static TheoryData<int[], int> SortCases => new()
+    {
+        { [1], 0 }, { [7], 0 }, { [3, 5], 1 }, { [3, 5], 0 }, { [2, 1, 4], -1 }, { [2, 3, 4], 1 }, { [33, 31], -1 },
+    };
+
+    private static Tensor Distinct(int[] shape, int dim)
+    {
+        // Uniform floats tie with negligible chance; ties are the one place PyTorch's order is unspecified.
+        var x = Rand(new Generator((ulong)(shape.Aggregate(23, (a, b) => a * 31 + b) + dim)), shape);
+        Assert.Equal(x.Numel, x.ToArray().Distinct().Count());
+        return x;
+    }
+
+    [Theory, MemberData(nameof(SortCases))]
+    [Parity("Tensor.Sort", "Tensor.ArgSort")]
+    public void SortValuesGradientsAndIndices(int[] shape, int dim)
+    {
+        var x = Distinct(shape, dim);
+        foreach (bool descending in new[] { false, true })
+        {
+            Check($"Sort descending={descending}", t => t[0].Sort(dim, descending).Values, t => t[0].sort(dim, descending).Values, [x]);
+            using var scope = torch.NewDisposeScope();
+            var tx = ToTorch(x);
+            Assert.Equal(Longs(tx.sort(dim, descending, stable: true).Indices), x.Sort(dim, descending).Indices.ToArray());
+            Assert.Equal(Longs(tx.argsort(dim, descending)), x.ArgSort(dim, descending).ToArray());
+        }
+    }
+
+    [Fact]
+    [Parity("Tensor.Sort", "Tensor.ArgSort")]
+    public void StableSortOfTiesAndNaNMatchesLibtorch()
+    {
+        float[] values = [2f, float.NaN, 1f, 2f, -0f, 0f, 1f, float.NaN, float.NegativeInfinity, 2f];
+        var x = Tensor.FromArray(values, 2, 5);
+        using var scope = torch.NewDisposeScope();
+        var tx = torch.tensor(values, [2, 5]);
+        foreach (bool descending in new[] { false, true })
+            foreach (int dim in new[] { 0, 1 })
+            {
+                var (tv, ti) = tx.sort(dim, descending, stable: true);
+                var (v, i) = x.Sort(dim, descending, stable: true);
+                Assert.Equal(Longs(ti), i.ToArray());
+                Assert.Equal(FromTorch(tv), v.ToArray());
+            }
+    }
+
+    [Theory, MemberData(nameof(SortCases))]
+    [Parity("Tensor.TopK")]
+    public void TopKValuesGradientsAndIndices(int[] shape, int dim)
+    {
+        var x = Distinct(shape, dim);
+        int size = shape[dim < 0 ? dim + shape.Length : dim];
+        foreach (int k in new[] { 1, (size + 1) / 2, size }.Distinct())
+            foreach (bool largest in new[] { true, false })
+            {
+                Check($"TopK k={k} largest={largest}", t => t[0].TopK(k, dim, largest).Values, t => t[0].topk(k, dim, largest).values, [x]);
+                using var scope = torch.NewDisposeScope();
+                var tx = ToTorch(x);
+                Assert.Equal(Longs(tx.topk(k, dim, largest).indexes), x.TopK(k, dim, largest).Indices.ToArray());
+                // Unsorted, libtorch may give the k elements in any order: compare them as sets per line.
+                var (uv, ui) = tx.topk(k, dim, largest, sorted: false);
+                var order = uv.sort(dim, descending: largest).Indices;
+                Assert.Equal(Longs(ui.gather(dim, order)), x.TopK(k, dim, largest, sorted: false).Indices.ToArray());
+            }
+    }
 }

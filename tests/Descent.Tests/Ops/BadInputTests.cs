@@ -50,11 +50,25 @@ public class BadInputTests
             ("LogSoftmax", () => x.LogSoftmax(2)),
             ("Softmax", () => x.Softmax(-3)),
             ("LogSumExp", () => x.LogSumExp(2)),
+            ("TopK", () => x.TopK(1, 2)),
+            ("Sort", () => x.Sort(-3)),
+            ("ArgSort", () => x.ArgSort(2)),
         ];
         foreach (var (op, call) in cases)
         {
             var e = Assert.ThrowsAny<ArgumentException>(call);
             Assert.StartsWith(op + ":", e.Message);
         }
+    }
+
+    [Fact]
+    public void TopKOutOfRangeNamesKAndTheDimensionsSize()
+    {
+        var x = Tensor.Zeros(2, 3);
+        Assert.Equal("TopK: k must be between 0 and the size of dimension 1; got k=4 for size 3 in shape [2, 3]",
+            Assert.Throws<ArgumentException>(() => x.TopK(4)).Message);
+        Assert.Equal("TopK: k must be between 0 and the size of dimension 0; got k=-1 for size 2 in shape [2, 3]",
+            Assert.Throws<ArgumentException>(() => x.TopK(-1, 0)).Message);
+        Assert.Contains("k=0 for size 1 in shape []", Assert.Throws<ArgumentException>(() => Tensor.Scalar(1f).TopK(0)).Message);
     }
 }
