@@ -110,4 +110,19 @@ public class IndexOpParityTests
                 Assert.Equal(Longs(ui.gather(dim, order)), x.TopK(k, dim, largest, sorted: false).Indices.ToArray());
             }
     }
+
+    [Fact]
+    public void OneHotMatchesLibtorch()
+    {
+        long[] ids = [3, 0, 2, 2, 1, 0];
+        using var scope = torch.NewDisposeScope();
+        var t = torch.tensor(ids, torch.int64).reshape(2, 3);
+        var ours = IntTensor.FromArray(ids, [2, 3]);
+        foreach (int n in new[] { -1, 4, 6 })
+        {
+            var theirs = torch.nn.functional.one_hot(t, n);
+            Assert.Equal(Longs(theirs), Descent.Nn.Functional.OneHot(ours, n).ToArray());
+            Assert.Equal(Dims(theirs), Descent.Nn.Functional.OneHot(ours, n).Shape);
+        }
+    }
 }
