@@ -2,8 +2,37 @@ using Descent.Kernels;
 
 namespace Descent.Tests.Kernels;
 
+[Collection(nameof(ThreadCountCollection))]
 public class SortKernelTests
 {
+    [Fact]
+    public void LinesSplitAcrossThreadsGiveTheSameResultAsOneThread()
+    {
+        int outer = 3, length = 700, inner = 20;
+        var x = Tensor.Randn([outer * length * inner], new Generator(31)).ToArray();
+        (float[], long[]) Run(int threads)
+        {
+            int saved = Threads.Count;
+            try
+            {
+                Threads.Count = threads;
+                if (threads == 2) Assert.Equal(2, ParallelPartition.Parts((long)outer * inner * length, SortKernel.MinElementsPerPart, outer * inner));
+                var values = new float[x.Length];
+                var indices = new long[x.Length];
+                SortKernel.SortLines(x, outer, length, inner, length, descending: true, values, indices);
+                return (values, indices);
+            }
+            finally
+            {
+                Threads.Count = saved;
+            }
+        }
+        var one = Run(1);
+        var two = Run(2);
+        Assert.Equal(one.Item1, two.Item1);
+        Assert.Equal(one.Item2, two.Item2);
+    }
+
     [Theory]
     [InlineData(1, 1, 1)]
     [InlineData(3, 17, 1)]
