@@ -116,7 +116,7 @@ public static class ConvStory
         {
             var (images, labels) = test.GetBatch([.. Enumerable.Range(0, test.Count)]);
             var predicted = model.Forward(images).ArgMax(1).ToArray();
-            var actual = labels.ToArray();
+            var actual = labels.Long().ToArray();
             int correct = 0;
             for (int i = 0; i < actual.Length; i++) if (predicted[i] == actual[i]) correct++;
             var digit = images.Narrow(0, 0, 1);

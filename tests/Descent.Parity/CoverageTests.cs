@@ -27,6 +27,8 @@ public class CoverageTests(ITestOutputHelper output)
         ["Fill"] = InPlace, ["CopyFrom"] = InPlace, ["IndexPut"] = InPlace,
         ["RequiresGrad"] = State, ["RequireGrad"] = State, ["Grad"] = State, ["GradFn"] = State, ["IsLeaf"] = State,
         ["Backward"] = State, ["ZeroGrad"] = State, ["Detach"] = "cuts the graph; its values are the identity, compared wherever a test detaches an input",
+        ["Multinomial"] = "random: draws from Descent's own Generator, which libtorch's cannot reproduce, and has no gradient; " +
+            "its distribution is tested statistically in Descent.Tests' MultinomialTests",
         ["Long"] = Conversion + " (to an IntTensor, which has no gradient)", ["Bool"] = Conversion + " (to a BoolTensor mask, which has no gradient)",
         ["Data"] = Conversion, ["DataSpan"] = Conversion, ["Shape"] = Conversion, ["Rank"] = Conversion, ["Numel"] = Conversion,
         ["Size"] = Conversion, ["Item"] = Conversion, ["At"] = Conversion + " (one element as a number)", ["ToArray"] = Conversion, ["ToString"] = Conversion,

@@ -102,10 +102,13 @@ public class TensorOpParityTests
         int d0 = dims[0];
         Check("Max dim", t => t[0].Max(d0, keepDim), t => t[0].max(d0, keepDim).values, [x]);
         Check("Min dim", t => t[0].Min(d0, keepDim), t => t[0].min(d0, keepDim).values, [x]);
-        Check("ArgMax dim", t => t[0].ArgMax(d0, keepDim), t => t[0].argmax(d0, keepDim).to(torch.float32), [x.Detach()]);
-        Check("ArgMin dim", t => t[0].ArgMin(d0, keepDim), t => t[0].argmin(d0, keepDim).to(torch.float32), [x.Detach()]);
-        Check("ArgMax", t => t[0].ArgMax(), t => t[0].argmax().to(torch.float32), [x.Detach()]);
-        Check("ArgMin", t => t[0].ArgMin(), t => t[0].argmin().to(torch.float32), [x.Detach()]);
+        using var scope = torch.NewDisposeScope();
+        var tx = ToTorch(x);
+        Assert.Equal(tx.argmax(d0, keepDim).data<long>().ToArray(), x.ArgMax(d0, keepDim).ToArray());
+        Assert.Equal(tx.argmin(d0, keepDim).data<long>().ToArray(), x.ArgMin(d0, keepDim).ToArray());
+        Assert.Equal(tx.argmax(d0, keepDim).shape.Select(s => (int)s), x.ArgMax(d0, keepDim).Shape);
+        Assert.Equal(tx.argmax().data<long>().ToArray(), x.ArgMax().ToArray());
+        Assert.Equal(tx.argmin().data<long>().ToArray(), x.ArgMin().ToArray());
     }
 
     [Fact]

@@ -62,15 +62,6 @@ public static class TrainingPlots
     public static int[] ArgMax(Tensor outputs)
     {
         ArgumentNullException.ThrowIfNull(outputs);
-        int n = outputs.Size(0), c = outputs.Size(1);
-        var d = outputs.Data;
-        var result = new int[n];
-        for (int i = 0; i < n; i++)
-        {
-            int best = 0;
-            for (int j = 1; j < c; j++) if (d[i * c + j] > d[i * c + best]) best = j;
-            result[i] = best;
-        }
-        return result;
+        return [.. outputs.ArgMax(1).Data.ToArray().Select(c => (int)c)];
     }
 }

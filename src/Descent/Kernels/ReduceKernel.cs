@@ -51,6 +51,20 @@ internal static class ReduceKernel
         }
     }
 
+    /// <summary>
+    /// Index of the largest (or smallest) element of a contiguous run: the first NaN if there is one, else
+    /// the first element equal to the extreme, as <c>torch.argmax</c>. TensorPrimitives ranks +0 above -0;
+    /// PyTorch compares with <c>&gt;</c>, where they tie, so a zero extreme is looked up again by equality.
+    /// </summary>
+    public static int FirstExtreme(ReadOnlySpan<float> x, bool max)
+    {
+        int i = max ? TensorPrimitives.IndexOfMax(x) : TensorPrimitives.IndexOfMin(x);
+        if (i <= 0 || x[i] != 0f) return i;
+        int first = 0;
+        while (x[first] != 0f) first++;
+        return first;
+    }
+
     /// <summary>Index of the largest element along the middle axis (the first one on ties, as PyTorch).</summary>
     public static void ArgMax(ReadOnlySpan<float> source, int outer, int length, int inner, Span<int> destination, bool max = true)
     {
@@ -59,7 +73,7 @@ internal static class ReduceKernel
             var block = source.Slice(o * length * inner, length * inner);
             if (inner == 1)
             {
-                destination[o] = max ? TensorPrimitives.IndexOfMax(block) : TensorPrimitives.IndexOfMin(block);
+                destination[o] = FirstExtreme(block, max);
                 continue;
             }
             for (int i = 0; i < inner; i++)

@@ -139,17 +139,37 @@ public partial class Tensor
     /// <summary>Smallest value along a dimension; the gradient goes to the first minimum.</summary>
     public Tensor Min(int dim, bool keepDim = false) => ExtremeDim<MinReduce>("Min", dim, keepDim, max: false);
 
-    /// <summary>Index of the largest element of the flattened tensor (as a float scalar).</summary>
-    public Tensor ArgMax() => Scalar(CheckNotEmpty("ArgMax").Numel == 0 ? 0 : TensorPrimitives.IndexOfMax(Data));
+    /// <summary>
+    /// Index of the largest element of the flattened tensor, as <c>torch.argmax()</c>: the first one on ties,
+    /// and the first NaN if there is one (NaN counts as larger than every number).
+    /// </summary>
+    /// <example><code>
+    /// var x = Tensor.FromArray([1f, 3f, 3f, 0f], 2, 2);
+    /// long i = x.ArgMax().Item();    // 1
+    /// </code></example>
+    public IntTensor ArgMax() => IntTensor.Scalar(ReduceKernel.FirstExtreme(CheckNotEmpty("ArgMax").Data, max: true));
 
-    /// <summary>Index of the smallest element of the flattened tensor (as a float scalar).</summary>
-    public Tensor ArgMin() => Scalar(CheckNotEmpty("ArgMin").Numel == 0 ? 0 : TensorPrimitives.IndexOfMin(Data));
+    /// <summary>
+    /// Index of the smallest element of the flattened tensor, as <c>torch.argmin()</c>: the first one on ties,
+    /// and the first NaN if there is one (NaN propagates through min as through max).
+    /// </summary>
+    /// <example><code>
+    /// long i = Tensor.FromArray([2f, 0f, 0f]).ArgMin().Item();    // 1
+    /// </code></example>
+    public IntTensor ArgMin() => IntTensor.Scalar(ReduceKernel.FirstExtreme(CheckNotEmpty("ArgMin").Data, max: false));
 
-    /// <summary>Indices of the largest elements along a dimension, stored as floats (exact below 2²⁴).</summary>
-    public Tensor ArgMax(int dim, bool keepDim = false) => ArgExtreme("ArgMax", dim, keepDim, max: true);
+    /// <summary>Indices of the largest elements along a dimension, with <see cref="ArgMax()"/>'s rules for ties and NaN.</summary>
+    /// <example><code>
+    /// var logits = Tensor.FromArray([0.1f, 2f, -1f, 3f, 0f, 3f], 2, 3);
+    /// var classes = logits.ArgMax(1);    // tensor([1, 0])
+    /// </code></example>
+    public IntTensor ArgMax(int dim, bool keepDim = false) => ArgExtreme("ArgMax", dim, keepDim, max: true);
 
-    /// <summary>Indices of the smallest elements along a dimension, stored as floats.</summary>
-    public Tensor ArgMin(int dim, bool keepDim = false) => ArgExtreme("ArgMin", dim, keepDim, max: false);
+    /// <summary>Indices of the smallest elements along a dimension, with <see cref="ArgMin()"/>'s rules for ties and NaN.</summary>
+    /// <example><code>
+    /// var lowest = Tensor.FromArray([3f, 1f, 2f, 0f], 2, 2).ArgMin(0);    // tensor([1, 0])
+    /// </code></example>
+    public IntTensor ArgMin(int dim, bool keepDim = false) => ArgExtreme("ArgMin", dim, keepDim, max: false);
 
     private Tensor CheckNotEmpty(string op)
     {
@@ -191,14 +211,14 @@ public partial class Tensor
         });
     }
 
-    private Tensor ArgExtreme(string op, int dim, bool keepDim, bool max)
+    private IntTensor ArgExtreme(string op, int dim, bool keepDim, bool max)
     {
         CheckNotEmpty(op);
         int d = Descent.Shape.NormalizeDim(op, dim, Rank);
         var (outer, length, inner) = AsOuterLengthInner(d);
         var indices = new int[outer * inner];
         ReduceKernel.ArgMax(Data, outer, length, inner, indices, max);
-        var result = new Tensor(ReducedShape([d], keepDim));
+        var result = new IntTensor(ReducedShape([d], keepDim));
         var dst = result.DataSpan;
         for (int i = 0; i < indices.Length; i++) dst[i] = indices[i];
         return result;

@@ -42,20 +42,16 @@ public sealed class Accuracy : IMetric
         var (n, classes) = Layout(output, target);
         var o = output.Data;
         var t = target.Data;
+        var predicted = classes == 1 ? null : output.ArgMax(1).Data.ToArray();
         long correct = 0;
         for (int i = 0; i < n; i++)
         {
-            float predicted;
-            if (classes == 1) predicted = o[i] > Threshold ? 1f : 0f;
-            else
+            if (classes == 1)
             {
-                // First maximum wins, as torch.argmax; a NaN row counts as wrong.
-                int best = 0;
-                var row = o.Slice(i * classes, classes);
-                for (int c = 1; c < classes; c++) if (row[c] > row[best]) best = c;
-                predicted = float.IsNaN(row[best]) ? -1f : best;
+                if ((o[i] > Threshold ? 1f : 0f) == t[i]) correct++;
             }
-            if (predicted == t[i]) correct++;
+            // ArgMax picks a NaN when the row has one; such a row predicts nothing, so it counts as wrong.
+            else if (!float.IsNaN(o[i * classes + (int)predicted![i]]) && predicted[i] == t[i]) correct++;
         }
         _correct += correct;
         _total += n;

@@ -50,6 +50,9 @@ public class BadInputTests
             ("LogSoftmax", () => x.LogSoftmax(2)),
             ("Softmax", () => x.Softmax(-3)),
             ("LogSumExp", () => x.LogSumExp(2)),
+            ("TopK", () => x.TopK(1, 2)),
+            ("Sort", () => x.Sort(-3)),
+            ("ArgSort", () => x.ArgSort(2)),
         ];
         foreach (var (op, call) in cases)
         {
@@ -93,5 +96,16 @@ public class BadInputTests
         Assert.StartsWith("Var: dimension -3 is out of range for a tensor of rank 2", Assert.Throws<ArgumentOutOfRangeException>(() => x.Var(-3)).Message);
         Assert.StartsWith("Std: dimension 2 is out of range for a tensor of rank 2", Assert.Throws<ArgumentOutOfRangeException>(() => x.Std([0, 2])).Message);
         Assert.Equal("Var: dimension repeated in [1, -1]", Assert.Throws<ArgumentException>(() => x.Var([1, -1])).Message);
+    }
+
+    [Fact]
+    public void TopKOutOfRangeNamesKAndTheDimensionsSize()
+    {
+        var x = Tensor.Zeros(2, 3);
+        Assert.Equal("TopK: k must be between 0 and the size of dimension 1; got k=4 for size 3 in shape [2, 3]",
+            Assert.Throws<ArgumentException>(() => x.TopK(4)).Message);
+        Assert.Equal("TopK: k must be between 0 and the size of dimension 0; got k=-1 for size 2 in shape [2, 3]",
+            Assert.Throws<ArgumentException>(() => x.TopK(-1, 0)).Message);
+        Assert.Contains("k=0 for size 1 in shape []", Assert.Throws<ArgumentException>(() => Tensor.Scalar(1f).TopK(0)).Message);
     }
 }

@@ -68,10 +68,10 @@ public class ReductionTests
         Assert.Equal(-2f, x.Min().Item());
         Assert.Equal(new float[] { 5, 4 }, x.Max(1).ToArray());
         Assert.Equal(new float[] { -2, 0, 3 }, x.Min(0).ToArray());
-        Assert.Equal(1f, x.ArgMax().Item());
-        Assert.Equal(3f, x.ArgMin().Item());
-        Assert.Equal(new float[] { 1, 2 }, x.ArgMax(1).ToArray());
-        Assert.Equal(new float[] { 1, 1, 0 }, x.ArgMin(0).ToArray());
+        Assert.Equal(1L, x.ArgMax().Item());
+        Assert.Equal(3L, x.ArgMin().Item());
+        Assert.Equal(new long[] { 1, 2 }, x.ArgMax(1).ToArray());
+        Assert.Equal(new long[] { 1, 1, 0 }, x.ArgMin(0).ToArray());
         Assert.Equal(0f, Tensor.Zeros(0, 3).Sum().Item());
         Assert.Equal(new float[] { 0, 0, 0 }, Tensor.Zeros(0, 3).Sum(0).ToArray());
         Assert.True(float.IsNaN(Tensor.Zeros(0).Mean().Item()));
@@ -81,18 +81,33 @@ public class ReductionTests
     public void ArgMaxAndArgMinTakeTheFirstIndexOnTies()
     {
         var x = Tensor.FromArray([1f, 3f, 3f, 0f, 0f, 2f], 2, 3);
-        Assert.Equal(1f, x.ArgMax().Item());
-        Assert.Equal(3f, x.ArgMin().Item());
-        Assert.Equal(new float[] { 1, 2 }, x.ArgMax(1).ToArray());
-        Assert.Equal(new float[] { 0, 0 }, x.ArgMin(1).ToArray());
+        Assert.Equal(1L, x.ArgMax().Item());
+        Assert.Equal(3L, x.ArgMin().Item());
+        Assert.Equal(new long[] { 1, 2 }, x.ArgMax(1).ToArray());
+        Assert.Equal(new long[] { 0, 0 }, x.ArgMin(1).ToArray());
         var y = Tensor.FromArray([2f, 1f, 2f, 1f, 0f, 0f], 3, 2);
-        Assert.Equal(new float[] { 0, 0 }, y.ArgMax(0).ToArray());
-        Assert.Equal(new float[] { 2, 2 }, y.ArgMin(0).ToArray());
+        Assert.Equal(new long[] { 0, 0 }, y.ArgMax(0).ToArray());
+        Assert.Equal(new long[] { 2, 2 }, y.ArgMin(0).ToArray());
         var big = Tensor.Zeros(100);
         big.At(10) = 5f;
         big.At(70) = 5f;
-        Assert.Equal(10f, big.ArgMax().Item());
-        Assert.Equal(0f, big.ArgMin().Item());
+        Assert.Equal(10L, big.ArgMax().Item());
+        Assert.Equal(0L, big.ArgMin().Item());
+    }
+
+    [Fact]
+    public void ArgMaxReturnsInt64IndicesWhereSignedZerosTieAndNaNWins()
+    {
+        // PyTorch compares with >, so -0 and +0 tie and the first wins; NaN wins both ArgMax and ArgMin.
+        var zeros = Tensor.FromArray([-1f, -0f, 0f, -0f]);
+        Assert.Equal(1L, zeros.ArgMax().Item());
+        Assert.Equal(0L, Tensor.FromArray([0f, -0f, 1f]).ArgMin().Item());
+        Assert.Equal(new long[] { 1 }, zeros.Reshape(1, 4).ArgMax(1).ToArray());
+        var nan = Tensor.FromArray([1f, float.NaN, -5f, float.NaN]);
+        Assert.Equal(1L, nan.ArgMin().Item());
+        Assert.Equal(1L, nan.ArgMax().Item());
+        Assert.Equal([1, 2], nan.Reshape(2, 2).ArgMin(0, keepDim: true).Shape);
+        Assert.Equal([], nan.ArgMax().Shape);
     }
 
     [Fact]
@@ -123,9 +138,9 @@ public class ReductionTests
         var cols = x.Max(0).ToArray();
         Assert.Equal(7f, cols[0]);
         Assert.True(float.IsNaN(cols[1]));
-        Assert.Equal(new float[] { 1, 0 }, x.ArgMax(1).ToArray());
-        Assert.Equal(new float[] { 1, 0, 0 }, x.ArgMax(0).ToArray());
-        Assert.Equal(1f, x.ArgMax().Item());
+        Assert.Equal(new long[] { 1, 0 }, x.ArgMax(1).ToArray());
+        Assert.Equal(new long[] { 1, 0, 0 }, x.ArgMax(0).ToArray());
+        Assert.Equal(1L, x.ArgMax().Item());
         // As in PyTorch, the gradient of a NaN maximum goes to the NaN element.
         x.Max().Backward();
         Assert.Equal(new float[] { 0, 1, 0, 0, 0, 0 }, x.Grad!.ToArray());
