@@ -154,20 +154,14 @@ public partial class Tensor
     /// <summary><paramref name="length"/> elements from <paramref name="start"/> along a dimension, like <c>torch.narrow</c>.</summary>
     public Tensor Narrow(int dim, int start, int length)
     {
-        int d = Descent.Shape.NormalizeDim("Narrow", dim, Rank);
-        if (start < 0 || length < 0 || start + length > _shape[d])
-            throw new ArgumentOutOfRangeException(nameof(start), $"Narrow: range {start}..{start + length} is outside dimension {d} of size {_shape[d]} in shape {Descent.Shape.Format(_shape)}");
+        int d = Layout.Narrowed(_shape, dim, start, length);
         return Slice(d, start, start + length);
     }
 
     /// <summary>The sub-tensor at <paramref name="index"/> along a dimension, which is removed, like <c>x[i]</c>.</summary>
     public Tensor Select(int dim, int index)
     {
-        if (Rank == 0) throw new ArgumentException("Select: cannot select from a scalar (rank 0) tensor");
-        int d = Descent.Shape.NormalizeDim("Select", dim, Rank);
-        int i = index < 0 ? index + _shape[d] : index;
-        if (i < 0 || i >= _shape[d])
-            throw new ArgumentOutOfRangeException(nameof(index), $"Select: index {index} is out of range for dimension {d} of size {_shape[d]}");
+        var (d, i) = Layout.Selected(_shape, dim, index);
         return Slice(d, i, i + 1).Squeeze(d);
     }
 

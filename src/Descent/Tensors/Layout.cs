@@ -126,6 +126,26 @@ internal static class Layout
         return (int)i;
     }
 
+    /// <summary>Narrow's dimension, after checking that start..start + length lies inside it.</summary>
+    public static int Narrowed(int[] shape, int dim, int start, int length)
+    {
+        int d = Shape.NormalizeDim("Narrow", dim, shape.Length);
+        if (start < 0 || length < 0 || start + length > shape[d])
+            throw new ArgumentOutOfRangeException(nameof(start), $"Narrow: range {start}..{start + length} is outside dimension {d} of size {shape[d]} in shape {Shape.Format(shape)}");
+        return d;
+    }
+
+    /// <summary>Select's dimension and index (negative from the end), checked.</summary>
+    public static (int Dim, int Index) Selected(int[] shape, int dim, int index)
+    {
+        if (shape.Length == 0) throw new ArgumentException("Select: cannot select from a scalar (rank 0) tensor");
+        int d = Shape.NormalizeDim("Select", dim, shape.Length);
+        int i = index < 0 ? index + shape[d] : index;
+        if (i < 0 || i >= shape[d])
+            throw new ArgumentOutOfRangeException(nameof(index), $"Select: index {index} is out of range for dimension {d} of size {shape[d]}");
+        return (d, i);
+    }
+
     /// <summary>(outer, size, inner): the element counts before, along and after dimension <paramref name="d"/>.</summary>
     public static (int Outer, int Size, int Inner) Around(int[] shape, int d)
     {

@@ -145,18 +145,14 @@ public abstract class ValueTensor<T, TSelf>
     /// <summary><paramref name="length"/> elements from <paramref name="start"/> along a dimension, like <c>torch.narrow</c>.</summary>
     public TSelf Narrow(int dim, int start, int length)
     {
-        int d = Descent.Shape.NormalizeDim("Narrow", dim, Rank);
-        if (start < 0 || length < 0 || start + length > _shape[d])
-            throw new ArgumentOutOfRangeException(nameof(start), $"Narrow: range {start}..{start + length} is outside dimension {d} of size {_shape[d]} in shape {Descent.Shape.Format(_shape)}");
+        int d = Layout.Narrowed(_shape, dim, start, length);
         return Slice(d, start, start + length);
     }
 
     /// <summary>The sub-tensor at <paramref name="index"/> along a dimension, which is removed, like <c>x[i]</c>.</summary>
     public TSelf Select(int dim, int index)
     {
-        if (Rank == 0) throw new ArgumentException("Select: cannot select from a scalar (rank 0) tensor");
-        int d = Descent.Shape.NormalizeDim("Select", dim, Rank);
-        int i = Layout.Index("Select", _shape, d, index);
+        var (d, i) = Layout.Selected(_shape, dim, index);
         var sliced = Slice(d, i, i + 1);
         return Make(sliced.Storage, 0, Layout.Squeezed(sliced._shape, d));
     }
