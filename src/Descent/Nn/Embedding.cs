@@ -37,14 +37,7 @@ public sealed class Embedding : Module
     public Parameter Weight
     {
         get => _weight;
-        set
-        {
-            ArgumentNullException.ThrowIfNull(value);
-            if (value.Rank != 2 || value.Size(0) != NumEmbeddings || value.Size(1) != EmbeddingDim)
-                throw new ArgumentException($"Embedding: weight must be [num_embeddings, embedding_dim] = [{NumEmbeddings}, {EmbeddingDim}]; got {Shape.Format(value.ShapeRef)}");
-            SetParameter("weight", value);
-            _weight = value;
-        }
+        set => _weight = ReplaceParameter("weight", value, [NumEmbeddings, EmbeddingDim], "[num_embeddings, embedding_dim]");
     }
 
     /// <summary>The vectors of the token ids in <paramref name="input"/>: input.shape + [embedding_dim].</summary>

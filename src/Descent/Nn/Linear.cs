@@ -45,14 +45,7 @@ public sealed class Linear : Module
     public Parameter Weight
     {
         get => _weight;
-        set
-        {
-            ArgumentNullException.ThrowIfNull(value);
-            if (value.Rank != 2 || value.Size(0) != OutFeatures || value.Size(1) != InFeatures)
-                throw new ArgumentException($"Linear: weight must be [out_features, in_features] = [{OutFeatures}, {InFeatures}]; got {Shape.Format(value.ShapeRef)}");
-            SetParameter("weight", value);
-            _weight = value;
-        }
+        set => _weight = ReplaceParameter("weight", value, [OutFeatures, InFeatures], "[out_features, in_features]");
     }
 
     /// <summary>The bias, [out_features], or null when created with bias: false.</summary>

@@ -85,6 +85,19 @@ public abstract class Module
         _parameters[i] = (name, parameter);
     }
 
+    /// <summary>
+    /// <see cref="SetParameter"/> for a layer's settable weight: refuses null and any shape but
+    /// <paramref name="shape"/> (described as <paramref name="shapeName"/> in the error), and returns the parameter.
+    /// </summary>
+    protected Parameter ReplaceParameter(string name, Parameter value, int[] shape, string shapeName)
+    {
+        ArgumentNullException.ThrowIfNull(value, name);
+        if (!Descent.Shape.Equal(value.ShapeRef, shape))
+            throw new ArgumentException($"{GetType().Name}: {name} must be {shapeName} = {Descent.Shape.Format(shape)}; got {Descent.Shape.Format(value.ShapeRef)}");
+        SetParameter(name, value);
+        return value;
+    }
+
     /// <summary>Replaces a registered buffer's tensor (used when a buffer is reassigned rather than updated in place).</summary>
     protected void SetBuffer(string name, Tensor value)
     {
