@@ -226,6 +226,9 @@ public class LayerExportTests
         var model = new Sequential(new Linear(3, 4), new LayerNorm(4));
         var e = Assert.Throws<NotSupportedException>(() => OnnxExport.ToBytes(model, [-1, 3]));
         Assert.Contains("'1' (LayerNorm)", e.Message);
+        // RMSNorm has no operator below opset 23 and no converter yet: the same clear error.
+        e = Assert.Throws<NotSupportedException>(() => OnnxExport.ToBytes(new Sequential(new Linear(3, 4), new RMSNorm(4)), [-1, 3]));
+        Assert.Contains("'1' (RMSNorm) has no ONNX converter", e.Message);
     }
 
     [Fact]

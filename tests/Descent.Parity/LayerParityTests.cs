@@ -161,6 +161,35 @@ public class LayerParityTests
             t => F.layer_norm(t[0], shape, affine ? t[1] : null, affine && bias ? t[2] : null, 1e-5), Rand(g, x, low: -3f, high: 5f));
     }
 
+    public static TheoryData<int[], int[], float?, bool> RMSNorms => new()
+    {
+        { [4, 7], [7], null, true },
+        { [2, 3, 4, 5], [4, 5], 1e-5f, true },
+        { [3, 6], [6], null, false },
+        { [2, 5, 33], [33], 1e-6f, true },
+        { [2, 3, 4], [2, 3, 4], null, true },
+    };
+
+    /// <summary>
+    /// TorchSharp 0.107 has no <c>nn.RMSNorm</c> nor <c>F.rms_norm</c>: the oracle is PyTorch's own
+    /// definition from libtorch primitives, x·rsqrt(mean(x², dims) + eps)·w, eps = finfo(float32).eps when unset.
+    /// </summary>
+    [Theory, MemberData(nameof(RMSNorms))]
+    [Parity("Nn.RMSNorm")]
+    public void RMSNormMatches(int[] x, int[] normalized, float? eps, bool affine)
+    {
+        var g = G(x, 17);
+        var layer = new RMSNorm(normalized, eps, affine);
+        foreach (var p in layer.Parameters()) Randomize(p, g, 0.5f, 1.5f);
+        var dims = Enumerable.Range(x.Length - normalized.Length, normalized.Length).Select(d => (long)d).ToArray();
+        double e = eps ?? (double)torch.finfo(torch.float32).eps;
+        ModuleOracle.Check($"RMSNorm {Shape.Format(normalized)} eps={eps} affine={affine}", layer, t =>
+        {
+            var y = t[0] * torch.rsqrt(t[0].pow(2).mean(dims, keepdim: true) + e);
+            return affine ? y * t[1] : y;
+        }, Rand(g, x, low: -3f, high: 5f));
+    }
+
     [Fact]
     [Parity("Nn.Embedding")]
     public void EmbeddingMatches()

@@ -18,7 +18,7 @@ public sealed class Embedding : Module
         if (embeddingDim <= 0) throw new ArgumentOutOfRangeException(nameof(embeddingDim), embeddingDim, "Embedding: embedding_dim must be > 0");
         NumEmbeddings = numEmbeddings;
         EmbeddingDim = embeddingDim;
-        Weight = RegisterParameter("weight", Tensor.Randn([numEmbeddings, embeddingDim], generator));
+        _weight = RegisterParameter("weight", Tensor.Randn([numEmbeddings, embeddingDim], generator));
     }
 
     /// <summary>Number of rows in the table.</summary>
@@ -27,8 +27,18 @@ public sealed class Embedding : Module
     /// <summary>Length of each vector.</summary>
     public int EmbeddingDim { get; }
 
-    /// <summary>The table, [num_embeddings, embedding_dim].</summary>
-    public Parameter Weight { get; }
+    private Parameter _weight;
+
+    /// <summary>
+    /// The table, [num_embeddings, embedding_dim]. Setting it to another module's parameter of that
+    /// shape ties the two (nanoGPT's <c>wte.weight = lm_head.weight</c>); see <see cref="Module"/> for the rules.
+    /// </summary>
+    /// <example><code>wte.Weight = lmHead.Weight; // lmHead Linear(dim, vocab), wte Embedding(vocab, dim)</code></example>
+    public Parameter Weight
+    {
+        get => _weight;
+        set => _weight = ReplaceParameter("weight", value, [NumEmbeddings, EmbeddingDim], "[num_embeddings, embedding_dim]");
+    }
 
     /// <summary>The vectors of the token ids in <paramref name="input"/>: input.shape + [embedding_dim].</summary>
     /// <example><code>var x = emb.Forward(tokens); // tokens [batch, time] → [batch, time, embedding_dim]</code></example>

@@ -122,14 +122,8 @@ public static partial class Functional
     /// </summary>
     public static Tensor LayerNorm(Tensor input, int[] normalizedShape, Tensor? weight = null, Tensor? bias = null, float eps = 1e-5f)
     {
-        ArgumentNullException.ThrowIfNull(normalizedShape);
+        CheckNormalizedShape("LayerNorm", input, normalizedShape, weight, bias);
         int k = normalizedShape.Length;
-        bool fits = k > 0 && input.Rank >= k && input.ShapeRef.AsSpan(input.Rank - k).SequenceEqual(normalizedShape);
-        if (!fits)
-            throw new ArgumentException($"LayerNorm: input's trailing dimensions must equal normalized_shape={Shape.Format(normalizedShape)}; got input {Shape.Format(input.ShapeRef)} and weight {Shape.Format(weight?.ShapeRef ?? normalizedShape)}");
-        foreach (var (name, t) in new[] { ("weight", weight), ("bias", bias) })
-            if (t != null && !Shape.Equal(t.ShapeRef, normalizedShape))
-                throw new ArgumentException($"LayerNorm: {name} must have normalized_shape={Shape.Format(normalizedShape)}; got input {Shape.Format(input.ShapeRef)} and {name} {Shape.Format(t.ShapeRef)}");
         var dims = Enumerable.Range(input.Rank - k, k).ToArray();
         var mean = input.Mean(dims, keepDim: true);
         var centered = input - mean;
@@ -138,6 +132,23 @@ public static partial class Functional
         if (weight != null) y = y * weight;
         if (bias != null) y = y + bias;
         return y;
+    }
+
+    /// <summary>
+    /// The shape rules shared by the normalisations over trailing dimensions: the input ends in
+    /// <paramref name="normalizedShape"/> and so do the affine tensors given.
+    /// </summary>
+    private static void CheckNormalizedShape(string op, Tensor input, int[] normalizedShape, Tensor? weight, Tensor? bias)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(normalizedShape);
+        int k = normalizedShape.Length;
+        bool fits = k > 0 && input.Rank >= k && input.ShapeRef.AsSpan(input.Rank - k).SequenceEqual(normalizedShape);
+        if (!fits)
+            throw new ArgumentException($"{op}: input's trailing dimensions must equal normalized_shape={Shape.Format(normalizedShape)}; got input {Shape.Format(input.ShapeRef)} and weight {Shape.Format(weight?.ShapeRef ?? normalizedShape)}");
+        foreach (var (name, t) in new[] { ("weight", weight), ("bias", bias) })
+            if (t != null && !Shape.Equal(t.ShapeRef, normalizedShape))
+                throw new ArgumentException($"{op}: {name} must have normalized_shape={Shape.Format(normalizedShape)}; got input {Shape.Format(input.ShapeRef)} and {name} {Shape.Format(t.ShapeRef)}");
     }
 
     /// <summary>

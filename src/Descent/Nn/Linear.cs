@@ -9,6 +9,12 @@ namespace Descent.Nn;
 /// var layer = new Linear(4, 3, generator: new Generator(0));
 /// var y = layer.Forward(Tensor.Randn(2, 4)); // [2, 3]
 /// </code></example>
+/// <example>A GPT output head tied to the token embedding (PyTorch's <c>lm_head.weight = wte.weight</c>):
+/// <code>
+/// var wte = RegisterModule("wte", new Embedding(vocab, dim, g));
+/// var lmHead = RegisterModule("lm_head", new Linear(dim, vocab, bias: false));
+/// lmHead.Weight = wte.Weight; // one Parameter: trained once, both keys in the state dict
+/// </code></example>
 public sealed class Linear : Module
 {
     /// <summary>Creates the layer; <paramref name="generator"/> seeds the initial weights.</summary>
@@ -18,9 +24,9 @@ public sealed class Linear : Module
         if (outFeatures < 0) throw new ArgumentOutOfRangeException(nameof(outFeatures), outFeatures, "Linear: out_features must be >= 0");
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
-        Weight = RegisterParameter("weight", Tensor.Zeros(outFeatures, inFeatures));
+        _weight = RegisterParameter("weight", Tensor.Zeros(outFeatures, inFeatures));
         Bias = bias ? RegisterParameter("bias", Tensor.Zeros(outFeatures)) : RegisterParameter("bias", (Parameter?)null);
-        Init.DefaultLayer(Weight, Bias, generator);
+        Init.DefaultLayer(_weight, Bias, generator);
     }
 
     /// <summary>Size of each input sample.</summary>
@@ -29,8 +35,18 @@ public sealed class Linear : Module
     /// <summary>Size of each output sample.</summary>
     public int OutFeatures { get; }
 
-    /// <summary>The weight, [out_features, in_features].</summary>
-    public Parameter Weight { get; }
+    private Parameter _weight;
+
+    /// <summary>
+    /// The weight, [out_features, in_features]. Setting it to another module's parameter of that shape
+    /// ties the two: one tensor, trained once, saved under both names (see <see cref="Module"/>).
+    /// </summary>
+    /// <example><code>head.Weight = embedding.Weight; // embedding [vocab, dim], head Linear(dim, vocab)</code></example>
+    public Parameter Weight
+    {
+        get => _weight;
+        set => _weight = ReplaceParameter("weight", value, [OutFeatures, InFeatures], "[out_features, in_features]");
+    }
 
     /// <summary>The bias, [out_features], or null when created with bias: false.</summary>
     public Parameter? Bias { get; }

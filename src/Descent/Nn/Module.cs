@@ -4,6 +4,14 @@ namespace Descent.Nn;
 /// Base class of every layer and model, like <c>torch.nn.Module</c>. Subclasses register their
 /// parameters, buffers and submodules explicitly, and the registration returns the object so a field
 /// can be initialised in one line; names follow PyTorch's state-dict names (<c>fc1.weight</c>, <c>0.bias</c>).
+/// <para>
+/// One <see cref="Parameter"/> may be registered under several names (weight tying, as GPT's output head
+/// reusing the token embedding), with PyTorch's rules: <see cref="NamedParameters"/>,
+/// <see cref="Parameters"/> and so every optimizer see it once, under the first name in registration
+/// order; <see cref="StateDict"/> holds every name; <see cref="LoadStateDict"/> expects every name
+/// (strict) and writes each into the one shared tensor, so the tie survives a save and a load.
+/// Autograd adds the gradients of all its uses into its one <c>.Grad</c>.
+/// </para>
 /// </summary>
 /// <example><code>
 /// sealed class TwoLayer : Module
@@ -64,6 +72,32 @@ public abstract class Module
         return module;
     }
 
+    /// <summary>
+    /// Replaces the parameter registered as <paramref name="name"/> with <paramref name="parameter"/>, as
+    /// PyTorch's <c>module.weight = other.weight</c>: the way a layer ties its weight to another module's.
+    /// Layers expose it through a settable property that checks the shape (<see cref="Linear.Weight"/>,
+    /// <see cref="Embedding.Weight"/>).
+    /// </summary>
+    protected void SetParameter(string name, Parameter? parameter)
+    {
+        int i = _parameters.FindIndex(p => p.Name == name);
+        if (i < 0) throw new ArgumentException($"{GetType().Name}: no parameter named '{name}'");
+        _parameters[i] = (name, parameter);
+    }
+
+    /// <summary>
+    /// <see cref="SetParameter"/> for a layer's settable weight: refuses null and any shape but
+    /// <paramref name="shape"/> (described as <paramref name="shapeName"/> in the error), and returns the parameter.
+    /// </summary>
+    protected Parameter ReplaceParameter(string name, Parameter value, int[] shape, string shapeName)
+    {
+        ArgumentNullException.ThrowIfNull(value, name);
+        if (!Descent.Shape.Equal(value.ShapeRef, shape))
+            throw new ArgumentException($"{GetType().Name}: {name} must be {shapeName} = {Descent.Shape.Format(shape)}; got {Descent.Shape.Format(value.ShapeRef)}");
+        SetParameter(name, value);
+        return value;
+    }
+
     /// <summary>Replaces a registered buffer's tensor (used when a buffer is reassigned rather than updated in place).</summary>
     protected void SetBuffer(string name, Tensor value)
     {
@@ -91,25 +125,38 @@ public abstract class Module
             foreach (var item in m.NamedModules(Join(prefix, name))) yield return item;
     }
 
-    /// <summary>Every parameter with its dotted name, in registration order, as <c>named_parameters()</c>.</summary>
-    public IEnumerable<(string Name, Parameter Parameter)> NamedParameters(string prefix = "")
-    {
-        foreach (var (name, p) in _parameters)
-            if (p != null) yield return (Join(prefix, name), p);
-        foreach (var (name, m) in _modules)
-            foreach (var item in m.NamedParameters(Join(prefix, name))) yield return item;
-    }
+    /// <summary>
+    /// Every parameter with its dotted name, in registration order, as <c>named_parameters()</c>: a
+    /// parameter registered under several names (tied) comes once, under its first name, unless
+    /// <paramref name="removeDuplicate"/> is false.
+    /// </summary>
+    /// <example><code>
+    /// foreach (var (name, p) in model.NamedParameters()) Console.WriteLine($"{name} {Shape.Format(p.Shape)}");
+    /// </code></example>
+    public IEnumerable<(string Name, Parameter Parameter)> NamedParameters(string prefix = "", bool removeDuplicate = true) =>
+        Distinct(AllNamed(m => m._parameters, prefix), removeDuplicate);
 
-    /// <summary>Every parameter, in registration order.</summary>
+    /// <summary>Every parameter once (a tied one too), in registration order; what an optimizer takes.</summary>
     public IEnumerable<Parameter> Parameters() => NamedParameters().Select(p => p.Parameter);
 
-    /// <summary>Every buffer with its dotted name.</summary>
-    public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers(string prefix = "")
+    /// <summary>Every buffer with its dotted name; a buffer registered under several names comes once unless <paramref name="removeDuplicate"/> is false.</summary>
+    public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers(string prefix = "", bool removeDuplicate = true) =>
+        Distinct(AllNamed(m => m._buffers, prefix), removeDuplicate);
+
+    private IEnumerable<(string Name, T Value)> AllNamed<T>(Func<Module, List<(string Name, T? Value)>> registry, string prefix) where T : Tensor
     {
-        foreach (var (name, b) in _buffers)
-            if (b != null) yield return (Join(prefix, name), b);
+        foreach (var (name, t) in registry(this))
+            if (t != null) yield return (Join(prefix, name), t);
         foreach (var (name, m) in _modules)
-            foreach (var item in m.NamedBuffers(Join(prefix, name))) yield return item;
+            foreach (var item in m.AllNamed(registry, Join(prefix, name))) yield return item;
+    }
+
+    // By reference, as PyTorch's memo set: Tensor's equality is not identity, and a tie is one object.
+    private static IEnumerable<(string Name, T Value)> Distinct<T>(IEnumerable<(string Name, T Value)> items, bool removeDuplicate) where T : Tensor
+    {
+        if (!removeDuplicate) return items;
+        var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        return items.Where(item => seen.Add(item.Value));
     }
 
     /// <summary>Zeroes every parameter's gradient in place.</summary>
@@ -121,6 +168,7 @@ public abstract class Module
     /// <summary>
     /// Copies of every parameter and buffer under their PyTorch names (parameters first within each
     /// module, as PyTorch orders them). Copies, so that later training does not change a saved state.
+    /// A tied parameter appears under each of its names, as in PyTorch's <c>state_dict()</c>.
     /// </summary>
     public OrderedDictionary<string, Tensor> StateDict()
     {
@@ -141,14 +189,17 @@ public abstract class Module
     /// <summary>
     /// Copies values from a state dict into this module's parameters and buffers in place. With
     /// <paramref name="strict"/>, missing and unexpected keys are errors; a shape mismatch always is.
-    /// The error lists every offending key; nothing is changed unless the whole state fits.
+    /// The error lists every offending key; nothing is changed unless the whole state fits. A tied
+    /// parameter needs each of its names under strict, as in PyTorch; the names are written in
+    /// registration order into the one tensor, so the last wins if their values differ.
     /// </summary>
     public LoadStateDictResult LoadStateDict(IReadOnlyDictionary<string, Tensor> state, bool strict = true)
     {
         ArgumentNullException.ThrowIfNull(state);
+        // Every name, tied ones too, as the state dict has them; a tied tensor is written once per name.
         var targets = new OrderedDictionary<string, Tensor>();
-        foreach (var (n, p) in NamedParameters()) targets.Add(n, p);
-        foreach (var (n, b) in NamedBuffers()) targets.Add(n, b);
+        foreach (var (n, p) in NamedParameters(removeDuplicate: false)) targets.Add(n, p);
+        foreach (var (n, b) in NamedBuffers(removeDuplicate: false)) targets.Add(n, b);
         var missing = targets.Keys.Where(k => !state.ContainsKey(k)).ToList();
         var unexpected = state.Keys.Where(k => !targets.ContainsKey(k)).ToList();
         var misshaped = targets.Where(t => state.TryGetValue(t.Key, out var v) && !Descent.Shape.Equal(v.Shape, t.Value.Shape))

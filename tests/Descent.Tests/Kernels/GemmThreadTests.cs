@@ -4,7 +4,23 @@ namespace Descent.Tests.Kernels;
 
 /// <summary>Tests that change <see cref="Threads.Count"/>, kept apart from every other test.</summary>
 [CollectionDefinition(nameof(ThreadCountCollection), DisableParallelization = true)]
-public class ThreadCountCollection;
+public class ThreadCountCollection
+{
+    /// <summary>Runs <paramref name="body"/> with <see cref="Threads.Count"/> set to <paramref name="threads"/>, then restores it.</summary>
+    public static T With<T>(int threads, Func<T> body)
+    {
+        int saved = Threads.Count;
+        try
+        {
+            Threads.Count = threads;
+            return body();
+        }
+        finally
+        {
+            Threads.Count = saved;
+        }
+    }
+}
 
 [Collection(nameof(ThreadCountCollection))]
 public class GemmThreadTests

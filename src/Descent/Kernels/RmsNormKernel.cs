@@ -1,0 +1,183 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace Descent.Kernels;
+
+/// <summary>
+/// RMS normalisation over [R, D] rows: y = (x·invrms)·weight with invrms = 1/√(mean(x²) + eps) per row,
+/// as PyTorch's <c>rms_norm</c> composes it. Rows are split across threads and the weight gradient's
+/// columns are, so every value is computed by one thread in one order: results do not depend on the
+/// thread count. Vector and scalar tails use the same unfused arithmetic, so an element's bits do not
+/// depend on where a part boundary falls either.
+/// </summary>
+internal static unsafe class RmsNormKernel
+{
+    /// <summary>Elements per part below which a pass stays on one thread.</summary>
+    internal const long MinElementsPerPart = 1 << 15;
+
+    private enum Pass { Forward, BackwardInput, BackwardWeight }
+
+    private struct Args
+    {
+        public Pass Pass;
+        public float* X, G, Weight, InvRms, Y;
+        public int Rows, D, Parts;
+        public float Eps;
+    }
+
+    /// <summary>
+    /// Writes y and each row's invrms; an empty <paramref name="weight"/> means ones.
+    /// </summary>
+    public static void Forward(ReadOnlySpan<float> x, int rows, int d, ReadOnlySpan<float> weight, float eps, Span<float> invRms, Span<float> y)
+    {
+        fixed (float* px = x, pw = weight, pi = invRms, py = y)
+            Dispatch(new Args { Pass = Pass.Forward, X = px, Weight = pw, InvRms = pi, Y = py, Rows = rows, D = d, Eps = eps }, rows);
+    }
+
+    /// <summary>
+    /// dx = invrms·(g·w − x·invrms²·Σ(g·w·x)/D) per row, the derivative of (x·invrms)·w through invrms too.
+    /// </summary>
+    public static void BackwardInput(ReadOnlySpan<float> g, ReadOnlySpan<float> x, int rows, int d, ReadOnlySpan<float> weight,
+        ReadOnlySpan<float> invRms, Span<float> gradInput)
+    {
+        fixed (float* pg = g, px = x, pw = weight, pi = invRms, py = gradInput)
+            Dispatch(new Args { Pass = Pass.BackwardInput, G = pg, X = px, Weight = pw, InvRms = pi, Y = py, Rows = rows, D = d }, rows);
+    }
+
+    /// <summary>dw = Σ over rows of g·(x·invrms), summed row by row in row order for every column.</summary>
+    public static void BackwardWeight(ReadOnlySpan<float> g, ReadOnlySpan<float> x, int rows, int d, ReadOnlySpan<float> invRms, Span<float> gradWeight)
+    {
+        fixed (float* pg = g, px = x, pi = invRms, py = gradWeight)
+            Dispatch(new Args { Pass = Pass.BackwardWeight, G = pg, X = px, InvRms = pi, Y = py, Rows = rows, D = d }, d);
+    }
+
+    private static void Dispatch(Args args, int items)
+    {
+        if (args.Rows == 0 || args.D == 0) return;
+        args.Parts = ParallelPartition.Parts((long)args.Rows * args.D, MinElementsPerPart, items);
+        if (args.Parts == 1) Part(0, &args);
+        else ParallelPool.Run(args.Parts, &Part, &args);
+    }
+
+    private static void Part(int part, void* state)
+    {
+        ref var a = ref *(Args*)state;
+        if (a.Pass == Pass.BackwardWeight)
+        {
+            var (from, to) = ParallelPartition.Range(a.D, a.Parts, part, Vector<float>.Count);
+            WeightColumns(ref a, from, to);
+            return;
+        }
+        var (start, end) = ParallelPartition.Range(a.Rows, a.Parts, part);
+        for (int r = start; r < end; r++)
+        {
+            if (a.Pass == Pass.Forward) ForwardRow(ref a, r);
+            else BackwardRow(ref a, r);
+        }
+    }
+
+    private static ReadOnlySpan<float> Row(float* p, in Args a, int r) => new(p + (long)r * a.D, a.D);
+
+    private static void ForwardRow(ref Args a, int r)
+    {
+        var x = Row(a.X, a, r);
+        var y = new Span<float>(a.Y + (long)r * a.D, a.D);
+        // PyTorch's rms_norm: rsqrt of the float mean of squares plus eps.
+        float inv = 1f / MathF.Sqrt(SumOfProducts(x, x, default) / a.D + a.Eps);
+        a.InvRms[r] = inv;
+        bool affine = a.Weight != null;
+        var w = affine ? new ReadOnlySpan<float>(a.Weight, a.D) : default;
+        int j = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var vi = new Vector<float>(inv);
+            var xv = MemoryMarshal.Cast<float, Vector<float>>(x);
+            var yv = MemoryMarshal.Cast<float, Vector<float>>(y);
+            if (affine)
+            {
+                var wv = MemoryMarshal.Cast<float, Vector<float>>(w);
+                for (int k = 0; k < xv.Length; k++) yv[k] = xv[k] * vi * wv[k];
+            }
+            else for (int k = 0; k < xv.Length; k++) yv[k] = xv[k] * vi;
+            j = xv.Length * Vector<float>.Count;
+        }
+        for (; j < x.Length; j++) y[j] = affine ? x[j] * inv * w[j] : x[j] * inv;
+    }
+
+    private static void BackwardRow(ref Args a, int r)
+    {
+        var g = Row(a.G, a, r);
+        var x = Row(a.X, a, r);
+        var dx = new Span<float>(a.Y + (long)r * a.D, a.D);
+        var w = a.Weight != null ? new ReadOnlySpan<float>(a.Weight, a.D) : default;
+        float inv = a.InvRms[r];
+        float k = SumOfProducts(g, x, w) / a.D * inv * inv;
+        bool affine = !w.IsEmpty;
+        int j = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var vi = new Vector<float>(inv);
+            var vk = new Vector<float>(k);
+            var gv = MemoryMarshal.Cast<float, Vector<float>>(g);
+            var xv = MemoryMarshal.Cast<float, Vector<float>>(x);
+            var dv = MemoryMarshal.Cast<float, Vector<float>>(dx);
+            if (affine)
+            {
+                var wv = MemoryMarshal.Cast<float, Vector<float>>(w);
+                for (int e = 0; e < gv.Length; e++) dv[e] = (gv[e] * wv[e] - xv[e] * vk) * vi;
+            }
+            else for (int e = 0; e < gv.Length; e++) dv[e] = (gv[e] - xv[e] * vk) * vi;
+            j = gv.Length * Vector<float>.Count;
+        }
+        for (; j < g.Length; j++) dx[j] = ((affine ? g[j] * w[j] : g[j]) - x[j] * k) * inv;
+    }
+
+    private static void WeightColumns(ref Args a, int from, int to)
+    {
+        int n = to - from;
+        if (n <= 0) return;
+        var dw = new Span<float>(a.Y + from, n);
+        dw.Clear();
+        for (int r = 0; r < a.Rows; r++)
+        {
+            var g = new ReadOnlySpan<float>(a.G + (long)r * a.D + from, n);
+            var x = new ReadOnlySpan<float>(a.X + (long)r * a.D + from, n);
+            float inv = a.InvRms[r];
+            int j = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                var vi = new Vector<float>(inv);
+                var gv = MemoryMarshal.Cast<float, Vector<float>>(g);
+                var xv = MemoryMarshal.Cast<float, Vector<float>>(x);
+                var dv = MemoryMarshal.Cast<float, Vector<float>>(dw);
+                for (int e = 0; e < gv.Length; e++) dv[e] += gv[e] * (xv[e] * vi);
+                j = gv.Length * Vector<float>.Count;
+            }
+            for (; j < n; j++) dw[j] += g[j] * (x[j] * inv);
+        }
+    }
+
+    /// <summary>Σ a·b (·c when <paramref name="c"/> is not empty), in float vectors and a double total.</summary>
+    private static float SumOfProducts(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> c)
+    {
+        int j = 0;
+        double sum = 0;
+        bool three = !c.IsEmpty;
+        if (Vector.IsHardwareAccelerated && a.Length >= Vector<float>.Count)
+        {
+            var acc = Vector<float>.Zero;
+            var av = MemoryMarshal.Cast<float, Vector<float>>(a);
+            var bv = MemoryMarshal.Cast<float, Vector<float>>(b);
+            if (three)
+            {
+                var cv = MemoryMarshal.Cast<float, Vector<float>>(c);
+                for (int k = 0; k < av.Length; k++) acc += av[k] * cv[k] * bv[k];
+            }
+            else for (int k = 0; k < av.Length; k++) acc += av[k] * bv[k];
+            sum = Vector.Sum(acc);
+            j = av.Length * Vector<float>.Count;
+        }
+        for (; j < a.Length; j++) sum += three ? a[j] * c[j] * b[j] : a[j] * b[j];
+        return (float)sum;
+    }
+}
