@@ -229,6 +229,14 @@ public class LayerExportTests
     }
 
     [Fact]
+    public void MultiheadAttentionHasNoConverterYetAndSaysSo()
+    {
+        var model = new Sequential(new MultiheadAttention(4, 2));
+        var e = Assert.Throws<NotSupportedException>(() => OnnxExport.ToBytes(model, [3, 2, 4]));
+        Assert.Contains("'0' (MultiheadAttention) has no ONNX converter", e.Message);
+    }
+
+    [Fact]
     public void ShapeMismatchInsideTheModelNamesTheModule()
     {
         var model = new Sequential(new Linear(3, 4), new Linear(5, 2));
