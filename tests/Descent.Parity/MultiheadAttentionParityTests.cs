@@ -29,7 +29,7 @@ public class MultiheadAttentionParityTests
     private static TT FloatMask(TT boolMask) => torch.zeros(boolMask.shape, dtype: torch.float32).masked_fill(boolMask, float.NegativeInfinity);
 
     // multi_head_attention_forward with dropout 0; inputs sequence first; parameters by state-dict name.
-    private static (TT Output, TT? Weights) Reference(TT query, TT key, TT value, Dictionary<string, TT> p, int heads,
+    internal static (TT Output, TT? Weights) Reference(TT query, TT key, TT value, Dictionary<string, TT> p, int heads,
         TT? keyPaddingMask, TT? attnMask, bool needWeights, bool average)
     {
         long l = query.shape[0], n = query.shape[1], e = query.shape[2], s = key.shape[0], eh = e / heads;
