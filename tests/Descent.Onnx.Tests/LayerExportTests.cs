@@ -232,6 +232,16 @@ public class LayerExportTests
     }
 
     [Fact]
+    public void AttentionLayersHaveNoConverterYetAndSaySo()
+    {
+        var model = new Sequential(new MultiheadAttention(4, 2), new TransformerEncoderLayer(4, 2, 8));
+        var e = Assert.Throws<NotSupportedException>(() => OnnxExport.ToBytes(model, [3, 2, 4]));
+        Assert.Contains("'0' (MultiheadAttention) has no ONNX converter", e.Message);
+        e = Assert.Throws<NotSupportedException>(() => OnnxExport.ToBytes(new Sequential(new TransformerEncoderLayer(4, 2, 8)), [3, 2, 4]));
+        Assert.Contains("(TransformerEncoderLayer) has no ONNX converter", e.Message);
+    }
+
+    [Fact]
     public void ShapeMismatchInsideTheModelNamesTheModule()
     {
         var model = new Sequential(new Linear(3, 4), new Linear(5, 2));
