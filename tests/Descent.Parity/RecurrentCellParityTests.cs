@@ -34,18 +34,12 @@ public class RecurrentCellParityTests
         {
             var ours = new RNNCell(In, Hidden, bias, relu ? "relu" : "tanh", new Generator(7));
             var theirs = torch.nn.RNNCell(In, Hidden, relu ? torch.nn.NonLinearities.ReLU : torch.nn.NonLinearities.Tanh, bias);
-            var (x, h, _) = CellData(unbatched, withHx, false, 8);
-            Compare("RNNCell", ours, theirs, x, h, null,
-                (a, hx, _) => (ours.Forward(a, hx), null, null),
-                (a, hx, _) => (theirs.call(a, hx!), null, null), unbatched ? 0 : null);
+            CompareOneState("RNNCell", ours, ours.Forward, theirs, (a, hx) => theirs.call(a, hx!), CellData(unbatched, withHx, false, 8), unbatched);
         }
         {
             var ours = new GRUCell(In, Hidden, bias, new Generator(9));
             var theirs = torch.nn.GRUCell(In, Hidden, bias);
-            var (x, h, _) = CellData(unbatched, withHx, false, 10);
-            Compare("GRUCell", ours, theirs, x, h, null,
-                (a, hx, _) => (ours.Forward(a, hx), null, null),
-                (a, hx, _) => (theirs.call(a, hx!), null, null), unbatched ? 0 : null);
+            CompareOneState("GRUCell", ours, ours.Forward, theirs, (a, hx) => theirs.call(a, hx!), CellData(unbatched, withHx, false, 10), unbatched);
         }
         {
             var ours = new LSTMCell(In, Hidden, bias, new Generator(11));
@@ -56,4 +50,8 @@ public class RecurrentCellParityTests
                 (a, hx, cx) => { var (hn, cn) = theirs.call(a, (hx!, cx!)); return (hn, cn, null); }, unbatched ? 0 : null, statesGiven: withHx);
         }
     }
+
+    private static void CompareOneState(string name, Module ours, Func<Tensor, Tensor?, Tensor> forward, torch.nn.Module theirs,
+        Func<TT, TT?, TT> call, (Tensor X, Tensor? H, Tensor? C) data, bool unbatched) =>
+        Compare(name, ours, theirs, data.X, data.H, null, (a, hx, _) => (forward(a, hx), null, null), (a, hx, _) => (call(a, hx), null, null), unbatched ? 0 : null);
 }

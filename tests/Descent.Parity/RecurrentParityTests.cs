@@ -40,9 +40,7 @@ public class RecurrentParityTests
             var ours = new RNN(In, Hidden, layers, relu ? "relu" : "tanh", bias, batchFirst, 0f, bidirectional, new Generator(1));
             var theirs = torch.nn.RNN(In, Hidden, layers, relu ? torch.nn.NonLinearities.ReLU : torch.nn.NonLinearities.Tanh, bias, batchFirst, 0.0, bidirectional);
             var (x, h0, _) = Data(layers, bidirectional, batchFirst, withH0, unbatched, false, 2);
-            Compare($"RNN {(relu ? "relu" : "tanh")}", ours, theirs, x, h0, null,
-                (a, h, _) => { var (o, hn) = ours.Forward(a, h); return (o, hn, null); },
-                (a, h, _) => { var (o, hn) = theirs.call(a, h); return (o, hn, null); }, unbatched ? 1 : null, inputBatchDim: batchFirst ? 0 : 1);
+            CompareOneState($"RNN {(relu ? "relu" : "tanh")}", ours, ours.Forward, theirs, (a, h) => theirs.call(a, h), x, h0, unbatched, batchFirst);
         }
     }
 
@@ -53,9 +51,7 @@ public class RecurrentParityTests
         var ours = new GRU(In, Hidden, layers, bias, batchFirst, 0f, bidirectional, new Generator(3));
         var theirs = torch.nn.GRU(In, Hidden, layers, bias, batchFirst, 0.0, bidirectional);
         var (x, h0, _) = Data(layers, bidirectional, batchFirst, withH0, unbatched, false, 4);
-        Compare("GRU", ours, theirs, x, h0, null,
-            (a, h, _) => { var (o, hn) = ours.Forward(a, h); return (o, hn, null); },
-            (a, h, _) => { var (o, hn) = theirs.call(a, h); return (o, hn, null); }, unbatched ? 1 : null, inputBatchDim: batchFirst ? 0 : 1);
+        CompareOneState("GRU", ours, ours.Forward, theirs, (a, h) => theirs.call(a, h), x, h0, unbatched, batchFirst);
     }
 
     [Theory, MemberData(nameof(Configs))]
@@ -69,4 +65,11 @@ public class RecurrentParityTests
             (a, h, c) => { var (o, (hn, cn)) = ours.Forward(a, h is null ? null : (h, c!)); return (o, hn, cn); },
             (a, h, c) => { var (o, hn, cn) = theirs.call(a, h is null ? null : (h, c!)); return (o, hn, cn); }, unbatched ? 1 : null, inputBatchDim: batchFirst ? 0 : 1);
     }
+
+    /// <summary>RNN and GRU: one state in and one out; unbatched libtorch runs get the batch dimension PyTorch's Python adds.</summary>
+    private static void CompareOneState(string name, Module ours, Func<Tensor, Tensor?, (Tensor, Tensor)> forward,
+        torch.nn.Module theirs, Func<TT, TT?, (TT, TT)> call, Tensor x, Tensor? h0, bool unbatched, bool batchFirst) =>
+        Compare(name, ours, theirs, x, h0, null,
+            (a, h, _) => { var (o, hn) = forward(a, h); return (o, hn, null); },
+            (a, h, _) => { var (o, hn) = call(a, h); return (o, hn, null); }, unbatched ? 1 : null, inputBatchDim: batchFirst ? 0 : 1);
 }

@@ -10,6 +10,9 @@ internal static class RecurrentKernel
 {
     private static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
 
+    /// <summary>Where the first gate of state element <paramref name="e"/> of [N, H] sits in [N, G·H].</summary>
+    private static int Gate(int e, int hidden, int gates) => e / hidden * gates * hidden + e % hidden;
+
     /// <summary>h = tanh(xg + hg) or relu(xg + hg), elementwise over [N, H].</summary>
     public static void RnnForward(ReadOnlySpan<float> xg, ReadOnlySpan<float> hg, bool relu, Span<float> h)
     {
@@ -34,22 +37,17 @@ internal static class RecurrentKernel
     public static void LstmForward(int n, int hidden, ReadOnlySpan<float> xg, ReadOnlySpan<float> hg, ReadOnlySpan<float> cPrev,
         Span<float> gates, Span<float> c, Span<float> h)
     {
-        int width = 4 * hidden;
-        for (int r = 0; r < n; r++)
+        for (int e = 0; e < n * hidden; e++)
         {
-            int row = r * width, s = r * hidden;
-            for (int j = 0; j < hidden; j++)
-            {
-                int k = row + j;
-                float i = Sigmoid(xg[k] + hg[k]);
-                float f = Sigmoid(xg[k + hidden] + hg[k + hidden]);
-                float g = MathF.Tanh(xg[k + 2 * hidden] + hg[k + 2 * hidden]);
-                float o = Sigmoid(xg[k + 3 * hidden] + hg[k + 3 * hidden]);
-                gates[k] = i; gates[k + hidden] = f; gates[k + 2 * hidden] = g; gates[k + 3 * hidden] = o;
-                float cell = f * cPrev[s + j] + i * g;
-                c[s + j] = cell;
-                h[s + j] = o * MathF.Tanh(cell);
-            }
+            int k = Gate(e, hidden, 4);
+            float i = Sigmoid(xg[k] + hg[k]);
+            float f = Sigmoid(xg[k + hidden] + hg[k + hidden]);
+            float g = MathF.Tanh(xg[k + 2 * hidden] + hg[k + 2 * hidden]);
+            float o = Sigmoid(xg[k + 3 * hidden] + hg[k + 3 * hidden]);
+            gates[k] = i; gates[k + hidden] = f; gates[k + 2 * hidden] = g; gates[k + 3 * hidden] = o;
+            float cell = f * cPrev[e] + i * g;
+            c[e] = cell;
+            h[e] = o * MathF.Tanh(cell);
         }
     }
 
@@ -61,22 +59,17 @@ internal static class RecurrentKernel
     public static void LstmBackward(int n, int hidden, ReadOnlySpan<float> gates, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> c,
         ReadOnlySpan<float> dh, ReadOnlySpan<float> dcOut, Span<float> dcCarry, Span<float> dGates)
     {
-        int width = 4 * hidden;
-        for (int r = 0; r < n; r++)
+        for (int e = 0; e < n * hidden; e++)
         {
-            int row = r * width, s = r * hidden;
-            for (int j = 0; j < hidden; j++)
-            {
-                int k = row + j, e = s + j;
-                float i = gates[k], f = gates[k + hidden], g = gates[k + 2 * hidden], o = gates[k + 3 * hidden];
-                float tc = MathF.Tanh(c[e]);
-                float dc = dcOut[e] + dcCarry[e] + dh[e] * o * (1f - tc * tc);
-                dGates[k] = dc * g * i * (1f - i);
-                dGates[k + hidden] = dc * cPrev[e] * f * (1f - f);
-                dGates[k + 2 * hidden] = dc * i * (1f - g * g);
-                dGates[k + 3 * hidden] = dh[e] * tc * o * (1f - o);
-                dcCarry[e] = dc * f;
-            }
+            int k = Gate(e, hidden, 4);
+            float i = gates[k], f = gates[k + hidden], g = gates[k + 2 * hidden], o = gates[k + 3 * hidden];
+            float tc = MathF.Tanh(c[e]);
+            float dc = dcOut[e] + dcCarry[e] + dh[e] * o * (1f - tc * tc);
+            dGates[k] = dc * g * i * (1f - i);
+            dGates[k + hidden] = dc * cPrev[e] * f * (1f - f);
+            dGates[k + 2 * hidden] = dc * i * (1f - g * g);
+            dGates[k + 3 * hidden] = dh[e] * tc * o * (1f - o);
+            dcCarry[e] = dc * f;
         }
     }
 
@@ -87,21 +80,16 @@ internal static class RecurrentKernel
     public static void GruForward(int n, int hidden, ReadOnlySpan<float> xg, ReadOnlySpan<float> hg, ReadOnlySpan<float> hPrev,
         Span<float> gates, Span<float> hn, Span<float> h)
     {
-        int width = 3 * hidden;
-        for (int r = 0; r < n; r++)
+        for (int e = 0; e < n * hidden; e++)
         {
-            int row = r * width, s = r * hidden;
-            for (int j = 0; j < hidden; j++)
-            {
-                int k = row + j, e = s + j;
-                float reset = Sigmoid(xg[k] + hg[k]);
-                float z = Sigmoid(xg[k + hidden] + hg[k + hidden]);
-                float hnv = hg[k + 2 * hidden];
-                float nv = MathF.Tanh(xg[k + 2 * hidden] + reset * hnv);
-                gates[k] = reset; gates[k + hidden] = z; gates[k + 2 * hidden] = nv;
-                hn[e] = hnv;
-                h[e] = (1f - z) * nv + z * hPrev[e];
-            }
+            int k = Gate(e, hidden, 3);
+            float reset = Sigmoid(xg[k] + hg[k]);
+            float z = Sigmoid(xg[k + hidden] + hg[k + hidden]);
+            float hnv = hg[k + 2 * hidden];
+            float nv = MathF.Tanh(xg[k + 2 * hidden] + reset * hnv);
+            gates[k] = reset; gates[k + hidden] = z; gates[k + 2 * hidden] = nv;
+            hn[e] = hnv;
+            h[e] = (1f - z) * nv + z * hPrev[e];
         }
     }
 
@@ -113,21 +101,16 @@ internal static class RecurrentKernel
     public static void GruBackward(int n, int hidden, ReadOnlySpan<float> gates, ReadOnlySpan<float> hn, ReadOnlySpan<float> hPrev,
         ReadOnlySpan<float> dh, Span<float> dxg, Span<float> dhg, Span<float> dhPrev)
     {
-        int width = 3 * hidden;
-        for (int r = 0; r < n; r++)
+        for (int e = 0; e < n * hidden; e++)
         {
-            int row = r * width, s = r * hidden;
-            for (int j = 0; j < hidden; j++)
-            {
-                int k = row + j, e = s + j;
-                float reset = gates[k], z = gates[k + hidden], nv = gates[k + 2 * hidden];
-                float dan = dh[e] * (1f - z) * (1f - nv * nv);
-                float dar = dan * hn[e] * reset * (1f - reset);
-                float daz = dh[e] * (hPrev[e] - nv) * z * (1f - z);
-                dxg[k] = dar; dxg[k + hidden] = daz; dxg[k + 2 * hidden] = dan;
-                dhg[k] = dar; dhg[k + hidden] = daz; dhg[k + 2 * hidden] = dan * reset;
-                dhPrev[e] = dh[e] * z;
-            }
+            int k = Gate(e, hidden, 3);
+            float reset = gates[k], z = gates[k + hidden], nv = gates[k + 2 * hidden];
+            float dan = dh[e] * (1f - z) * (1f - nv * nv);
+            float dar = dan * hn[e] * reset * (1f - reset);
+            float daz = dh[e] * (hPrev[e] - nv) * z * (1f - z);
+            dxg[k] = dar; dxg[k + hidden] = daz; dxg[k + 2 * hidden] = dan;
+            dhg[k] = dar; dhg[k + hidden] = daz; dhg[k + 2 * hidden] = dan * reset;
+            dhPrev[e] = dh[e] * z;
         }
     }
 

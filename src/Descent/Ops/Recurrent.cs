@@ -59,7 +59,7 @@ public partial class Tensor
         if (bHh != null) inputsList.Add(bHh);
         inputsList.Add(h0);
         if (c0 != null) inputsList.Add(c0);
-        return Graph.Record(result, lstm ? "LstmBackward" : gru ? "GruBackward" : "RnnBackward", [.. inputsList], grad =>
+        return Graph.Record(result, cell switch { RecurrentCell.Lstm => "Lstm", RecurrentCell.Gru => "Gru", RecurrentCell.RnnRelu => "RnnRelu", _ => "RnnTanh" }, [.. inputsList], grad =>
         {
             var g = grad.Data;
             var dxg = new float[steps * rows];

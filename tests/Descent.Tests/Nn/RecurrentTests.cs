@@ -119,6 +119,26 @@ public class RecurrentTests
     }
 
     [Fact]
+    public void The_graph_holds_one_node_per_layer_and_direction_not_one_per_step()
+    {
+        var lstm = new LSTM(3, 4, numLayers: 2, bidirectional: true, generator: G(40));
+        var output = lstm.Forward(Tensor.Randn([50, 2, 3], G(41)).RequireGrad());
+        var names = new List<string>();
+        var seen = new HashSet<Node>(ReferenceEqualityComparer.Instance);
+        var pending = new Stack<Node>([output.GradFn!]);
+        while (pending.Count > 0)
+        {
+            var node = pending.Pop();
+            if (!seen.Add(node)) continue;
+            names.Add(node.Name);
+            for (int i = 0; i < node.InputCount; i++)
+                if (node.Input(i).GradFn is { } next) pending.Push(next);
+        }
+        Assert.Equal(4, names.Count(n => n == "Lstm"));
+        Assert.True(names.Count < 20, string.Join(", ", names));
+    }
+
+    [Fact]
     public void Dropout_between_layers_only_in_training_and_repeatable_per_seed()
     {
         var x = Tensor.Randn([4, 2, 3], G(30));
