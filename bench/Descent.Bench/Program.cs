@@ -5,8 +5,8 @@ using Descent.Bench;
 using Descent.Kernels;
 
 // Descent side by side with libtorch (TorchSharp-cpu) in one process, same data, same thread count.
-// Usage: dotnet run -c Release --project bench/Descent.Bench -- [peak] [dispatch] [sgemm] [tutorial] [op] [mlp] [cnn] [alloc]
-//        [--threads N] [--quick] [--json FILE]; no section names runs them all.
+// Usage: dotnet run -c Release --project bench/Descent.Bench -- [peak] [dispatch] [sgemm] [tutorial] [op] [mlp] [cnn] [transformer] [lstm]
+//        [alloc] [--threads N] [--quick] [--json FILE]; no section names runs them all.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var argList = args.ToList();
@@ -25,7 +25,7 @@ if (ji >= 0)
     jsonPath = argList[ji + 1];
     argList.RemoveRange(ji, 2);
 }
-string[] all = ["peak", "dispatch", "sgemm", "tutorial", "op", "mlp", "cnn", "alloc"];
+string[] all = ["peak", "dispatch", "sgemm", "tutorial", "op", "mlp", "cnn", "transformer", "lstm", "alloc"];
 var sections = argList.Count == 0 ? all.ToList() : argList;
 var threadCounts = threads > 1 ? new[] { 1, threads } : new[] { 1 };
 double batchSeconds = quick ? 0.05 : 0.25;
@@ -82,20 +82,23 @@ if (sections.Contains("tutorial")) rows.AddRange(TrainingBench.Tutorial(batchSec
 if (sections.Contains("op")) rows.AddRange(TrainingBench.PerOp(batchSeconds));
 if (sections.Contains("mlp")) rows.AddRange(TrainingBench.Mlp(quick ? [32, 128] : [32, 128, 1024], [1, 1024], batchSeconds));
 if (sections.Contains("cnn")) rows.AddRange(TrainingBench.Cnn(64, batchSeconds));
+// The sequence layers run on each thread count (1, then N), both libraries alike; "k thr" in the case names it.
+if (sections.Contains("transformer")) rows.AddRange(SequenceBench.Transformer(threadCounts, threads, batchSeconds));
+if (sections.Contains("lstm")) rows.AddRange(SequenceBench.Lstm(threadCounts, threads, batchSeconds));
 if (rows.Count > 0)
 {
     Console.WriteLine();
-    Console.WriteLine($"Median of 5 batches after warm-up, µs per call, {threads} thread(s); speed-up = libtorch / Descent");
-    Console.WriteLine($"  {"case",-34} {"Descent",11} {"libtorch",11} {"speed-up",8}");
+    Console.WriteLine($"Median of 5 batches after warm-up, µs per call, {threads} thread(s) unless the case says \"k thr\"; speed-up = libtorch / Descent");
+    Console.WriteLine($"  {"case",-48} {"Descent",11} {"libtorch",11} {"speed-up",8}");
     foreach (var r in rows)
-        Console.WriteLine($"  {r.Section + ": " + r.Case,-34} {r.DescentUs,11:F2} {r.TorchUs,11:F2} {r.Speedup,7:F2}x");
+        Console.WriteLine($"  {r.Section + ": " + r.Case,-48} {r.DescentUs,11:F2} {r.TorchUs,11:F2} {r.Speedup,7:F2}x");
 }
 long peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64;
 if (sections.Contains("alloc") && rows.Count > 0)
 {
     Console.WriteLine();
     Console.WriteLine("Bytes allocated on the GC heap per call by Descent (GC.GetAllocatedBytesForCurrentThread)");
-    foreach (var r in rows) Console.WriteLine($"  {r.Section + ": " + r.Case,-34} {r.DescentBytes,12:N0} B");
+    foreach (var r in rows) Console.WriteLine($"  {r.Section + ": " + r.Case,-48} {r.DescentBytes,12:N0} B");
     Console.WriteLine($"  process peak working set (both libraries): {peakWorkingSet / (1024.0 * 1024.0):F0} MiB");
 }
 string loadAfter = LoadAverage();
