@@ -35,6 +35,18 @@ public class TransformerStackParityTests
         return LayerNorm(z + Ff(z), w, "norm3");
     }
 
+    private static TT Decoder(TT tgt, TT memory, Dictionary<string, TT> w, TransformerDecoder decoder, Masks? m)
+    {
+        for (int i = 0; i < decoder.Layers.Count; i++) tgt = DecoderLayer(tgt, memory, Under(w, $"layers.{i}"), decoder.Layers[i], m);
+        return decoder.Norm == null ? tgt : LayerNorm(tgt, w, "norm");
+    }
+
+    private static TT Encoder(TT src, Dictionary<string, TT> w, TransformerEncoder encoder, Masks? m)
+    {
+        for (int i = 0; i < encoder.Layers.Count; i++) src = EncoderLayer(src, Under(w, $"layers.{i}"), encoder.Layers[i], Heads, m?.Tgt, m?.TgtPadding);
+        return encoder.Norm == null ? src : LayerNorm(src, w, "norm");
+    }
+
     // Target length 4, memory length 3, batch 2; no row fully masked (the fused and explicit paths differ there).
     private sealed record Masks(BoolTensor TgtB, BoolTensor TgtPaddingB, BoolTensor MemoryB, BoolTensor MemoryPaddingB)
     {
@@ -109,5 +121,55 @@ public class TransformerStackParityTests
         CheckDecoder($"TransformerDecoderLayer masks batchFirst={batchFirst} normFirst={normFirst} bias={bias}", layer, batchFirst,
             (x, mem) => layer.Forward(x, mem, m.TgtB, m.MemoryB, m.TgtPaddingB, m.MemoryPaddingB, tgtIsCausal: true),
             (x, mem, w) => DecoderLayer(x, mem, w, layer, m), 30);
+    }
+
+    [Theory]
+    [InlineData(false, false, false)]
+    [InlineData(true, true, false)]
+    [InlineData(true, false, true)]
+    [InlineData(false, true, true)]
+    [Parity("Nn.TransformerDecoder")]
+    public void DecoderStack(bool withNorm, bool normFirst, bool masks)
+    {
+        var layer = new TransformerDecoderLayer(8, Heads, dimFeedforward: 12, dropout: 0f, batchFirst: normFirst, normFirst: normFirst, generator: new Generator(7));
+        var decoder = new TransformerDecoder(layer, 2, withNorm ? new LayerNorm(8) : null);
+        var m = masks ? Masks.Make() : null;
+        CheckDecoder($"TransformerDecoder norm={withNorm} normFirst={normFirst} masks={masks}", decoder, normFirst,
+            (x, mem) => m == null ? decoder.Forward(x, mem) : decoder.Forward(x, mem, m.TgtB, m.MemoryB, m.TgtPaddingB, m.MemoryPaddingB, tgtIsCausal: true),
+            (x, mem, w) => Decoder(x, mem, w, decoder, m), 40);
+    }
+
+    [Theory]
+    [InlineData(false, false, false)]
+    [InlineData(true, true, false)]
+    [InlineData(true, false, true)]
+    [InlineData(false, true, true)]
+    [Parity("Nn.TransformerEncoder")]
+    public void EncoderStack(bool withNorm, bool normFirst, bool masks)
+    {
+        var layer = new TransformerEncoderLayer(8, Heads, dimFeedforward: 12, dropout: masks ? 0.1f : 0f, batchFirst: normFirst, normFirst: normFirst,
+            generator: new Generator(9));
+        var encoder = new TransformerEncoder(layer, 3, withNorm ? new LayerNorm(8) : null);
+        if (masks) encoder.Eval();
+        var m = masks ? Masks.Make() : null;
+        var x = Rand(new Generator(10), normFirst ? [2, 4, 8] : [4, 2, 8]);
+        var module = new Masked(encoder, m);
+        ModuleOracle.Check($"TransformerEncoder norm={withNorm} normFirst={normFirst} masks={masks}", module,
+            t => Encoder(t[0], Under(Weights(module, t[1..]), "inner"), encoder, m), x, tolerance: 2e-5);
+    }
+
+    private sealed class Masked : Module
+    {
+        private readonly TransformerEncoder _inner;
+        private readonly Masks? _masks;
+
+        public Masked(TransformerEncoder encoder, Masks? masks)
+        {
+            _inner = RegisterModule("inner", encoder);
+            _masks = masks;
+        }
+
+        public override Tensor Forward(Tensor input) =>
+            _masks == null ? _inner.Forward(input) : _inner.Forward(input, _masks.TgtB, _masks.TgtPaddingB, isCausal: true);
     }
 }

@@ -27,13 +27,7 @@ public sealed class TransformerDecoderLayer : Module
     public TransformerDecoderLayer(int dModel, int nhead, int dimFeedforward = 2048, float dropout = 0.1f, string activation = "relu",
         float layerNormEps = 1e-5f, bool batchFirst = false, bool normFirst = false, bool bias = true, Generator? generator = null)
     {
-        ArgumentNullException.ThrowIfNull(activation);
-        _gelu = activation switch
-        {
-            "relu" => false,
-            "gelu" => true,
-            _ => throw new ArgumentException($"TransformerDecoderLayer: activation must be \"relu\" or \"gelu\"; got \"{activation}\"", nameof(activation)),
-        };
+        _gelu = TransformerBlocks.IsGelu("TransformerDecoderLayer", activation);
         _rebuild = () => new TransformerDecoderLayer(dModel, nhead, dimFeedforward, dropout, activation, layerNormEps, batchFirst, normFirst, bias, generator);
         DModel = dModel;
         Activation = activation;
@@ -164,10 +158,5 @@ public sealed class TransformerDecoderLayer : Module
     private Tensor CrossAttentionBlock(Tensor x, Tensor memory, BoolTensor? mask, BoolTensor? padding, bool isCausal) =>
         Dropout2.Forward(MultiheadAttn.Forward(x, memory, memory, keyPaddingMask: padding, needWeights: false, attnMask: mask, isCausal: isCausal).Output);
 
-    private Tensor FeedForwardBlock(Tensor x)
-    {
-        var hidden = Linear1.Forward(x);
-        hidden = _gelu ? hidden.Gelu() : hidden.Relu();
-        return Dropout3.Forward(Linear2.Forward(Dropout.Forward(hidden)));
-    }
+    private Tensor FeedForwardBlock(Tensor x) => TransformerBlocks.FeedForward(x, Linear1, _gelu, Dropout, Linear2, Dropout3);
 }

@@ -23,13 +23,7 @@ public sealed class TransformerEncoderLayer : Module
     public TransformerEncoderLayer(int dModel, int nhead, int dimFeedforward = 2048, float dropout = 0.1f, string activation = "relu",
         float layerNormEps = 1e-5f, bool batchFirst = false, bool normFirst = false, bool bias = true, Generator? generator = null)
     {
-        ArgumentNullException.ThrowIfNull(activation);
-        _gelu = activation switch
-        {
-            "relu" => false,
-            "gelu" => true,
-            _ => throw new ArgumentException($"TransformerEncoderLayer: activation must be \"relu\" or \"gelu\"; got \"{activation}\"", nameof(activation)),
-        };
+        _gelu = TransformerBlocks.IsGelu("TransformerEncoderLayer", activation);
         _rebuild = () => new TransformerEncoderLayer(dModel, nhead, dimFeedforward, dropout, activation, layerNormEps, batchFirst, normFirst, bias, generator);
         Activation = activation;
         NormFirst = normFirst;
@@ -107,10 +101,5 @@ public sealed class TransformerEncoderLayer : Module
     private Tensor AttentionBlock(Tensor x, BoolTensor? mask, BoolTensor? padding, bool isCausal) =>
         Dropout1.Forward(SelfAttn.Forward(x, x, x, keyPaddingMask: padding, needWeights: false, attnMask: mask, isCausal: isCausal).Output);
 
-    private Tensor FeedForwardBlock(Tensor x)
-    {
-        var hidden = Linear1.Forward(x);
-        hidden = _gelu ? hidden.Gelu() : hidden.Relu();
-        return Dropout2.Forward(Linear2.Forward(Dropout.Forward(hidden)));
-    }
+    private Tensor FeedForwardBlock(Tensor x) => TransformerBlocks.FeedForward(x, Linear1, _gelu, Dropout, Linear2, Dropout2);
 }

@@ -92,6 +92,7 @@ public class TransformerDecoderLayerTests
         public override Tensor Forward(Tensor input) => _inner switch
         {
             TransformerDecoderLayer layer => layer.Forward(input, _memory, tgtMask: _tgtMask, tgtIsCausal: _tgtMask != null),
+            TransformerDecoder decoder => decoder.Forward(input, _memory, tgtMask: _tgtMask, tgtIsCausal: _tgtMask != null),
             _ => throw new NotSupportedException(_inner.GetType().Name),
         };
     }
