@@ -14,26 +14,42 @@ namespace Descent.Parity;
 /// </summary>
 public class TransformerParityTests
 {
-    private static TT Reference(TT src, TT[] p, TransformerEncoderLayer layer, int heads, TT? mask, TT? padding)
+    private static TT Reference(TT src, TT[] p, TransformerEncoderLayer layer, int heads, TT? mask, TT? padding) =>
+        EncoderLayer(src, Weights(layer, p), layer, heads, mask, padding);
+
+    /// <summary>libtorch's copies of <paramref name="module"/>'s parameters by state-dict name, as ModuleOracle hands them over.</summary>
+    internal static Dictionary<string, TT> Weights(Module module, TT[] p) =>
+        module.NamedParameters().Select((n, i) => (n.Name, p[i])).ToDictionary(x => x.Name, x => x.Item2);
+
+    /// <summary>The entries of <paramref name="w"/> under <paramref name="prefix"/>, with the prefix removed.</summary>
+    internal static Dictionary<string, TT> Under(Dictionary<string, TT> w, string prefix) =>
+        w.Where(kv => kv.Key.StartsWith(prefix + ".", StringComparison.Ordinal)).ToDictionary(kv => kv.Key[(prefix.Length + 1)..], kv => kv.Value);
+
+    /// <summary>nn.MultiheadAttention's need_weights=False output for sequence-first or batch-first inputs.</summary>
+    internal static TT Attention(TT query, TT memory, Dictionary<string, TT> attn, int heads, bool batchFirst, TT? mask, TT? padding)
     {
-        var names = layer.NamedParameters().Select(n => n.Name).ToArray();
-        var w = names.Select((n, i) => (n, p[i])).ToDictionary(x => x.n, x => x.Item2);
-        var attn = w.Where(kv => kv.Key.StartsWith("self_attn.")).ToDictionary(kv => kv.Key["self_attn.".Length..], kv => kv.Value);
-        bool batchFirst = layer.SelfAttn.BatchFirst;
-        TT SelfAttention(TT x)
-        {
-            var seq = batchFirst ? x.transpose(0, 1) : x;
-            var y = MultiheadAttentionParityTests.Reference(seq, seq, seq, attn, heads, padding, mask, needWeights: false, average: true).Output;
-            return batchFirst ? y.transpose(0, 1) : y;
-        }
-        long d = src.shape[^1];
-        TT Norm(TT x, string name) => F.layer_norm(x, [d], w[name + ".weight"], w.GetValueOrDefault(name + ".bias"), 1e-5);
-        TT FeedForward(TT x)
-        {
-            var h = F.linear(x, w["linear1.weight"], w.GetValueOrDefault("linear1.bias"));
-            h = layer.Activation == "gelu" ? F.gelu(h) : F.relu(h);
-            return F.linear(h, w["linear2.weight"], w.GetValueOrDefault("linear2.bias"));
-        }
+        var (q, kv) = batchFirst ? (query.transpose(0, 1), memory.transpose(0, 1)) : (query, memory);
+        var y = MultiheadAttentionParityTests.Reference(q, kv, kv, attn, heads, padding, mask, needWeights: false, average: true).Output;
+        return batchFirst ? y.transpose(0, 1) : y;
+    }
+
+    internal static TT LayerNorm(TT x, Dictionary<string, TT> w, string name) =>
+        F.layer_norm(x, [x.shape[^1]], w[name + ".weight"], w.GetValueOrDefault(name + ".bias"), 1e-5);
+
+    internal static TT FeedForward(TT x, Dictionary<string, TT> w, string activation)
+    {
+        var h = F.linear(x, w["linear1.weight"], w.GetValueOrDefault("linear1.bias"));
+        h = activation == "gelu" ? F.gelu(h) : F.relu(h);
+        return F.linear(h, w["linear2.weight"], w.GetValueOrDefault("linear2.bias"));
+    }
+
+    /// <summary>TransformerEncoderLayer.forward from primitives, its parameters in <paramref name="w"/> by state-dict name.</summary>
+    internal static TT EncoderLayer(TT src, Dictionary<string, TT> w, TransformerEncoderLayer layer, int heads, TT? mask, TT? padding)
+    {
+        var attn = Under(w, "self_attn");
+        TT SelfAttention(TT x) => Attention(x, x, attn, heads, layer.SelfAttn.BatchFirst, mask, padding);
+        TT Norm(TT x, string name) => LayerNorm(x, w, name);
+        TT FeedForward(TT x) => TransformerParityTests.FeedForward(x, w, layer.Activation);
         var z = src;
         if (layer.NormFirst)
         {

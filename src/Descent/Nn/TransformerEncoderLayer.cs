@@ -15,19 +15,16 @@ namespace Descent.Nn;
 public sealed class TransformerEncoderLayer : Module
 {
     private readonly bool _gelu;
+    // Rebuilds a layer with the same arguments, for Clone; the values are copied afterwards.
+    private readonly Func<TransformerEncoderLayer> _rebuild;
 
     /// <summary>Creates the layer; <paramref name="generator"/> seeds the initial weights and every dropout.</summary>
     /// <param name="activation">"relu" or "gelu", PyTorch's two named choices.</param>
     public TransformerEncoderLayer(int dModel, int nhead, int dimFeedforward = 2048, float dropout = 0.1f, string activation = "relu",
         float layerNormEps = 1e-5f, bool batchFirst = false, bool normFirst = false, bool bias = true, Generator? generator = null)
     {
-        ArgumentNullException.ThrowIfNull(activation);
-        _gelu = activation switch
-        {
-            "relu" => false,
-            "gelu" => true,
-            _ => throw new ArgumentException($"TransformerEncoderLayer: activation must be \"relu\" or \"gelu\"; got \"{activation}\"", nameof(activation)),
-        };
+        _gelu = TransformerBlocks.IsGelu("TransformerEncoderLayer", activation);
+        _rebuild = () => new TransformerEncoderLayer(dModel, nhead, dimFeedforward, dropout, activation, layerNormEps, batchFirst, normFirst, bias, generator);
         Activation = activation;
         NormFirst = normFirst;
         SelfAttn = RegisterModule("self_attn", new MultiheadAttention(dModel, nhead, dropout, bias, batchFirst: batchFirst, generator: generator));
@@ -90,13 +87,19 @@ public sealed class TransformerEncoderLayer : Module
         return Norm2.Forward(x + FeedForwardBlock(x));
     }
 
+    /// <summary>
+    /// An independent layer with the same arguments and copies of this layer's parameter values, gradient
+    /// flags and training mode, as Python's <c>copy.deepcopy</c> gives <c>nn.TransformerEncoder</c>. The copy
+    /// shares this layer's generator, so its dropout draws continue the same stream instead of repeating it.
+    /// </summary>
+    /// <example><code>
+    /// var first = new TransformerEncoderLayer(8, 2, 16, generator: new Generator(0));
+    /// var second = first.Clone(); // same weights now, trained apart later
+    /// </code></example>
+    public TransformerEncoderLayer Clone() => ModuleCopy.CopyState(this, _rebuild());
+
     private Tensor AttentionBlock(Tensor x, BoolTensor? mask, BoolTensor? padding, bool isCausal) =>
         Dropout1.Forward(SelfAttn.Forward(x, x, x, keyPaddingMask: padding, needWeights: false, attnMask: mask, isCausal: isCausal).Output);
 
-    private Tensor FeedForwardBlock(Tensor x)
-    {
-        var hidden = Linear1.Forward(x);
-        hidden = _gelu ? hidden.Gelu() : hidden.Relu();
-        return Dropout2.Forward(Linear2.Forward(Dropout.Forward(hidden)));
-    }
+    private Tensor FeedForwardBlock(Tensor x) => TransformerBlocks.FeedForward(x, Linear1, _gelu, Dropout, Linear2, Dropout2);
 }

@@ -53,6 +53,8 @@ public class RegistrationTests
             var t when t == typeof(bool) => true,
             var t when t == typeof(Module[]) => new Module[] { new Linear(3, 3), new ReLU() },
             var t when t == typeof(Generator) => new Generator(0),
+            var t when t == typeof(TransformerEncoderLayer) => new TransformerEncoderLayer(4, 2, 8),
+            var t when t == typeof(TransformerDecoderLayer) => new TransformerDecoderLayer(4, 2, 8),
             var t when t == typeof(Size2) || t == typeof(Size2?) => (object)new Size2(3, 3),
             _ => throw new InvalidOperationException($"The registration test cannot build {type.Name}: teach it a value for parameter '{p.Name}' of type {p.ParameterType.Name}"),
         }).ToArray();
