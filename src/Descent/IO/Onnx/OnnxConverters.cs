@@ -32,6 +32,7 @@ internal static partial class OnnxConverters
         Softplus m => SoftplusOf(g, m, path, x),
         Softmax m => AlongAxis(g, m, "Softmax", m.Dim, path, x),
         LogSoftmax m => AlongAxis(g, m, "LogSoftmax", m.Dim, path, x),
+        RNNBase m => Recurrent(g, m, path, x),
         _ => throw new NotSupportedException(
             $"OnnxExport: module {Describe(module, path)} has no ONNX converter; supported: {string.Join(", ", Supported)}"),
     };
@@ -41,6 +42,7 @@ internal static partial class OnnxConverters
     [
         "Sequential", "Linear", "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "Flatten", "Dropout", "Identity",
         "BatchNorm1d", "BatchNorm2d", "ReLU", "LeakyReLU", "ELU", "Sigmoid", "Tanh", "GELU", "SiLU", "Softplus", "Softmax", "LogSoftmax",
+        "RNN", "LSTM", "GRU",
     ];
 
     /// <summary>"'features.3' (Conv2d)", or "(root) (Conv2d)" for the model itself.</summary>
