@@ -76,4 +76,85 @@ public class SequenceExportTests
         using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(bytes);
         Assert.Equal([4, 2, 8], session.OutputMetadata[OnnxExport.OutputName].Dimensions);
     }
+
+    [Theory]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    public void MultiheadSelfAttentionMatches(bool batchFirst, bool bias)
+    {
+        var m = new MultiheadAttention(8, 2, bias: bias, batchFirst: batchFirst, generator: new Generator(40));
+        if (bias) Tensor.Randn([8], new Generator(41)).Data.CopyTo(m.OutProj.Bias!.DataSpan);
+        if (bias) Tensor.Randn([24], new Generator(42)).Data.CopyTo(m.InProjBias!.DataSpan);
+        int[] shape = batchFirst ? [3, 5, 8] : [5, 3, 8];
+        OnnxCheck.Matches(m, [-1, .. shape[1..]], shape);
+        OnnxCheck.Matches(m, shape, shape, seed: 1);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(12)]
+    public void MultiheadSelfAttentionWithSeveralHeadCountsMatches(int heads) =>
+        OnnxCheck.Matches(new MultiheadAttention(12, heads, generator: new Generator(43)), [-1, 2, 12], [7, 2, 12], scale: 2f);
+
+    [Fact]
+    public void SelfAttentionWithAnotherKeyWidthIsRejected()
+    {
+        var e = Assert.Throws<ArgumentException>(() => OnnxExport.ToBytes(new MultiheadAttention(8, 2, kdim: 4, vdim: 4), [5, 2, 8]));
+        Assert.Contains("(MultiheadAttention) rejects its input [5, 2, 8]", e.Message);
+    }
+
+    [Fact]
+    public void UnbatchedSelfAttentionMatches() =>
+        OnnxCheck.Matches(new MultiheadAttention(6, 3, generator: new Generator(44)), [-1, 6], [5, 6]);
+
+    [Theory]
+    [InlineData("relu", false, false)]
+    [InlineData("relu", true, false)]
+    [InlineData("gelu", false, true)]
+    [InlineData("gelu", true, true)]
+    public void TransformerEncoderLayerMatches(string activation, bool batchFirst, bool normFirst)
+    {
+        var layer = new TransformerEncoderLayer(8, 2, 16, dropout: 0.2f, activation: activation, batchFirst: batchFirst, normFirst: normFirst,
+            generator: new Generator(50));
+        RandomizeNorm(layer.Norm1, 51);
+        RandomizeNorm(layer.Norm2, 52);
+        int[] shape = batchFirst ? [2, 6, 8] : [6, 2, 8];
+        OnnxCheck.Matches(layer, [-1, .. shape[1..]], shape);
+        OnnxCheck.Matches(layer, shape, shape, seed: 3, scale: 3f);
+    }
+
+    [Fact]
+    public void TwoStackedEncoderLayersWithoutBiasMatch()
+    {
+        var g = new Generator(53);
+        var model = new Sequential(
+            new TransformerEncoderLayer(8, 4, 32, bias: false, batchFirst: true, generator: g),
+            new TransformerEncoderLayer(8, 4, 32, layerNormEps: 1e-3f, batchFirst: true, generator: g));
+        OnnxCheck.Matches(model, [-1, 5, 8], [2, 5, 8]);
+    }
+
+    [Fact]
+    public void UnbatchedEncoderLayerMatches() =>
+        OnnxCheck.Matches(new TransformerEncoderLayer(6, 2, 12, generator: new Generator(54)), [-1, 6], [4, 6]);
+
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    public void LayerNormMatches(bool affine, bool bias)
+    {
+        var norm = new LayerNorm([3, 4], 1e-4f, affine, bias);
+        if (affine) RandomizeNorm(norm, 55);
+        OnnxCheck.Matches(norm, [-1, 2, 3, 4], [2, 2, 3, 4], scale: 3f);
+    }
+
+    private static void RandomizeNorm(LayerNorm norm, int seed)
+    {
+        var g = new Generator((ulong)seed);
+        Tensor.Uniform(norm.Weight!.Shape, 0.5f, 1.5f, g).Data.CopyTo(norm.Weight.DataSpan);
+        if (norm.Bias != null) Tensor.Randn(norm.Bias.Shape, g).Data.CopyTo(norm.Bias.DataSpan);
+    }
 }
