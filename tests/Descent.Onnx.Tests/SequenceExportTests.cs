@@ -151,6 +151,18 @@ public class SequenceExportTests
         OnnxCheck.Matches(norm, [-1, 2, 3, 4], [2, 2, 3, 4], scale: 3f);
     }
 
+    [Theory]
+    [InlineData(true, null)]
+    [InlineData(true, 1e-3f)]
+    [InlineData(false, null)]
+    public void RmsNormMatches(bool affine, float? eps)
+    {
+        var norm = new RMSNorm([3, 4], eps, affine);
+        if (affine) Tensor.Uniform(norm.Weight!.Shape, 0.5f, 1.5f, new Generator(56)).Data.CopyTo(norm.Weight.DataSpan);
+        OnnxCheck.Matches(norm, [-1, 2, 3, 4], [2, 2, 3, 4], scale: 3f);
+        OnnxCheck.Matches(new Sequential(new Linear(3, 4, generator: new Generator(57)), new RMSNorm(4, eps, affine)), [-1, 3], [5, 3]);
+    }
+
     private static void RandomizeNorm(LayerNorm norm, int seed)
     {
         var g = new Generator((ulong)seed);

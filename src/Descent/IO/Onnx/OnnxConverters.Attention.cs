@@ -18,6 +18,20 @@ internal static partial class OnnxConverters
         return x with { Name = y };
     }
 
+    // Opset 17 has no RMSNormalization (it arrives in opset 23), so it is spelled out:
+    // x / √(mean(x²) + eps) · weight over the normalized dimensions, with PyTorch's default eps.
+    private static OnnxValue RootMeanSquareNormalize(OnnxGraph g, RMSNorm m, string path, OnnxValue x)
+    {
+        ShapeAfter(m, path, x);
+        int k = m.NormalizedShape.Length;
+        var meanSquare = g.Node("ReduceMean", path, [Binary(g, "Mul", path, x.Name, x.Name)],
+            OnnxAttribute.IntList("axes", [.. Enumerable.Range(-k, k).Select(a => (long)a)]), OnnxAttribute.Int("keepdims", 1));
+        var rms = g.Node("Sqrt", path, [Binary(g, "Add", path, meanSquare, g.Scalar(Child(path, "eps"), m.Eps ?? Functional.Float32Eps))]);
+        var y = Binary(g, "Div", path, x.Name, rms);
+        if (m.Weight != null) y = Binary(g, "Mul", path, y, g.Weight(Child(path, "weight"), m.Weight));
+        return x with { Name = y };
+    }
+
     // Self-attention as Forward(Tensor) computes it, query = key = value = the input, with no masks
     // (Forward(Tensor) takes none) and no dropout (eval form); opset 17 has no attention operator, so
     // the heads are split with Reshape/Transpose and scored with MatMul, Mul by 1/√head_dim and Softmax.

@@ -33,6 +33,7 @@ internal static partial class OnnxConverters
         Softmax m => AlongAxis(g, m, "Softmax", m.Dim, path, x),
         LogSoftmax m => AlongAxis(g, m, "LogSoftmax", m.Dim, path, x),
         LayerNorm m => LayerNormalize(g, m, path, x),
+        RMSNorm m => RootMeanSquareNormalize(g, m, path, x),
         RNNBase m => Recurrent(g, m, path, x),
         MultiheadAttention m => SelfAttention(g, m, path, x),
         TransformerEncoderLayer m => EncoderLayer(g, m, path, x),
@@ -45,7 +46,7 @@ internal static partial class OnnxConverters
     [
         "Sequential", "Linear", "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "Flatten", "Dropout", "Identity",
         "BatchNorm1d", "BatchNorm2d", "ReLU", "LeakyReLU", "ELU", "Sigmoid", "Tanh", "GELU", "SiLU", "Softplus", "Softmax", "LogSoftmax",
-        "LayerNorm", "RNN", "LSTM", "GRU", "MultiheadAttention", "TransformerEncoderLayer",
+        "LayerNorm", "RMSNorm", "RNN", "LSTM", "GRU", "MultiheadAttention", "TransformerEncoderLayer",
     ];
 
     /// <summary>"'features.3' (Conv2d)", or "(root) (Conv2d)" for the model itself.</summary>
