@@ -11,10 +11,10 @@ internal static partial class OnnxConverters
 
     // Opset 17 has no Gelu (it arrives in opset 20), so the formulas are spelled out as PyTorch defines them:
     // exact: x·½(1 + erf(x/√2)); tanh: x·½(1 + tanh(√(2/π)·(x + 0.044715·x³))).
-    private static OnnxValue Gelu(OnnxGraph g, GELU m, string path, OnnxValue x)
+    private static OnnxValue Gelu(OnnxGraph g, string approximate, string path, OnnxValue x)
     {
         string inner;
-        if (m.Approximate == "tanh")
+        if (approximate == "tanh")
         {
             var cube = Binary(g, "Mul", path, Binary(g, "Mul", path, x.Name, x.Name), x.Name);
             var poly = Binary(g, "Add", path, x.Name, Binary(g, "Mul", path, cube, g.Scalar(Child(path, "kappa"), 0.044715f)));

@@ -27,11 +27,16 @@ internal static partial class OnnxConverters
         ELU m => Unary(g, "Elu", path, x, OnnxAttribute.Float("alpha", m.Alpha)),
         Sigmoid => Unary(g, "Sigmoid", path, x),
         Tanh => Unary(g, "Tanh", path, x),
-        GELU m => Gelu(g, m, path, x),
+        GELU m => Gelu(g, m.Approximate, path, x),
         SiLU => Silu(g, path, x),
         Softplus m => SoftplusOf(g, m, path, x),
         Softmax m => AlongAxis(g, m, "Softmax", m.Dim, path, x),
         LogSoftmax m => AlongAxis(g, m, "LogSoftmax", m.Dim, path, x),
+        LayerNorm m => LayerNormalize(g, m, path, x),
+        RMSNorm m => RootMeanSquareNormalize(g, m, path, x),
+        RNNBase m => Recurrent(g, m, path, x),
+        MultiheadAttention m => SelfAttention(g, m, path, x),
+        TransformerEncoderLayer m => EncoderLayer(g, m, path, x),
         _ => throw new NotSupportedException(
             $"OnnxExport: module {Describe(module, path)} has no ONNX converter; supported: {string.Join(", ", Supported)}"),
     };
@@ -41,6 +46,7 @@ internal static partial class OnnxConverters
     [
         "Sequential", "Linear", "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "Flatten", "Dropout", "Identity",
         "BatchNorm1d", "BatchNorm2d", "ReLU", "LeakyReLU", "ELU", "Sigmoid", "Tanh", "GELU", "SiLU", "Softplus", "Softmax", "LogSoftmax",
+        "LayerNorm", "RMSNorm", "RNN", "LSTM", "GRU", "MultiheadAttention", "TransformerEncoderLayer",
     ];
 
     /// <summary>"'features.3' (Conv2d)", or "(root) (Conv2d)" for the model itself.</summary>

@@ -8,7 +8,10 @@ namespace Descent.IO.Onnx;
 /// written in its evaluation form whatever its current mode: Dropout becomes Identity and BatchNorm
 /// uses its running statistics. Sequential containers are walked in order; every other module needs a
 /// converter (Linear, Conv2d, the pools, the activations, Flatten, Softmax, LogSoftmax, Dropout,
-/// BatchNorm1d/2d, Identity), and an unsupported one throws naming its type and path in the model.
+/// BatchNorm1d/2d, Identity, LayerNorm, RMSNorm, RNN, LSTM, GRU, MultiheadAttention, TransformerEncoderLayer), and an
+/// unsupported one throws naming its type and path in the model. Modules are exported as their
+/// <c>Forward(Tensor)</c> computes: recurrent layers start from zero states, and MultiheadAttention and
+/// TransformerEncoderLayer attend to the input itself with no mask.
 /// The file uses IR version <see cref="IrVersion"/> and the default-domain opset <see cref="Opset"/>.
 /// </summary>
 /// <example><code>

@@ -1,7 +1,8 @@
 namespace Descent.IO.Onnx;
 
-/// <summary>One attribute of a node: a float, an int, a list of ints or a string.</summary>
-internal sealed record OnnxAttribute(string Name, OnnxAttributeType Type, float F = 0, long I = 0, long[]? Ints = null, string? S = null)
+/// <summary>One attribute of a node: a float, an int, a list of ints, a string or a list of strings.</summary>
+internal sealed record OnnxAttribute(string Name, OnnxAttributeType Type, float F = 0, long I = 0, long[]? Ints = null, string? S = null,
+    string[]? Strings = null)
 {
     public static OnnxAttribute Float(string name, float value) => new(name, OnnxAttributeType.Float, F: value);
 
@@ -10,15 +11,18 @@ internal sealed record OnnxAttribute(string Name, OnnxAttributeType Type, float 
     public static OnnxAttribute IntList(string name, params long[] values) => new(name, OnnxAttributeType.Ints, Ints: values);
 
     public static OnnxAttribute String(string name, string value) => new(name, OnnxAttributeType.String, S: value);
+
+    public static OnnxAttribute StringList(string name, params string[] values) => new(name, OnnxAttributeType.Strings, Strings: values);
 }
 
-/// <summary>AttributeProto.AttributeType values used here (onnx.proto3: FLOAT = 1, INT = 2, STRING = 3, INTS = 7).</summary>
+/// <summary>AttributeProto.AttributeType values used here (onnx.proto3: FLOAT = 1, INT = 2, STRING = 3, INTS = 7, STRINGS = 8).</summary>
 internal enum OnnxAttributeType
 {
     Float = 1,
     Int = 2,
     String = 3,
     Ints = 7,
+    Strings = 8,
 }
 
 /// <summary>A node: operator type, input and output value names, attributes.</summary>
@@ -103,6 +107,7 @@ internal static class OnnxProto
             case OnnxAttributeType.Int: w.Int64(3, a.I); break;
             case OnnxAttributeType.String: w.String(4, a.S!); break;
             case OnnxAttributeType.Ints: w.PackedInt64s(8, a.Ints!); break;
+            case OnnxAttributeType.Strings: foreach (var v in a.Strings!) w.String(9, v); break;
             default: throw new ArgumentOutOfRangeException(nameof(a), a.Type, "OnnxProto: unknown attribute type");
         }
         w.Int64(20, (long)a.Type);
