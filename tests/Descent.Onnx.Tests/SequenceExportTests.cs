@@ -59,7 +59,7 @@ public class SequenceExportTests
         OnnxCheck.Matches(Recurrent("LSTM", 2, true, true, inputSize: 16, hidden: 24), [-1, 40, 16], [2, 40, 16]);
 
     [Fact]
-    public void LstmFollowedByALinearHeadMatches()
+    public void GruFollowedByALinearHeadMatches()
     {
         var model = new Sequential(new GRU(5, 6, batchFirst: true, generator: new Generator(30)), new Linear(6, 2, generator: new Generator(31)));
         OnnxCheck.Matches(model, [-1, 4, 5], [3, 4, 5]);
@@ -71,6 +71,13 @@ public class SequenceExportTests
         var bytes = OnnxExport.ToBytes(Recurrent("GRU", 3, true, false), [4, 2, 5]);
         using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(bytes);
         Assert.Equal([4, 2, 8], session.OutputMetadata[OnnxExport.OutputName].Dimensions);
+        // NodeProto.op_type is field 4, a string: tag 0x22, then its length and "GRU". One node per layer,
+        // both directions in it, so three layers give three.
+        byte[] opType = [0x22, 3, (byte)'G', (byte)'R', (byte)'U'];
+        int count = 0;
+        for (int i = 0; i + opType.Length <= bytes.Length; i++)
+            if (bytes.AsSpan(i, opType.Length).SequenceEqual(opType)) count++;
+        Assert.Equal(3, count);
     }
 
     [Theory]
