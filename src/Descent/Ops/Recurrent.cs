@@ -23,8 +23,10 @@ public partial class Tensor
         int width = wIh._shape[0], plane = n * hidden, rows = n * width;
         bool lstm = cell == RecurrentCell.Lstm, gru = cell == RecurrentCell.Gru, relu = cell == RecurrentCell.RnnRelu;
 
-        // All time steps' input products in one GEMM; the recurrence then only multiplies by W_hh.
-        var xg = new float[steps * rows];
+        // All time steps' input products in one GEMM; the recurrence then only multiplies by W_hh. The GEMM
+        // overwrites every element and nothing outlives the loop, so the buffer (megabytes for a long
+        // sequence) is pooled scratch rather than a fresh large-object allocation per call.
+        var xg = ScratchPool.Rent(steps * rows);
         Gemm.Run(false, true, steps * n, width, inputs, x.Data, wIh.Data, xg);
         if (bIh != null) RecurrentKernel.AddRows(xg, bIh.Data);
 
@@ -53,6 +55,7 @@ public partial class Tensor
             else
                 RecurrentKernel.RnnForward(xgt, hg, relu, h);
         }
+        ScratchPool.Return(xg);
 
         var inputsList = new List<Tensor> { x, wIh, wHh };
         if (bIh != null) inputsList.Add(bIh);
@@ -62,15 +65,18 @@ public partial class Tensor
         return Graph.Record(result, cell switch { RecurrentCell.Lstm => "Lstm", RecurrentCell.Gru => "Gru", RecurrentCell.RnnRelu => "RnnRelu", _ => "RnnTanh" }, [.. inputsList], grad =>
         {
             var g = grad.Data;
-            var dxg = new float[steps * rows];
-            var dhg = gru ? new float[steps * rows] : dxg;
+            // The step kernels write every element of dxg, dhg and hPrevs, and the gradients below are done
+            // with them before the closure returns, so they are pooled scratch; dh and dc are read before
+            // their first write and stay zeroed allocations.
+            var dxg = ScratchPool.Rent(steps * rows);
+            var dhg = gru ? ScratchPool.Rent(steps * rows) : dxg;
             var dh = new float[plane];
             var dhTotal = new float[plane];
             var dc = lstm ? new float[plane] : Array.Empty<float>();
             var ys = result.Data;
             var hsR = ys[..(steps * plane)];
             var csR = lstm ? ys[(steps * plane)..] : default;
-            var hPrevs = new float[steps * plane];
+            var hPrevs = ScratchPool.Rent(steps * plane);
             for (int s = steps - 1; s >= 0; s--)
             {
                 int t = reverse ? steps - 1 - s : s, prev = reverse ? t + 1 : t - 1;
@@ -112,6 +118,9 @@ public partial class Tensor
             if (bHh != null) grads.Add(bHh.RequiresGrad ? ColumnSums(dhg, width) : null);
             grads.Add(h0.RequiresGrad ? FromSpan(dh, h0._shape) : null);
             if (c0 != null) grads.Add(c0.RequiresGrad ? FromSpan(dc, c0._shape) : null);
+            ScratchPool.Return(dxg);
+            if (gru) ScratchPool.Return(dhg);
+            ScratchPool.Return(hPrevs);
             return [.. grads];
         });
     }
