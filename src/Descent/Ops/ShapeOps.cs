@@ -130,23 +130,14 @@ public partial class Tensor
     /// </summary>
     public Tensor Slice(int dim, int start, int end, int step = 1)
     {
-        if (Rank == 0) throw new ArgumentException("Slice: cannot slice a scalar (rank 0) tensor");
-        int d = Descent.Shape.NormalizeDim("Slice", dim, Rank);
-        var (s, count) = Layout.Sliced("Slice", _shape, d, start, end, step);
-        var (outer, size, inner) = Layout.Around(_shape, d);
-        var outShape = (int[])_shape.Clone();
-        outShape[d] = count;
-        var result = new Tensor(outShape);
-        Layout.CopySlice(Data, outer, size, inner, s, count, step, result.DataSpan);
+        var plan = Layout.Slicing(_shape, dim, start, end, step);
+        var result = new Tensor(plan.Shape);
+        plan.Copy(Data, result.DataSpan);
         var inShape = _shape;
         return Graph.RecordNoArrays(result, "Slice", this, (_, g) =>
         {
             var grad = new Tensor(inShape);
-            var gs = g.Data;
-            var gd = grad.DataSpan;
-            for (int o = 0; o < outer; o++)
-                for (int i = 0; i < count; i++)
-                    gs.Slice((o * count + i) * inner, inner).CopyTo(gd.Slice((o * size + s + i * step) * inner, inner));
+            plan.Scatter(g.Data, grad.DataSpan);
             return grad;
         });
     }

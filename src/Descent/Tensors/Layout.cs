@@ -106,14 +106,20 @@ internal static class Layout
         return perm;
     }
 
-    /// <summary>Python's slice start:end:step along one dimension, clamped to it: the first index and the count.</summary>
-    public static (int Start, int Count) Sliced(string op, int[] shape, int d, int start, int end, int step)
+    /// <summary>Python's slice start:end:step along one dimension, clamped to it, as a plan both directions of copy use.</summary>
+    public static SlicePlan Slicing(int[] shape, int dim, int start, int end, int step)
     {
-        if (step <= 0) throw new ArgumentOutOfRangeException(nameof(step), $"{op}: step must be positive; got {step}");
+        if (shape.Length == 0) throw new ArgumentException("Slice: cannot slice a scalar (rank 0) tensor");
+        int d = Shape.NormalizeDim("Slice", dim, shape.Length);
+        if (step <= 0) throw new ArgumentOutOfRangeException(nameof(step), $"Slice: step must be positive; got {step}");
         int size = shape[d];
         int s = Math.Clamp(start < 0 ? start + size : start, 0, size);
         int e = Math.Clamp(end < 0 ? end + size : end, 0, size);
-        return (s, e > s ? (e - s + step - 1) / step : 0);
+        int count = e > s ? (e - s + step - 1) / step : 0;
+        var (outer, _, inner) = Around(shape, d);
+        var outShape = (int[])shape.Clone();
+        outShape[d] = count;
+        return new SlicePlan(s, count, step, outer, size, inner, outShape);
     }
 
     /// <summary>An index along dimension <paramref name="d"/>, negative from the end, checked.</summary>
@@ -185,14 +191,6 @@ internal static class Layout
         return Shape.NormalizeDim("Stack", dim, shapes[0].Length + 1);
     }
 
-    /// <summary>Copies a slice start, start + step, ... (count of them) along the middle of (outer, size, inner).</summary>
-    public static void CopySlice<T>(ReadOnlySpan<T> source, int outer, int size, int inner, int start, int count, int step, Span<T> destination)
-    {
-        for (int o = 0; o < outer; o++)
-            for (int i = 0; i < count; i++)
-                source.Slice((o * size + start + i * step) * inner, inner).CopyTo(destination.Slice((o * count + i) * inner, inner));
-    }
-
     /// <summary>Copies the pieces of a concatenation into <paramref name="destination"/> (outer, total, inner).</summary>
     public static void CopyConcatenated<T>(IReadOnlyList<T[]> storages, IReadOnlyList<int> offsets, IReadOnlyList<int> sizes, int outer, int total, int inner, Span<T> destination)
     {
@@ -205,5 +203,28 @@ internal static class Layout
                 src.Slice(o * block, block).CopyTo(destination.Slice((o * total + at) * inner, block));
             at += sizes[k];
         }
+    }
+}
+
+/// <summary>
+/// A slice start, start + step, ... (<see cref="Count"/> of them) along the middle of (outer, size, inner):
+/// the result's shape and the copies out of the source and, for the gradient, back into it.
+/// </summary>
+internal readonly record struct SlicePlan(int Start, int Count, int Step, int Outer, int Size, int Inner, int[] Shape)
+{
+    /// <summary>Copies the sliced elements of <paramref name="source"/> into <paramref name="destination"/>.</summary>
+    public void Copy<T>(ReadOnlySpan<T> source, Span<T> destination)
+    {
+        for (int o = 0; o < Outer; o++)
+            for (int i = 0; i < Count; i++)
+                source.Slice((o * Size + Start + i * Step) * Inner, Inner).CopyTo(destination.Slice((o * Count + i) * Inner, Inner));
+    }
+
+    /// <summary>Copies a slice-shaped <paramref name="source"/> back to its positions in <paramref name="destination"/>.</summary>
+    public void Scatter<T>(ReadOnlySpan<T> source, Span<T> destination)
+    {
+        for (int o = 0; o < Outer; o++)
+            for (int i = 0; i < Count; i++)
+                source.Slice((o * Count + i) * Inner, Inner).CopyTo(destination.Slice((o * Size + Start + i * Step) * Inner, Inner));
     }
 }

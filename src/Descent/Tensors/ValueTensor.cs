@@ -131,15 +131,10 @@ public abstract class ValueTensor<T, TSelf>
     /// </summary>
     public TSelf Slice(int dim, int start, int end, int step = 1)
     {
-        if (Rank == 0) throw new ArgumentException("Slice: cannot slice a scalar (rank 0) tensor");
-        int d = Descent.Shape.NormalizeDim("Slice", dim, Rank);
-        var (s, count) = Layout.Sliced("Slice", _shape, d, start, end, step);
-        var (outer, size, inner) = Layout.Around(_shape, d);
-        var outShape = (int[])_shape.Clone();
-        outShape[d] = count;
-        var result = new T[Descent.Shape.Numel(outShape)];
-        Layout.CopySlice<T>(Data, outer, size, inner, s, count, step, result);
-        return Make(result, 0, outShape);
+        var plan = Layout.Slicing(_shape, dim, start, end, step);
+        var result = new T[Descent.Shape.Numel(plan.Shape)];
+        plan.Copy<T>(Data, result);
+        return Make(result, 0, plan.Shape);
     }
 
     /// <summary><paramref name="length"/> elements from <paramref name="start"/> along a dimension, like <c>torch.narrow</c>.</summary>
