@@ -32,11 +32,11 @@ public static class SequenceBench
         var gen = new Generator(11);
         var layer = new TransformerEncoderLayer(Width, Heads, dimFeedforward: Feedforward, dropout: 0f, normFirst: true, batchFirst: true, generator: gen);
         var named = layer.NamedParameters().ToList();
-        var w = named.ToDictionary(n => n.Name, n => new TorchSharp.Modules.Parameter(ToTorch(n.Parameter)));
+        var w = named.ToDictionary(n => n.Name, n => new TorchSharp.Modules.Parameter(TrainingBench.ToTorch(n.Parameter)));
         var x = Tensor.Randn([batch, steps, Width], gen);
         var target = Tensor.Randn([batch, steps, Width], gen);
-        var tx = ToTorch(x);
-        var tTarget = ToTorch(target);
+        var tx = TrainingBench.ToTorch(x);
+        var tTarget = TrainingBench.ToTorch(target);
         var opt = new AdamW(named.Select(n => (Tensor)n.Parameter), lr: 1e-3, weightDecay: 0.01);
         var topt = torch.optim.AdamW(w.Values, lr: 1e-3, weight_decay: 0.01);
         var lossFn = new MSELoss();
@@ -85,12 +85,12 @@ public static class SequenceBench
         using (torch.no_grad())
         {
             foreach (var (name, p) in theirs.named_parameters())
-                p.copy_(ToTorch(ourParams[name]));
+                p.copy_(TrainingBench.ToTorch(ourParams[name]));
         }
         var x = Tensor.Randn([steps, batch, input], gen);
         var target = Tensor.Randn([steps, batch, hidden], gen);
-        var tx = ToTorch(x);
-        var tTarget = ToTorch(target);
+        var tx = TrainingBench.ToTorch(x);
+        var tTarget = TrainingBench.ToTorch(target);
         var opt = new AdamW(lstm.Parameters(), lr: 1e-3, weightDecay: 0.01);
         var topt = torch.optim.AdamW(theirs.parameters(), lr: 1e-3, weight_decay: 0.01);
         var lossFn = new MSELoss();
@@ -138,6 +138,4 @@ public static class SequenceBench
         if (Math.Abs(a - b) > 1e-4f * Math.Max(1f, Math.Abs(b)))
             throw new InvalidOperationException($"{section}: the two sides differ before timing: loss {a} (Descent) vs {b} (libtorch)");
     }
-
-    private static TT ToTorch(Tensor t) => torch.tensor(t.ToArray(), t.Shape.Select(d => (long)d).ToArray());
 }

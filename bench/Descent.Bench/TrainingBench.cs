@@ -141,5 +141,6 @@ public static class TrainingBench
         }, batchSeconds, 3);
     }
 
-    private static TT ToTorch(Tensor t) => torch.tensor(t.ToArray(), t.Shape.Select(d => (long)d).ToArray());
+    /// <summary>A libtorch copy of a Descent tensor (same shape, float32), for building both sides of a case.</summary>
+    internal static TT ToTorch(Tensor t) => torch.tensor(t.ToArray(), t.Shape.Select(d => (long)d).ToArray());
 }
