@@ -41,6 +41,38 @@ internal static class OnnxCheck
         return (shape, output.GetTensorDataAsSpan<float>().ToArray());
     }
 
+    /// <summary>
+    /// Runs a model with several named inputs (float <see cref="Tensor"/>s and bool <see cref="BoolTensor"/>s) and
+    /// asserts every output, in the graph's order, agrees with <paramref name="expected"/> in shape and within 1e-5.
+    /// </summary>
+    public static void OutputsMatch(byte[] model, (string Name, object Value)[] inputs, params Tensor[] expected)
+    {
+        using var session = new InferenceSession(model);
+        Assert.Equal(inputs.Select(i => i.Name), session.InputNames);
+        Assert.Equal(expected.Length, session.OutputNames.Count);
+        var values = inputs.Select(i => i.Value switch
+        {
+            Tensor t => OrtValue.CreateTensorValueFromMemory(t.ToArray(), [.. t.Shape.Select(d => (long)d)]),
+            BoolTensor b => OrtValue.CreateTensorValueFromMemory(b.ToArray(), [.. b.Shape.Select(d => (long)d)]),
+            _ => throw new ArgumentException($"input {i.Name}: a Tensor or a BoolTensor, not {i.Value.GetType().Name}"),
+        }).ToArray();
+        try
+        {
+            using var runOptions = new RunOptions();
+            using var outputs = session.Run(runOptions, [.. inputs.Select(i => i.Name)], values, session.OutputNames);
+            for (int o = 0; o < expected.Length; o++)
+            {
+                var shape = outputs[o].GetTensorTypeAndShape().Shape.Select(d => (int)d).ToArray();
+                Assert.Equal(expected[o].Shape, shape);
+                AssertClose(expected[o].ToArray(), outputs[o].GetTensorDataAsSpan<float>().ToArray());
+            }
+        }
+        finally
+        {
+            foreach (var v in values) v.Dispose();
+        }
+    }
+
     public static void AssertClose(float[] expected, float[] actual)
     {
         Assert.Equal(expected.Length, actual.Length);

@@ -36,7 +36,11 @@ internal static partial class OnnxConverters
         RMSNorm m => RootMeanSquareNormalize(g, m, path, x),
         RNNBase m => Recurrent(g, m, path, x),
         MultiheadAttention m => SelfAttention(g, m, path, x),
-        TransformerEncoderLayer m => EncoderLayer(g, m, path, x),
+        TransformerEncoderLayer m => EncoderLayer(g, m, path, x, OnnxAttentionMasks.None),
+        TransformerEncoder m => EncoderStack(g, m, path, x, OnnxAttentionMasks.None),
+        TransformerDecoderLayer or TransformerDecoder => throw new NotSupportedException(
+            $"OnnxExport: module {Describe(module, path)} needs the encoder's memory as a second input; export it at the root with " +
+            "OnnxExport.ToBytes(model, tgtShape, new OnnxAttentionCall { MemoryShape = ... })"),
         _ => throw new NotSupportedException(
             $"OnnxExport: module {Describe(module, path)} has no ONNX converter; supported: {string.Join(", ", Supported)}"),
     };
@@ -47,6 +51,7 @@ internal static partial class OnnxConverters
         "Sequential", "Linear", "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "Flatten", "Dropout", "Identity",
         "BatchNorm1d", "BatchNorm2d", "ReLU", "LeakyReLU", "ELU", "Sigmoid", "Tanh", "GELU", "SiLU", "Softplus", "Softmax", "LogSoftmax",
         "LayerNorm", "RMSNorm", "RNN", "LSTM", "GRU", "MultiheadAttention", "TransformerEncoderLayer",
+        "TransformerEncoder", "TransformerDecoderLayer (root, with memory)", "TransformerDecoder (root, with memory)",
     ];
 
     /// <summary>"'features.3' (Conv2d)", or "(root) (Conv2d)" for the model itself.</summary>

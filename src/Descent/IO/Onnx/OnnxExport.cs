@@ -8,17 +8,18 @@ namespace Descent.IO.Onnx;
 /// written in its evaluation form whatever its current mode: Dropout becomes Identity and BatchNorm
 /// uses its running statistics. Sequential containers are walked in order; every other module needs a
 /// converter (Linear, Conv2d, the pools, the activations, Flatten, Softmax, LogSoftmax, Dropout,
-/// BatchNorm1d/2d, Identity, LayerNorm, RMSNorm, RNN, LSTM, GRU, MultiheadAttention, TransformerEncoderLayer), and an
+/// BatchNorm1d/2d, Identity, LayerNorm, RMSNorm, RNN, LSTM, GRU, MultiheadAttention, TransformerEncoderLayer, TransformerEncoder), and an
 /// unsupported one throws naming its type and path in the model. Modules are exported as their
 /// <c>Forward(Tensor)</c> computes: recurrent layers start from zero states, and MultiheadAttention and
-/// TransformerEncoderLayer attend to the input itself with no mask.
+/// TransformerEncoderLayer attend to the input itself with no mask. Decoders, attention over other keys and
+/// values, masks and attention weights are exported with <see cref="ToBytes(Module, int[], OnnxAttentionCall)"/>.
 /// The file uses IR version <see cref="IrVersion"/> and the default-domain opset <see cref="Opset"/>.
 /// </summary>
 /// <example><code>
 /// var model = new Sequential(new Flatten(), new Linear(784, 128), new ReLU(), new Linear(128, 10));
 /// OnnxExport.Save(model, [-1, 1, 28, 28], "mnist.onnx");   // -1: batch size chosen at run time
 /// </code></example>
-public static class OnnxExport
+public static partial class OnnxExport
 {
     /// <summary>The ONNX IR version written (8: ONNX 1.10 and later, ONNX Runtime 1.10 and later).</summary>
     public const int IrVersion = 8;
@@ -62,9 +63,11 @@ public static class OnnxExport
         graph.MarkOutput(output.Name, OutputName);
         var proto = OnnxProto.Graph(model.GetType().Name, graph.Nodes, graph.Initializers,
             [new OnnxValueInfo(InputName, Dims(input))], [new OnnxValueInfo(OutputName, Dims(output))]);
-        var version = typeof(OnnxExport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
-        return OnnxProto.Model(IrVersion, "Descent", version, Opset, proto);
+        return OnnxProto.Model(IrVersion, "Descent", Version, Opset, proto);
     }
+
+    private static string Version =>
+        typeof(OnnxExport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
 
     private static OnnxValue InputValue(int[] shape)
     {

@@ -34,7 +34,7 @@ internal sealed class OnnxGraph
     private readonly List<OnnxInitializer> _initializers = [];
     private readonly HashSet<string> _names = [];
 
-    public OnnxGraph(string inputName) => _names.Add(inputName);
+    public OnnxGraph(params string[] inputNames) => _names.UnionWith(inputNames);
 
     public IReadOnlyList<OnnxNode> Nodes => _nodes;
 
@@ -69,6 +69,14 @@ internal sealed class OnnxGraph
     {
         var unique = Unique(name);
         _initializers.Add(new OnnxInitializer(unique, [values.Length], null, values));
+        return unique;
+    }
+
+    /// <summary>Adds an int64 scalar constant (Range's bounds); returns its unique name.</summary>
+    public string Int64Scalar(string name, long value)
+    {
+        var unique = Unique(name);
+        _initializers.Add(new OnnxInitializer(unique, [], null, [value]));
         return unique;
     }
 

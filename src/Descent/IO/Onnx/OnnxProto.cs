@@ -34,8 +34,8 @@ internal sealed record OnnxInitializer(string Name, long[] Dims, float[]? Floats
 /// <summary>One dimension of a graph input or output: a fixed size, a named symbol, or unknown (both null).</summary>
 internal readonly record struct OnnxDim(long? Value, string? Param);
 
-/// <summary>A float32 graph input or output with its shape.</summary>
-internal sealed record OnnxValueInfo(string Name, OnnxDim[] Dims);
+/// <summary>A graph input or output with its shape and element type (float32 unless said: masks are bool).</summary>
+internal sealed record OnnxValueInfo(string Name, OnnxDim[] Dims, int ElemType = OnnxProto.Float32);
 
 /// <summary>
 /// Encodes ONNX messages. Field numbers are those of onnx/onnx.proto3 in the ONNX repository
@@ -48,6 +48,9 @@ internal static class OnnxProto
 
     /// <summary>TensorProto.DataType INT64.</summary>
     public const int Int64 = 7;
+
+    /// <summary>TensorProto.DataType BOOL.</summary>
+    public const int Bool = 9;
 
     // ModelProto: ir_version = 1, producer_name = 2, producer_version = 3, domain = 4, model_version = 5,
     // doc_string = 6, graph = 7, opset_import = 8.
@@ -140,7 +143,7 @@ internal static class OnnxProto
             shape.Message(1, dim);
         }
         var tensorType = new ProtoWriter();
-        tensorType.Int64(1, Float32);
+        tensorType.Int64(1, v.ElemType);
         tensorType.Message(2, shape);
         var type = new ProtoWriter();
         type.Message(1, tensorType);
