@@ -73,6 +73,14 @@ internal static class OnnxCheck
         }
     }
 
+    /// <summary>Gives a LayerNorm a random affine weight in [0.5, 1.5) and bias, so that a test sees them used.</summary>
+    public static void RandomizeNorm(LayerNorm norm, int seed)
+    {
+        var g = new Generator((ulong)seed);
+        Tensor.Uniform(norm.Weight!.Shape, 0.5f, 1.5f, g).Data.CopyTo(norm.Weight.DataSpan);
+        if (norm.Bias != null) Tensor.Randn(norm.Bias.Shape, g).Data.CopyTo(norm.Bias.DataSpan);
+    }
+
     public static void AssertClose(float[] expected, float[] actual)
     {
         Assert.Equal(expected.Length, actual.Length);

@@ -122,8 +122,8 @@ public class SequenceExportTests
     {
         var layer = new TransformerEncoderLayer(8, 2, 16, dropout: 0.2f, activation: activation, batchFirst: batchFirst, normFirst: normFirst,
             generator: new Generator(50));
-        RandomizeNorm(layer.Norm1, 51);
-        RandomizeNorm(layer.Norm2, 52);
+        OnnxCheck.RandomizeNorm(layer.Norm1, 51);
+        OnnxCheck.RandomizeNorm(layer.Norm2, 52);
         int[] shape = batchFirst ? [2, 6, 8] : [6, 2, 8];
         OnnxCheck.Matches(layer, [-1, .. shape[1..]], shape);
         OnnxCheck.Matches(layer, shape, shape, seed: 3, scale: 3f);
@@ -150,7 +150,7 @@ public class SequenceExportTests
     public void LayerNormMatches(bool affine, bool bias)
     {
         var norm = new LayerNorm([3, 4], 1e-4f, affine, bias);
-        if (affine) RandomizeNorm(norm, 55);
+        if (affine) OnnxCheck.RandomizeNorm(norm, 55);
         OnnxCheck.Matches(norm, [-1, 2, 3, 4], [2, 2, 3, 4], scale: 3f);
     }
 
@@ -164,12 +164,5 @@ public class SequenceExportTests
         if (affine) Tensor.Uniform(norm.Weight!.Shape, 0.5f, 1.5f, new Generator(56)).Data.CopyTo(norm.Weight.DataSpan);
         OnnxCheck.Matches(norm, [-1, 2, 3, 4], [2, 2, 3, 4], scale: 3f);
         OnnxCheck.Matches(new Sequential(new Linear(3, 4, generator: new Generator(57)), new RMSNorm(4, eps, affine)), [-1, 3], [5, 3]);
-    }
-
-    private static void RandomizeNorm(LayerNorm norm, int seed)
-    {
-        var g = new Generator((ulong)seed);
-        Tensor.Uniform(norm.Weight!.Shape, 0.5f, 1.5f, g).Data.CopyTo(norm.Weight.DataSpan);
-        if (norm.Bias != null) Tensor.Randn(norm.Bias.Shape, g).Data.CopyTo(norm.Bias.DataSpan);
     }
 }

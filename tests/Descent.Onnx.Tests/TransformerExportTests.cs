@@ -30,12 +30,7 @@ public class TransformerExportTests
 
     private static void RandomizeNorms(Module m, int seed)
     {
-        var g = new Generator((ulong)seed);
-        foreach (var norm in m.NamedModules().Select(c => c.Module).OfType<LayerNorm>())
-        {
-            Tensor.Uniform(norm.Weight!.Shape, 0.5f, 1.5f, g).Data.CopyTo(norm.Weight.DataSpan);
-            if (norm.Bias != null) Tensor.Randn(norm.Bias.Shape, g).Data.CopyTo(norm.Bias.DataSpan);
-        }
+        foreach (var norm in m.NamedModules().Select(c => c.Module).OfType<LayerNorm>()) OnnxCheck.RandomizeNorm(norm, seed++);
     }
 
     private static TransformerDecoderLayer DecoderLayer(string activation, bool batchFirst, bool normFirst, int seed = 60)

@@ -9,33 +9,17 @@ internal static partial class OnnxConverters
     internal static OnnxValue EncoderLayer(OnnxGraph g, TransformerEncoderLayer m, string path, OnnxValue x, OnnxAttentionMasks masks)
     {
         ShapeAfter(m, path, x);
-        OnnxValue Attention(OnnxValue v) =>
-            Attend(g, m.SelfAttn, Child(path, "self_attn"), v, v, v, masks, needWeights: false, averageWeights: true).Output;
-        OnnxValue FeedForward(OnnxValue v) => TransformerFeedForward(g, path, m.Linear1, m.Activation, m.Linear2, v);
-        var blocks = new (Func<OnnxValue, OnnxValue> Block, LayerNorm Norm, string Name)[]
-        {
-            (Attention, m.Norm1, "norm1"),
-            (FeedForward, m.Norm2, "norm2"),
-        };
-        return Residuals(g, path, m.NormFirst, blocks, x);
+        return Residuals(g, path, m.NormFirst, x,
+            (AttentionBlock(g, m.SelfAttn, Child(path, "self_attn"), masks, null), m.Norm1, "norm1"),
+            (FeedForwardBlock(g, path, m.Linear1, m.Activation, m.Linear2), m.Norm2, "norm2"));
     }
 
     internal static OnnxValue DecoderLayer(OnnxGraph g, TransformerDecoderLayer m, string path, OnnxValue x, OnnxValue memory,
-        OnnxAttentionMasks selfMasks, OnnxAttentionMasks memoryMasks)
-    {
-        OnnxValue SelfAttention(OnnxValue v) =>
-            Attend(g, m.SelfAttn, Child(path, "self_attn"), v, v, v, selfMasks, needWeights: false, averageWeights: true).Output;
-        OnnxValue CrossAttention(OnnxValue v) =>
-            Attend(g, m.MultiheadAttn, Child(path, "multihead_attn"), v, memory, memory, memoryMasks, needWeights: false, averageWeights: true).Output;
-        OnnxValue FeedForward(OnnxValue v) => TransformerFeedForward(g, path, m.Linear1, m.Activation, m.Linear2, v);
-        var blocks = new (Func<OnnxValue, OnnxValue> Block, LayerNorm Norm, string Name)[]
-        {
-            (SelfAttention, m.Norm1, "norm1"),
-            (CrossAttention, m.Norm2, "norm2"),
-            (FeedForward, m.Norm3, "norm3"),
-        };
-        return Residuals(g, path, m.NormFirst, blocks, x);
-    }
+        OnnxAttentionMasks selfMasks, OnnxAttentionMasks memoryMasks) =>
+        Residuals(g, path, m.NormFirst, x,
+            (AttentionBlock(g, m.SelfAttn, Child(path, "self_attn"), selfMasks, null), m.Norm1, "norm1"),
+            (AttentionBlock(g, m.MultiheadAttn, Child(path, "multihead_attn"), memoryMasks, memory), m.Norm2, "norm2"),
+            (FeedForwardBlock(g, path, m.Linear1, m.Activation, m.Linear2), m.Norm3, "norm3"));
 
     internal static OnnxValue EncoderStack(OnnxGraph g, TransformerEncoder m, string path, OnnxValue x, OnnxAttentionMasks masks)
     {
@@ -52,8 +36,8 @@ internal static partial class OnnxConverters
 
     // Each block with its residual connection and LayerNorm: pre-norm x + block(norm(x)), or post-norm
     // norm(x + block(x)), as both layers compute them.
-    private static OnnxValue Residuals(OnnxGraph g, string path, bool normFirst, (Func<OnnxValue, OnnxValue> Block, LayerNorm Norm, string Name)[] blocks,
-        OnnxValue x)
+    private static OnnxValue Residuals(OnnxGraph g, string path, bool normFirst, OnnxValue x,
+        params (Func<OnnxValue, OnnxValue> Block, LayerNorm Norm, string Name)[] blocks)
     {
         OnnxValue Norm(LayerNorm n, string name, OnnxValue v) => LayerNormalize(g, n, Child(path, name), v);
         OnnxValue Residual(OnnxValue a, OnnxValue b) => a with { Name = g.Node("Add", path, [a.Name, b.Name]) };
@@ -62,11 +46,15 @@ internal static partial class OnnxConverters
         return x;
     }
 
+    // Attention of the block's input over itself, or over the memory when one is given (cross-attention).
+    private static Func<OnnxValue, OnnxValue> AttentionBlock(OnnxGraph g, MultiheadAttention m, string path, OnnxAttentionMasks masks, OnnxValue? memory) =>
+        v => Attend(g, m, path, v, memory ?? v, memory ?? v, masks, needWeights: false, averageWeights: true).Output;
+
     // linear1 → activation → linear2; PyTorch's "gelu" here is the exact (erf) form.
-    private static OnnxValue TransformerFeedForward(OnnxGraph g, string path, Linear linear1, string activation, Linear linear2, OnnxValue x)
+    private static Func<OnnxValue, OnnxValue> FeedForwardBlock(OnnxGraph g, string path, Linear linear1, string activation, Linear linear2) => x =>
     {
         var hidden = Dense(g, linear1, Child(path, "linear1"), x);
         hidden = activation == "gelu" ? Gelu(g, "none", Child(path, "activation"), hidden) : Unary(g, "Relu", Child(path, "activation"), hidden);
         return Dense(g, linear2, Child(path, "linear2"), hidden);
-    }
+    };
 }
