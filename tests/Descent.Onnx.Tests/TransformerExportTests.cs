@@ -285,6 +285,8 @@ public class TransformerExportTests
         Assert.Contains("the constant AttnMask [5, 5] needs fixed sequence lengths in the exported shapes; got input [input_length, 2, 8]", symbolic.Message);
         var wrongMask = Assert.Throws<ArgumentException>(() => OnnxExport.ToBytes(layer, [5, 2, 8], new OnnxAttentionCall { AttnMask = Causal(4, 4) }));
         Assert.Contains("OnnxExport: TransformerEncoderLayer rejects the call (input [5, 2, 8]): MultiheadAttention: attnMask must be [L, S] = [5, 5]", wrongMask.Message);
+        var rank = Assert.Throws<ArgumentException>(() => OnnxExport.ToBytes(layer, [5, 2, 2, 8], new OnnxAttentionCall()));
+        Assert.Contains("inputShape must be 3-D ([L, N, E]) or 2-D unbatched ([L, E]); got [5, 2, 2, 8]", rank.Message);
         var notAttention = Assert.Throws<NotSupportedException>(() => OnnxExport.ToBytes(new Linear(8, 8), [5, 8], new OnnxAttentionCall()));
         Assert.Contains("got Linear", notAttention.Message);
     }

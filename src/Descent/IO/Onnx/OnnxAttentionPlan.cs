@@ -25,6 +25,10 @@ internal sealed class OnnxAttentionPlan
     private OnnxAttentionPlan(Module model, OnnxAttentionCall call, bool batchFirst, int heads, int[] inputShape)
     {
         (_model, _call, _heads) = (model, call, heads);
+        if (inputShape.Length is not (2 or 3))
+            throw new ArgumentException(
+                $"OnnxExport: inputShape must be 3-D ({(batchFirst ? "[N, L, E]" : "[L, N, E]")}) or 2-D unbatched ([L, E]); got {Shape.Format(inputShape)}",
+                nameof(inputShape));
         _batched = inputShape.Length == 3;
         _seqDim = _batched && batchFirst ? 1 : 0;
         _batchDim = _batched ? 1 - _seqDim : -1;
