@@ -33,8 +33,7 @@ public class TextCorpusTests
     [Fact]
     public void TheRuleJoinsTitleTextAndBlankLine()
     {
-        var path = TempPath(".tgz");
-        try
+        WithTempFile(".tgz", path =>
         {
             ReaderTests.WriteTgz(path, new()
             {
@@ -43,11 +42,7 @@ public class TextCorpusTests
                 ["package/data/data.js"] = "module.exports = {};",
             });
             Assert.Equal("Two.\ntwo\n\nTen.\nten\n\n", MobyDick.Read(path));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        });
     }
 
     [Theory]
@@ -58,48 +53,33 @@ public class TextCorpusTests
     [InlineData("""{"chapter":"1",""", "malformed JSON")]
     public void BadChaptersNameTheEntryAndTheField(string json, string expected)
     {
-        var path = TempPath(".tgz");
-        try
+        WithTempFile(".tgz", path =>
         {
             ReaderTests.WriteTgz(path, new() { ["package/data/chapter_1.json"] = json });
             var e = Assert.Throws<DataFormatException>(() => MobyDick.Read(path));
             Assert.Contains(Path.GetFileName(path), e.Message);
             Assert.Contains(expected, e.Message);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        });
     }
 
     [Fact]
     public void APackageWithoutChaptersIsRefused()
     {
-        var path = TempPath(".tgz");
-        try
+        WithTempFile(".tgz", path =>
         {
             ReaderTests.WriteTgz(path, new() { ["package/package.json"] = "{}" });
             Assert.Contains("no chapter entries", Assert.Throws<DataFormatException>(() => MobyDick.Read(path)).Message);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        });
     }
 
     [Fact]
     public void ReadFileDecodesUtf8AndDropsAByteOrderMark()
     {
-        var path = TempPath(".txt");
-        try
+        WithTempFile(".txt", path =>
         {
             File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. "Åhab's 🐋\r\n"u8]);
             Assert.Equal("Åhab's 🐋\r\n", TextCorpus.ReadFile(path));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        });
     }
 
     [Theory]
@@ -109,8 +89,7 @@ public class TextCorpusTests
     [InlineData(new byte[] { (byte)'o', 0xED, 0xA0, 0x80 }, 1, "0xED")]
     public void InvalidUtf8NamesTheByteOffset(byte[] bytes, long offset, string firstByte)
     {
-        var path = TempPath(".txt");
-        try
+        WithTempFile(".txt", path =>
         {
             File.WriteAllBytes(path, bytes);
             var e = Assert.Throws<DataFormatException>(() => TextCorpus.ReadFile(path));
@@ -118,45 +97,31 @@ public class TextCorpusTests
             Assert.Contains($"at byte {offset}: invalid UTF-8", e.Message);
             Assert.Contains(firstByte, e.Message);
             Assert.StartsWith(Path.GetFileName(path), e.Message);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        });
     }
 
     [Fact]
     public void EmptyFilesAreRefused()
     {
-        var path = TempPath(".txt");
-        try
+        WithTempFile(".txt", path =>
         {
             File.WriteAllBytes(path, []);
             Assert.Contains("the file is empty", Assert.Throws<DataFormatException>(() => TextCorpus.ReadFile(path)).Message);
             File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF]);
             Assert.Contains("only a byte-order mark", Assert.Throws<DataFormatException>(() => TextCorpus.ReadFile(path)).Message);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        });
     }
 
     [Fact]
     public void FilesAboveTheCapAreRefusedUnread()
     {
-        var path = TempPath(".txt");
-        try
+        WithTempFile(".txt", path =>
         {
             // SetLength makes a sparse file: the size is real, the gigabyte is never written or read.
             using (var f = File.Create(path)) f.SetLength(TextCorpus.MaxBytes + 1);
             var e = Assert.Throws<DataFormatException>(() => TextCorpus.ReadFile(path));
             Assert.Contains($"{TextCorpus.MaxBytes + 1} bytes is more than the {TextCorpus.MaxBytes}-byte", e.Message);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        });
     }
 
     [Fact]
@@ -167,4 +132,18 @@ public class TextCorpusTests
     }
 
     private static string TempPath(string extension) => Path.Combine(Path.GetTempPath(), $"descent-text-{Guid.NewGuid():N}{extension}");
+
+    /// <summary>Runs <paramref name="test"/> with a fresh file path and deletes whatever it wrote there.</summary>
+    private static void WithTempFile(string extension, Action<string> test)
+    {
+        var path = TempPath(extension);
+        try
+        {
+            test(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
