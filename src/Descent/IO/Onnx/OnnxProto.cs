@@ -35,7 +35,7 @@ internal sealed record OnnxInitializer(string Name, long[] Dims, float[]? Floats
 internal readonly record struct OnnxDim(long? Value, string? Param);
 
 /// <summary>A float32 graph input or output with its shape.</summary>
-internal sealed record OnnxValueInfo(string Name, OnnxDim[] Dims);
+internal sealed record OnnxValueInfo(string Name, OnnxDim[] Dims, int ElemType = OnnxProto.Float32);
 
 /// <summary>
 /// Encodes ONNX messages. Field numbers are those of onnx/onnx.proto3 in the ONNX repository
@@ -45,6 +45,9 @@ internal static class OnnxProto
 {
     /// <summary>TensorProto.DataType FLOAT.</summary>
     public const int Float32 = 1;
+
+    /// <summary>TensorProto.DataType INT32 (the recurrent operators' sequence_lens).</summary>
+    public const int Int32 = 6;
 
     /// <summary>TensorProto.DataType INT64.</summary>
     public const int Int64 = 7;
@@ -140,7 +143,7 @@ internal static class OnnxProto
             shape.Message(1, dim);
         }
         var tensorType = new ProtoWriter();
-        tensorType.Int64(1, Float32);
+        tensorType.Int64(1, v.ElemType);
         tensorType.Message(2, shape);
         var type = new ProtoWriter();
         type.Message(1, tensorType);
