@@ -13,33 +13,15 @@ public class RecurrentStateExportTests
 {
     private const OnnxRecurrentIO All = OnnxRecurrentIO.InitialStates | OnnxRecurrentIO.FinalStates | OnnxRecurrentIO.Lengths;
 
-    public static TheoryData<string, int, bool, bool> Cases()
-    {
-        var cases = new TheoryData<string, int, bool, bool>();
-        foreach (var kind in new[] { "LSTM", "GRU", "RNN tanh", "RNN relu" })
-            foreach (int layers in new[] { 1, 2 })
-                foreach (bool bidirectional in new[] { false, true })
-                    cases.Add(kind, layers, bidirectional, (layers + (bidirectional ? 1 : 0) + kind.Length) % 2 == 1);
-        return cases;
-    }
-
     private static RNNBase Layer(string kind, int layers, bool bidirectional, bool batchFirst, bool bias = true)
     {
-        var g = new Generator((ulong)(kind.Length * 7 + layers));
-        RNNBase m = kind switch
-        {
-            "LSTM" => new LSTM(5, 4, layers, bias, batchFirst, bidirectional: bidirectional, generator: g),
-            "GRU" => new GRU(5, 4, layers, bias, batchFirst, bidirectional: bidirectional, generator: g),
-            "RNN tanh" => new RNN(5, 4, layers, "tanh", bias, batchFirst, bidirectional: bidirectional, generator: g),
-            "RNN relu" => new RNN(5, 4, layers, "relu", bias, batchFirst, bidirectional: bidirectional, generator: g),
-            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no such recurrent layer in this test"),
-        };
+        var m = SequenceExportTests.Recurrent(kind, layers, bidirectional, batchFirst, bias);
         m.Eval();
         return m;
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
+    [MemberData(nameof(SequenceExportTests.RecurrentCases), MemberType = typeof(SequenceExportTests))]
     public void States_and_mixed_lengths_match(string kind, int layers, bool bidirectional, bool batchFirst)
     {
         var m = Layer(kind, layers, bidirectional, batchFirst);

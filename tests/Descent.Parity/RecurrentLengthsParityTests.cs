@@ -50,10 +50,7 @@ public class RecurrentLengthsParityTests
         {
             var ours = new RNN(In, Hidden, layers, relu ? "relu" : "tanh", true, batchFirst, 0f, bidirectional, new Generator(21));
             var theirs = torch.nn.RNN(In, Hidden, layers, relu ? torch.nn.NonLinearities.ReLU : torch.nn.NonLinearities.Tanh, true, batchFirst, 0.0, bidirectional);
-            var (x, h0, _) = Data(layers, bidirectional, batchFirst, withH0, false, 22);
-            Compare($"RNN {(relu ? "relu" : "tanh")} with lengths", ours, theirs, x, h0, null,
-                (a, h, _) => { var (o, hn) = ours.Forward(a, h, Lengths); return (o, hn, null); },
-                (a, h, _) => { var (o, hn) = theirs.call(Pack(a, batchFirst), h); return (Unpack(o, batchFirst), hn, null); });
+            CompareOneState($"RNN {(relu ? "relu" : "tanh")}", ours, ours.Forward, theirs, (a, h) => theirs.call(a, h), layers, bidirectional, batchFirst, withH0, 22);
         }
     }
 
@@ -63,10 +60,17 @@ public class RecurrentLengthsParityTests
     {
         var ours = new GRU(In, Hidden, layers, true, batchFirst, 0f, bidirectional, new Generator(23));
         var theirs = torch.nn.GRU(In, Hidden, layers, true, batchFirst, 0.0, bidirectional);
-        var (x, h0, _) = Data(layers, bidirectional, batchFirst, withH0, false, 24);
-        Compare("GRU with lengths", ours, theirs, x, h0, null,
-            (a, h, _) => { var (o, hn) = ours.Forward(a, h, Lengths); return (o, hn, null); },
-            (a, h, _) => { var (o, hn) = theirs.call(Pack(a, batchFirst), h); return (Unpack(o, batchFirst), hn, null); });
+        CompareOneState("GRU", ours, ours.Forward, theirs, (a, h) => theirs.call(a, h), layers, bidirectional, batchFirst, withH0, 24);
+    }
+
+    /// <summary>RNN and GRU: one state in and one out.</summary>
+    private static void CompareOneState(string name, Module ours, Func<Tensor, Tensor?, IntTensor?, (Tensor, Tensor)> forward,
+        torch.nn.Module theirs, Func<Packed, TT?, (Packed, TT)> call, int layers, bool bidirectional, bool batchFirst, bool withH0, ulong seed)
+    {
+        var (x, h0, _) = Data(layers, bidirectional, batchFirst, withH0, false, seed);
+        Compare($"{name} with lengths", ours, theirs, x, h0, null,
+            (a, h, _) => { var (o, hn) = forward(a, h, Lengths); return (o, hn, null); },
+            (a, h, _) => { var (o, hn) = call(Pack(a, batchFirst), h); return (Unpack(o, batchFirst), hn, null); });
     }
 
     [Theory, MemberData(nameof(Configs))]
