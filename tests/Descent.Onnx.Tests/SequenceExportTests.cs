@@ -17,7 +17,7 @@ public class SequenceExportTests
         return cases;
     }
 
-    private static RNNBase Recurrent(string kind, int layers, bool bidirectional, bool batchFirst, bool bias = true, int inputSize = 5, int hidden = 4)
+    internal static RNNBase Recurrent(string kind, int layers, bool bidirectional, bool batchFirst, bool bias = true, int inputSize = 5, int hidden = 4)
     {
         var g = new Generator((ulong)(kind.Length * 10 + layers));
         return kind switch

@@ -190,6 +190,30 @@ internal static class RecurrentKernel
         }
     }
 
+    /// <summary>
+    /// For the rows whose sequence ended before step <paramref name="t"/> (t ≥ lengths[r]) only: writes
+    /// <paramref name="from"/> (plus <paramref name="add"/> when it is not empty) into <paramref name="to"/>,
+    /// row by row, rows of to.Length / lengths.Length. Other rows are left alone.
+    /// </summary>
+    public static void CarryEnded(ReadOnlySpan<int> lengths, int t, ReadOnlySpan<float> from, ReadOnlySpan<float> add, Span<float> to)
+    {
+        int width = to.Length / lengths.Length;
+        for (int r = 0; r < lengths.Length; r++)
+        {
+            if (t < lengths[r]) continue;
+            if (add.IsEmpty) from.Slice(r * width, width).CopyTo(to.Slice(r * width, width));
+            else TensorPrimitives.Add(from.Slice(r * width, width), add.Slice(r * width, width), to.Slice(r * width, width));
+        }
+    }
+
+    /// <summary>Zeros the rows of <paramref name="rows"/> whose sequence ended before step <paramref name="t"/>.</summary>
+    public static void ClearEnded(ReadOnlySpan<int> lengths, int t, Span<float> rows)
+    {
+        int width = rows.Length / lengths.Length;
+        for (int r = 0; r < lengths.Length; r++)
+            if (t >= lengths[r]) rows.Slice(r * width, width).Clear();
+    }
+
     /// <summary>Adds <paramref name="bias"/> to every row of <paramref name="rows"/>.</summary>
     public static void AddRows(Span<float> rows, ReadOnlySpan<float> bias)
     {

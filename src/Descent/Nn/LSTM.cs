@@ -20,9 +20,23 @@ public sealed class LSTM : RNNBase
     /// The output sequence and the final (hidden, cell) states, from <paramref name="state"/> (h0, c0), each
     /// [D·num_layers, N, H] (zeros when null).
     /// </summary>
-    public (Tensor Output, (Tensor HN, Tensor CN) State) Forward(Tensor input, (Tensor H0, Tensor C0)? state)
+    public (Tensor Output, (Tensor HN, Tensor CN) State) Forward(Tensor input, (Tensor H0, Tensor C0)? state) => Forward(input, state, null);
+
+    /// <summary>
+    /// As <see cref="Forward(Tensor, ValueTuple{Tensor, Tensor}?)"/> over a padded batch of sequences of different
+    /// lengths: <paramref name="lengths"/> [N] gives each sequence's length, in [1, L]. Equal to PyTorch's
+    /// <c>pack_padded_sequence(input, lengths, batch_first, enforce_sorted=False)</c>, the layer, then
+    /// <c>pad_packed_sequence(..., total_length=L)</c>: the output is 0 past each length, each final (h, c) is the
+    /// one after its sequence's last valid step, and the reverse direction starts there. Null: every sequence is L long.
+    /// </summary>
+    /// <example><code>
+    /// var lstm = new LSTM(4, 8, batchFirst: true, generator: new Generator(0));
+    /// var (output, (hN, cN)) = lstm.Forward(Tensor.Randn(3, 5, 4), null, IntTensor.FromArray(new[] { 5, 2, 1 }));
+    /// // output [3, 5, 8], zero from step 2 of the second sequence on; hN[0, 1] is the state after its step 1
+    /// </code></example>
+    public (Tensor Output, (Tensor HN, Tensor CN) State) Forward(Tensor input, (Tensor H0, Tensor C0)? state, IntTensor? lengths)
     {
-        var (output, hN, cN) = Run(input, state?.H0, state?.C0);
+        var (output, hN, cN) = Run(input, state?.H0, state?.C0, lengths);
         return (output, (hN, cN!));
     }
 

@@ -21,9 +21,23 @@ public sealed class RNN : RNNBase
     public string Nonlinearity { get; }
 
     /// <summary>The output sequence and the final hidden states, from <paramref name="h0"/> (zeros when null).</summary>
-    public (Tensor Output, Tensor HN) Forward(Tensor input, Tensor? h0)
+    public (Tensor Output, Tensor HN) Forward(Tensor input, Tensor? h0) => Forward(input, h0, null);
+
+    /// <summary>
+    /// As <see cref="Forward(Tensor, Tensor?)"/> over a padded batch of sequences of different lengths:
+    /// <paramref name="lengths"/> [N] gives each sequence's length, in [1, L]. Equal to PyTorch's
+    /// <c>pack_padded_sequence(input, lengths, batch_first, enforce_sorted=False)</c>, the layer, then
+    /// <c>pad_packed_sequence(..., total_length=L)</c>: the output is 0 past each length, each final state is the
+    /// one after its sequence's last valid step, and the reverse direction starts there. Null: every sequence is L long.
+    /// </summary>
+    /// <example><code>
+    /// var rnn = new RNN(4, 8, batchFirst: true, bidirectional: true, generator: new Generator(0));
+    /// var (output, hN) = rnn.Forward(Tensor.Randn(3, 5, 4), null, IntTensor.FromArray(new[] { 5, 2, 1 }));
+    /// // output [3, 5, 16], zero from step 2 of the second sequence on; hN [2, 3, 8]
+    /// </code></example>
+    public (Tensor Output, Tensor HN) Forward(Tensor input, Tensor? h0, IntTensor? lengths)
     {
-        var (output, hN, _) = Run(input, h0, null);
+        var (output, hN, _) = Run(input, h0, null, lengths);
         return (output, hN);
     }
 

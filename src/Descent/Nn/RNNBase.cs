@@ -72,9 +72,11 @@ public abstract class RNNBase : Module
 
     /// <summary>
     /// The output sequence and the final states [D·L, N, H] (or [D·L, H] unbatched); <paramref name="c0"/> and
-    /// the returned cell state only for the LSTM.
+    /// the returned cell state only for the LSTM. With <paramref name="lengths"/>, as PyTorch's
+    /// <c>pack_padded_sequence(input, lengths, enforce_sorted=False)</c> → layer → <c>pad_packed_sequence</c>:
+    /// outputs past a sequence's length are 0 and its final states are those after its last valid step.
     /// </summary>
-    private protected (Tensor Output, Tensor HN, Tensor? CN) Run(Tensor input, Tensor? h0, Tensor? c0)
+    private protected (Tensor Output, Tensor HN, Tensor? CN) Run(Tensor input, Tensor? h0, Tensor? c0, IntTensor? lengths = null)
     {
         string name = GetType().Name;
         bool lstm = _cell == RecurrentCell.Lstm;
@@ -91,6 +93,7 @@ public abstract class RNNBase : Module
         int[] stateShape = batched ? [directions * NumLayers, n, HiddenSize] : [directions * NumLayers, HiddenSize];
         CheckState(name, "h0", h0, stateShape, input);
         CheckState(name, "c0", c0, stateShape, input);
+        var valid = lengths is null ? null : Lengths(name, lengths, input, batched, n, steps);
 
         var x = batched ? (BatchFirst ? input.Transpose(0, 1) : input) : input.Reshape(steps, 1, InputSize);
         var h = (h0 ?? Tensor.Zeros(directions * NumLayers, n, HiddenSize)).Reshape(directions * NumLayers, n, HiddenSize);
@@ -107,7 +110,7 @@ public abstract class RNNBase : Module
                 int k = layer * directions + d;
                 var p = parameters.AsSpan(k * perDirection, perDirection);
                 var y = Tensor.Recurrent(_cell, x, p[0], p[1], perDirection == 4 ? p[2] : null, perDirection == 4 ? p[3] : null,
-                    h[k], c?[k], reverse: d == 1);
+                    h[k], c?[k], reverse: d == 1, valid);
                 int last = d == 1 ? 0 : steps - 1;
                 outputs[d] = lstm ? y[0] : y;
                 hN[k] = lstm ? y[0, last] : y[last];
@@ -117,9 +120,39 @@ public abstract class RNNBase : Module
             if (Dropout > 0f && Training && layer < NumLayers - 1) x = Functional.Dropout(x, Dropout, training: true, _generator);
         }
 
+        // The op carries each state through the padding, so the last step (first, reversed) holds the final
+        // states; only the output's padded steps still need zeroing, as pad_packed_sequence fills them.
+        if (valid != null) x *= PaddingMask(valid, steps);
         var output = batched ? (BatchFirst ? x.Transpose(0, 1) : x) : x.Reshape(steps, directions * HiddenSize);
         Tensor Final(Tensor[] states) => batched ? Tensor.Stack(states) : Tensor.Stack(states).Reshape(stateShape);
         return (output, Final(hN), lstm ? Final(cN) : null);
+    }
+
+    private static int[] Lengths(string name, IntTensor lengths, Tensor input, bool batched, int n, int steps)
+    {
+        if (!batched)
+            throw new ArgumentException($"{name}: lengths need a batch, 3-D input; got unbatched input {Shape.Format(input.Shape)}");
+        if (lengths.Rank != 1 || lengths.Size(0) != n)
+            throw new ArgumentException($"{name}: lengths must be [N] = [{n}], one per sequence of input {Shape.Format(input.Shape)}; got lengths {Shape.Format(lengths.Shape)}");
+        var values = lengths.Data;
+        var result = new int[n];
+        for (int r = 0; r < n; r++)
+        {
+            if (values[r] < 1 || values[r] > steps)
+                throw new ArgumentException($"{name}: every length must be in [1, L={steps}] for input {Shape.Format(input.Shape)}; got lengths[{r}] = {values[r]}");
+            result[r] = (int)values[r];
+        }
+        return result;
+    }
+
+    /// <summary>[T, N, 1]: 1 at the steps within each sequence's length, 0 past it.</summary>
+    private static Tensor PaddingMask(int[] lengths, int steps)
+    {
+        var mask = new float[steps * lengths.Length];
+        for (int t = 0; t < steps; t++)
+            for (int r = 0; r < lengths.Length; r++)
+                mask[t * lengths.Length + r] = t < lengths[r] ? 1f : 0f;
+        return Tensor.FromArray(mask, [steps, lengths.Length, 1]);
     }
 
     private static void CheckState(string name, string what, Tensor? state, int[] expected, Tensor input)

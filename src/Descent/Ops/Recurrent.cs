@@ -15,9 +15,14 @@ public partial class Tensor
     /// states. The caller (the module) has checked every shape and names itself in its errors.
     /// Saved for the backward: the result, and the LSTM's or GRU's activated gates (and the GRU's W_hn·h + b_hn),
     /// so the backward reruns no GEMM of the forward.
+    /// With <paramref name="lengths"/> (one per batch row, each in [1, T], checked by the caller), step t of row r
+    /// with t ≥ lengths[r] is padding: there the state is carried unchanged (its result holds the carried state)
+    /// and its gradient passes straight through to the step before, so the padding's inputs get none. Time order
+    /// then ends each row's state at its last valid step and the last step holds it; reversed, each row starts
+    /// from h0 at its own last valid step and step 0 holds its final state. The module zeros the padded outputs.
     /// </summary>
     internal static Tensor Recurrent(RecurrentCell cell, Tensor x, Tensor wIh, Tensor wHh, Tensor? bIh, Tensor? bHh,
-        Tensor h0, Tensor? c0, bool reverse)
+        Tensor h0, Tensor? c0, bool reverse, int[]? lengths = null)
     {
         int steps = x._shape[0], n = x._shape[1], inputs = x._shape[2], hidden = wHh._shape[1];
         int width = wIh._shape[0], plane = n * hidden, rows = n * width;
@@ -49,11 +54,14 @@ public partial class Tensor
             {
                 ReadOnlySpan<float> cPrev = s == 0 ? c0!.Data : (ReadOnlySpan<float>)cs.Slice(prev * plane, plane);
                 RecurrentKernel.LstmForward(n, hidden, xgt, hg, cPrev, gates.AsSpan(t * rows, rows), cs.Slice(t * plane, plane), h);
+                if (lengths != null) RecurrentKernel.CarryEnded(lengths, t, cPrev, default, cs.Slice(t * plane, plane));
             }
             else if (gru)
                 RecurrentKernel.GruForward(n, hidden, xgt, hg, hPrev, gates.AsSpan(t * rows, rows), hn.AsSpan(t * plane, plane), h);
             else
                 RecurrentKernel.RnnForward(xgt, hg, relu, h);
+            // The padded rows were computed with the rest (one GEMM for the batch) and are overwritten here.
+            if (lengths != null) RecurrentKernel.CarryEnded(lengths, t, hPrev, default, h);
         }
         ScratchPool.Return(xg);
 
@@ -73,6 +81,8 @@ public partial class Tensor
             var dh = new float[plane];
             var dhTotal = new float[plane];
             var dc = lstm ? new float[plane] : Array.Empty<float>();
+            // The LSTM step kernel overwrites the cell's carried gradient of every row; padded rows keep theirs here.
+            var dcKept = lstm && lengths != null ? new float[plane] : Array.Empty<float>();
             var ys = result.Data;
             var hsR = ys[..(steps * plane)];
             var csR = lstm ? ys[(steps * plane)..] : default;
@@ -87,21 +97,36 @@ public partial class Tensor
                 if (lstm)
                 {
                     ReadOnlySpan<float> cPrev = s == 0 ? c0!.Data : csR.Slice(prev * plane, plane);
+                    var dcOut = g.Slice((steps + t) * plane, plane);
+                    if (lengths != null) RecurrentKernel.CarryEnded(lengths, t, dc, dcOut, dcKept);
                     RecurrentKernel.LstmBackward(n, hidden, gates.AsSpan(t * rows, rows), cPrev, csR.Slice(t * plane, plane),
-                        dhTotal, g.Slice((steps + t) * plane, plane), dc, dxgt);
+                        dhTotal, dcOut, dc, dxgt);
+                    if (lengths != null)
+                    {
+                        RecurrentKernel.CarryEnded(lengths, t, dcKept, default, dc);
+                        RecurrentKernel.ClearEnded(lengths, t, dxgt);
+                    }
                     Gemm.Run(false, false, n, hidden, width, dxgt, wHh.Data, dh);
                 }
                 else if (gru)
                 {
                     var dhgt = dhg.AsSpan(t * rows, rows);
                     RecurrentKernel.GruBackward(n, hidden, gates.AsSpan(t * rows, rows), hn.AsSpan(t * plane, plane), hPrev, dhTotal, dxgt, dhgt, dh);
+                    if (lengths != null)
+                    {
+                        RecurrentKernel.ClearEnded(lengths, t, dxgt);
+                        RecurrentKernel.ClearEnded(lengths, t, dhgt);
+                    }
                     Gemm.Run(false, false, n, hidden, width, dhgt, wHh.Data, dh, accumulate: true);
                 }
                 else
                 {
                     RecurrentKernel.RnnBackward(hsR.Slice(t * plane, plane), dhTotal, relu, dxgt);
+                    if (lengths != null) RecurrentKernel.ClearEnded(lengths, t, dxgt);
                     Gemm.Run(false, false, n, hidden, width, dxgt, wHh.Data, dh);
                 }
+                // A padded step is the identity on the state, so its whole gradient goes to the step before.
+                if (lengths != null) RecurrentKernel.CarryEnded(lengths, t, dhTotal, default, dh);
             }
 
             var grads = new List<Tensor?>();

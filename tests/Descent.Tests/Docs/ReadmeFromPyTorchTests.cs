@@ -74,6 +74,16 @@ public class ReadmeFromPyTorchTests
             var r = x.MaskedFill(mask.Eq(0f), float.NegativeInfinity);
             Assert.Equal(new[] { 1f, float.NegativeInfinity, 1f, 1f }, r.ToArray());
         },
+        ["lstm.Forward(x, null, lengths).Output"] = () =>
+        {
+            var lstm = new Descent.Nn.LSTM(2, 3, generator: new Generator(0));
+            var x = Tensor.Randn([4, 2, 2], new Generator(1));
+            var lengths = IntTensor.FromArray(new[] { 4, 1 });
+            var r = lstm.Forward(x, null, lengths).Output;
+            Assert.Equal(new[] { 4, 2, 3 }, r.Shape);
+            Assert.Equal(lstm.Forward(x[..1, 1..2]).ToArray(), r[..1, 1..2].ToArray());
+            Assert.All(r[1.., 1].ToArray(), v => Assert.Equal(0f, v));
+        },
         ["x.Tril()"] = () =>
         {
             var x = Tensor.Ones(3, 3);
@@ -115,7 +125,7 @@ public class ReadmeFromPyTorchTests
     public void EveryRow_IsRunHere()
     {
         var forms = TableForms();
-        Assert.Equal(14, forms.Count);
+        Assert.Equal(15, forms.Count);
         Assert.Equal([], forms.Where(f => !Rows.ContainsKey(f)).ToArray());
     }
 

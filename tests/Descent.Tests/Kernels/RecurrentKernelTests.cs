@@ -134,4 +134,20 @@ public class RecurrentKernelTests
         Assert.All(gates, v => Assert.InRange(v, -1f, 1f));
         Assert.All(h, v => Assert.True(float.IsFinite(v)));
     }
+
+    [Fact]
+    public void Only_the_rows_whose_sequence_has_ended_are_carried_or_cleared()
+    {
+        int[] lengths = [2, 5, 1];
+        float[] from = [1, 2, 3, 4, 5, 6], add = [10, 20, 30, 40, 50, 60];
+        var to = new float[] { -1, -1, -1, -1, -1, -1 };
+        RecurrentKernel.CarryEnded(lengths, 2, from, default, to);
+        Assert.Equal([1f, 2, -1, -1, 5, 6], to);
+        RecurrentKernel.CarryEnded(lengths, 1, from, add, to);
+        Assert.Equal([1f, 2, -1, -1, 55, 66], to);
+        RecurrentKernel.ClearEnded(lengths, 1, to);
+        Assert.Equal([1f, 2, -1, -1, 0, 0], to);
+        RecurrentKernel.ClearEnded(lengths, 4, to);
+        Assert.Equal([0f, 0, -1, -1, 0, 0], to);
+    }
 }

@@ -151,6 +151,66 @@ public class RecurrentTests
         Assert.Equal(new GRU(3, 4, generator: G(32)).Forward(x).ToArray(), new GRU(3, 4, dropout: 0.5f, generator: G(32)).Forward(x).ToArray());
     }
 
+    [Theory, MemberData(nameof(Kinds))]
+    public void With_lengths_each_sequence_runs_as_if_alone_and_its_padding_outputs_zero(string kind)
+    {
+        var net = (RNNBase)Network(kind, 2, true, true, true);
+        var x = Tensor.Randn([3, 5, 3], G(70));
+        long[] lengths = [3, 5, 1];
+        var (output, hN) = Both(net, x, IntTensor.FromArray(lengths));
+        for (int r = 0; r < 3; r++)
+        {
+            int len = (int)lengths[r];
+            var (alone, aloneH) = Both(net, x.Narrow(0, r, 1).Narrow(1, 0, len), null);
+            AssertClose(alone.ToArray(), output.Narrow(0, r, 1).Narrow(1, 0, len).ToArray());
+            AssertClose(aloneH.ToArray(), hN.Narrow(1, r, 1).ToArray());
+            Assert.All(output[r].Narrow(0, len, 5 - len).ToArray(), v => Assert.Equal(0f, v));
+        }
+        // Lengths that are all L change nothing, to the bit.
+        Assert.Equal(Both(net, x, null).Output.ToArray(), Both(net, x, IntTensor.Full([3], 5)).Output.ToArray());
+    }
+
+    /// <summary>The output and the final states (h, then c for the LSTM, along the batch's neighbour dimension).</summary>
+    private static (Tensor Output, Tensor States) Both(RNNBase net, Tensor x, IntTensor? lengths) => net switch
+    {
+        LSTM lstm => lstm.Forward(x, null, lengths) is var (o, (h, c)) ? (o, Tensor.Cat([h, c], dim: 2)) : default,
+        RNN rnn => rnn.Forward(x, null, lengths),
+        GRU gru => gru.Forward(x, null, lengths),
+        _ => throw new ArgumentException(net.GetType().Name),
+    };
+
+    private static void AssertClose(float[] expected, float[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 1e-5f);
+    }
+
+    [Fact]
+    public void Dropout_between_layers_works_with_lengths_and_keeps_the_padding_zero()
+    {
+        var x = Tensor.Randn([5, 2, 3], G(71));
+        var lengths = IntTensor.FromArray(new[] { 2, 5 });
+        Tensor Run() => new LSTM(3, 4, 2, dropout: 0.5f, generator: G(72)).Forward(x, null, lengths).Output;
+        var output = Run();
+        Assert.Equal(output.ToArray(), Run().ToArray());
+        Assert.All(output.Narrow(0, 2, 3).Narrow(1, 0, 1).ToArray(), v => Assert.Equal(0f, v));
+        Assert.Contains(output.Narrow(0, 2, 3).Narrow(1, 1, 1).ToArray(), v => v != 0f);
+    }
+
+    [Fact]
+    public void Bad_lengths_name_the_module_the_rule_and_the_values()
+    {
+        var gru = new GRU(3, 4, batchFirst: true);
+        var e = Assert.Throws<ArgumentException>(() => gru.Forward(Tensor.Zeros(2, 5, 3), null, IntTensor.FromArray(new[] { 5, 2, 1 })));
+        Assert.Equal("GRU: lengths must be [N] = [2], one per sequence of input [2, 5, 3]; got lengths [3]", e.Message);
+        e = Assert.Throws<ArgumentException>(() => gru.Forward(Tensor.Zeros(2, 5, 3), null, IntTensor.FromArray(new[] { 5, 6 })));
+        Assert.Equal("GRU: every length must be in [1, L=5] for input [2, 5, 3]; got lengths[1] = 6", e.Message);
+        e = Assert.Throws<ArgumentException>(() => new RNN(3, 4).Forward(Tensor.Zeros(5, 2, 3), null, IntTensor.FromArray(new[] { 0, 5 })));
+        Assert.Equal("RNN: every length must be in [1, L=5] for input [5, 2, 3]; got lengths[0] = 0", e.Message);
+        e = Assert.Throws<ArgumentException>(() => new LSTM(3, 4).Forward(Tensor.Zeros(5, 3), null, IntTensor.FromArray(new[] { 5 })));
+        Assert.Equal("LSTM: lengths need a batch, 3-D input; got unbatched input [5, 3]", e.Message);
+    }
+
     [Fact]
     public void Bad_shapes_name_the_module_the_rule_and_the_shapes()
     {

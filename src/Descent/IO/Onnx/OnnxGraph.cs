@@ -48,6 +48,21 @@ internal sealed class OnnxGraph
         return output;
     }
 
+    /// <summary>
+    /// Adds a node with <paramref name="outputs"/> outputs (the recurrent operators' Y, Y_h, Y_c); returns their
+    /// names, the first named as the single-output overload names it.
+    /// </summary>
+    public string[] Node(string opType, string path, string[] inputs, int outputs, params OnnxAttribute[] attributes)
+    {
+        var first = Unique(path.Length == 0 ? opType : $"{path}/{opType}");
+        string[] names = [first, .. Enumerable.Range(1, outputs - 1).Select(i => Unique($"{first}_out{i}"))];
+        _nodes.Add(new OnnxNode(opType, first, inputs, names, attributes));
+        return names;
+    }
+
+    /// <summary>Reserves a graph input's name so that no node output takes it.</summary>
+    public void Reserve(string name) => _names.Add(name);
+
     /// <summary>Adds a float32 constant (a copy of <paramref name="tensor"/>); returns its unique name.</summary>
     public string Weight(string name, Tensor tensor)
     {

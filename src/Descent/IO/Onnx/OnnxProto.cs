@@ -46,6 +46,9 @@ internal static class OnnxProto
     /// <summary>TensorProto.DataType FLOAT.</summary>
     public const int Float32 = 1;
 
+    /// <summary>TensorProto.DataType INT32 (the recurrent operators' sequence_lens).</summary>
+    public const int Int32 = 6;
+
     /// <summary>TensorProto.DataType INT64.</summary>
     public const int Int64 = 7;
 
