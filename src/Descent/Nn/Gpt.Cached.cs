@@ -37,17 +37,20 @@ public sealed partial class Gpt
     }
 
     // TransformerEncoderLayer's pre-norm forward without dropout, its attention reading keys and values from the cache.
+    // Keys and values come from one product with the lower two thirds of in_proj_weight (a view); with one new
+    // position, [batch, 1, heads, headDim] and [batch, heads, 1, headDim] share their memory order, so a reshape
+    // stands in for the permutes, which copy.
     private Tensor CachedBlock(TransformerEncoderLayer block, Tensor x, KeyValueCache cache, int layer, BoolTensor visible)
     {
         var attn = block.SelfAttn;
-        int batch = x.Size(0), t = x.Size(1), width = Config.Width;
+        int batch = x.Size(0), t = x.Size(1), width = Config.Width, heads = attn.NumHeads, headDim = attn.HeadDim;
         var h = block.Norm1.Forward(x);
-        Tensor Project(int part) =>
-            Functional.Linear(h, attn.InProjWeight!.Narrow(0, part * width, width), attn.InProjBias?.Narrow(0, part * width, width));
-        var q = Project(0).Reshape(batch, t, attn.NumHeads, attn.HeadDim).Permute(0, 2, 1, 3);
-        cache.Write(layer, Project(1), Project(2), t);
+        var q = Functional.Linear(h, attn.InProjWeight!.Narrow(0, 0, width), attn.InProjBias?.Narrow(0, 0, width));
+        cache.Write(layer, Functional.Linear(h, attn.InProjWeight.Narrow(0, width, 2 * width), attn.InProjBias?.Narrow(0, width, 2 * width)), t);
+        q = t == 1 ? q.Reshape(batch, heads, 1, headDim) : q.Reshape(batch, t, heads, headDim).Permute(0, 2, 1, 3);
         var attended = Functional.ScaledDotProductAttention(q, cache.Keys(layer), cache.Values(layer), attnMask: visible);
-        x = x + attn.OutProj.Forward(attended.Permute(0, 2, 1, 3).Reshape(batch, t, width));
+        var joined = t == 1 ? attended.Reshape(batch, 1, width) : attended.Permute(0, 2, 1, 3).Reshape(batch, t, width);
+        x = x + attn.OutProj.Forward(joined);
         var hidden = block.Linear1.Forward(block.Norm2.Forward(x)).Gelu();
         return x + block.Linear2.Forward(hidden);
     }

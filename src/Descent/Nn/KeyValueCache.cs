@@ -45,22 +45,24 @@ public sealed class KeyValueCache
 
     internal Tensor Values(int layer) => _values[layer];
 
-    // k and v are [batch, count, heads·headDim], the projections of the positions Length..Length+count−1, written
-    // into the [batch, heads, capacity, headDim] buffers of this layer.
-    internal void Write(int layer, Tensor k, Tensor v, int count)
+    // keyValue is [batch, count, 2·heads·headDim], each row the key then the value of one of the positions
+    // Length..Length+count−1, written into this layer's [batch, heads, capacity, headDim] buffers.
+    internal void Write(int layer, Tensor keyValue, int count)
     {
-        Scatter(k.Data, _keys[layer].DataSpan, count);
-        Scatter(v.Data, _values[layer].DataSpan, count);
-    }
-
-    private void Scatter(ReadOnlySpan<float> source, Span<float> buffer, int count)
-    {
+        var source = keyValue.Data;
+        Span<float> keys = _keys[layer].DataSpan, values = _values[layer].DataSpan;
         int width = _heads * _headDim;
         for (int b = 0; b < Batch; b++)
             for (int p = 0; p < count; p++)
+            {
+                var row = source.Slice((b * count + p) * 2 * width, 2 * width);
                 for (int h = 0; h < _heads; h++)
-                    source.Slice((b * count + p) * width + h * _headDim, _headDim)
-                        .CopyTo(buffer.Slice(((b * _heads + h) * Capacity + Length + p) * _headDim, _headDim));
+                {
+                    int at = ((b * _heads + h) * Capacity + Length + p) * _headDim;
+                    row.Slice(h * _headDim, _headDim).CopyTo(keys.Slice(at, _headDim));
+                    row.Slice(width + h * _headDim, _headDim).CopyTo(values.Slice(at, _headDim));
+                }
+            }
     }
 
     // Scaled dot-product attention's mask (true = takes part) for `count` new queries: query i, at position
