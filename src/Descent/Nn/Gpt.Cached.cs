@@ -5,6 +5,7 @@ namespace Descent.Nn;
 public sealed partial class Gpt
 {
     /// <summary>An empty key/value cache for <paramref name="batch"/> sequences, for <see cref="Forward(IntTensor, KeyValueCache)"/>.</summary>
+    /// <example><code>var cache = model.NewCache(batch: 4); // four sequences decoded side by side</code></example>
     public KeyValueCache NewCache(int batch = 1)
     {
         if (batch <= 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "Gpt.NewCache: batch must be > 0");
@@ -25,9 +26,11 @@ public sealed partial class Gpt
     public Tensor Forward(IntTensor tokens, KeyValueCache cache)
     {
         ArgumentNullException.ThrowIfNull(cache);
-        if (cache.Capacity != Config.BlockSize || cache.Batch != tokens?.Size(0))
-            throw new ArgumentException($"Gpt: the cache was made for batch {cache.Batch} and blockSize {cache.Capacity}; got tokens of shape {Shape.Format(tokens?.ShapeRef ?? [])} for blockSize {Config.BlockSize}");
-        var (_, t) = CheckTokens(tokens, cache.Length);
+        if (cache.Capacity != Config.BlockSize)
+            throw new ArgumentException($"Gpt: the cache was made for blockSize {cache.Capacity}, not this model's {Config.BlockSize}; make it with this model's NewCache");
+        var (batch, t) = CheckTokens(tokens, cache.Length);
+        if (cache.Batch != batch)
+            throw new ArgumentException($"Gpt: the cache was made for batch {cache.Batch}; got tokens of shape {Shape.Format(tokens.ShapeRef)}");
         using var _ = Autograd.NoGrad();
         var x = TokenEmbedding.Forward(tokens) + PositionEmbedding.Forward(IntTensor.Arange(cache.Length, cache.Length + t));
         var visible = cache.Visible(t);
