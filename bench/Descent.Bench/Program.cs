@@ -6,7 +6,8 @@ using Descent.Kernels;
 
 // Descent side by side with libtorch (TorchSharp-cpu) in one process, same data, same thread count.
 // Usage: dotnet run -c Release --project bench/Descent.Bench -- [peak] [dispatch] [sgemm] [tutorial] [op] [mlp] [cnn] [transformer] [lstm]
-//        [alloc] [--threads N] [--quick] [--json FILE]; no section names runs them all.
+//        [alloc] [--threads N]
+//        profile transformer|gpt SECONDS [--threads N]  (Descent only, for perf record) [--quick] [--json FILE]; no section names runs them all.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var argList = args.ToList();
@@ -24,6 +25,12 @@ if (ji >= 0)
 {
     jsonPath = argList[ji + 1];
     argList.RemoveRange(ji, 2);
+}
+// `profile NAME SECONDS` runs one Descent-only loop for a sampling profiler and nothing else.
+if (argList.Count == 3 && argList[0] == "profile")
+{
+    Descent.Bench.ProfileLoops.Run(argList[1], double.Parse(argList[2], CultureInfo.InvariantCulture), threads);
+    return;
 }
 string[] all = ["peak", "dispatch", "sgemm", "tutorial", "op", "mlp", "cnn", "transformer", "lstm", "alloc"];
 var sections = argList.Count == 0 ? all.ToList() : argList;

@@ -203,13 +203,23 @@ internal static class ActivationKernel
     /// <summary>x·Φ(x), exactly through erfc or with PyTorch's tanh approximation, in double and rounded once.</summary>
     public static void GeluForward(ReadOnlySpan<float> x, bool tanh, Span<float> destination)
     {
-        for (int i = 0; i < destination.Length; i++) destination[i] = (float)(tanh ? GeluTanh(x[i]).Value : GeluExact(x[i]).Value);
+        if (!tanh)
+        {
+            GeluExact(x, x, false, destination);
+            return;
+        }
+        for (int i = 0; i < destination.Length; i++) destination[i] = (float)GeluTanh(x[i]).Value;
     }
 
     /// <summary>g times the derivative of <see cref="GeluForward"/>, in double and rounded once.</summary>
     public static void GeluBackward(ReadOnlySpan<float> g, ReadOnlySpan<float> x, bool tanh, Span<float> destination)
     {
-        for (int i = 0; i < destination.Length; i++) destination[i] = (float)(g[i] * (tanh ? GeluTanh(x[i]).Slope : GeluExact(x[i]).Slope));
+        if (!tanh)
+        {
+            GeluExact(g, x, true, destination);
+            return;
+        }
+        for (int i = 0; i < destination.Length; i++) destination[i] = (float)(g[i] * GeluTanh(x[i]).Slope);
     }
 
     private const double InvSqrt2 = 0.70710678118654752440;
@@ -217,12 +227,56 @@ internal static class ActivationKernel
     private const double SqrtTwoOverPi = 0.79788456080286535588;
     private const double GeluKappa = 0.044715;
 
-    // Φ(x) = erfc(-x/√2)/2 keeps its relative accuracy far into the negative tail, where 1 + erf cancels.
-    private static (double Value, double Slope) GeluExact(double x)
+    // The exact GELU, x·Φ(x), or g·(Φ(x) + x·φ(x)) when slope is set, in double lanes of one width
+    // (Vector<double>), the tail padded into a full vector, so an element's result never depends on where it
+    // falls in the span or on how threads split it. Φ(x) = erfc(−x/√2)/2 keeps its relative accuracy far into
+    // the negative tail, where 1 + erf cancels. The transcendental work is vector exp, not a scalar series: the
+    // GELU of a GPT's feed-forward blocks was over half of its training step with the scalar one.
+    private static void GeluExact(ReadOnlySpan<float> g, ReadOnlySpan<float> x, bool slope, Span<float> destination)
     {
-        double cdf = 0.5 * SpecialFunctions.Erfc(-x * InvSqrt2);
-        double pdf = InvSqrt2Pi * Math.Exp(-0.5 * x * x);
-        return (x * cdf, cdf + x * pdf);
+        int width = Vector<float>.Count, n = x.Length, i = 0;
+        for (; i <= n - width; i += width)
+            GeluExact(new Vector<float>(g.Slice(i)), new Vector<float>(x.Slice(i)), slope).CopyTo(destination.Slice(i));
+        if (i == n) return;
+        Span<float> gTail = stackalloc float[width], xTail = stackalloc float[width], dTail = stackalloc float[width];
+        g.Slice(i).CopyTo(gTail);
+        x.Slice(i).CopyTo(xTail);
+        GeluExact(new Vector<float>(gTail), new Vector<float>(xTail), slope).CopyTo(dTail);
+        dTail.Slice(0, n - i).CopyTo(destination.Slice(i));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> GeluExact(Vector<float> g, Vector<float> x, bool slope)
+    {
+        Vector.Widen(x, out var xLow, out var xHigh);
+        if (!slope) return Vector.Narrow(xLow * NormalCdf(xLow, false, out _), xHigh * NormalCdf(xHigh, false, out _));
+        Vector.Widen(g, out var gLow, out var gHigh);
+        var cdfLow = NormalCdf(xLow, true, out var gaussLow);
+        var cdfHigh = NormalCdf(xHigh, true, out var gaussHigh);
+        return Vector.Narrow(gLow * (cdfLow + xLow * gaussLow * InvSqrt2Pi), gHigh * (cdfHigh + xHigh * gaussHigh * InvSqrt2Pi));
+    }
+
+    // Φ(x) through erfc(|x|/√2) by Numerical Recipes' Chebyshev fit (erfcc, fractional error below 1.2e-7 for every
+    // argument); gauss = e^(−x²/2) when asked, which only the slope needs.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<double> NormalCdf(Vector<double> x, bool withGauss, out Vector<double> gauss)
+    {
+        var z = Vector.Abs(x) * InvSqrt2;
+        var t = new Vector<double>(2.0) / (new Vector<double>(2.0) + z);
+        var p = new Vector<double>(0.17087277);
+        p = p * t + new Vector<double>(-0.82215223);
+        p = p * t + new Vector<double>(1.48851587);
+        p = p * t + new Vector<double>(-1.13520398);
+        p = p * t + new Vector<double>(0.27886807);
+        p = p * t + new Vector<double>(-0.18628806);
+        p = p * t + new Vector<double>(0.09678418);
+        p = p * t + new Vector<double>(0.37409196);
+        p = p * t + new Vector<double>(1.00002368);
+        p = p * t + new Vector<double>(-1.26551223);
+        var zz = z * z;
+        gauss = withGauss ? Vector.Exp(-zz) : default;
+        var half = 0.5 * t * Vector.Exp(p - zz);
+        return Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, Vector<double>.Zero), Vector<double>.One - half, half);
     }
 
     // The derivative as PyTorch's GeluBackward writes it: 0.5·(1 + t) + 0.5·x·(1 − t²)·√(2/π)·(1 + 3κx²).

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using Descent.Nn;
+using Descent.Optim;
+
+namespace Descent.Bench;
+
+/// <summary>
+/// Descent-only training loops for a sampling profiler (<c>perf record</c>): one case's step repeated for a fixed
+/// time, so the samples hold no libtorch and little start-up. Run with DOTNET_PerfMapEnabled=1 and
+/// DOTNET_EnableWriteXorExecute=0 so perf can name the JIT's code.
+/// </summary>
+public static class ProfileLoops
+{
+    /// <summary>Runs the named loop (<c>transformer</c> or <c>gpt</c>) for <paramref name="seconds"/> and prints its step time.</summary>
+    public static void Run(string name, double seconds, int threads)
+    {
+        Threads.Count = threads;
+        Action step = name switch
+        {
+            "transformer" => TransformerStep(),
+            "gpt" => GptStep(),
+            _ => throw new ArgumentException($"profile: unknown loop '{name}'; expected transformer or gpt"),
+        };
+        for (int i = 0; i < 20; i++) step();   // past the JIT's tiering thresholds
+        var clock = Stopwatch.StartNew();
+        int steps = 0;
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            step();
+            steps++;
+        }
+        Console.WriteLine($"profile {name}: {steps} steps, {clock.Elapsed.TotalMilliseconds / steps:F2} ms per step, {threads} thread(s)");
+    }
+
+    // The benchmark's transformer case: batch 12, T 64, width 128, 4 heads, MLP 512, pre-norm, MSE, AdamW.
+    private static Action TransformerStep()
+    {
+        var gen = new Generator(11);
+        var layer = new TransformerEncoderLayer(128, 4, dimFeedforward: 512, dropout: 0f, normFirst: true, batchFirst: true, generator: gen);
+        var x = Tensor.Randn([12, 64, 128], gen);
+        var target = Tensor.Randn([12, 64, 128], gen);
+        var opt = new AdamW(layer.Parameters(), lr: 1e-3, weightDecay: 0.01);
+        var loss = new MSELoss();
+        return () =>
+        {
+            opt.ZeroGrad();
+            loss.Forward(layer.Forward(x), target).Backward();
+            opt.Step();
+        };
+    }
+
+    // Issue 14's recipe step: a 4-layer GPT of width 128 on batches of 12 × 64 characters (vocabulary 81, Moby-Dick's),
+    // cross-entropy, gradient clipping at 1, AdamW with decay on matrices only.
+    private static Action GptStep()
+    {
+        var gen = new Generator(1337);
+        var model = new Gpt(new GptConfig(VocabSize: 81), gen);
+        var tokens = IntTensor.RandInt(0, 81, [12, 65], gen);
+        var x = tokens[.., ..64];
+        var y = tokens[.., 1..].Reshape(-1);
+        var opt = new AdamW(DecayGroups.MatricesOnly(model, 0.1), lr: 1e-3, beta1: 0.9, beta2: 0.99);
+        return () =>
+        {
+            opt.ZeroGrad();
+            var logits = model.Forward(x);
+            Losses.CrossEntropy(logits.Reshape(-1, 81), y).Backward();
+            GradClip.ClipGradNorm(model.Parameters(), 1.0);
+            opt.Step();
+        };
+    }
+}
