@@ -41,6 +41,8 @@ public sealed class BadFlagTests
             { "--epochs: missing value", [.. train, "--epochs"] },
             { "--batch-size: must be at least 1; got 0", [.. train, "--batch-size", "0"] },
             { "--batch-size: must be at least 1; got -5", [.. train, "--batch-size", "-5"] },
+            { "--batch-size: must be at most 2147483647; got 2147483648", [.. train, "--batch-size", "2147483648"] },
+            { "--epochs: must be at most 2147483647; got 99999999999999999999999", [.. train, "--epochs", "99999999999999999999999"] },
             { "--optimizer: unknown optimizer 'lbfgs'; one of: sgd, momentum, adam, adamw, rmsprop", [.. train, "--optimizer", "lbfgs"] },
             { "--lr: must be a finite number greater than 0; got 0", [.. train, "--lr", "0"] },
             { "--lr: must be a finite number greater than 0; got -0.1", [.. train, "--lr", "-0.1"] },
@@ -66,6 +68,8 @@ public sealed class BadFlagTests
             { "is a folder; give a file name", [.. train, "--save", Dir.Path] },
             { "--checkpoint: folder not found:", [.. train, "--checkpoint", Missing] },
             { "--resume: file not found:", [.. train, "--resume", Missing] },
+            { "--resume: " + Dir.Path + " is a folder; give a file", [.. train, "--resume", Dir.Path] },
+            { "--data-dir: " + AFile + " is a file; give a folder", [.. train, "--data-dir", AFile] },
             { "--augment: must be at least 0; got -1", [.. train, "--augment", "-1"] },
             { "--augment shifts images; moons is tabular", [.. train, "--augment", "1"] },
             { "--plots: " + AFile + " is a file; give a folder", [.. train, "--plots", AFile] },
@@ -84,6 +88,8 @@ public sealed class BadFlagTests
             // plot-schedule
             { "--schedule: unknown schedule 'flat'", ["plot-schedule", "--schedule", "flat"] },
             { "--steps: must be at least 1; got 0", ["plot-schedule", "--steps", "0"] },
+            { "--steps: must be at most 9223372036854775806; got 9223372036854775807", ["plot-schedule", "--steps", "9223372036854775807"] },
+            { "--steps: must be at most 9223372036854775806; got 1" + new string('0', 30), ["plot-schedule", "--steps", "1" + new string('0', 30)] },
             { "--lr: must be a finite number greater than 0; got -1", ["plot-schedule", "--lr", "-1"] },
             { "--out: " + AFile + " is a file; give a folder", ["plot-schedule", "--out", AFile] },
             // lr-find
