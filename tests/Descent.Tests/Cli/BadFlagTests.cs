@@ -99,6 +99,8 @@ public sealed class BadFlagTests
             { "--batch-size: must be at least 1; got 0", [.. lrFind, "--batch-size", "0"] },
             { "unknown option '--epochs'", [.. lrFind, "--epochs", "3"] },
             { "--model cnn:16,32,128 needs image data", [.. lrFind, "--model", "cnn"] },
+            // demo: a run's path keeps steps + 1 snapshots
+            { "descent demo: --steps: must be at most 2147483646; got 2147483647", ["demo", "--steps", "2147483647"] },
             // demo overfit
             { "descent demo overfit: --points: must be at least 2; got 1", ["demo", "overfit", "--points", "1"] },
             { "--epochs: must be at least 1; got 0", ["demo", "overfit", "--epochs", "0"] },
@@ -117,14 +119,15 @@ public sealed class BadFlagTests
     public void Bad_value_exits_2_with_one_line_and_no_stack_trace(string expected, string[] args)
     {
         // --verbose right after the command, so that it cannot be read as a missing value.
-        int at = args[0] == "demo" ? 2 : 1;
+        bool overfit = args is ["demo", "overfit", ..];
+        int at = overfit ? 2 : 1;
         foreach (var argv in new[] { args, [.. args[..at], "--verbose", .. args[at..]] })
         {
             var run = CliRunner.Run(argv);
             Assert.True(run.ExitCode == CliErrors.UsageError, $"exit {run.ExitCode} for {string.Join(' ', argv)}: {run.Stderr}");
             Assert.Equal("", run.Stdout);
             var line = Assert.Single(run.StderrLines);
-            Assert.StartsWith("descent " + (argv[0] == "demo" ? "demo overfit" : argv[0]) + ": ", line);
+            Assert.StartsWith("descent " + (overfit ? "demo overfit" : argv[0]) + ": ", line);
             Assert.Contains(expected, line);
             Assert.DoesNotContain("   at ", run.Stderr);
             Assert.DoesNotContain("Exception", run.Stderr);
