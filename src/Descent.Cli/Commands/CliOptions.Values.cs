@@ -63,7 +63,7 @@ public static partial class CliOptions
 
     /// <summary>A path to a file that must exist (a folder is named as one).</summary>
     public static Option<string?> ExistingFile(string name, string description) =>
-        Custom<string?>(name, description, null, OutputCheck.ExistingFile);
+        Custom<string?>(name, description, null, PathCheck.ExistingFile);
 
     /// <summary>A path to a folder that must exist.</summary>
     public static Option<string?> ExistingFolder(string name, string description) =>
@@ -72,11 +72,11 @@ public static partial class CliOptions
 
     /// <summary>A path to be written, checked before any work: not a folder, in an existing folder that accepts a new file.</summary>
     public static Option<string?> OutputFile(string name, string description) =>
-        Custom<string?>(name, description, null, OutputCheck.File);
+        Custom<string?>(name, description, null, PathCheck.File);
 
     /// <summary>A folder to write into (created when missing), checked before any work: not a file, and writable.</summary>
     public static Option<string?> OutputFolder(string name, string description) =>
-        Custom<string?>(name, description, null, OutputCheck.Folder);
+        Custom<string?>(name, description, null, PathCheck.Folder);
 
     /// <summary>
     /// An option whose text <paramref name="parse"/> turns into a value or rejects with a

@@ -5,8 +5,8 @@ namespace Descent.Cli.Commands;
 /// and then fail to save: a file where a folder is expected (and the reverse) is named as such, and a folder to
 /// write into must exist and accept a new file.
 /// </summary>
-/// <example><code>OutputCheck.File("out/model.safetensors");   // throws CliValueException naming the problem</code></example>
-public static class OutputCheck
+/// <example><code>PathCheck.File("out/model.safetensors");   // throws CliValueException naming the problem</code></example>
+public static class PathCheck
 {
     /// <summary>Throws <see cref="CliValueException"/> unless <paramref name="path"/> is an existing file (not a folder).</summary>
     public static string ExistingFile(string path)
