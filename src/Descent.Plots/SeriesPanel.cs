@@ -40,12 +40,13 @@ internal static class SeriesPanel
         double[] ys = logY ? LogAxis.ToLog10(figure, s.Name, s.Y) : FinitePrefix(s.Y);
         string name = ys.Length < s.Y.Length ? $"{s.Name} (diverged at {ys.Length})" : s.Name;
         if (ys.Length == 0) throw new ArgumentException($"{figure}: series '{s.Name}' has no finite value to draw");
-        var scatter = plot.Add.ScatterLine(xs[..ys.Length], ys, color);
+        var (drawX, drawY) = Downsample.MinMax(xs[..ys.Length], ys);
+        var scatter = plot.Add.ScatterLine(drawX, drawY, color);
         scatter.LineWidth = 2;
         scatter.LegendText = name;
         if (pattern is LinePattern p) scatter.LinePattern = p;
         if (ys.Length == 1) scatter.MarkerSize = 6;
-        return (scatter, ys);
+        return (scatter, drawY);
     }
 
     private static double[] FinitePrefix(double[] values)

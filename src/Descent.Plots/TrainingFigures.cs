@@ -93,13 +93,29 @@ public static class TrainingFigures
     /// (i) A schedule's learning rate per step and, when given, its momentum (or Adam's beta1) per step in a
     /// second panel.
     /// </summary>
-    public static Figure ScheduleCurve(double[] lr, double[]? momentum = null, string title = "Learning-rate schedule")
+    public static Figure ScheduleCurve(double[] lr, double[]? momentum = null, string title = "Learning-rate schedule") =>
+        ScheduleCurve(null, lr, momentum, title);
+
+    /// <summary>
+    /// (i) <paramref name="schedule"/> over steps 0 .. <paramref name="steps"/> − 1, evaluated at no more than
+    /// <see cref="Downsample.MaxPoints"/> evenly spaced steps (see <see cref="ScheduleSamples"/>), so a run of
+    /// billions of steps costs what a short one does.
+    /// </summary>
+    public static Figure ScheduleCurve(Schedule schedule, long steps, double baseLr, string? title = null)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        var samples = ScheduleSamples.Of(schedule, steps, baseLr);
+        double[] xs = [.. samples.Steps.Select(s => (double)s)];
+        return ScheduleCurve(xs, [.. samples.Lr], samples.Momentum is { } m ? [.. m] : null, title ?? $"{schedule.GetType().Name} schedule");
+    }
+
+    private static Figure ScheduleCurve(double[]? steps, double[] lr, double[]? momentum, string title)
     {
         const string name = nameof(ScheduleCurve);
         Check.NotEmpty(name, nameof(lr), lr);
         Check.Finite(name, nameof(lr), lr);
         var rate = Style.NewPlot();
-        SeriesPanel.Add(name, rate, new Series("learning rate", lr), Style.Series(0), logY: false);
+        SeriesPanel.Add(name, rate, new Series("learning rate", lr, steps), Style.Series(0), logY: false);
         rate.Title(title);
         rate.XLabel("step");
         rate.YLabel("learning rate");
@@ -109,26 +125,11 @@ public static class TrainingFigures
         Check.NotEmpty(name, nameof(momentum), momentum);
         Check.Finite(name, nameof(momentum), momentum);
         var mom = Style.NewPlot();
-        SeriesPanel.Add(name, mom, new Series("momentum", momentum), Style.Series(1), logY: false);
+        SeriesPanel.Add(name, mom, new Series("momentum", momentum, steps), Style.Series(1), logY: false);
         mom.XLabel("step");
         mom.YLabel("momentum");
         mom.HideLegend();
         return new Figure([rate, mom], Style.Width, 800);
-    }
-
-    /// <summary>(i) Samples <paramref name="schedule"/> at steps 0 .. <paramref name="steps"/> − 1 and draws it.</summary>
-    public static Figure ScheduleCurve(Schedule schedule, long steps, double baseLr, string? title = null)
-    {
-        ArgumentNullException.ThrowIfNull(schedule);
-        if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, $"{nameof(ScheduleCurve)}: steps must be >= 1; got {steps}");
-        var lr = schedule.Sample(steps, baseLr);
-        double[]? momentum = null;
-        if (schedule.CyclesMomentum)
-        {
-            momentum = new double[steps];
-            for (long i = 0; i < steps; i++) momentum[i] = schedule.Momentum(i) ?? double.NaN;
-        }
-        return ScheduleCurve(lr, momentum, title ?? $"{schedule.GetType().Name} schedule");
     }
 
     /// <summary>(j) Several optimizers' loss curves on one panel, on a log y-axis unless told otherwise.</summary>

@@ -15,6 +15,9 @@ public sealed record LineSettings(
     float LearningRate = 0.5f,
     IReadOnlyList<float>? ComparisonRates = null)
 {
+    /// <summary>The most steps a run may take: its path keeps <see cref="Steps"/> + 1 snapshots, a count that must fit an int.</summary>
+    public const int MaxSteps = int.MaxValue - 1;
+
     /// <summary>The data's true slope.</summary>
     public const float Slope = 3f;
 
@@ -35,6 +38,7 @@ public sealed record LineSettings(
     {
         if (Points < 2) throw new ArgumentOutOfRangeException(nameof(Points), Points, "demo: points must be at least 2");
         if (Steps < 1) throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "demo: steps must be at least 1");
+        if (Steps > MaxSteps) throw new ArgumentOutOfRangeException(nameof(Steps), Steps, $"demo: steps must be at most {MaxSteps}");
         CheckRate(nameof(LearningRate), LearningRate);
         foreach (var lr in Rates) CheckRate(nameof(ComparisonRates), lr);
     }

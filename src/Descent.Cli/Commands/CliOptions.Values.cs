@@ -61,35 +61,22 @@ public static partial class CliOptions
             choices.Contains(text, StringComparer.Ordinal) ? text
                 : throw new CliValueException($"unknown {what} '{text}'; one of: {string.Join(", ", choices)}"));
 
-    /// <summary>A path to a file that must exist.</summary>
+    /// <summary>A path to a file that must exist (a folder is named as one).</summary>
     public static Option<string?> ExistingFile(string name, string description) =>
-        Custom<string?>(name, description, null, text =>
-            File.Exists(text) ? text : throw new CliValueException($"file not found: {text}"));
+        Custom<string?>(name, description, null, PathCheck.ExistingFile);
 
     /// <summary>A path to a folder that must exist.</summary>
     public static Option<string?> ExistingFolder(string name, string description) =>
         Custom<string?>(name, description, null, text =>
-            Directory.Exists(text) ? text : throw new CliValueException($"folder not found: {text}"));
+            Directory.Exists(text) ? text : throw new CliValueException(File.Exists(text) ? $"{text} is a file; give a folder" : $"folder not found: {text}"));
 
-    /// <summary>A path to be written; its folder must exist (a folder itself is refused).</summary>
+    /// <summary>A path to be written, checked before any work: not a folder, in an existing folder that accepts a new file.</summary>
     public static Option<string?> OutputFile(string name, string description) =>
-        Custom<string?>(name, description, null, text =>
-        {
-            if (text.Length == 0) throw new CliValueException("must not be empty");
-            if (Directory.Exists(text)) throw new CliValueException($"{text} is a folder; give a file name");
-            string? folder = Path.GetDirectoryName(Path.GetFullPath(text));
-            if (folder != null && !Directory.Exists(folder)) throw new CliValueException($"folder not found: {folder}");
-            return text;
-        });
+        Custom<string?>(name, description, null, PathCheck.File);
 
-    /// <summary>A folder to write into; created when missing, refused when it is a file.</summary>
+    /// <summary>A folder to write into (created when missing), checked before any work: not a file, and writable.</summary>
     public static Option<string?> OutputFolder(string name, string description) =>
-        Custom<string?>(name, description, null, text =>
-        {
-            if (text.Length == 0) throw new CliValueException("must not be empty");
-            if (File.Exists(text)) throw new CliValueException($"{text} is a file; give a folder");
-            return text;
-        });
+        Custom<string?>(name, description, null, PathCheck.Folder);
 
     /// <summary>
     /// An option whose text <paramref name="parse"/> turns into a value or rejects with a

@@ -11,16 +11,36 @@ namespace Descent.Cli.Commands;
 /// </summary>
 public static partial class CliOptions
 {
-    /// <summary>An integer option that must be at least <paramref name="min"/>.</summary>
-    public static Option<int> Int(string name, string description, int defaultValue, int min) =>
+    /// <summary>An integer option that must be at least <paramref name="min"/> (and at most <paramref name="max"/>).</summary>
+    public static Option<int> Int(string name, string description, int defaultValue, int min, int max = int.MaxValue) =>
         Make(name, description, defaultValue, (string text, out int value, out string? rule) =>
         {
-            rule = null;
-            if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value))
-                return false;
-            if (value < min) rule = $"must be at least {min}";
-            return true;
+            bool ok = long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long wide);
+            value = ok && wide >= int.MinValue && wide <= int.MaxValue ? (int)wide : 0;
+            rule = Range(text, ok, wide, min, max);
+            return ok || rule != null;
         }, "integer");
+
+    /// <summary>A 64-bit integer option from <paramref name="min"/> to <paramref name="max"/> (a count of steps, which may pass 2^31).</summary>
+    public static Option<long> Long(string name, string description, long defaultValue, long min, long max) =>
+        Make(name, description, defaultValue, (string text, out long value, out string? rule) =>
+        {
+            bool ok = long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+            rule = Range(text, ok, value, min, max);
+            return ok || rule != null;
+        }, "integer");
+
+    // A whole number past long's range is still a whole number: "must be at most" says more than "not a valid integer".
+    private static string? Range(string text, bool parsed, long value, long min, long max)
+    {
+        if (!parsed)
+        {
+            string digits = text.TrimStart('-', '+');
+            if (digits.Length == 0 || text.Length - digits.Length > 1 || !digits.All(char.IsAsciiDigit)) return null;
+            return text.StartsWith('-') ? $"must be at least {min}" : $"must be at most {max}";
+        }
+        return value < min ? $"must be at least {min}" : value > max ? $"must be at most {max}" : null;
+    }
 
     /// <summary>A seed: a whole number from 0 to 2^64 − 1.</summary>
     public static Option<ulong> Seed(string name, string description, ulong defaultValue) =>

@@ -14,7 +14,7 @@ public static class DemoCommand
         var defaults = new LineSettings();
         var seed = CliOptions.Seed("--seed", "Seed for the data and the random starts.", defaults.Seed);
         var points = CliOptions.Int("--points", "Number of points on the noisy line (sections 1-4).", defaults.Points, min: 2);
-        var steps = CliOptions.Int("--steps", "Gradient descent steps per run on the line (sections 1-4).", defaults.Steps, min: 1);
+        var steps = CliOptions.Int("--steps", "Gradient descent steps per run on the line (sections 1-4).", defaults.Steps, min: 1, max: LineSettings.MaxSteps);
         var lr = CliOptions.PositiveFloat("--lr", "Learning rate of the main descent on the line.", defaults.LearningRate);
         var json = CliOptions.Flag("--json", "End stdout with one line of JSON holding the results.");
         var report = new ReportOptions();

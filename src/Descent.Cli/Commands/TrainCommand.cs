@@ -14,7 +14,7 @@ public static class TrainCommand
         var earlyStop = CliOptions.OptionalInt("--early-stop", "Stop after N epochs without a lower validation loss and keep the best weights.", min: 1);
         var save = CliOptions.OutputFile("--save", "Write the trained model (safetensors with its architecture in the metadata).");
         var checkpoint = CliOptions.OutputFile("--checkpoint", "Write a full training checkpoint after every epoch.");
-        var resume = CliOptions.ExistingFile("--resume", "Continue from a checkpoint written by --checkpoint (same flags).");
+        var resume = CliOptions.ExistingFile("--resume", "Continue from a checkpoint written by --checkpoint: the same flags (a larger --epochs with --schedule constant).");
         var augment = CliOptions.Int("--augment", "Shift training images randomly by up to N pixels each epoch (images only; 0: off).", 0, min: 0);
         var plots = CliOptions.OutputFolder("--plots", "Write the training figures (PNG and SVG) into this folder.");
         var command = new Command("train", "Train a model on a data set and report its validation loss and accuracy (or MAE).");

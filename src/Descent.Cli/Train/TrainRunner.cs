@@ -35,12 +35,20 @@ public static class TrainRunner
         ArgumentNullException.ThrowIfNull(host);
         settings.CheckCombination();
         var watch = Stopwatch.StartNew();
+        // Before the data loads: a resumed run that is not the checkpoint's run is refused before any work.
+        Checkpoint? resume = null;
+        if (settings.Resume != null)
+        {
+            resume = Checkpoint.Load(settings.Resume);
+            RunFlags.CheckResume(settings, resume, Path.GetFileName(settings.Resume));
+        }
         var data = TrainingData.Load(settings.Data, settings.DataDir, settings.Seed, settings.ValSplit);
         return host.Run(progress =>
         {
             var session = TrainingSession.Create(settings, data, progress);
             TrainText.WriteHeader(session, log);
-            var history = session.Learner.Fit(settings.Epochs, settings.Resume);
+            if (resume != null) session.Learner.Restore(resume, Path.GetFileName(settings.Resume!));
+            var history = session.Learner.Fit(settings.Epochs);
             var final = session.Learner.Evaluate(session.Learner.ValidLoader!);
             int best = session.EarlyStopping is { BestEpoch: > 0 } stop ? stop.BestEpoch : history.Count;
             string? reason = session.Learner.StopReason;

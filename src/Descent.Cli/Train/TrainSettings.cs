@@ -35,4 +35,13 @@ public sealed record TrainSettings(DataSpec Data, ModelSpec Model, int Epochs = 
         if (Augment > 0 && !Data.IsImages)
             throw new Commands.CliUsageException($"--augment shifts images; {Data} is tabular");
     }
+
+    /// <summary>Throws <see cref="Commands.CliUsageException"/> when a flag does not fit the loaded <paramref name="data"/>.</summary>
+    public void CheckAgainst(TrainingData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        // A shift as wide as the image moves every pixel out of the frame (and a huge one would overflow the draw).
+        if (Augment > 0 && data.InputShape.Length >= 2 && Math.Min(data.InputShape[^2], data.InputShape[^1]) is int side && Augment >= side)
+            throw new Commands.CliUsageException($"--augment {Augment} shifts the {data.InputShape[^2]}x{data.InputShape[^1]} images out of the frame; at most {side - 1}");
+    }
 }

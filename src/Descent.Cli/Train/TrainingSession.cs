@@ -57,6 +57,7 @@ public sealed class TrainingSession
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(data);
         settings.CheckCombination();
+        settings.CheckAgainst(data);
         // Separate streams, so that e.g. adding dropout does not change the initial weights or the batch order.
         ulong seed = settings.Seed;
         var init = new Generator(seed);
@@ -79,7 +80,7 @@ public sealed class TrainingSession
         if (settings.EarlyStop is int patience) callbacks.Add(stop = new EarlyStopping("valid_loss", patience, restoreBestWeights: true));
         if (settings.Checkpoint != null) callbacks.Add(new ModelCheckpoint(settings.Checkpoint, saveBest: false));
         var learner = new Learner(model, train, valid, loss, optimizer, schedule, [metric], callbacks, progress,
-            generators: [dropout, shifts], architecture: info.ToJson());
+            generators: [dropout, shifts], architecture: info.ToJson(), run: RunFlags.Of(settings));
         return new TrainingSession(settings, data, model, info, schedule, stop, learner);
     }
 

@@ -41,7 +41,8 @@ public sealed class DataLoader : IEnumerable<(Tensor Input, Tensor Target)>
     public Generator Generator { get; }
 
     /// <summary>Number of batches in one epoch.</summary>
-    public int Count => DropLast ? Dataset.Count / BatchSize : (Dataset.Count + BatchSize - 1) / BatchSize;
+    // In long: a batch size near int.MaxValue would overflow the rounding up to a negative count.
+    public int Count => DropLast ? Dataset.Count / BatchSize : (int)(((long)Dataset.Count + BatchSize - 1) / BatchSize);
 
     /// <summary>One epoch of batches; each enumeration draws a new order when shuffling.</summary>
     public IEnumerator<(Tensor Input, Tensor Target)> GetEnumerator()

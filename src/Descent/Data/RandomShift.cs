@@ -21,6 +21,9 @@ public sealed class RandomShift : Dataset
     {
         ArgumentNullException.ThrowIfNull(source);
         if (maxShift < 0) throw new ArgumentOutOfRangeException(nameof(maxShift), maxShift, $"RandomShift: maxShift must be >= 0; got {maxShift}");
+        // Shifts are drawn from 2·maxShift + 1 values, an int.
+        if (maxShift > (int.MaxValue - 1) / 2)
+            throw new ArgumentOutOfRangeException(nameof(maxShift), maxShift, $"RandomShift: maxShift must be at most {(int.MaxValue - 1) / 2}; got {maxShift}");
         Source = source;
         MaxShift = maxShift;
         Generator = generator ?? Descent.Generator.Default;

@@ -12,7 +12,8 @@ namespace Descent.Training;
 /// what float32 tensors cannot carry exactly: <c>format</c>, <c>epoch</c>, <c>step</c>, <c>optimizer_type</c>,
 /// <c>optimizer_groups</c> (the groups' hyper-parameters as doubles), <c>scheduler</c> (the <c>LrScheduler</c>
 /// state), <c>rng</c> (every generator's state), <c>history</c>, <c>callbacks</c>, and optionally
-/// <c>architecture</c> and <c>stop_reason</c>; all JSON, doubles written to read back bit for bit.
+/// <c>architecture</c>, <c>run</c> (the settings that define the run, for tools to compare before resuming)
+/// and <c>stop_reason</c>; all JSON, doubles written to read back bit for bit.
 /// Files are written atomically (<see cref="AtomicFile"/>), so a crash leaves the previous checkpoint intact.
 /// </summary>
 /// <example><code>
@@ -56,6 +57,12 @@ public sealed class Checkpoint
 
     /// <summary>A description of the model, or null.</summary>
     public string? Architecture { get; init; }
+
+    /// <summary>
+    /// The settings that define the run (for the CLI, its flags by name: <c>--batch-size</c> → <c>64</c>), in order, or
+    /// null. Recorded so a tool can refuse to resume a different run before doing any work; the learner does not read it.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>>? Run { get; init; }
 
     /// <summary>Why training had stopped early when this was written, or null.</summary>
     public string? StopReason { get; init; }
@@ -114,6 +121,15 @@ public sealed class Checkpoint
         };
         if (checkpoint.Scheduler != null) metadata["scheduler"] = Json(w => WriteMap(w, checkpoint.Scheduler));
         if (checkpoint.Architecture != null) metadata["architecture"] = checkpoint.Architecture;
+        if (checkpoint.Run != null)
+        {
+            metadata["run"] = Json(w =>
+            {
+                w.WriteStartObject();
+                foreach (var (k, v) in checkpoint.Run) w.WriteString(k, v);
+                w.WriteEndObject();
+            });
+        }
         if (checkpoint.StopReason != null) metadata["stop_reason"] = checkpoint.StopReason;
         Safetensors.Save(path, tensors, metadata);
     }
@@ -203,6 +219,20 @@ public sealed class Checkpoint
         if (orphan != null) throw Fail(name, $"tensors under 'callbacks.{orphan}.' have no entry in metadata 'callbacks'");
         var callbacks = callbackValues.ToDictionary(kv => kv.Key, kv => new CallbackState(kv.Value,
             callbackTensors.TryGetValue(kv.Key, out var t) ? t : new Dictionary<string, Tensor>()));
+        var run = metadata.TryGetValue("run", out var r)
+            ? ReadJson(name, "run", r, root =>
+            {
+                if (root.ValueKind != JsonValueKind.Object) throw new FormatException("expected an object of strings");
+                var entries = new List<KeyValuePair<string, string>>();
+                foreach (var p in root.EnumerateObject())
+                {
+                    if (p.Value.ValueKind != JsonValueKind.String) throw new FormatException($"'{p.Name}' is not a string");
+                    if (entries.Any(e => e.Key == p.Name)) throw new FormatException($"'{p.Name}' appears twice");
+                    entries.Add(new(p.Name, p.Value.GetString()!));
+                }
+                return (IReadOnlyList<KeyValuePair<string, string>>)entries;
+            })
+            : null;
         var scheduler = metadata.TryGetValue("scheduler", out var s)
             ? ReadJson(name, "scheduler", s, root => (IReadOnlyDictionary<string, double>)ReadMap(root))
             : null;
@@ -219,6 +249,7 @@ public sealed class Checkpoint
             Step = step,
             History = history,
             Architecture = metadata.GetValueOrDefault("architecture"),
+            Run = run,
             StopReason = metadata.GetValueOrDefault("stop_reason"),
             Callbacks = callbacks,
         };

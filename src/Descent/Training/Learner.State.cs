@@ -29,6 +29,7 @@ public sealed partial class Learner
         Step = Step,
         History = CopyHistory(History),
         Architecture = Architecture,
+        Run = Run,
         StopReason = StopReason,
         Callbacks = _callbacks.OfType<IStatefulCallback>().ToDictionary(c => c.StateKey, c => c.GetState()),
     };

@@ -42,9 +42,11 @@ public sealed partial class Learner
     /// <param name="maxGradNorm">When set, gradients are clipped to this total 2-norm before each step (<see cref="GradClip.ClipGradNorm"/>).</param>
     /// <param name="generators">Further generators whose state checkpoints must keep (e.g. Dropout's); the loaders' and <see cref="Generator.Default"/> are always kept.</param>
     /// <param name="architecture">A description of the model (e.g. <c>mlp:256,128</c>) stored in checkpoints, so tools can rebuild it.</param>
+    /// <param name="run">The settings that define the run (e.g. command-line flags), stored in checkpoints (<see cref="Checkpoint.Run"/>) so tools can compare them before resuming.</param>
     public Learner(Module model, DataLoader trainLoader, DataLoader? validLoader, Loss loss, Optimizer optimizer,
         Schedule? schedule = null, IEnumerable<IMetric>? metrics = null, IEnumerable<ICallback>? callbacks = null,
-        IProgressReporter? progress = null, double? maxGradNorm = null, IEnumerable<Generator>? generators = null, string? architecture = null)
+        IProgressReporter? progress = null, double? maxGradNorm = null, IEnumerable<Generator>? generators = null, string? architecture = null,
+        IReadOnlyList<KeyValuePair<string, string>>? run = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(trainLoader);
@@ -79,6 +81,7 @@ public sealed partial class Learner
         _generators = (generators ?? []).ToList();
         foreach (var g in _generators) ArgumentNullException.ThrowIfNull(g, nameof(generators));
         Architecture = architecture;
+        Run = run;
         if (schedule != null) Scheduler = new LrScheduler(optimizer, schedule);
     }
 
@@ -117,6 +120,9 @@ public sealed partial class Learner
 
     /// <summary>The architecture description stored in checkpoints, or null.</summary>
     public string? Architecture { get; }
+
+    /// <summary>The settings that define the run, stored in checkpoints, or null.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>>? Run { get; }
 
     /// <summary>Every completed epoch so far (restored by <see cref="Resume"/>).</summary>
     public History History { get; private set; } = new();

@@ -41,6 +41,8 @@ public sealed class BadFlagTests
             { "--epochs: missing value", [.. train, "--epochs"] },
             { "--batch-size: must be at least 1; got 0", [.. train, "--batch-size", "0"] },
             { "--batch-size: must be at least 1; got -5", [.. train, "--batch-size", "-5"] },
+            { "--batch-size: must be at most 2147483647; got 2147483648", [.. train, "--batch-size", "2147483648"] },
+            { "--epochs: must be at most 2147483647; got 99999999999999999999999", [.. train, "--epochs", "99999999999999999999999"] },
             { "--optimizer: unknown optimizer 'lbfgs'; one of: sgd, momentum, adam, adamw, rmsprop", [.. train, "--optimizer", "lbfgs"] },
             { "--lr: must be a finite number greater than 0; got 0", [.. train, "--lr", "0"] },
             { "--lr: must be a finite number greater than 0; got -0.1", [.. train, "--lr", "-0.1"] },
@@ -66,6 +68,8 @@ public sealed class BadFlagTests
             { "is a folder; give a file name", [.. train, "--save", Dir.Path] },
             { "--checkpoint: folder not found:", [.. train, "--checkpoint", Missing] },
             { "--resume: file not found:", [.. train, "--resume", Missing] },
+            { "--resume: " + Dir.Path + " is a folder; give a file", [.. train, "--resume", Dir.Path] },
+            { "--data-dir: " + AFile + " is a file; give a folder", [.. train, "--data-dir", AFile] },
             { "--augment: must be at least 0; got -1", [.. train, "--augment", "-1"] },
             { "--augment shifts images; moons is tabular", [.. train, "--augment", "1"] },
             { "--plots: " + AFile + " is a file; give a folder", [.. train, "--plots", AFile] },
@@ -84,6 +88,8 @@ public sealed class BadFlagTests
             // plot-schedule
             { "--schedule: unknown schedule 'flat'", ["plot-schedule", "--schedule", "flat"] },
             { "--steps: must be at least 1; got 0", ["plot-schedule", "--steps", "0"] },
+            { "--steps: must be at most 9223372036854775806; got 9223372036854775807", ["plot-schedule", "--steps", "9223372036854775807"] },
+            { "--steps: must be at most 9223372036854775806; got 1" + new string('0', 30), ["plot-schedule", "--steps", "1" + new string('0', 30)] },
             { "--lr: must be a finite number greater than 0; got -1", ["plot-schedule", "--lr", "-1"] },
             { "--out: " + AFile + " is a file; give a folder", ["plot-schedule", "--out", AFile] },
             // lr-find
@@ -93,6 +99,8 @@ public sealed class BadFlagTests
             { "--batch-size: must be at least 1; got 0", [.. lrFind, "--batch-size", "0"] },
             { "unknown option '--epochs'", [.. lrFind, "--epochs", "3"] },
             { "--model cnn:16,32,128 needs image data", [.. lrFind, "--model", "cnn"] },
+            // demo: a run's path keeps steps + 1 snapshots
+            { "descent demo: --steps: must be at most 2147483646; got 2147483647", ["demo", "--steps", "2147483647"] },
             // demo overfit
             { "descent demo overfit: --points: must be at least 2; got 1", ["demo", "overfit", "--points", "1"] },
             { "--epochs: must be at least 1; got 0", ["demo", "overfit", "--epochs", "0"] },
@@ -111,14 +119,15 @@ public sealed class BadFlagTests
     public void Bad_value_exits_2_with_one_line_and_no_stack_trace(string expected, string[] args)
     {
         // --verbose right after the command, so that it cannot be read as a missing value.
-        int at = args[0] == "demo" ? 2 : 1;
+        bool overfit = args is ["demo", "overfit", ..];
+        int at = overfit ? 2 : 1;
         foreach (var argv in new[] { args, [.. args[..at], "--verbose", .. args[at..]] })
         {
             var run = CliRunner.Run(argv);
             Assert.True(run.ExitCode == CliErrors.UsageError, $"exit {run.ExitCode} for {string.Join(' ', argv)}: {run.Stderr}");
             Assert.Equal("", run.Stdout);
             var line = Assert.Single(run.StderrLines);
-            Assert.StartsWith("descent " + (argv[0] == "demo" ? "demo overfit" : argv[0]) + ": ", line);
+            Assert.StartsWith("descent " + (overfit ? "demo overfit" : argv[0]) + ": ", line);
             Assert.Contains(expected, line);
             Assert.DoesNotContain("   at ", run.Stderr);
             Assert.DoesNotContain("Exception", run.Stderr);

@@ -52,6 +52,23 @@ public sealed class PlotCommandTests : IDisposable
     }
 
     [Fact]
+    public void Plot_schedule_over_billions_of_steps_samples_what_the_figure_shows()
+    {
+        // Used to fill a 5e9-element array (and an int --steps could not even say it).
+        const long steps = 5_000_000_000;
+        var run = CliRunner.Run("plot-schedule", "--schedule", "onecycle", "--steps", "5000000000", "--lr", "0.01", "--out", _dir.Path, "--json");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        AssertImages(_dir.Path, "schedule-onecycle");
+        var json = run.Json();
+        Assert.Equal(steps, json.GetProperty("steps").GetInt64());
+        var schedule = ScheduleChoice.Create("onecycle", steps, 0.01f, cycleMomentum: true);
+        Assert.Equal(schedule.Lr(steps, 0.01f), json.GetProperty("last_lr").GetDouble(), 12);
+        // The peak is found among the sampled steps, one sample spacing from the true one at a quarter of the run.
+        Assert.InRange(json.GetProperty("max_lr_step").GetInt64(), steps / 4 - steps / 1599, steps / 4 + steps / 1599);
+        Assert.Contains($"(step {steps})", run.Stdout);
+    }
+
+    [Fact]
     public void Train_plots_writes_curves_schedule_and_confusion_for_a_classifier()
     {
         var run = CliRunner.Run("train", "--data", "moons", "--epochs", "3", "--early-stop", "5", "--plots", _dir.Path, "--json");

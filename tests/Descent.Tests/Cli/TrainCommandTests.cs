@@ -132,10 +132,29 @@ public class TrainCommandTests
         using var dir = new TempFolder();
         Assert.Equal(0, CliRunner.Run("train", "--data", "moons", "--epochs", "1", "--checkpoint", dir.File("a.safetensors")).ExitCode);
         var run = CliRunner.Run("train", "--data", "moons", "--model", "mlp:8", "--epochs", "2", "--resume", dir.File("a.safetensors"));
-        Assert.Equal(CliErrors.Failure, run.ExitCode);
+        // Refused from the flags the checkpoint recorded, before the weights are tried against the new layers.
+        Assert.Equal(CliErrors.UsageError, run.ExitCode);
         var line = Assert.Single(run.StderrLines);
-        Assert.StartsWith("descent train: a.safetensors: the checkpoint does not fit this learner", line);
+        Assert.StartsWith("descent train: --resume: a.safetensors was written by a run with --model mlp:256,128, this run has --model mlp:8", line);
         Assert.DoesNotContain("   at ", run.Stderr);
+    }
+
+    [Fact]
+    public void A_batch_size_of_int_max_trains_one_batch_per_epoch()
+    {
+        // Used to overflow into "totalSteps must be at least 1".
+        var run = CliRunner.Run("train", "--data", "moons", "--epochs", "2", "--batch-size", "2147483647", "--json");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Equal(2, run.Json().GetProperty("epochs_run").GetInt32());
+    }
+
+    [Fact]
+    public void An_augment_wider_than_the_images_is_refused_with_its_limit()
+    {
+        // 2·N + 1 used to overflow inside the shift's draw.
+        var run = CliRunner.Run("train", "--data", "mnist", "--data-dir", Path.GetDirectoryName(TestData.MnistDigits)!, "--augment", "2147483647");
+        Assert.Equal(CliErrors.UsageError, run.ExitCode);
+        Assert.Equal("descent train: --augment 2147483647 shifts the 28x28 images out of the frame; at most 27 (see --help)", Assert.Single(run.StderrLines));
     }
 
     [Fact]

@@ -69,6 +69,16 @@ public class LoaderTests
     }
 
     [Fact]
+    public void ABatchSizeNearIntMaxIsOneBatchNotAnOverflow()
+    {
+        // (count + batchSize - 1) in int wrapped to a negative count: `--batch-size 2147483647` ran no step at all.
+        var loader = new DataLoader(new TensorDataset(Tensor.Zeros(800, 2), Tensor.Zeros(800)), int.MaxValue);
+        Assert.Equal(1, loader.Count);
+        var batch = Assert.Single(loader);
+        Assert.Equal([800, 2], batch.Input.Shape);
+    }
+
+    [Fact]
     public void BadArgumentsAreNamed()
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => new DataLoader(Numbers(3), 0));

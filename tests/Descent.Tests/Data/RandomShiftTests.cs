@@ -110,4 +110,12 @@ public class RandomShiftTests
         Assert.Contains("got an example of shape [4]", Assert.Throws<ArgumentException>(() => shifted.Get(0)).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => new RandomShift(images, 1).Get(2));
     }
+
+    [Fact]
+    public void AShiftTooWideToDrawIsRefusedNamingTheLimit()
+    {
+        // 2·maxShift + 1 values are drawn: past 2^30 that count overflows an int.
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new RandomShift(Images(1, 1, 2, 2), int.MaxValue));
+        Assert.Contains("RandomShift: maxShift must be at most 1073741823; got 2147483647", e.Message);
+    }
 }

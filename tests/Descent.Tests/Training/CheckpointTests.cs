@@ -153,6 +153,22 @@ public class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void TheRunSettingsRoundTripInOrder()
+    {
+        var path = PathOf("run.safetensors");
+        var learner = TrainingKit.MoonsLearner(50, epochs: 1);
+        var c = learner.CaptureCheckpoint();
+        Assert.Null(c.Run);
+        KeyValuePair<string, string>[] run = [new("--seed", "3"), new("--lr", "0.01"), new("--data", "csv:a \"b\".csv")];
+        Checkpoint.Save(path, new Checkpoint
+        {
+            Model = c.Model, Optimizer = c.Optimizer, OptimizerType = c.OptimizerType, OptimizerGroups = c.OptimizerGroups,
+            Scheduler = c.Scheduler, Rng = c.Rng, Epoch = c.Epoch, Step = c.Step, History = c.History, Run = run,
+        });
+        Assert.Equal(run, Checkpoint.Load(path).Run);
+    }
+
+    [Fact]
     public void Resume_OtherArchitecture_ListsMismatchedKeys_AndChangesNothing()
     {
         var path = PathOf("small.safetensors");
@@ -260,6 +276,9 @@ public class CheckpointTests : IDisposable
     [InlineData("scheduler", "{\"last_epoch\": \"soon\"}", "metadata 'scheduler': 'last_epoch' is not a number")]
     [InlineData("callbacks", "[", "metadata 'callbacks' is not valid JSON")]
     [InlineData("optimizer_type", null, "metadata 'optimizer_type' is missing")]
+    [InlineData("run", "[\"--lr\"]", "metadata 'run': expected an object of strings")]
+    [InlineData("run", "{\"--lr\": 0.1}", "metadata 'run': '--lr' is not a string")]
+    [InlineData("run", "{\"--lr\": \"0.1\", \"--lr\": \"0.2\"}", "metadata 'run': '--lr' appears twice")]
     [InlineData("format", "descent.checkpoint.v0", "not a Descent checkpoint (metadata 'format' is 'descent.checkpoint.v0'")]
     public void Load_CorruptMetadata_ThrowsNamingFileAndEntry(string key, string? value, string expected)
     {
