@@ -109,6 +109,54 @@ public class ConvPoolParityTests
         Check("AvgPool2d default stride", t => t[0].AvgPool2d(k), t => F.avg_pool2d(t[0], L(k)), [input]);
     }
 
+    // input, kernel, stride, padding, dilation: ceil mode adding a clipped last window (odd sizes), one
+    // where the extra window would start in the right padding and is dropped, dilated taps stepping out of
+    // the padding, non-square everything, unbatched.
+    public static TheoryData<int[], (int, int), (int, int), (int, int), (int, int)> PoolOptions => new()
+    {
+        { [2, 3, 7, 7], (2, 2), (2, 2), (0, 0), (1, 1) },
+        { [1, 2, 8, 9], (3, 3), (2, 2), (1, 1), (1, 1) },
+        { [2, 1, 5, 5], (2, 2), (3, 3), (1, 1), (1, 1) },
+        { [1, 2, 10, 11], (3, 2), (2, 3), (1, 1), (2, 3) },
+        { [3, 9, 8], (2, 3), (3, 2), (1, 0), (3, 2) },
+        { [2, 2, 6, 13], (4, 3), (1, 4), (2, 1), (1, 2) },
+    };
+
+    [Theory, MemberData(nameof(PoolOptions))]
+    [Parity("Tensor.MaxPool2d", "Nn.MaxPool2d")]
+    public void MaxPoolDilationAndCeilMode(int[] x, (int, int) kernel, (int, int) stride, (int, int) padding, (int, int) dilation)
+    {
+        Size2 k = kernel, s = stride, p = padding, d = dilation;
+        var input = Distinct(new Generator((ulong)x.Sum() + 3), x);
+        foreach (bool ceil in new[] { false, true })
+        {
+            Check($"MaxPool2d dilation {d} ceil={ceil}", t => t[0].MaxPool2d(k, s, p, d, ceil),
+                t => F.max_pool2d(t[0], L(k), L(s), L(p), L(d), ceil_mode: ceil), [input]);
+            var layer = new MaxPool2d(k, s, p, d, ceil);
+            ModuleOracle.Check(layer.ToString(), layer, t => F.max_pool2d(t[0], L(k), L(s), L(p), L(d), ceil_mode: ceil), input);
+        }
+    }
+
+    [Theory, MemberData(nameof(PoolOptions))]
+    [Parity("Tensor.AvgPool2d", "Nn.AvgPool2d")]
+    public void AvgPoolCeilModeAndDivisorOverride(int[] x, (int, int) kernel, (int, int) stride, (int, int) padding, (int, int) _)
+    {
+        Size2 k = kernel, s = stride, p = padding;
+        var input = Rand(new Generator((ulong)x.Sum() + 13), x);
+        foreach (bool include in new[] { true, false })
+        foreach (int? divisor in new int?[] { null, 1, 5, -3 })
+        {
+            string name = $"AvgPool2d ceil countIncludePad={include} divisorOverride={divisor}";
+            Check(name, t => t[0].AvgPool2d(k, s, p, include, ceilMode: true, divisorOverride: divisor),
+                t => F.avg_pool2d(t[0], L(k), L(s), L(p), ceil_mode: true, count_include_pad: include, divisor_override: divisor), [input]);
+            Check(name.Replace("ceil", "floor"), t => t[0].AvgPool2d(k, s, p, include, ceilMode: false, divisorOverride: divisor),
+                t => F.avg_pool2d(t[0], L(k), L(s), L(p), ceil_mode: false, count_include_pad: include, divisor_override: divisor), [input]);
+        }
+        var layer = new AvgPool2d(k, s, p, countIncludePad: false, ceilMode: true, divisorOverride: 2);
+        ModuleOracle.Check(layer.ToString(), layer,
+            t => F.avg_pool2d(t[0], L(k), L(s), L(p), ceil_mode: true, count_include_pad: false, divisor_override: 2), input);
+    }
+
     // input, output size: divisible, non-divisible (overlapping bins), global, identity, upsampling, unbatched.
     public static TheoryData<int[], (int, int)> Adaptive => new()
     {

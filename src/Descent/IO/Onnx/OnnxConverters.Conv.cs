@@ -28,19 +28,25 @@ internal static partial class OnnxConverters
         var y = g.Node("MaxPool", path, [x.Name],
             OnnxAttribute.IntList("kernel_shape", Pair(m.KernelSize)),
             OnnxAttribute.IntList("strides", Pair(m.Stride)),
-            OnnxAttribute.IntList("pads", Pads(m.Padding)));
+            OnnxAttribute.IntList("pads", Pads(m.Padding)),
+            OnnxAttribute.IntList("dilations", Pair(m.Dilation)),
+            OnnxAttribute.Int("ceil_mode", m.CeilMode ? 1 : 0));
         return x with { Name = y, Shape = shape };
     }
 
     private static OnnxValue AvgPool(OnnxGraph g, AvgPool2d m, string path, OnnxValue x)
     {
         RequireRank(m, path, x, 4, "[N, C, H, W]");
+        // ONNX's AveragePool always divides by a count; it has no fixed divisor.
+        if (m.DivisorOverride is not null)
+            throw new NotSupportedException($"OnnxExport: module {Describe(m, path)} has no ONNX converter for divisorOverride (ONNX's AveragePool has none)");
         var shape = ShapeAfter(m, path, x);
         var y = g.Node("AveragePool", path, [x.Name],
             OnnxAttribute.IntList("kernel_shape", Pair(m.KernelSize)),
             OnnxAttribute.IntList("strides", Pair(m.Stride)),
             OnnxAttribute.IntList("pads", Pads(m.Padding)),
-            OnnxAttribute.Int("count_include_pad", m.CountIncludePad ? 1 : 0));
+            OnnxAttribute.Int("count_include_pad", m.CountIncludePad ? 1 : 0),
+            OnnxAttribute.Int("ceil_mode", m.CeilMode ? 1 : 0));
         return x with { Name = y, Shape = shape };
     }
 
