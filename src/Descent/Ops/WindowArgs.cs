@@ -69,4 +69,18 @@ internal static class WindowArgs
             throw new ArgumentOutOfRangeException(nameof(divisorOverride), 0, $"{op}: divisorOverride must not be zero");
         return divisorOverride ?? 0;
     }
+
+    /// <summary>
+    /// PyTorch's limits on padding by copying: reflect mirrors without the edge, so each pad must be under the
+    /// size; circular wraps once, so at most the size; zeros and replicate take any pad of a non-empty side.
+    /// </summary>
+    public static void PadFits(string op, Tensor input, Kernels.PadFill fill, int before, int after, int size, string axis)
+    {
+        if (size == 0 && fill != Kernels.PadFill.Zeros)
+            throw new ArgumentException($"{op}: {fill.ToString().ToLowerInvariant()} padding needs a non-empty {axis}; got input {Shape.Format(input.ShapeRef)}");
+        if (fill == Kernels.PadFill.Reflect && Math.Max(before, after) >= size)
+            throw new ArgumentException($"{op}: reflect padding must be less than the input {axis} {size}; got padding ({before}, {after}) for input {Shape.Format(input.ShapeRef)}");
+        if (fill == Kernels.PadFill.Circular && Math.Max(before, after) > size)
+            throw new ArgumentException($"{op}: circular padding may wrap around at most once, so at most the input {axis} {size}; got padding ({before}, {after}) for input {Shape.Format(input.ShapeRef)}");
+    }
 }
