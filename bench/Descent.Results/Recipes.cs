@@ -35,7 +35,7 @@ internal sealed record Recipe(string Name, Func<ulong, float, Module> Model, int
         var validLoader = new DataLoader(valid, batchSize: 500);
         var optimizer = new AdamW(model.Parameters(), lr: MaxLr, weightDecay: WeightDecay);
         var learner = new Learner(model, trainLoader, validLoader, new CrossEntropyLoss(), optimizer,
-            schedule: new OneCycle(totalSteps: (long)n * trainLoader.Count, maxLr: MaxLr),
+            schedule: OneCycle.Fastai(totalSteps: (long)n * trainLoader.Count, maxLr: MaxLr),
             metrics: [new Accuracy()], progress: progress);
         var process = Process.GetCurrentProcess();
         var cpu = process.TotalProcessorTime;

@@ -6,7 +6,7 @@ namespace Descent.Tutorial;
 /// <summary>
 /// "Cyclical learning rates rise, then decay": the MLP trained by Adam from the same initial weights at a
 /// constant rate, under PyTorch's triangular <see cref="CyclicLR"/> (two cycles between a tenth of the peak
-/// and the peak) and under fastai's <see cref="OneCycle"/> (warm up to the peak over the first quarter, then
+/// and the peak) and under fastai's one-cycle (<see cref="OneCycle.Fastai"/>) (warm up to the peak over the first quarter, then
 /// anneal to almost nothing). Both schedules also cycle Adam's beta1 opposite to the rate, as their defaults do.
 /// </summary>
 /// <example><code>
@@ -31,7 +31,7 @@ public static class ScheduleStory
             problem.AdamBaseline() with { Name = "constant", Details = FormattableString.Invariant($"Adam, lr {NetworkSettings.AdamLr:0.###}") },
             Train(problem, "cyclic", FormattableString.Invariant($"Adam, triangular {peak / 10:0.####} ↔ {peak:0.###}, {halfCycle} steps each way"), peak,
                 new CyclicLR(baseLr: peak / 10, maxLr: peak, stepSizeUp: halfCycle)),
-            Train(problem, "one-cycle", FormattableString.Invariant($"Adam, fastai's one-cycle to {peak:0.###}"), peak, new OneCycle(steps, maxLr: peak)),
+            Train(problem, "one-cycle", FormattableString.Invariant($"Adam, fastai's one-cycle to {peak:0.###}"), peak, OneCycle.Fastai(steps, maxLr: peak)),
         ];
     }
 

@@ -50,6 +50,38 @@ public class ConvPoolExportTests
     public void AvgPool2dMatches(int kernel, int stride, int padding, bool countIncludePad) =>
         OnnxCheck.Matches(new AvgPool2d(kernel, stride, padding, countIncludePad), [2, 3, 9, 10], [2, 3, 9, 10], seed: kernel + padding);
 
+    [Theory]
+    [InlineData(3, 2, 1, 2, true)]
+    [InlineData(2, 2, 0, 1, true)]
+    [InlineData(3, 1, 1, 2, false)]
+    public void MaxPool2dWithDilationAndCeilModeMatches(int kernel, int stride, int padding, int dilation, bool ceil) =>
+        OnnxCheck.Matches(new MaxPool2d(kernel, stride, padding, dilation, ceil), [2, 3, 9, 10], [2, 3, 9, 10], seed: kernel * 7 + dilation);
+
+    [Theory]
+    [InlineData(2, 2, 0, true)]
+    [InlineData(3, 2, 1, false)]
+    public void AvgPool2dInCeilModeMatches(int kernel, int stride, int padding, bool countIncludePad) =>
+        OnnxCheck.Matches(new AvgPool2d(kernel, stride, padding, countIncludePad, ceilMode: true), [2, 3, 9, 10], [2, 3, 9, 10], seed: kernel + 3);
+
+    [Fact]
+    public void AvgPool2dWithADivisorOverrideSaysONNXHasNone()
+    {
+        var e = Assert.Throws<NotSupportedException>(() => OnnxExport.ToBytes(new AvgPool2d(2, divisorOverride: 3), [1, 2, 6, 6]));
+        Assert.Contains("AvgPool2d", e.Message);
+        Assert.Contains("divisorOverride", e.Message);
+    }
+
+    [Fact]
+    public void Conv2dWithSamePaddingMatches() =>
+        OnnxCheck.Matches(new Conv2d(3, 4, (4, 3), padding: "same", dilation: (1, 2), generator: new Generator(5)), [2, 3, 9, 8], [2, 3, 9, 8]);
+
+    [Fact]
+    public void Conv2dWithAPaddingModeOtherThanZerosSaysSo()
+    {
+        var e = Assert.Throws<NotSupportedException>(() => OnnxExport.ToBytes(new Conv2d(3, 4, 3, padding: 1, paddingMode: PaddingMode.Reflect), [1, 3, 8, 8]));
+        Assert.Contains("padding mode Reflect", e.Message);
+    }
+
     [Fact]
     public void AdaptiveAvgPool2dToOneIsGlobalAveragePooling()
     {

@@ -60,6 +60,87 @@ public class ConvPoolParityTests
             Rand(g, x));
     }
 
+    // input, weight, stride, padding, dilation, groups: the padding modes over odd sizes, per-axis padding,
+    // dilation, groups, unbatched; reflect pads stay under the input size, circular at most it.
+    public static TheoryData<int[], int[], (int, int), (int, int), (int, int), int> PaddedConvs => new()
+    {
+        { [2, 3, 7, 9], [4, 3, 3, 3], (1, 1), (1, 1), (1, 1), 1 },
+        { [1, 4, 8, 5], [6, 2, 3, 2], (2, 1), (2, 1), (1, 1), 2 },
+        { [3, 9, 6], [5, 3, 4, 3], (1, 2), (3, 2), (2, 1), 1 },
+        { [2, 2, 5, 6], [3, 2, 5, 4], (1, 1), (4, 3), (1, 2), 1 },
+    };
+
+    private static readonly (PaddingMode Ours, TorchSharp.PaddingModes Theirs)[] Modes =
+    [
+        (PaddingMode.Reflect, TorchSharp.PaddingModes.Reflect),
+        (PaddingMode.Replicate, TorchSharp.PaddingModes.Replicate),
+        (PaddingMode.Circular, TorchSharp.PaddingModes.Circular),
+        (PaddingMode.Zeros, TorchSharp.PaddingModes.Zeros),
+    ];
+
+    [Theory, MemberData(nameof(PaddedConvs))]
+    [Parity("Nn.Conv2d")]
+    public void Conv2dPaddingModes(int[] x, int[] w, (int, int) stride, (int, int) padding, (int, int) dilation, int groups)
+    {
+        var g = new Generator((ulong)(x.Sum() * 17 + w.Sum()));
+        Size2 s = stride, p = padding, d = dilation;
+        foreach (var (ours, theirs) in Modes)
+        {
+            if (ours == PaddingMode.Reflect && (p.H >= x[^2] || p.W >= x[^1])) continue;
+            var layer = new Conv2d(x[^3], w[0], (w[2], w[3]), s, p, d, groups, bias: true, g, paddingMode: ours);
+            // PyTorch's Conv2d._conv_forward for a non-zeros mode: F.pad with the mode, then conv2d unpadded.
+            ModuleOracle.Check(layer.ToString(), layer,
+                t => F.conv2d(theirs == TorchSharp.PaddingModes.Zeros ? t[0] : F.pad(t[0], [p.W, p.W, p.H, p.H], theirs),
+                    t[1], t[2], L(s), theirs == TorchSharp.PaddingModes.Zeros ? L(p) : [0, 0], L(d), groups),
+                Rand(g, x));
+        }
+    }
+
+    // input, weight, dilation, groups: odd and even kernels (an even one puts the extra padding after), dilation.
+    public static TheoryData<int[], int[], (int, int), int> SameConvs => new()
+    {
+        { [2, 3, 7, 9], [4, 3, 3, 3], (1, 1), 1 },
+        { [1, 4, 8, 5], [6, 2, 4, 2], (1, 1), 2 },
+        { [3, 9, 6], [5, 3, 4, 3], (2, 1), 1 },
+        { [2, 2, 6, 7], [3, 2, 2, 5], (3, 2), 1 },
+        { [2, 3, 6, 7], [4, 3, 4, 4], (1, 1), 1 },
+        { [1, 2, 9, 8], [2, 2, 2, 3], (2, 1), 1 },
+    };
+
+    [Theory, MemberData(nameof(SameConvs))]
+    [Parity("Nn.Conv2d")]
+    public void Conv2dSamePadding(int[] x, int[] w, (int, int) dilation, int groups)
+    {
+        var g = new Generator((ulong)(x.Sum() * 19 + w.Sum()));
+        Size2 d = dilation;
+        foreach (var (ours, theirs) in Modes)
+        {
+            var layer = new Conv2d(x[^3], w[0], (w[2], w[3]), padding: "same", dilation: d, groups: groups, generator: g, paddingMode: ours);
+            var input = Rand(g, x);
+            Assert.Equal(x[^2..], layer.Forward(input).Shape[^2..]);
+            // libtorch's own "same" layer over the same weights: the output it gives. Its C++ layer lays a
+            // non-zeros mode's "same" pads out in height-width order where F.pad wants width first (observed:
+            // kernel (4, 2) on 8x5 gives 6x7), so it is the reference only where both axes pad alike.
+            bool alike = d.H * (w[2] - 1) == d.W * (w[3] - 1);
+            if (ours == PaddingMode.Zeros || alike)
+            using (var scope = torch.NewDisposeScope())
+            {
+                var reference = torch.nn.Conv2d(x[^3], w[0], (w[2], w[3]), padding: TorchSharp.Padding.Same,
+                    dilation: (d.H, d.W), padding_mode: theirs, groups: groups);
+                using (torch.no_grad())
+                {
+                    reference.weight!.copy_(ToTorch(layer.Weight.Detach()));
+                    reference.bias!.copy_(ToTorch(layer.Bias!.Detach()));
+                }
+                AssertClose($"{layer} against libtorch's layer", layer.Forward(input).ToArray(), FromTorch(reference.forward(ToTorch(input.Detach()))));
+            }
+            long th = d.H * (w[2] - 1), tw = d.W * (w[3] - 1);
+            ModuleOracle.Check(layer.ToString(), layer,
+                t => F.conv2d(F.pad(t[0], [tw / 2, tw - tw / 2, th / 2, th - th / 2], theirs), t[1], t[2], dilation: L(d), groups: groups),
+                input);
+        }
+    }
+
     // input, kernel, stride, padding: overlapping windows, non-square, padding, unbatched, odd sizes.
     public static TheoryData<int[], (int, int), (int, int), (int, int)> Pools => new()
     {
@@ -107,6 +188,54 @@ public class ConvPoolParityTests
             ModuleOracle.Check(layer.ToString(), layer, t => F.avg_pool2d(t[0], L(k), L(s), L(p), count_include_pad: include), input);
         }
         Check("AvgPool2d default stride", t => t[0].AvgPool2d(k), t => F.avg_pool2d(t[0], L(k)), [input]);
+    }
+
+    // input, kernel, stride, padding, dilation: ceil mode adding a clipped last window (odd sizes), one
+    // where the extra window would start in the right padding and is dropped, dilated taps stepping out of
+    // the padding, non-square everything, unbatched.
+    public static TheoryData<int[], (int, int), (int, int), (int, int), (int, int)> PoolOptions => new()
+    {
+        { [2, 3, 7, 7], (2, 2), (2, 2), (0, 0), (1, 1) },
+        { [1, 2, 8, 9], (3, 3), (2, 2), (1, 1), (1, 1) },
+        { [2, 1, 5, 5], (2, 2), (3, 3), (1, 1), (1, 1) },
+        { [1, 2, 10, 11], (3, 2), (2, 3), (1, 1), (2, 3) },
+        { [3, 9, 8], (2, 3), (3, 2), (1, 0), (3, 2) },
+        { [2, 2, 6, 13], (4, 3), (1, 4), (2, 1), (1, 2) },
+    };
+
+    [Theory, MemberData(nameof(PoolOptions))]
+    [Parity("Tensor.MaxPool2d", "Nn.MaxPool2d")]
+    public void MaxPoolDilationAndCeilMode(int[] x, (int, int) kernel, (int, int) stride, (int, int) padding, (int, int) dilation)
+    {
+        Size2 k = kernel, s = stride, p = padding, d = dilation;
+        var input = Distinct(new Generator((ulong)x.Sum() + 3), x);
+        foreach (bool ceil in new[] { false, true })
+        {
+            Check($"MaxPool2d dilation {d} ceil={ceil}", t => t[0].MaxPool2d(k, s, p, d, ceil),
+                t => F.max_pool2d(t[0], L(k), L(s), L(p), L(d), ceil_mode: ceil), [input]);
+            var layer = new MaxPool2d(k, s, p, d, ceil);
+            ModuleOracle.Check(layer.ToString(), layer, t => F.max_pool2d(t[0], L(k), L(s), L(p), L(d), ceil_mode: ceil), input);
+        }
+    }
+
+    [Theory, MemberData(nameof(PoolOptions))]
+    [Parity("Tensor.AvgPool2d", "Nn.AvgPool2d")]
+    public void AvgPoolCeilModeAndDivisorOverride(int[] x, (int, int) kernel, (int, int) stride, (int, int) padding, (int, int) _)
+    {
+        Size2 k = kernel, s = stride, p = padding;
+        var input = Rand(new Generator((ulong)x.Sum() + 13), x);
+        foreach (bool include in new[] { true, false })
+        foreach (int? divisor in new int?[] { null, 1, 5, -3 })
+        {
+            string name = $"AvgPool2d ceil countIncludePad={include} divisorOverride={divisor}";
+            Check(name, t => t[0].AvgPool2d(k, s, p, include, ceilMode: true, divisorOverride: divisor),
+                t => F.avg_pool2d(t[0], L(k), L(s), L(p), ceil_mode: true, count_include_pad: include, divisor_override: divisor), [input]);
+            Check(name.Replace("ceil", "floor"), t => t[0].AvgPool2d(k, s, p, include, ceilMode: false, divisorOverride: divisor),
+                t => F.avg_pool2d(t[0], L(k), L(s), L(p), ceil_mode: false, count_include_pad: include, divisor_override: divisor), [input]);
+        }
+        var layer = new AvgPool2d(k, s, p, countIncludePad: false, ceilMode: true, divisorOverride: 2);
+        ModuleOracle.Check(layer.ToString(), layer,
+            t => F.avg_pool2d(t[0], L(k), L(s), L(p), ceil_mode: true, count_include_pad: false, divisor_override: 2), input);
     }
 
     // input, output size: divisible, non-divisible (overlapping bins), global, identity, upsampling, unbatched.

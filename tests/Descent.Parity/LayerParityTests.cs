@@ -215,6 +215,52 @@ public class LayerParityTests
     }
 
     [Fact]
+    [Parity("Nn.Embedding")]
+    public void EmbeddingPaddingIdxAndMaxNormMatch()
+    {
+        // libtorch's nn.Embedding over the same table: output, weight gradient (none into the padding row) and
+        // the table after max_norm renormalised the looked-up rows in place.
+        var cases = new (int Num, int Dim, int? Padding, double? MaxNorm, double NormType, int[] Shape)[]
+        {
+            (10, 4, 0, null, 2, [3, 5]),
+            (7, 3, -2, null, 2, [9]),
+            (12, 5, null, 1.5, 2, [2, 2, 4]),
+            (8, 6, 3, 0.8, 2, [4, 3]),
+            (9, 4, 8, 2.0, 1, [11]),
+            (6, 3, null, 1.0, double.PositiveInfinity, [2, 5]),
+        };
+        ulong seed = 30;
+        foreach (var (num, dim, padding, maxNorm, normType, shape) in cases)
+        {
+            var g = new Generator(seed++);
+            var layer = new Embedding(num, dim, g, padding, maxNorm, normType);
+            int row = layer.PaddingIdx ?? 0;
+            if (padding is not null)
+            {
+                Assert.All(layer.Weight.ToArray().Skip(row * dim).Take(dim), v => Assert.Equal(0f, v));
+                // The output is whatever the padding row holds, not zeros: give it values of its own.
+                for (int j = 0; j < dim; j++) layer.Weight.DataSpan[row * dim + j] = 3f - j;
+            }
+            var idx = IntTensor.FromArray(Tensor.RandInt(0, num, shape, g).ToArray().Select(v => (long)v).ToArray(), shape);
+            idx.DataSpan[0] = row;                    // the padding row is looked up, twice
+            idx.DataSpan[^1] = row;
+            var theirs = torch.nn.Embedding_from_pretrained(ToTorch(layer.Weight.Detach()), freeze: false,
+                padding_idx: layer.PaddingIdx, max_norm: maxNorm, norm_type: normType);
+            var upstream = Rand(g, [.. shape, dim], requiresGrad: false);
+            var y = layer.Forward(idx);
+            y.Mul(upstream).Sum().Backward();
+            var ty = theirs.forward(ToTorch(idx));
+            (ty * ToTorch(upstream)).sum().backward();
+            string name = $"Embedding({num}, {dim}, paddingIdx {padding}, maxNorm {maxNorm}, normType {normType})";
+            AssertClose($"{name} output", y.ToArray(), FromTorch(ty));
+            AssertClose($"{name} weight grad", layer.Weight.Grad!.ToArray(), FromTorch(theirs.weight!.grad!));
+            AssertClose($"{name} weight after renorm", layer.Weight.ToArray(), FromTorch(theirs.weight!));
+            if (padding is not null)
+                Assert.All(layer.Weight.Grad!.ToArray().Skip(row * dim).Take(dim), v => Assert.Equal(0f, v));
+        }
+    }
+
+    [Fact]
     [Parity("Nn.Dropout", "Nn.Flatten")]
     public void DropoutInEvalAndFlatten()
     {

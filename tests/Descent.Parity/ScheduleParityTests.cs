@@ -178,6 +178,8 @@ public class ScheduleParityTests
         // groups wrong (observed: group 1 at step 30 of 100 gets 0.49859 where PyTorch gives every group
         // 0.49975). Several groups are compared with PyTorch's formula in the next test.
         Drive("OneCycle.PyTorch(100, 0.5)", OneCycle.PyTorch(100, 0.5), o => OneCycleLR(o, 0.5, total_steps: 100), momentum: true, steps: 100, groups: 1);
+        // The constructor is OneCycleLR with every default, so a port's `OneCycleLR(opt, max_lr, total_steps)` maps to it.
+        Drive("new OneCycle(120, 0.3)", new OneCycle(120, 0.3), o => OneCycleLR(o, 0.3, total_steps: 120), momentum: true, steps: 120, groups: 1);
         Drive("OneCycle.PyTorch linear three-phase", OneCycle.PyTorch(130, 0.2, pctStart: 0.2, anneal: AnnealStrategy.Linear, threePhase: true, divFactor: 10, finalDivFactor: 100),
             o => OneCycleLR(o, 0.2, total_steps: 130, pct_start: 0.2, anneal_strategy: impl.OneCycleLR.AnnealStrategy.Linear, three_phase: true, div_factor: 10, final_div_factor: 100),
             momentum: true, steps: 130, groups: 1);
@@ -227,7 +229,7 @@ public class ScheduleParityTests
     [Parity("Schedule.OneCycle")]
     public void OneCycleFastaiMatchesFastaiFormula()
     {
-        // The default variant is fastai's fit_one_cycle, which libtorch lacks: combined_cos(pct_start,
+        // OneCycle.Fastai is fastai's fit_one_cycle, which libtorch lacks: combined_cos(pct_start,
         // lr_max/div, lr_max, lr_max/div_final) on the position t/T, each piece SchedCos(a, b)(p) =
         // a + (1 + cos(π(1 − p)))·(b − a)/2; momentum combined_cos(pct_start, 0.95, 0.85, 0.95).
         static double SchedCos(double a, double b, double p) => a + (1 + Math.Cos(Math.PI * (1 - p))) * (b - a) / 2;
@@ -235,12 +237,12 @@ public class ScheduleParityTests
             pos >= 1 ? SchedCos(b, c, 1) : pos < pct ? SchedCos(a, b, pos / pct) : SchedCos(b, c, (pos - pct) / (1 - pct));
         foreach (var (total, pctStart, maxLr) in new[] { (100L, 0.25, 0.5), (121L, 0.3, 0.01) })
         {
-            DriveFormula($"OneCycle({total}, {maxLr}, pctStart {pctStart})", new OneCycle(total, maxLr, pctStart),
+            DriveFormula($"OneCycle({total}, {maxLr}, pctStart {pctStart})", OneCycle.Fastai(total, maxLr, pctStart),
                 (t, _) => Combined((double)t / total, pctStart, maxLr / 25, maxLr, maxLr / 1e5),
                 t => Combined((double)t / total, pctStart, 0.95, 0.85, 0.95), steps: (int)total + 1);
         }
         // Without maxLr, each group peaks at its own initial lr.
-        DriveFormula("OneCycle(90) per-group peak", new OneCycle(90),
+        DriveFormula("OneCycle(90) per-group peak", OneCycle.Fastai(90),
             (t, b) => Combined(t / 90.0, 0.25, b / 25, b, b / 1e5), steps: 91);
     }
 

@@ -111,6 +111,25 @@ public class TensorOpParityTests
         Assert.Equal(tx.argmin().data<long>().ToArray(), x.ArgMin().ToArray());
     }
 
+    [Theory, MemberData(nameof(Reductions))]
+    [Parity("Tensor.Amax", "Tensor.Amin")]
+    public void AmaxAminSplitTiesAsLibtorch(int[] shape, int[] dims, bool keepDim)
+    {
+        var g = G([.. shape, .. dims, 7]);
+        var longDims = dims.Select(d => (long)d).ToArray();
+        // Whole numbers in [-2, 2]: most windows hold ties, whose gradient libtorch splits evenly.
+        var ties = Tensor.FromArray(Rand(g, shape, requiresGrad: false).ToArray().Select(v => MathF.Round(v)).ToArray(), shape).RequireGrad();
+        foreach (var x in new[] { Rand(g, shape), ties })
+        {
+            Check("Amax dims", t => t[0].Amax(dims, keepDim), t => t[0].amax(longDims, keepDim), [x]);
+            Check("Amin dims", t => t[0].Amin(dims, keepDim), t => t[0].amin(longDims, keepDim), [x]);
+            Check("Amax one dim", t => t[0].Amax(dims[0], keepDim), t => t[0].amax([dims[0]], keepDim), [x]);
+            Check("Amin one dim", t => t[0].Amin(dims[0], keepDim), t => t[0].amin([dims[0]], keepDim), [x]);
+            Check("Amax all", t => t[0].Amax([]), t => t[0].amax([]), [x]);
+            Check("Amin all", t => t[0].Amin([]), t => t[0].amin([]), [x]);
+        }
+    }
+
     [Fact]
     [Parity("Tensor.Sum")]
     public void LargeReductionWithinLooserTolerance()

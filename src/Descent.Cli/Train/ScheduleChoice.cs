@@ -25,7 +25,7 @@ public static class ScheduleChoice
         return name switch
         {
             "constant" => new Constant(),
-            "onecycle" => new OneCycle(totalSteps, maxLr: lr, cycleMomentum: cycleMomentum),
+            "onecycle" => OneCycle.Fastai(totalSteps, maxLr: lr, cycleMomentum: cycleMomentum),
             "onecycle-pytorch" => OneCycle.PyTorch(totalSteps, maxLr: lr, cycleMomentum: cycleMomentum),
             "cyclic" => new CyclicLR(baseLr: lr / 10, maxLr: lr, stepSizeUp: quarter, cycleMomentum: cycleMomentum),
             "cosine" => new CosineAnnealing(totalSteps),

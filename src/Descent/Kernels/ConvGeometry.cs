@@ -29,6 +29,19 @@ internal readonly record struct ConvGeometry(
         (int)Math.Floor((input + 2.0 * padding - dilation * (kernel - 1.0) - 1.0) / stride) + 1;
 
     /// <summary>
+    /// PyTorch's pooling output length for one axis (<c>pooling_output_shape</c>): the convolution formula,
+    /// rounded up instead of down in ceil mode, where a last window that would start past the input and its
+    /// left padding is dropped (it would hold nothing but right padding).
+    /// </summary>
+    public static int PoolOutputLength(int input, int kernel, int stride, int padding, int dilation, bool ceilMode)
+    {
+        long span = (long)input + 2L * padding - (long)dilation * (kernel - 1) - 1 + (ceilMode ? stride - 1 : 0);
+        long length = (long)Math.Floor((double)span / stride) + 1;
+        if (ceilMode && (length - 1) * stride >= (long)input + padding) length--;
+        return (int)Math.Clamp(length, int.MinValue, int.MaxValue);
+    }
+
+    /// <summary>
     /// The output positions o in [start, end) whose tap o·stride + offset lands inside [0, length);
     /// the others read padding.
     /// </summary>

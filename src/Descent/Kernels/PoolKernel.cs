@@ -22,6 +22,7 @@ internal static class PoolKernel
         public int* Indices;
         public int Planes, Parts;
         public bool CountIncludePad;
+        public int DivisorOverride;
         public ConvGeometry G;
     }
 
@@ -33,7 +34,7 @@ internal static class PoolKernel
     {
         fixed (float* pi = input, po = output)
         fixed (int* px = indices)
-            Dispatch(Pass.MaxForward, pi, po, px, planes, g, countIncludePad: false);
+            Dispatch(Pass.MaxForward, pi, po, px, planes, g, countIncludePad: false, divisorOverride: 0);
     }
 
     /// <summary>Max pooling backward (see <see cref="MaxBackwardSerial"/>), split across planes; overwrites <paramref name="gradInput"/>.</summary>
@@ -41,32 +42,35 @@ internal static class PoolKernel
     {
         fixed (float* pg = gradOutput, pd = gradInput)
         fixed (int* px = indices)
-            Dispatch(Pass.MaxBackward, pd, pg, px, planes, g, countIncludePad: false);
+            Dispatch(Pass.MaxBackward, pd, pg, px, planes, g, countIncludePad: false, divisorOverride: 0);
     }
 
-    /// <summary>Average pooling (see <see cref="AvgForwardSerial"/>), split across planes.</summary>
-    public static unsafe void AvgForward(ReadOnlySpan<float> input, int planes, in ConvGeometry g, bool countIncludePad, Span<float> output)
+    /// <summary>
+    /// Average pooling (see <see cref="AvgForwardSerial"/>), split across planes; a non-zero
+    /// <paramref name="divisorOverride"/> replaces every window's divisor.
+    /// </summary>
+    public static unsafe void AvgForward(ReadOnlySpan<float> input, int planes, in ConvGeometry g, bool countIncludePad, int divisorOverride, Span<float> output)
     {
         fixed (float* pi = input, po = output)
-            Dispatch(Pass.AvgForward, pi, po, null, planes, g, countIncludePad);
+            Dispatch(Pass.AvgForward, pi, po, null, planes, g, countIncludePad, divisorOverride);
     }
 
     /// <summary>Average pooling backward (see <see cref="AvgBackwardSerial"/>), split across planes.</summary>
-    public static unsafe void AvgBackward(ReadOnlySpan<float> gradOutput, int planes, in ConvGeometry g, bool countIncludePad, Span<float> gradInput)
+    public static unsafe void AvgBackward(ReadOnlySpan<float> gradOutput, int planes, in ConvGeometry g, bool countIncludePad, int divisorOverride, Span<float> gradInput)
     {
         fixed (float* pg = gradOutput, pd = gradInput)
-            Dispatch(Pass.AvgBackward, pd, pg, null, planes, g, countIncludePad);
+            Dispatch(Pass.AvgBackward, pd, pg, null, planes, g, countIncludePad, divisorOverride);
     }
 
     /// <summary><paramref name="input"/> is the image-sized buffer, <paramref name="output"/> the pooled one, whichever way the pass runs.</summary>
-    private static unsafe void Dispatch(Pass pass, float* input, float* output, int* indices, int planes, in ConvGeometry g, bool countIncludePad)
+    private static unsafe void Dispatch(Pass pass, float* input, float* output, int* indices, int planes, in ConvGeometry g, bool countIncludePad, int divisorOverride)
     {
         if (planes == 0) return;
         var args = new Args
         {
             Pass = pass, Input = input, Output = output, Indices = indices, Planes = planes,
             Parts = ParallelPartition.Parts((long)planes * g.H * g.W, MinElementsPerPart, planes),
-            CountIncludePad = countIncludePad, G = g,
+            CountIncludePad = countIncludePad, DivisorOverride = divisorOverride, G = g,
         };
         if (args.Parts == 1) Part(0, &args);
         else ParallelPool.Run(args.Parts, &Part, &args);
@@ -86,13 +90,17 @@ internal static class PoolKernel
         {
             case Pass.MaxForward: MaxForwardSerial(image, count, g, pooled, indices); break;
             case Pass.MaxBackward: MaxBackwardSerial(pooled, indices, count, g, image); break;
-            case Pass.AvgForward: AvgForwardSerial(image, count, g, a.CountIncludePad, pooled); break;
-            default: AvgBackwardSerial(pooled, count, g, a.CountIncludePad, image); break;
+            case Pass.AvgForward: AvgForwardSerial(image, count, g, a.CountIncludePad, a.DivisorOverride, pooled); break;
+            default: AvgBackwardSerial(pooled, count, g, a.CountIncludePad, a.DivisorOverride, image); break;
         }
     }
 
-    /// <summary>The common 2×2 window, stride 2, no padding: windows tile the image, so no bounds clipping is needed.</summary>
-    private static bool IsHalving(in ConvGeometry g) => g is { KH: 2, KW: 2, SH: 2, SW: 2, PH: 0, PW: 0 };
+    /// <summary>
+    /// The common 2×2 window, stride 2, no padding or dilation, every window inside the image (ceil mode
+    /// on an odd size adds a clipped one): windows tile the image, so no bounds clipping is needed.
+    /// </summary>
+    private static bool IsHalving(in ConvGeometry g) =>
+        g is { KH: 2, KW: 2, SH: 2, SW: 2, PH: 0, PW: 0, DH: 1, DW: 1 } && 2 * g.OH <= g.H && 2 * g.OW <= g.W;
 
     /// <summary>
     /// 2×2/2 max pooling, visiting each window in the general loop's order (row by row) with its rule
@@ -280,17 +288,15 @@ internal static class PoolKernel
             var ix = indices.Slice(p * outPlane, outPlane);
             for (int oh = 0; oh < g.OH; oh++)
             {
-                int h0 = oh * g.SH - g.PH, h1 = Math.Min(h0 + g.KH, g.H);
-                h0 = Math.Max(h0, 0);
+                var (h0, h1) = Taps(oh * g.SH - g.PH, g.DH, g.KH, g.H);
                 for (int ow = 0; ow < g.OW; ow++)
                 {
-                    int w0 = ow * g.SW - g.PW, w1 = Math.Min(w0 + g.KW, g.W);
-                    w0 = Math.Max(w0, 0);
+                    var (w0, w1) = Taps(ow * g.SW - g.PW, g.DW, g.KW, g.W);
                     float best = float.NegativeInfinity;
                     int bestIndex = h0 * g.W + w0;
-                    for (int h = h0; h < h1; h++)
+                    for (int h = h0; h < h1; h += g.DH)
                     {
-                        for (int w = w0; w < w1; w++)
+                        for (int w = w0; w < w1; w += g.DW)
                         {
                             float v = x[h * g.W + w];
                             if (v > best || float.IsNaN(v))
@@ -305,6 +311,18 @@ internal static class PoolKernel
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The taps start, start + dilation, ... (kernel of them) that fall inside [0, length), as a first tap
+    /// and an exclusive end to step through by <paramref name="dilation"/>; PyTorch steps a start in the
+    /// padding forward by whole dilations, so the first tap read is the first one inside.
+    /// </summary>
+    private static (int First, int End) Taps(int start, int dilation, int kernel, int length)
+    {
+        int end = Math.Min(start + (kernel - 1) * dilation + 1, length);
+        while (start < 0) start += dilation;
+        return (start, Math.Max(start, end));
     }
 
     /// <summary>
@@ -331,9 +349,9 @@ internal static class PoolKernel
     /// window's size clipped to the padded input (the full kernel area when ceil mode is off); otherwise
     /// the number of real input elements in the window.
     /// </summary>
-    private static void AvgForwardSerial(ReadOnlySpan<float> input, int planes, in ConvGeometry g, bool countIncludePad, Span<float> output)
+    private static void AvgForwardSerial(ReadOnlySpan<float> input, int planes, in ConvGeometry g, bool countIncludePad, int divisorOverride, Span<float> output)
     {
-        if (IsHalving(g))
+        if (IsHalving(g) && divisorOverride == 0)
         {
             AvgForwardHalving(input, planes, g, output);
             return;
@@ -347,7 +365,7 @@ internal static class PoolKernel
             {
                 for (int ow = 0; ow < g.OW; ow++)
                 {
-                    var (h0, h1, w0, w1, divisor) = AvgWindow(oh, ow, g, countIncludePad);
+                    var (h0, h1, w0, w1, divisor) = AvgWindow(oh, ow, g, countIncludePad, divisorOverride);
                     float sum = 0f;
                     for (int h = h0; h < h1; h++)
                         for (int w = w0; w < w1; w++) sum += x[h * g.W + w];
@@ -358,9 +376,9 @@ internal static class PoolKernel
     }
 
     /// <summary>Average pooling backward: each output gradient is spread evenly (÷ divisor) over its window.</summary>
-    private static void AvgBackwardSerial(ReadOnlySpan<float> gradOutput, int planes, in ConvGeometry g, bool countIncludePad, Span<float> gradInput)
+    private static void AvgBackwardSerial(ReadOnlySpan<float> gradOutput, int planes, in ConvGeometry g, bool countIncludePad, int divisorOverride, Span<float> gradInput)
     {
-        if (IsHalving(g))
+        if (IsHalving(g) && divisorOverride == 0)
         {
             AvgBackwardHalving(gradOutput, planes, g, gradInput);
             return;
@@ -374,7 +392,7 @@ internal static class PoolKernel
             {
                 for (int ow = 0; ow < g.OW; ow++)
                 {
-                    var (h0, h1, w0, w1, divisor) = AvgWindow(oh, ow, g, countIncludePad);
+                    var (h0, h1, w0, w1, divisor) = AvgWindow(oh, ow, g, countIncludePad, divisorOverride);
                     float share = dy[oh * g.OW + ow] / divisor;
                     for (int h = h0; h < h1; h++)
                         for (int w = w0; w < w1; w++) dx[h * g.W + w] += share;
@@ -383,7 +401,7 @@ internal static class PoolKernel
         }
     }
 
-    private static (int H0, int H1, int W0, int W1, int Divisor) AvgWindow(int oh, int ow, in ConvGeometry g, bool countIncludePad)
+    private static (int H0, int H1, int W0, int W1, int Divisor) AvgWindow(int oh, int ow, in ConvGeometry g, bool countIncludePad, int divisorOverride)
     {
         int h0 = oh * g.SH - g.PH, w0 = ow * g.SW - g.PW;
         int h1 = Math.Min(h0 + g.KH, g.H + g.PH), w1 = Math.Min(w0 + g.KW, g.W + g.PW);
@@ -392,7 +410,8 @@ internal static class PoolKernel
         w0 = Math.Max(w0, 0);
         h1 = Math.Min(h1, g.H);
         w1 = Math.Min(w1, g.W);
-        return (h0, h1, w0, w1, countIncludePad ? padded : (h1 - h0) * (w1 - w0));
+        int divisor = divisorOverride != 0 ? divisorOverride : countIncludePad ? padded : (h1 - h0) * (w1 - w0);
+        return (h0, h1, w0, w1, divisor);
     }
 
     /// <summary>

@@ -3,11 +3,14 @@ namespace Descent.Nn;
 /// <summary>
 /// A 2-D convolution layer, as <c>torch.nn.Conv2d</c>: weight [out, in/groups, kH, kW] and an optional
 /// bias [out], both initialised with PyTorch's default (U(−1/√fan_in, 1/√fan_in), fan_in = in/groups·kH·kW).
-/// Takes [N, C, H, W] or unbatched [C, H, W] input. Sizes take an int or an (h, w) tuple.
+/// Takes [N, C, H, W] or unbatched [C, H, W] input. Sizes take an int or an (h, w) tuple; padding also
+/// takes <c>"same"</c> or <c>"valid"</c>, and <see cref="PaddingMode"/> fills it with zeros, a reflection,
+/// the edge or wrap-around (the input is padded first, then convolved without padding, as PyTorch does).
 /// </summary>
 /// <example><code>
 /// var conv = new Conv2d(1, 8, kernelSize: 3, padding: 1, generator: new Generator(0));
 /// var y = conv.Forward(Tensor.Randn([64, 1, 28, 28]));   // [64, 8, 28, 28]
+/// var reflect = new Conv2d(1, 8, kernelSize: 4, padding: "same", paddingMode: PaddingMode.Reflect);
 /// </code></example>
 public sealed class Conv2d : Module
 {
@@ -16,13 +19,14 @@ public sealed class Conv2d : Module
     /// <param name="outChannels">Channels of the output (number of filters).</param>
     /// <param name="kernelSize">Filter size.</param>
     /// <param name="stride">Window step (default 1).</param>
-    /// <param name="padding">Zero padding on both sides of each axis (default 0).</param>
+    /// <param name="padding">Padding on both sides of each axis (default 0), or <c>"same"</c> (stride 1 only) or <c>"valid"</c>.</param>
     /// <param name="dilation">Spacing between kernel taps (default 1).</param>
     /// <param name="groups">Independent channel groups; both channel counts must divide by it (default 1).</param>
     /// <param name="bias">Whether to learn a bias (default true).</param>
     /// <param name="generator">Random source for the initial weights.</param>
-    public Conv2d(int inChannels, int outChannels, Size2 kernelSize, Size2? stride = null, Size2? padding = null,
-        Size2? dilation = null, int groups = 1, bool bias = true, Generator? generator = null)
+    /// <param name="paddingMode">How the padding is filled (default zeros).</param>
+    public Conv2d(int inChannels, int outChannels, Size2 kernelSize, Size2? stride = null, ConvPadding? padding = null,
+        Size2? dilation = null, int groups = 1, bool bias = true, Generator? generator = null, PaddingMode paddingMode = PaddingMode.Zeros)
     {
         if (inChannels <= 0) throw new ArgumentOutOfRangeException(nameof(inChannels), inChannels, $"Conv2d: inChannels must be positive; got {inChannels}");
         if (outChannels <= 0) throw new ArgumentOutOfRangeException(nameof(outChannels), outChannels, $"Conv2d: outChannels must be positive; got {outChannels}");
@@ -30,12 +34,21 @@ public sealed class Conv2d : Module
         if (inChannels % groups != 0 || outChannels % groups != 0)
             throw new ArgumentOutOfRangeException(nameof(groups), groups, $"Conv2d: inChannels {inChannels} and outChannels {outChannels} must both be divisible by groups {groups}");
         WindowArgs.Positive("Conv2d", nameof(kernelSize), kernelSize);
+        if (!Enum.IsDefined(paddingMode))
+            throw new ArgumentOutOfRangeException(nameof(paddingMode), paddingMode, $"Conv2d: unknown padding mode {paddingMode}");
         Stride = stride ?? 1;
-        Padding = padding ?? 0;
+        var pad = padding ?? 0;
         Dilation = dilation ?? 1;
         WindowArgs.Positive("Conv2d", nameof(stride), Stride);
-        WindowArgs.NonNegative("Conv2d", nameof(padding), Padding);
+        WindowArgs.NonNegative("Conv2d", nameof(padding), pad.Size);
         WindowArgs.Positive("Conv2d", nameof(dilation), Dilation);
+        if (pad.Same && Stride != new Size2(1, 1))
+            throw new ArgumentException($"Conv2d: padding \"same\" is not supported for strided convolutions; got stride {Stride}", nameof(padding));
+        PaddingSame = pad.Same;
+        PaddingMode = paddingMode;
+        _top = pad.Sides(true, kernelSize.H, Dilation.H);
+        _left = pad.Sides(false, kernelSize.W, Dilation.W);
+        Padding = (_top.Before, _left.Before);
         InChannels = inChannels;
         OutChannels = outChannels;
         KernelSize = kernelSize;
@@ -57,8 +70,16 @@ public sealed class Conv2d : Module
     /// <summary>Window step.</summary>
     public Size2 Stride { get; }
 
-    /// <summary>Zero padding per side.</summary>
+    /// <summary>Padding before each axis (top, left); after it too, except for an odd "same" total, which puts one more after.</summary>
     public Size2 Padding { get; }
+
+    /// <summary>Whether the padding is <c>"same"</c>: (kernel − 1)·dilation per axis, the odd one on the right and bottom.</summary>
+    public bool PaddingSame { get; }
+
+    /// <summary>How the padding is filled (PyTorch's <c>padding_mode</c>, default zeros).</summary>
+    public PaddingMode PaddingMode { get; }
+
+    private readonly (int Before, int After) _top, _left;
 
     /// <summary>Spacing between kernel taps.</summary>
     public Size2 Dilation { get; }
@@ -76,7 +97,13 @@ public sealed class Conv2d : Module
     public override Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return input.Conv2d(ToString(), Weight, Bias, Stride, Padding, Dilation, Groups);
+        string op = ToString();
+        bool symmetric = _top.Before == _top.After && _left.Before == _left.After;
+        if (PaddingMode == PaddingMode.Zeros && symmetric)
+            return input.Conv2d(op, Weight, Bias, Stride, Padding, Dilation, Groups);
+        // PyTorch pads the input with the mode first and convolves without padding.
+        var padded = input.Pad2d(op, _top.Before, _top.After, _left.Before, _left.After, PaddingMode);
+        return padded.Conv2d(op, Weight, Bias, Stride, 0, Dilation, Groups);
     }
 
     /// <summary>The layer as PyTorch prints it, with only the non-default settings: <c>Conv2d(3, 8, kernel_size=3, stride=2)</c>.</summary>
@@ -84,10 +111,12 @@ public sealed class Conv2d : Module
     {
         var parts = new List<string> { $"{InChannels}", $"{OutChannels}", $"kernel_size={KernelSize.Compact()}" };
         if (Stride != new Size2(1, 1)) parts.Add($"stride={Stride.Compact()}");
-        if (Padding != new Size2(0, 0)) parts.Add($"padding={Padding.Compact()}");
+        if (PaddingSame) parts.Add("padding=same");
+        else if (Padding != new Size2(0, 0)) parts.Add($"padding={Padding.Compact()}");
         if (Dilation != new Size2(1, 1)) parts.Add($"dilation={Dilation.Compact()}");
         if (Groups != 1) parts.Add($"groups={Groups}");
         if (Bias == null) parts.Add("bias=False");
+        if (PaddingMode != PaddingMode.Zeros) parts.Add($"padding_mode={PaddingMode.ToString().ToLowerInvariant()}");
         return $"Conv2d({string.Join(", ", parts)})";
     }
 }

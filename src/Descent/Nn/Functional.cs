@@ -154,18 +154,24 @@ public static partial class Functional
     /// <summary>
     /// Looks up rows of <paramref name="weight"/> ([num_embeddings, dim]) by the token ids in
     /// <paramref name="indices"/> (any shape), like <c>F.embedding</c>; the result has shape
-    /// indices.shape + [dim]. Repeated ids accumulate gradient into the same row.
+    /// indices.shape + [dim]. Repeated ids accumulate gradient into the same row. Lookups of
+    /// <paramref name="paddingIdx"/> (negative counts from the end) return that row as it is but send it no
+    /// gradient. With <paramref name="maxNorm"/>, every looked-up row whose <paramref name="normType"/>-norm
+    /// exceeds it is first scaled down to it in <paramref name="weight"/> itself, unrecorded, as PyTorch does.
     /// </summary>
     /// <example><code>
     /// var vectors = Functional.Embedding(IntTensor.FromArray([1, 4, 4], [3]), table); // [3, dim]
+    /// var padded = Functional.Embedding(tokens, table, paddingIdx: 0, maxNorm: 1.0);
     /// </code></example>
-    public static Tensor Embedding(IntTensor indices, Tensor weight)
+    public static Tensor Embedding(IntTensor indices, Tensor weight, int? paddingIdx = null, double? maxNorm = null, double normType = 2)
     {
         ArgumentNullException.ThrowIfNull(indices);
         ArgumentNullException.ThrowIfNull(weight);
         if (weight.Rank != 2)
             throw new ArgumentException($"Embedding: weight must be 2-D [num_embeddings, embedding_dim]; got input {Shape.Format(indices.ShapeRef)} and weight {Shape.Format(weight.ShapeRef)}");
         int count = weight.Size(0);
+        int paddingRow = EmbeddingPaddingRow(paddingIdx, count);
+        EmbeddingNorm(maxNorm, normType);
         var rows = new int[indices.Numel];
         var values = indices.Data;
         for (int i = 0; i < rows.Length; i++)
@@ -178,16 +184,35 @@ public static partial class Functional
         var outShape = new int[indices.Rank + 1];
         indices.ShapeRef.CopyTo(outShape, 0);
         outShape[^1] = weight.Size(1);
-        return weight.IndexSelect(0, rows).Reshape(outShape);
+        if (maxNorm is double m) EmbeddingLookup.Renorm(weight, rows, m, normType);
+        return EmbeddingLookup.Rows(weight, rows, paddingRow, outShape);
+    }
+
+    /// <summary>PyTorch's padding_idx rule: in [-num_embeddings, num_embeddings), negative from the end; -1 for none.</summary>
+    internal static int EmbeddingPaddingRow(int? paddingIdx, int numEmbeddings)
+    {
+        if (paddingIdx is not int p) return -1;
+        if (p < -numEmbeddings || p >= numEmbeddings)
+            throw new ArgumentOutOfRangeException(nameof(paddingIdx), p, $"Embedding: paddingIdx must be within [-num_embeddings, num_embeddings) = [{-numEmbeddings}, {numEmbeddings}); got {p}");
+        return p < 0 ? p + numEmbeddings : p;
+    }
+
+    /// <summary>A maxNorm must be positive and the norm's order positive (∞ allowed).</summary>
+    internal static void EmbeddingNorm(double? maxNorm, double normType)
+    {
+        if (maxNorm is double m && !(m > 0))
+            throw new ArgumentOutOfRangeException(nameof(maxNorm), m, $"Embedding: maxNorm must be positive; got {m}");
+        if (!(normType > 0))
+            throw new ArgumentOutOfRangeException(nameof(normType), normType, $"Embedding: normType must be positive (or infinity); got {normType}");
     }
 
     /// <summary>
-    /// <see cref="Embedding(IntTensor, Tensor)"/> with token ids stored as floats (older code); each must be a whole number.
+    /// <see cref="Embedding(IntTensor, Tensor, int?, double?, double)"/> with token ids stored as floats (older code); each must be a whole number.
     /// </summary>
     /// <example><code>Functional.Embedding(Tensor.FromArray([1f, 4f]), table)</code></example>
-    public static Tensor Embedding(Tensor indices, Tensor weight)
+    public static Tensor Embedding(Tensor indices, Tensor weight, int? paddingIdx = null, double? maxNorm = null, double normType = 2)
     {
         ArgumentNullException.ThrowIfNull(indices);
-        return Embedding(indices.AsIndices("Embedding"), weight);
+        return Embedding(indices.AsIndices("Embedding"), weight, paddingIdx, maxNorm, normType);
     }
 }

@@ -1,19 +1,25 @@
 namespace Descent.Nn;
 
 /// <summary>
-/// Max pooling layer, as <c>torch.nn.MaxPool2d</c> (dilation 1, floor mode); stride defaults to the
-/// kernel size. No parameters. See <see cref="Tensor.MaxPool2d(Size2, Size2?, Size2?)"/>.
+/// Max pooling layer, as <c>torch.nn.MaxPool2d</c>; stride defaults to the kernel size. No parameters.
+/// See <see cref="Tensor.MaxPool2d(Size2, Size2?, Size2?, Size2?, bool)"/>.
 /// </summary>
-/// <example><code>var pool = new MaxPool2d(2);   // [N, C, 28, 28] → [N, C, 14, 14]</code></example>
+/// <example><code>
+/// var pool = new MaxPool2d(2);                                 // [N, C, 28, 28] → [N, C, 14, 14]
+/// var dilated = new MaxPool2d(3, stride: 2, dilation: 2, ceilMode: true);
+/// </code></example>
 public sealed class MaxPool2d : Module
 {
-    /// <summary>Creates the layer; throws for a non-positive kernel or stride, or padding over half the kernel.</summary>
-    public MaxPool2d(Size2 kernelSize, Size2? stride = null, Size2? padding = null)
+    /// <summary>Creates the layer; throws for a non-positive kernel, stride or dilation, or padding over half the kernel.</summary>
+    public MaxPool2d(Size2 kernelSize, Size2? stride = null, Size2? padding = null, Size2? dilation = null, bool ceilMode = false)
     {
         KernelSize = kernelSize;
         Stride = stride ?? kernelSize;
         Padding = padding ?? 0;
+        Dilation = dilation ?? 1;
+        CeilMode = ceilMode;
         WindowArgs.PoolParameters("MaxPool2d", KernelSize, Stride, Padding);
+        WindowArgs.Positive("MaxPool2d", nameof(dilation), Dilation);
     }
 
     /// <summary>Window size.</summary>
@@ -25,14 +31,24 @@ public sealed class MaxPool2d : Module
     /// <summary>−∞ padding per side.</summary>
     public Size2 Padding { get; }
 
+    /// <summary>Spacing between the window's taps (PyTorch's default: 1).</summary>
+    public Size2 Dilation { get; }
+
+    /// <summary>Whether the output size is rounded up (PyTorch's <c>ceil_mode</c>, default false).</summary>
+    public bool CeilMode { get; }
+
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return input.MaxPool2d(ToString(), KernelSize, Stride, Padding);
+        return input.MaxPool2d(ToString(), KernelSize, Stride, Padding, Dilation, CeilMode);
     }
 
-    /// <summary>The layer as PyTorch prints it: <c>MaxPool2d(kernel_size=2, stride=2, padding=0)</c>.</summary>
+    /// <summary>
+    /// The layer as PyTorch prints it, dilation and ceil mode only when set:
+    /// <c>MaxPool2d(kernel_size=2, stride=2, padding=0)</c>.
+    /// </summary>
     public override string ToString() =>
-        $"MaxPool2d(kernel_size={KernelSize.Compact()}, stride={Stride.Compact()}, padding={Padding.Compact()})";
+        $"MaxPool2d(kernel_size={KernelSize.Compact()}, stride={Stride.Compact()}, padding={Padding.Compact()}" +
+        (Dilation == new Size2(1, 1) && !CeilMode ? ")" : $", dilation={Dilation.Compact()}, ceil_mode={(CeilMode ? "True" : "False")})");
 }

@@ -6,21 +6,28 @@ namespace Descent;
 public partial class Tensor
 {
     /// <summary>
-    /// Max pooling as <c>torch.nn.functional.max_pool2d</c> (dilation 1, floor mode): each output is the
-    /// largest value in its window; padding counts as −∞. Stride defaults to the kernel size. The
-    /// gradient flows to the winning element of each window.
-    /// <example><code>var y = x.MaxPool2d(2);   // [N, C, 28, 28] → [N, C, 14, 14]</code></example>
+    /// Max pooling as <c>torch.nn.functional.max_pool2d</c>: each output is the largest value in its window;
+    /// padding counts as −∞. Stride defaults to the kernel size. <paramref name="dilation"/> spaces the
+    /// window's taps; <paramref name="ceilMode"/> rounds the output size up, adding a last, clipped window
+    /// wherever one would still start inside the input or its left padding. The gradient flows to the
+    /// winning element of each window.
+    /// <example><code>
+    /// var y = x.MaxPool2d(2);                              // [N, C, 28, 28] → [N, C, 14, 14]
+    /// var z = x.MaxPool2d(3, stride: 2, ceilMode: true);   // [N, C, 8, 8] → [N, C, 4, 4] (floor mode: 3)
+    /// </code></example>
     /// </summary>
     /// <param name="kernelSize">Window size, an int or (h, w).</param>
     /// <param name="stride">Window step (default: the kernel size).</param>
     /// <param name="padding">Implicit −∞ padding on both sides, at most half the kernel (default 0).</param>
-    public Tensor MaxPool2d(Size2 kernelSize, Size2? stride = null, Size2? padding = null) =>
-        MaxPool2d("MaxPool2d", kernelSize, stride ?? kernelSize, padding ?? 0);
+    /// <param name="dilation">Spacing between the window's taps (default 1).</param>
+    /// <param name="ceilMode">Round the output size up instead of down (default false).</param>
+    public Tensor MaxPool2d(Size2 kernelSize, Size2? stride = null, Size2? padding = null, Size2? dilation = null, bool ceilMode = false) =>
+        MaxPool2d("MaxPool2d", kernelSize, stride ?? kernelSize, padding ?? 0, dilation ?? 1, ceilMode);
 
-    internal Tensor MaxPool2d(string op, Size2 kernelSize, Size2 stride, Size2 padding)
+    internal Tensor MaxPool2d(string op, Size2 kernelSize, Size2 stride, Size2 padding, Size2 dilation, bool ceilMode)
     {
-        var (n, c, h, w, oh, ow) = WindowArgs.Pool(op, this, kernelSize, stride, padding);
-        var geo = new ConvGeometry(1, h, w, kernelSize.H, kernelSize.W, stride.H, stride.W, padding.H, padding.W, 1, 1, oh, ow);
+        var (n, c, h, w, oh, ow) = WindowArgs.Pool(op, this, kernelSize, stride, padding, dilation, ceilMode);
+        var geo = new ConvGeometry(1, h, w, kernelSize.H, kernelSize.W, stride.H, stride.W, padding.H, padding.W, dilation.H, dilation.W, oh, ow);
         int planes = n * c;
         var result = Uninitialized(WindowArgs.OutShape(this, n, c, oh, ow));
         // The kernel writes every output's winner, so the array needs no clearing.
@@ -37,30 +44,39 @@ public partial class Tensor
     }
 
     /// <summary>
-    /// Average pooling as <c>torch.nn.functional.avg_pool2d</c> (floor mode). With
-    /// <paramref name="countIncludePad"/> (PyTorch's default) zero padding counts in the divisor, so every
-    /// window divides by kH·kW; without it, only real elements do.
-    /// <example><code>var y = x.AvgPool2d(3, stride: 2, padding: 1);</code></example>
+    /// Average pooling as <c>torch.nn.functional.avg_pool2d</c>. With <paramref name="countIncludePad"/>
+    /// (PyTorch's default) zero padding counts in the divisor, so a window divides by kH·kW (less only where
+    /// ceil mode's last window runs past the padding); without it, only real elements do.
+    /// <paramref name="divisorOverride"/> replaces every window's divisor. <paramref name="ceilMode"/> rounds
+    /// the output size up, as in <see cref="MaxPool2d(Size2, Size2?, Size2?, Size2?, bool)"/>.
+    /// <example><code>
+    /// var y = x.AvgPool2d(3, stride: 2, padding: 1);
+    /// var sums = x.AvgPool2d(2, divisorOverride: 1);   // window sums
+    /// </code></example>
     /// </summary>
     /// <param name="kernelSize">Window size, an int or (h, w).</param>
     /// <param name="stride">Window step (default: the kernel size).</param>
     /// <param name="padding">Implicit zero padding on both sides, at most half the kernel (default 0).</param>
     /// <param name="countIncludePad">Whether padded zeros count in the average's divisor.</param>
-    public Tensor AvgPool2d(Size2 kernelSize, Size2? stride = null, Size2? padding = null, bool countIncludePad = true) =>
-        AvgPool2d("AvgPool2d", kernelSize, stride ?? kernelSize, padding ?? 0, countIncludePad);
+    /// <param name="ceilMode">Round the output size up instead of down (default false).</param>
+    /// <param name="divisorOverride">A non-zero divisor for every window, or null for the window's count.</param>
+    public Tensor AvgPool2d(Size2 kernelSize, Size2? stride = null, Size2? padding = null, bool countIncludePad = true,
+        bool ceilMode = false, int? divisorOverride = null) =>
+        AvgPool2d("AvgPool2d", kernelSize, stride ?? kernelSize, padding ?? 0, countIncludePad, ceilMode, divisorOverride);
 
-    internal Tensor AvgPool2d(string op, Size2 kernelSize, Size2 stride, Size2 padding, bool countIncludePad)
+    internal Tensor AvgPool2d(string op, Size2 kernelSize, Size2 stride, Size2 padding, bool countIncludePad, bool ceilMode, int? divisorOverride)
     {
-        var (n, c, h, w, oh, ow) = WindowArgs.Pool(op, this, kernelSize, stride, padding);
+        int divisor = WindowArgs.DivisorOverride(op, divisorOverride);
+        var (n, c, h, w, oh, ow) = WindowArgs.Pool(op, this, kernelSize, stride, padding, 1, ceilMode);
         var geo = new ConvGeometry(1, h, w, kernelSize.H, kernelSize.W, stride.H, stride.W, padding.H, padding.W, 1, 1, oh, ow);
         int planes = n * c;
         var result = Uninitialized(WindowArgs.OutShape(this, n, c, oh, ow));
-        PoolKernel.AvgForward(Data, planes, geo, countIncludePad, result.DataSpan);
+        PoolKernel.AvgForward(Data, planes, geo, countIncludePad, divisor, result.DataSpan);
         var input = this;
         return Graph.RecordNoArrays(result, "AvgPool2d", input, (_, g) =>
         {
             var gx = new Tensor(input._shape);
-            PoolKernel.AvgBackward(g.Data, planes, geo, countIncludePad, gx.DataSpan);
+            PoolKernel.AvgBackward(g.Data, planes, geo, countIncludePad, divisor, gx.DataSpan);
             return gx;
         });
     }

@@ -140,6 +140,47 @@ public partial class Tensor
     public Tensor Min(int dim, bool keepDim = false) => ExtremeDim<MinReduce>("Min", dim, keepDim, max: false);
 
     /// <summary>
+    /// Largest values over the given dimensions (all of them when none are given), as <c>torch.amax</c>.
+    /// Unlike <see cref="Max(int, bool)"/>, which sends each gradient to one index, the gradient is split
+    /// evenly among the elements tied for the maximum.
+    /// </summary>
+    /// <example><code>
+    /// var x = Tensor.FromArray([1f, 3f, 3f, 0f], 2, 2).RequireGrad();
+    /// x.Amax([0, 1]).Backward();   // x.Grad: [0, 0.5, 0.5, 0]; x.Max(1) would give one of the 3s all of it
+    /// </code></example>
+    public Tensor Amax(int[] dims, bool keepDim = false) => Extremes<MaxReduce>("Amax", dims, keepDim);
+
+    /// <summary>Largest values along one dimension, ties sharing the gradient evenly; see <see cref="Amax(int[], bool)"/>.</summary>
+    /// <example><code>var rowMax = x.Amax(1, keepDim: true);</code></example>
+    public Tensor Amax(int dim, bool keepDim = false) => Amax([dim], keepDim);
+
+    /// <summary>
+    /// Smallest values over the given dimensions (all of them when none are given), as <c>torch.amin</c>;
+    /// the gradient is split evenly among the elements tied for the minimum.
+    /// </summary>
+    /// <example><code>var lowest = Tensor.FromArray([2f, 0f, 0f, 5f], 2, 2).Amin([1]);   // [0, 0]</code></example>
+    public Tensor Amin(int[] dims, bool keepDim = false) => Extremes<MinReduce>("Amin", dims, keepDim);
+
+    /// <summary>Smallest values along one dimension, ties sharing the gradient evenly; see <see cref="Amin(int[], bool)"/>.</summary>
+    /// <example><code>var colMin = x.Amin(0);</code></example>
+    public Tensor Amin(int dim, bool keepDim = false) => Amin([dim], keepDim);
+
+    private Tensor Extremes<TOp>(string op, int[] dims, bool keepDim) where TOp : IReduceOp
+    {
+        ArgumentNullException.ThrowIfNull(dims);
+        // torch.amax(x, dim=()) reduces every dimension.
+        if (dims.Length == 0) dims = Enumerable.Range(0, Rank).ToArray();
+        var (result, keepShape) = ReduceDims<TOp>(op, dims, keepDim);
+        var x = this;
+        return Graph.RecordNoArrays(result, op, this, (_, g) =>
+        {
+            // PyTorch's scale_grad_by_count: mask / count · grad, so a NaN extreme (equal to nothing) gives NaN.
+            var mask = x.Eq(result.Reshape(keepShape)).Float();
+            return mask.Mul(g.Reshape(keepShape).Div(mask.Sum(dims, keepDim: true)));
+        });
+    }
+
+    /// <summary>
     /// Index of the largest element of the flattened tensor, as <c>torch.argmax()</c>: the first one on ties,
     /// and the first NaN if there is one (NaN counts as larger than every number).
     /// </summary>

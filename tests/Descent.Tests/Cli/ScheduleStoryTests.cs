@@ -38,7 +38,7 @@ public class ScheduleStoryTests
     public void Each_recorded_rate_is_the_schedule_at_that_step()
     {
         int steps = Runs[0].Steps;
-        var oneCycle = new OneCycle(steps, maxLr: NetworkSettings.PeakLr);
+        var oneCycle = OneCycle.Fastai(steps, maxLr: NetworkSettings.PeakLr);
         var cyclic = new CyclicLR(NetworkSettings.PeakLr / 10, NetworkSettings.PeakLr, stepSizeUp: steps / 4);
         for (int i = 0; i < steps; i++)
         {

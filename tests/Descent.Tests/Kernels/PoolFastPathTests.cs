@@ -66,10 +66,10 @@ public class PoolFastPathTests
         var g = Halving(h, w);
         var x = Tensor.Randn([planes * h * w], new Generator(5)).ToArray();
         var y = new float[planes * g.OutPlane];
-        PoolKernel.AvgForward(x, planes, g, countIncludePad: true, y);
+        PoolKernel.AvgForward(x, planes, g, countIncludePad: true, divisorOverride: 0, y);
         var dy = Tensor.Randn([y.Length], new Generator(6)).ToArray();
         var dx = new float[x.Length];
-        PoolKernel.AvgBackward(dy, planes, g, countIncludePad: true, dx);
+        PoolKernel.AvgBackward(dy, planes, g, countIncludePad: true, divisorOverride: 0, dx);
         for (int p = 0; p < planes; p++)
             for (int oh = 0; oh < g.OH; oh++)
                 for (int ow = 0; ow < g.OW; ow++)

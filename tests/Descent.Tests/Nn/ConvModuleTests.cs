@@ -85,6 +85,63 @@ public class ConvModuleTests
             new Conv2d(4, 8, (3, 5), stride: 2, padding: (1, 2), dilation: 2, groups: 2, bias: false).ToString());
     }
 
+    [Theory]
+    [InlineData(PaddingMode.Reflect, false)]
+    [InlineData(PaddingMode.Replicate, false)]
+    [InlineData(PaddingMode.Circular, false)]
+    [InlineData(PaddingMode.Zeros, true)]
+    [InlineData(PaddingMode.Reflect, true)]
+    [InlineData(PaddingMode.Circular, true)]
+    public void Conv2dPaddingModesAndSameMatchFiniteDifferences(PaddingMode mode, bool same)
+    {
+        var conv = same
+            ? new Conv2d(2, 3, (2, 3), padding: "same", dilation: (1, 2), paddingMode: mode, generator: new Generator(3))
+            : new Conv2d(2, 3, 3, stride: (2, 1), padding: (2, 1), paddingMode: mode, generator: new Generator(3));
+        var x = Tensor.Randn([2, 2, 5, 4], new Generator(4)).RequireGrad();
+        ModuleGradCheck.Assert(conv, x);
+        if (same) Assert.Equal([2, 3, 5, 4], conv.Forward(x).Shape);
+    }
+
+    [Fact]
+    public void Conv2dPaddingModesFillTheBorderAsPyTorch()
+    {
+        // A 1x1 kernel of weight 1 shows the padded input itself: [a, b, c] = [1, 2, 3] padded by 2 each side.
+        var x = Tensor.FromArray([1f, 2f, 3f], 1, 1, 1, 3);
+        float[] Padded(PaddingMode mode)
+        {
+            var conv = new Conv2d(1, 1, 1, padding: (0, 2), bias: false, paddingMode: mode);
+            conv.Weight.DataSpan[0] = 1f;
+            return conv.Forward(x).ToArray();
+        }
+        Assert.Equal([3f, 2f, 1f, 2f, 3f, 2f, 1f], Padded(PaddingMode.Reflect));
+        Assert.Equal([1f, 1f, 1f, 2f, 3f, 3f, 3f], Padded(PaddingMode.Replicate));
+        Assert.Equal([2f, 3f, 1f, 2f, 3f, 1f, 2f], Padded(PaddingMode.Circular));
+        Assert.Equal([0f, 0f, 1f, 2f, 3f, 0f, 0f], Padded(PaddingMode.Zeros));
+    }
+
+    [Fact]
+    public void Conv2dPaddingOptionsRefuseWhatPyTorchRefuses()
+    {
+        var strided = Assert.Throws<ArgumentException>(() => new Conv2d(1, 1, 3, stride: 2, padding: "same"));
+        Assert.Contains("Conv2d: padding \"same\" is not supported for strided convolutions; got stride (2, 2)", strided.Message);
+        var word = Assert.Throws<ArgumentException>(() => new Conv2d(1, 1, 3, padding: "full"));
+        Assert.Contains("Conv2d: padding must be an int, an (h, w) pair, \"same\" or \"valid\"; got \"full\"", word.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Conv2d(1, 1, 3, paddingMode: (PaddingMode)7));
+        var reflect = Assert.Throws<ArgumentException>(() => new Conv2d(1, 1, 3, padding: 3, paddingMode: PaddingMode.Reflect).Forward(Tensor.Zeros(1, 1, 3, 5)));
+        Assert.Contains("Conv2d(1, 1, kernel_size=3, padding=3, padding_mode=reflect): reflect padding must be less than the input height 3; got padding (3, 3) for input [1, 1, 3, 5]", reflect.Message);
+        var circular = Assert.Throws<ArgumentException>(() => new Conv2d(1, 1, 5, padding: (0, 4), paddingMode: PaddingMode.Circular).Forward(Tensor.Zeros(1, 5, 3)));
+        Assert.Contains("circular padding may wrap around at most once, so at most the input width 3", circular.Message);
+        Assert.Equal([1, 1, 3, 3], new Conv2d(1, 1, 3, padding: "valid").Forward(Tensor.Zeros(1, 1, 5, 5)).Shape);
+    }
+
+    [Fact]
+    public void Conv2dDescribesItsPaddingOptionsLikePyTorch()
+    {
+        Assert.Equal("Conv2d(3, 8, kernel_size=4, padding=same)", new Conv2d(3, 8, 4, padding: "same").ToString());
+        Assert.Equal("Conv2d(3, 8, kernel_size=3, padding=1, bias=False, padding_mode=circular)",
+            new Conv2d(3, 8, 3, padding: 1, bias: false, paddingMode: PaddingMode.Circular).ToString());
+    }
+
     [Fact]
     public void Conv2dRejectsInvalidHyperParameters()
     {
@@ -136,6 +193,8 @@ public class ConvModuleTests
         Assert.Equal("MaxPool2d(kernel_size=2, stride=2, padding=0)", max.ToString());
         Assert.Equal("AvgPool2d(kernel_size=(2, 3), stride=1, padding=0, count_include_pad=False)", new AvgPool2d((2, 3), stride: 1, countIncludePad: false).ToString());
         Assert.Equal("AdaptiveAvgPool2d(output_size=1)", new AdaptiveAvgPool2d(1).ToString());
+        Assert.Equal("MaxPool2d(kernel_size=3, stride=2, padding=1, dilation=2, ceil_mode=True)", new MaxPool2d(3, 2, 1, dilation: 2, ceilMode: true).ToString());
+        Assert.Equal("AvgPool2d(kernel_size=2, stride=2, padding=0, ceil_mode=True, divisor_override=3)", new AvgPool2d(2, ceilMode: true, divisorOverride: 3).ToString());
         var e = Assert.Throws<ArgumentException>(() => max.Forward(Tensor.Zeros(8, 8)));
         Assert.Equal("MaxPool2d(kernel_size=2, stride=2, padding=0): expected a 3-D [C, H, W] or 4-D [N, C, H, W] input for kernel (2, 2); got input [8, 8]", e.Message);
         var a = Assert.Throws<ArgumentException>(() => new AdaptiveAvgPool2d(2).Forward(Tensor.Zeros(3)));

@@ -149,6 +149,63 @@ public class PoolingTests
     }
 
     [Theory]
+    [InlineData(1, 1, 7, 7, 2, 2, 0, 1, true)]
+    [InlineData(2, 2, 8, 9, 3, 2, 1, 2, true)]
+    [InlineData(1, 1, 9, 7, 3, 1, 1, 3, false)]
+    [InlineData(1, 2, 5, 5, 2, 3, 1, 1, true)]
+    public void GradCheckMaxPoolDilationAndCeilMode(int n, int c, int h, int w, int k, int s, int p, int d, bool ceil)
+    {
+        var x = NoTies([n, c, h, w], (ulong)(h * 11 + w)).RequireGrad();
+        GradCheck.Assert(t => t[0].MaxPool2d(k, s, p, d, ceil), x);
+    }
+
+    [Theory]
+    [InlineData(1, 1, 7, 7, 2, 2, 0, true, null)]
+    [InlineData(2, 2, 8, 9, 3, 2, 1, false, null)]
+    [InlineData(1, 1, 9, 7, 3, 2, 1, true, 2)]
+    [InlineData(1, 2, 5, 5, 2, 3, 1, false, -4)]
+    public void GradCheckAvgPoolCeilModeAndDivisorOverride(int n, int c, int h, int w, int k, int s, int p, bool countIncludePad, int? divisor)
+    {
+        var x = Tensor.Randn([n, c, h, w], new Generator((ulong)(h * 11 + w))).RequireGrad();
+        GradCheck.Assert(t => t[0].AvgPool2d(k, s, p, countIncludePad, ceilMode: true, divisorOverride: divisor), x);
+    }
+
+    [Fact]
+    public void CeilModeAddsAWindowOnlyWhereItStartsInsideTheInputOrLeftPadding()
+    {
+        var x = Tensor.FromArray(Enumerable.Range(0, 25).Select(i => (float)i).ToArray(), 1, 1, 5, 5);
+        Assert.Equal([1, 1, 3, 3], x.MaxPool2d(2, ceilMode: true).Shape);
+        // Stride 3 with padding 1: a third window would start at 5 = H + left padding, in the right padding only.
+        Assert.Equal([1, 1, 2, 2], x.AvgPool2d(2, stride: 3, padding: 1, ceilMode: true).Shape);
+        // The clipped last window of 5x5 in 2x2 windows holds x[4, 4] alone; its divisor is the clipped size.
+        Assert.Equal(24f, x.MaxPool2d(2, ceilMode: true).ToArray()[^1]);
+        Assert.Equal(24f, x.AvgPool2d(2, ceilMode: true).ToArray()[^1]);
+        Assert.Equal(12f, x.AvgPool2d(2, ceilMode: true, divisorOverride: 2).ToArray()[^1]);
+    }
+
+    [Fact]
+    public void DilatedMaxPoolReadsSpacedTaps()
+    {
+        // 1x5 row, kernel 2 dilation 3: windows {0, 3} and {1, 4}.
+        var x = Tensor.FromArray([5f, 9f, 1f, 2f, 3f], 1, 1, 1, 5);
+        Assert.Equal([5f, 9f], x.MaxPool2d((1, 2), stride: 1, dilation: (1, 3)).ToArray());
+    }
+
+    [Fact]
+    public void PoolOptionErrorsNameTheOpAndRule()
+    {
+        var x = Tensor.Zeros(1, 1, 6, 6);
+        var dil = Assert.Throws<ArgumentOutOfRangeException>(() => x.MaxPool2d(2, dilation: (1, 0)));
+        Assert.Equal("dilation", dil.ParamName);
+        Assert.Contains("MaxPool2d: dilation must be positive", dil.Message);
+        var zero = Assert.Throws<ArgumentOutOfRangeException>(() => x.AvgPool2d(2, divisorOverride: 0));
+        Assert.Contains("AvgPool2d: divisorOverride must not be zero", zero.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Descent.Nn.AvgPool2d(2, divisorOverride: 0));
+        var small = Assert.Throws<ArgumentException>(() => Tensor.Zeros(1, 1, 3, 3).MaxPool2d(2, stride: 1, dilation: 3));
+        Assert.Equal("MaxPool2d: output size is too small: input [1, 1, 3, 3] with kernel (2, 2), stride (1, 1), padding (0, 0), dilation (3, 3) gives 0x0", small.Message);
+    }
+
+    [Theory]
     [InlineData(7, 7, 3, 3)]
     [InlineData(5, 7, 3, 4)]
     [InlineData(4, 3, 6, 5)]

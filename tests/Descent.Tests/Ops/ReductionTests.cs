@@ -43,6 +43,38 @@ public class ReductionTests
         GradCheck.Assert(t => t[0].Min(dims[0], keepDim), Inputs.Normal(8, shape));
     }
 
+    [Theory, MemberData(nameof(DimCases))]
+    public void AmaxAndAminOverDims(int[] shape, int[] dims, bool keepDim)
+    {
+        GradCheck.Assert(t => t[0].Amax(dims, keepDim), Inputs.Normal(9, shape));
+        GradCheck.Assert(t => t[0].Amin(dims, keepDim), Inputs.Normal(10, shape));
+        GradCheck.Assert(t => t[0].Amax([]), Inputs.Normal(11, shape));
+    }
+
+    [Fact]
+    public void AmaxSplitsATiesGradientEvenlyWhereMaxPicksOne()
+    {
+        var x = Tensor.FromArray([3f, 1f, 3f, 3f, 2f, 0f, 0f, 0f], 2, 4).RequireGrad();
+        x.Amax(1).Backward(Tensor.FromArray([6f, 6f]));
+        Assert.Equal([2f, 0f, 2f, 2f, 6f, 0f, 0f, 0f], x.Grad!.ToArray());
+        var y = Tensor.FromArray([3f, 1f, 3f, 3f, 2f, 0f, 0f, 0f], 2, 4).RequireGrad();
+        y.Amin(1).Backward(Tensor.FromArray([6f, 6f]));
+        Assert.Equal([0f, 6f, 0f, 0f, 0f, 2f, 2f, 2f], y.Grad!.ToArray());
+        var z = Tensor.FromArray([3f, 1f, 3f, 3f, 2f, 0f, 0f, 0f], 2, 4).RequireGrad();
+        z.Max(1).Backward(Tensor.FromArray([6f, 6f]));
+        Assert.Equal(6f, z.Grad!.ToArray()[..4].Sum());
+        Assert.Equal(3, z.Grad!.ToArray()[..4].Count(v => v == 0f));
+    }
+
+    [Fact]
+    public void AmaxBadDimensionsNameTheOp()
+    {
+        var x = Tensor.Zeros(2, 3);
+        Assert.Contains("Amax: dimension repeated in [1, -1]", Assert.Throws<ArgumentException>(() => x.Amax([1, -1])).Message);
+        Assert.Contains("Amin", Assert.ThrowsAny<ArgumentException>(() => x.Amin(2)).Message);
+        Assert.Contains("Amax: cannot reduce over an empty dimension", Assert.Throws<ArgumentException>(() => Tensor.Zeros(0, 3).Amax(0)).Message);
+    }
+
     [Fact]
     public void ReducedShapes()
     {

@@ -82,7 +82,7 @@ public class TrainingFiguresTests
     [Fact]
     public void ScheduleCurveDrawsRateAndMomentumInTwoPanels()
     {
-        var schedule = new OneCycle(totalSteps: 100, maxLr: 0.1);
+        var schedule = OneCycle.Fastai(totalSteps: 100, maxLr: 0.1);
         var figure = TrainingFigures.ScheduleCurve(schedule, 101, 0.1);
         Assert.Equal(2, figure.Plots.Count);
         using var raster = Raster.Of(figure, 800, 800);

@@ -48,7 +48,7 @@ public class LearnerTests
         var model = new Mlp(2, 64, 3, new Generator(22));
         var loader = new DataLoader(data, batchSize: 30, shuffle: true, generator: new Generator(23));
         var learner = new Learner(model, loader, null, new CrossEntropyLoss(), new Adam(model.Parameters(), lr: 0.02),
-            schedule: new OneCycle(totalSteps: 60 * loader.Count, maxLr: 0.03), metrics: [new Accuracy()]);
+            schedule: OneCycle.Fastai(totalSteps: 60 * loader.Count, maxLr: 0.03), metrics: [new Accuracy()]);
         var history = learner.Fit(60);
         Assert.Null(history[^1].ValidLoss);
         Assert.Empty(history[^1].Metrics);

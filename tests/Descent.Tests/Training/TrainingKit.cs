@@ -73,7 +73,7 @@ internal static class TrainingKit
             "sgd" => new SGD(model.Parameters(), lr: 0.1, momentum: 0.9),
             _ => throw new ArgumentException(optimizer),
         };
-        Schedule? sched = schedule ? new OneCycle(totalSteps: epochs * trainLoader.Count, maxLr: 0.05) : null;
+        Schedule? sched = schedule ? OneCycle.Fastai(totalSteps: epochs * trainLoader.Count, maxLr: 0.05) : null;
         return new Learner(model, trainLoader, validLoader, new CrossEntropyLoss(), opt, sched,
             metrics: [new Accuracy()], callbacks: callbacks, progress: progress,
             generators: noiseGen == null ? null : [noiseGen], architecture: "mlp:2,16,2");

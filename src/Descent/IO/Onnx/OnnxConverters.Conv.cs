@@ -7,6 +7,9 @@ internal static partial class OnnxConverters
     private static OnnxValue Conv(OnnxGraph g, Conv2d m, string path, OnnxValue x)
     {
         RequireRank(m, path, x, 4, "[N, C, H, W]");
+        // ONNX's Conv pads only with zeros; another mode would need a Pad node in front.
+        if (m.PaddingMode != PaddingMode.Zeros)
+            throw new NotSupportedException($"OnnxExport: module {Describe(m, path)} has no ONNX converter for padding mode {m.PaddingMode}");
         var shape = ShapeAfter(m, path, x);
         string[] inputs = m.Bias is null
             ? [x.Name, g.Weight(Child(path, "weight"), m.Weight)]
@@ -14,10 +17,17 @@ internal static partial class OnnxConverters
         var y = g.Node("Conv", path, inputs,
             OnnxAttribute.IntList("kernel_shape", Pair(m.KernelSize)),
             OnnxAttribute.IntList("strides", Pair(m.Stride)),
-            OnnxAttribute.IntList("pads", Pads(m.Padding)),
+            OnnxAttribute.IntList("pads", m.PaddingSame ? SamePads(m) : Pads(m.Padding)),
             OnnxAttribute.IntList("dilations", Pair(m.Dilation)),
             OnnxAttribute.Int("group", m.Groups));
         return x with { Name = y, Shape = shape };
+    }
+
+    // ONNX's pads are [top, left, bottom, right]; "same" puts an odd total's extra one after.
+    private static long[] SamePads(Conv2d m)
+    {
+        long th = (long)m.Dilation.H * (m.KernelSize.H - 1), tw = (long)m.Dilation.W * (m.KernelSize.W - 1);
+        return [th / 2, tw / 2, th - th / 2, tw - tw / 2];
     }
 
     // PyTorch pads max pooling with −∞, which is what ONNX's MaxPool does: padded cells never win.
@@ -28,19 +38,25 @@ internal static partial class OnnxConverters
         var y = g.Node("MaxPool", path, [x.Name],
             OnnxAttribute.IntList("kernel_shape", Pair(m.KernelSize)),
             OnnxAttribute.IntList("strides", Pair(m.Stride)),
-            OnnxAttribute.IntList("pads", Pads(m.Padding)));
+            OnnxAttribute.IntList("pads", Pads(m.Padding)),
+            OnnxAttribute.IntList("dilations", Pair(m.Dilation)),
+            OnnxAttribute.Int("ceil_mode", m.CeilMode ? 1 : 0));
         return x with { Name = y, Shape = shape };
     }
 
     private static OnnxValue AvgPool(OnnxGraph g, AvgPool2d m, string path, OnnxValue x)
     {
         RequireRank(m, path, x, 4, "[N, C, H, W]");
+        // ONNX's AveragePool always divides by a count; it has no fixed divisor.
+        if (m.DivisorOverride is not null)
+            throw new NotSupportedException($"OnnxExport: module {Describe(m, path)} has no ONNX converter for divisorOverride (ONNX's AveragePool has none)");
         var shape = ShapeAfter(m, path, x);
         var y = g.Node("AveragePool", path, [x.Name],
             OnnxAttribute.IntList("kernel_shape", Pair(m.KernelSize)),
             OnnxAttribute.IntList("strides", Pair(m.Stride)),
             OnnxAttribute.IntList("pads", Pads(m.Padding)),
-            OnnxAttribute.Int("count_include_pad", m.CountIncludePad ? 1 : 0));
+            OnnxAttribute.Int("count_include_pad", m.CountIncludePad ? 1 : 0),
+            OnnxAttribute.Int("ceil_mode", m.CeilMode ? 1 : 0));
         return x with { Name = y, Shape = shape };
     }
 

@@ -22,14 +22,16 @@ public enum OneCycleVariant
 /// The one-cycle policy: the rate rises from <c>maxLr/divFactor</c> to <c>maxLr</c> over the first
 /// <see cref="PctStart"/> of the steps, then anneals to a tiny final rate, while momentum (or beta1) moves
 /// the opposite way (<see cref="MaxMomentum"/> → <see cref="BaseMomentum"/> → <see cref="MaxMomentum"/>).
-/// The constructor gives fastai's defaults (pctStart 0.25, divFactor 25, finalDivFactor 1e5, cosine in both
-/// phases, momentum 0.95 → 0.85 → 0.95); <see cref="PyTorch"/> gives PyTorch's <c>OneCycleLR</c>.
+/// The constructor is PyTorch's <c>OneCycleLR</c> with its defaults (pctStart 0.3, cosine, divFactor 25,
+/// finalDivFactor 1e4, two phases, momentum 0.95 → 0.85 → 0.95), so ported code gets the curve it had;
+/// <see cref="Fastai"/> names fastai's <c>fit_one_cycle</c> (pctStart 0.25, finalDivFactor 1e5, its own
+/// step positions), whose numbers differ. <see cref="PyTorch"/> is the constructor under an explicit name.
 /// The peak is <see cref="MaxLr"/>, or each group's initial rate when none is given. Steps 0 .. totalSteps
 /// are defined (step totalSteps is the rate after the last optimizer step); later steps throw, as PyTorch does.
 /// </summary>
 /// <example><code>
-/// var fastai = new OneCycle(totalSteps: epochs * batchesPerEpoch, maxLr: 3e-3);
-/// var torch = OneCycle.PyTorch(totalSteps: 1000, maxLr: 0.1, threePhase: true);
+/// var torch = new OneCycle(totalSteps: 1000, maxLr: 0.1);                  // torch.optim.lr_scheduler.OneCycleLR
+/// var fastai = OneCycle.Fastai(totalSteps: epochs * batchesPerEpoch, maxLr: 3e-3); // fastai's fit_one_cycle
 /// </code></example>
 public sealed class OneCycle : Schedule
 {
@@ -40,11 +42,25 @@ public sealed class OneCycle : Schedule
 
     private readonly record struct Phase(double EndStep, Point StartLr, Point EndLr, Point StartMomentum, Point EndMomentum);
 
-    /// <summary>Creates a one-cycle schedule with fastai's defaults.</summary>
-    public OneCycle(long totalSteps, double? maxLr = null, double pctStart = 0.25, double divFactor = 25,
-        double finalDivFactor = 1e5, bool cycleMomentum = true, double baseMomentum = 0.85, double maxMomentum = 0.95)
-        : this(OneCycleVariant.Fastai, totalSteps, maxLr, pctStart, AnnealStrategy.Cos, cycleMomentum, baseMomentum,
-            maxMomentum, divFactor, finalDivFactor, threePhase: false) { }
+    /// <summary>
+    /// Creates PyTorch's <c>OneCycleLR</c> schedule with its defaults; the arguments are its keyword
+    /// arguments in .NET casing. For fastai's curve use <see cref="Fastai"/>.
+    /// </summary>
+    public OneCycle(long totalSteps, double? maxLr = null, double pctStart = 0.3,
+        AnnealStrategy anneal = AnnealStrategy.Cos, bool cycleMomentum = true, double baseMomentum = 0.85,
+        double maxMomentum = 0.95, double divFactor = 25, double finalDivFactor = 1e4, bool threePhase = false)
+        : this(OneCycleVariant.PyTorch, totalSteps, maxLr, pctStart, anneal, cycleMomentum, baseMomentum, maxMomentum,
+            divFactor, finalDivFactor, threePhase) { }
+
+    /// <summary>
+    /// fastai's <c>fit_one_cycle</c> with fastai's defaults (pctStart 0.25, divFactor 25, finalDivFactor 1e5,
+    /// cosine in both phases on the position step/totalSteps); not PyTorch's curve.
+    /// </summary>
+    /// <example><code>var schedule = OneCycle.Fastai(totalSteps: 10 * batchesPerEpoch, maxLr: 3e-3);</code></example>
+    public static OneCycle Fastai(long totalSteps, double? maxLr = null, double pctStart = 0.25, double divFactor = 25,
+        double finalDivFactor = 1e5, bool cycleMomentum = true, double baseMomentum = 0.85, double maxMomentum = 0.95) =>
+        new(OneCycleVariant.Fastai, totalSteps, maxLr, pctStart, AnnealStrategy.Cos, cycleMomentum, baseMomentum,
+            maxMomentum, divFactor, finalDivFactor, threePhase: false);
 
     private OneCycle(OneCycleVariant variant, long totalSteps, double? maxLr, double pctStart, AnnealStrategy anneal,
         bool cycleMomentum, double baseMomentum, double maxMomentum, double divFactor, double finalDivFactor, bool threePhase)
@@ -65,12 +81,12 @@ public sealed class OneCycle : Schedule
         _phases = variant == OneCycleVariant.Fastai ? FastaiPhases() : PyTorchPhases();
     }
 
-    /// <summary>PyTorch's <c>OneCycleLR</c> with its defaults (pctStart 0.3, cosine, divFactor 25, finalDivFactor 1e4).</summary>
+    /// <summary>PyTorch's <c>OneCycleLR</c> under an explicit name: the same schedule as the constructor.</summary>
+    /// <example><code>var schedule = OneCycle.PyTorch(totalSteps: 1000, maxLr: 0.1, threePhase: true);</code></example>
     public static OneCycle PyTorch(long totalSteps, double? maxLr = null, double pctStart = 0.3,
         AnnealStrategy anneal = AnnealStrategy.Cos, bool cycleMomentum = true, double baseMomentum = 0.85,
         double maxMomentum = 0.95, double divFactor = 25, double finalDivFactor = 1e4, bool threePhase = false) =>
-        new(OneCycleVariant.PyTorch, totalSteps, maxLr, pctStart, anneal, cycleMomentum, baseMomentum, maxMomentum,
-            divFactor, finalDivFactor, threePhase);
+        new(totalSteps, maxLr, pctStart, anneal, cycleMomentum, baseMomentum, maxMomentum, divFactor, finalDivFactor, threePhase);
 
     /// <summary>Which formula this schedule follows.</summary>
     public OneCycleVariant Variant { get; }

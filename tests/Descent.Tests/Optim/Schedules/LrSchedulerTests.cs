@@ -28,7 +28,7 @@ public class LrSchedulerTests
     public void AbsoluteSchedulesPeakAtEachGroupsInitialRateUnlessGiven()
     {
         var opt = TwoGroups();
-        var scheduler = new LrScheduler(opt, new OneCycle(totalSteps: 100, cycleMomentum: false));
+        var scheduler = new LrScheduler(opt, OneCycle.Fastai(totalSteps: 100, cycleMomentum: false));
         Assert.Equal(0.1 / 25, opt.ParamGroups[0].Lr, 15);
         Assert.Equal(0.01 / 25, opt.ParamGroups[1].Lr, 15);
         for (int i = 0; i < 25; i++) scheduler.Step();
@@ -36,7 +36,7 @@ public class LrSchedulerTests
         Assert.Equal(0.01, opt.ParamGroups[1].Lr, 15);
 
         var shared = TwoGroups();
-        new LrScheduler(shared, new OneCycle(totalSteps: 100, maxLr: 1.0, cycleMomentum: false));
+        new LrScheduler(shared, OneCycle.Fastai(totalSteps: 100, maxLr: 1.0, cycleMomentum: false));
         Assert.Equal([1.0 / 25, 1.0 / 25], Lrs(shared));
     }
 
@@ -70,7 +70,7 @@ public class LrSchedulerTests
     public void RefusesToCycleMomentumOfAnOptimizerWithout()
     {
         var opt = new PlainGradientDescent([Tensor.Zeros(1)], 0.1);
-        var e = Assert.Throws<ArgumentException>(() => new LrScheduler(opt, new OneCycle(10)));
+        var e = Assert.Throws<ArgumentException>(() => new LrScheduler(opt, OneCycle.Fastai(10)));
         Assert.Contains("neither momentum nor beta1", e.Message);
         Assert.Equal(0.1, opt.ParamGroups[0].Lr);
     }

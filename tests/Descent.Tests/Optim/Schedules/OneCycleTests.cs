@@ -9,7 +9,7 @@ public class OneCycleTests
     [Fact]
     public void FastaiStartsAtMaxOver25PeaksAtPctStartAndEndsAtMaxOver1e5()
     {
-        var s = new OneCycle(totalSteps: 200, maxLr: MaxLr);
+        var s = OneCycle.Fastai(totalSteps: 200, maxLr: MaxLr);
         Assert.Equal(MaxLr / 25, s.Lr(0, 1.0), 15);
         Assert.Equal(MaxLr, s.Lr(50, 1.0), 15);              // position 0.25
         Assert.Equal(MaxLr / 1e5, s.Lr(200, 1.0), 15);       // fastai's final rate: lr_max/div_final
@@ -18,7 +18,7 @@ public class OneCycleTests
     [Fact]
     public void FastaiAnnealsWithACosineInBothPhases()
     {
-        var s = new OneCycle(totalSteps: 200, maxLr: MaxLr);
+        var s = OneCycle.Fastai(totalSteps: 200, maxLr: MaxLr);
         // SchedCos(start, end)(p) = start + (1 + cos(π(1 - p)))·(end - start)/2; p = 0.5 is the midpoint.
         double Cos(double start, double end, double p) => start + (1 + Math.Cos(Math.PI * (1 - p))) * (end - start) / 2;
         Expect.Close(Cos(MaxLr / 25, MaxLr, 0.5), s.Lr(25, 1.0));
@@ -30,7 +30,7 @@ public class OneCycleTests
     [Fact]
     public void FastaiMomentumGoesFrom095To085AndBack()
     {
-        var s = new OneCycle(totalSteps: 200, maxLr: MaxLr);
+        var s = OneCycle.Fastai(totalSteps: 200, maxLr: MaxLr);
         Assert.Equal(0.95, s.Momentum(0)!.Value, 15);
         Assert.Equal(0.85, s.Momentum(50)!.Value, 15);
         Assert.Equal(0.90, s.Momentum(25)!.Value, 15);
@@ -40,7 +40,7 @@ public class OneCycleTests
     [Fact]
     public void FastaiDefaults()
     {
-        var s = new OneCycle(100);
+        var s = OneCycle.Fastai(100);
         Assert.Equal(OneCycleVariant.Fastai, s.Variant);
         Assert.Equal(0.25, s.PctStart);
         Assert.Equal(25, s.DivFactor);
@@ -52,9 +52,30 @@ public class OneCycleTests
     }
 
     [Fact]
+    public void TheConstructorIsPyTorchsOneCycleLRWithItsDefaults()
+    {
+        var s = new OneCycle(100, maxLr: MaxLr);
+        Assert.Equal(OneCycleVariant.PyTorch, s.Variant);
+        Assert.Equal(0.3, s.PctStart);
+        Assert.Equal(AnnealStrategy.Cos, s.Anneal);
+        Assert.Equal(25, s.DivFactor);
+        Assert.Equal(1e4, s.FinalDivFactor);
+        Assert.False(s.ThreePhase);
+        Assert.True(s.CyclesMomentum);
+        var named = OneCycle.PyTorch(100, maxLr: MaxLr);
+        for (long t = 0; t <= 100; t++)
+        {
+            Assert.Equal(named.Lr(t, 1.0), s.Lr(t, 1.0));
+            Assert.Equal(named.Momentum(t), s.Momentum(t));
+        }
+        Assert.Equal(MaxLr, s.Lr(29, 1.0), 15);              // PyTorch's peak is at step pct_start·T − 1
+        Assert.NotEqual(OneCycle.Fastai(100, maxLr: MaxLr).Lr(10, 1.0), s.Lr(10, 1.0));
+    }
+
+    [Fact]
     public void WithoutMaxLrTheBaseRateIsThePeak()
     {
-        var s = new OneCycle(totalSteps: 100);
+        var s = OneCycle.Fastai(totalSteps: 100);
         Assert.Equal(0.3, s.Lr(25, 0.3), 15);
         Assert.Equal(0.3 / 25, s.Lr(0, 0.3), 15);
     }
@@ -129,7 +150,7 @@ public class OneCycleTests
     [InlineData(true)]
     public void AStepPastTheEndSaysSo(bool pyTorch)
     {
-        var s = pyTorch ? OneCycle.PyTorch(totalSteps: 100) : new OneCycle(totalSteps: 100);
+        var s = pyTorch ? OneCycle.PyTorch(totalSteps: 100) : OneCycle.Fastai(totalSteps: 100);
         s.Lr(100, 0.1);
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => s.Lr(101, 0.1));
         Assert.Contains("step 101 is past the schedule's end (total steps 100)", e.Message);
@@ -139,7 +160,7 @@ public class OneCycleTests
     [Fact]
     public void CycleMomentumOff()
     {
-        var s = new OneCycle(100, cycleMomentum: false);
+        var s = OneCycle.Fastai(100, cycleMomentum: false);
         Assert.False(s.CyclesMomentum);
         Assert.Null(s.Momentum(10));
     }
@@ -147,13 +168,13 @@ public class OneCycleTests
     [Fact]
     public void InvalidArgumentsNameTheParameterAndValue()
     {
-        Expect.OutOfRange("totalSteps", "0", () => new OneCycle(0));
-        Expect.OutOfRange("maxLr", "-0.1", () => new OneCycle(10, maxLr: -0.1));
-        Expect.OutOfRange("pctStart", "1.5", () => new OneCycle(10, pctStart: 1.5));
+        Expect.OutOfRange("totalSteps", "0", () => OneCycle.Fastai(0));
+        Expect.OutOfRange("maxLr", "-0.1", () => OneCycle.Fastai(10, maxLr: -0.1));
+        Expect.OutOfRange("pctStart", "1.5", () => OneCycle.Fastai(10, pctStart: 1.5));
         Expect.OutOfRange("pctStart", "-0.1", () => OneCycle.PyTorch(10, pctStart: -0.1));
-        Expect.OutOfRange("divFactor", "0", () => new OneCycle(10, divFactor: 0));
+        Expect.OutOfRange("divFactor", "0", () => OneCycle.Fastai(10, divFactor: 0));
         Expect.OutOfRange("finalDivFactor", "-1", () => OneCycle.PyTorch(10, finalDivFactor: -1));
-        Expect.OutOfRange("baseMomentum", "1", () => new OneCycle(10, baseMomentum: 1));
+        Expect.OutOfRange("baseMomentum", "1", () => OneCycle.Fastai(10, baseMomentum: 1));
         Expect.OutOfRange("anneal", "3", () => OneCycle.PyTorch(10, anneal: (AnnealStrategy)3));
         // pct_start·T - 1 = 0: PyTorch's first phase has no length and it divides by zero at step 0.
         Expect.OutOfRange("pctStart", "0.25", () => OneCycle.PyTorch(4, pctStart: 0.25));

@@ -148,7 +148,7 @@ public class StepScheduleTests
     [Fact]
     public void LinearWarmupCarriesTheFollowersEndAndMomentum()
     {
-        var s = new LinearWarmup(10, 0.1, new OneCycle(totalSteps: 100, maxLr: 1.0));
+        var s = new LinearWarmup(10, 0.1, OneCycle.Fastai(totalSteps: 100, maxLr: 1.0));
         Assert.Equal(110, s.TotalSteps);
         Assert.True(s.CyclesMomentum);
         Assert.Equal(0.95, s.Momentum(3));              // OneCycle's step-0 momentum holds during the warm-up
