@@ -63,7 +63,7 @@ public sealed class CsvReader(TextReader reader, string file)
         if (numbers == 0) return true;
         if (numbers == cells.Length) return false;
         bool mostlyNumbers = numbers * 2 >= cells.Length;
-        int odd = Array.FindIndex(cells, c => IsNumber(c) != !mostlyNumbers);
+        int odd = Array.FindIndex(cells, c => IsNumber(c) != mostlyNumbers);
         throw Fail(mostlyNumbers
             ? $"column {odd + 1}: '{Short(cells[odd])}' is not a number, but the row's other cells are; a header holds no numbers and a data row only numbers"
             : $"column {odd + 1}: '{Short(cells[odd])}' is a number, but the row's other cells are not; a header holds no numbers and a data row only numbers");
