@@ -20,7 +20,7 @@ public static class EvalCommand
     public static Command Create(Option<bool> verbose)
     {
         var model = Required(CliOptions.ExistingFile("--model", "A model saved by `descent train --save` (or a --checkpoint file)."));
-        var data = CliOptions.Custom<DataSpec?>("--data", $"The data: {string.Join(", ", DataSpec.Names)} (default: the built-in set the model was trained on; a CSV-trained model needs --data).", null, DataSpec.Parse);
+        var data = CliOptions.Custom<DataSpec?>("--data", $"The data: {string.Join(", ", DataSpec.Names)} (default: the built-in set the model was trained on; a CSV-trained model needs --data; {DataSpec.CsvRules}).", null, DataSpec.Parse);
         var dataDir = CliOptions.ExistingFolder("--data-dir", "Folder holding the data tarballs.");
         var json = CliOptions.Flag("--json", "End stdout with one line of JSON holding the results.");
         var command = new Command("eval", "Measure a saved model on data: loss, accuracy and confusion matrix (or MAE).") { model, data, dataDir, json };

@@ -16,6 +16,10 @@ public sealed record DataSpec(string Name, string? CsvPath = null, string? CsvTa
     /// <summary>The built-in names, as the help and errors list them.</summary>
     public static readonly IReadOnlyList<string> Names = ["mnist", "mnist-idx", "iris", "moons", "spirals", "sin", "csv:PATH[:target]"];
 
+    /// <summary>The rules a CSV file meets, as the help states them where <c>--data</c> is described.</summary>
+    public static readonly string CsvRules = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"a CSV starts with a header row without numbers; a line holds at most {Descent.Data.CsvReader.MaxLineChars} characters and {Descent.Data.CsvReader.MaxFields} fields, a file at most {Descent.Data.Csv.MaxValues} values");
+
     /// <summary>The built-in sets: the only data a model file may name for <c>descent eval</c> to load by itself.</summary>
     public static readonly IReadOnlyList<string> BuiltIn = ["mnist", "mnist-idx", "iris", "moons", "spirals", "sin"];
 
