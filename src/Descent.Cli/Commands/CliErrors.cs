@@ -5,8 +5,9 @@ namespace Descent.Cli.Commands;
 
 /// <summary>
 /// How the tool reports trouble: exactly one line on stderr, prefixed with the command
-/// (<c>descent demo: ...</c>). Usage errors exit 2, failures while running exit 1; the stack trace
-/// appears only with <c>--verbose</c>.
+/// (<c>descent demo: ...</c>). Usage errors exit 2, failures while running exit 1, running out of memory
+/// included (<c>descent train: out of memory: a batch of ... needs ...</c>); the stack trace appears only with
+/// <c>--verbose</c>.
 /// </summary>
 public static class CliErrors
 {
@@ -59,13 +60,28 @@ public static class CliErrors
         {
             return body();
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (OutOfMemoryException e)
+        {
+            // The failed allocation is gone by now, so there is memory again to say what happened.
+            error.WriteLine($"{commandPath}: out of memory: {OutOfMemoryMessage(e)}");
+            if (verbose) error.WriteLine(e.ToString());
+            return Failure;
+        }
+        catch (Exception e)
         {
             error.WriteLine($"{commandPath}: {OneLine(e.Message)}");
             if (verbose) error.WriteLine(e.ToString());
             return Failure;
         }
     }
+
+    /// <summary>
+    /// What ran out: <see cref="MemoryGuard"/>'s message names the allocation and its size; the runtime's own
+    /// "Insufficient memory" names nothing, so the limit and the usual remedies stand in for it.
+    /// </summary>
+    private static string OutOfMemoryMessage(OutOfMemoryException e) => e is InsufficientMemoryException
+        ? OneLine(e.Message)
+        : $"an allocation failed with {MemoryGuard.Format(MemoryGuard.AvailableBytes)} available to this process; try a smaller --batch-size, model or data set";
 
     /// <summary>"descent" for the root, "descent demo" for a subcommand.</summary>
     public static string CommandPath(CommandResult command)

@@ -10,7 +10,8 @@ namespace Descent.Cli.Commands;
 /// <summary>
 /// <c>descent eval</c>: rebuilds a saved model from its metadata and measures it on data: loss and accuracy with a
 /// text confusion matrix for a classifier, loss and MAE for a regressor. Without <c>--data</c> it uses the model's
-/// own validation part.
+/// own validation part when it was trained on a built-in set; a model trained on a CSV file needs <c>--data</c>,
+/// because a model file is data and never names a file for the tool to read.
 /// </summary>
 /// <example><code>descent eval --model digits.safetensors --data mnist</code></example>
 public static class EvalCommand
@@ -19,7 +20,7 @@ public static class EvalCommand
     public static Command Create(Option<bool> verbose)
     {
         var model = Required(CliOptions.ExistingFile("--model", "A model saved by `descent train --save` (or a --checkpoint file)."));
-        var data = CliOptions.Custom<DataSpec?>("--data", $"The data: {string.Join(", ", DataSpec.Names)} (default: the model's own).", null, DataSpec.Parse);
+        var data = CliOptions.Custom<DataSpec?>("--data", $"The data: {string.Join(", ", DataSpec.Names)} (default: the built-in set the model was trained on; a CSV-trained model needs --data; {DataSpec.CsvRules}).", null, DataSpec.Parse);
         var dataDir = CliOptions.ExistingFolder("--data-dir", "Folder holding the data tarballs.");
         var json = CliOptions.Flag("--json", "End stdout with one line of JSON holding the results.");
         var command = new Command("eval", "Measure a saved model on data: loss, accuracy and confusion matrix (or MAE).") { model, data, dataDir, json };
@@ -27,7 +28,7 @@ public static class EvalCommand
         {
             string path = parse.GetValue(model)!;
             var (net, info) = ModelFile.Load(path);
-            var spec = parse.GetValue(data) ?? DataSpec.Parse(info.Data);
+            var spec = parse.GetValue(data) ?? DataSpec.ForModel(info.Data);
             var (set, description) = TrainingData.ForModel(info, spec, parse.GetValue(dataDir));
             Loss loss = info.IsClassification ? new CrossEntropyLoss() : new MSELoss();
             IMetric metric = info.IsClassification ? new Accuracy() : new MeanAbsoluteError();

@@ -17,7 +17,7 @@ public static class PredictCommand
         var model = CliOptions.ExistingFile("--model", "A model saved by `descent train --save` (or a --checkpoint file).");
         model.DefaultValueFactory = null;
         model.Required = true;
-        var input = CliOptions.ExistingFile("--input", "CSV of inputs, one example per row (a header names the features of a CSV-trained model).");
+        var input = CliOptions.ExistingFile("--input", $"CSV of inputs, one example per row; a first row without numbers is a header (it names the features of a CSV-trained model). Lines hold at most {Descent.Data.CsvReader.MaxLineChars} characters and {Descent.Data.CsvReader.MaxFields} fields.");
         input.DefaultValueFactory = null;
         input.Required = true;
         var json = CliOptions.Flag("--json", "End stdout with one line of JSON holding the predictions.");

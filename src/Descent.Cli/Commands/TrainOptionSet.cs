@@ -13,7 +13,7 @@ public sealed class TrainOptionSet(bool training = true)
 
     /// <summary><c>--data</c>, required.</summary>
     public Option<DataSpec?> Data { get; } = Required(CliOptions.Custom<DataSpec?>("--data",
-        $"The data: {string.Join(", ", DataSpec.Names)}.", null, DataSpec.Parse));
+        $"The data: {string.Join(", ", DataSpec.Names)} ({DataSpec.CsvRules}).", null, DataSpec.Parse));
 
     /// <summary><c>--data-dir</c>.</summary>
     public Option<string?> DataDir { get; } = CliOptions.ExistingFolder("--data-dir",

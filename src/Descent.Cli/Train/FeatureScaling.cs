@@ -28,21 +28,42 @@ public sealed record FeatureScaling(float[] Mean, float[] Std)
     /// <summary>The statistics as JSON: <c>{"mean":[...],"std":[...]}</c>, floats written to read back exactly.</summary>
     public string ToJson() => JsonSerializer.Serialize(new Dictionary<string, float[]> { ["mean"] = Mean, ["std"] = Std });
 
-    /// <summary>Reads <see cref="ToJson"/>'s output; throws <see cref="FormatException"/> naming the fault.</summary>
+    /// <summary>
+    /// Reads <see cref="ToJson"/>'s output: an object holding equally long arrays <c>mean</c> (finite numbers) and
+    /// <c>std</c> (finite numbers above 0). Throws <see cref="FormatException"/> saying which rule failed.
+    /// </summary>
     public static FeatureScaling FromJson(string json)
     {
+        ArgumentNullException.ThrowIfNull(json);
         try
         {
-            var map = JsonSerializer.Deserialize<Dictionary<string, float[]>>(json);
-            if (map == null || !map.TryGetValue("mean", out var mean) || !map.TryGetValue("std", out var std) || mean.Length != std.Length)
-                throw new FormatException("standardize: expected {\"mean\": [...], \"std\": [...]} of equal lengths");
-            if (std.Any(s => !(s > 0) || !float.IsFinite(s)) || mean.Any(m => !float.IsFinite(m)))
-                throw new FormatException("standardize: means must be finite and standard deviations finite and > 0");
+            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 4 });
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("mean", out var meanEl) || !root.TryGetProperty("std", out var stdEl))
+                throw new FormatException("expected {\"mean\": [...], \"std\": [...]}");
+            var mean = Numbers(meanEl, "mean", s => float.IsFinite(s), "a finite number");
+            var std = Numbers(stdEl, "std", s => float.IsFinite(s) && s > 0, "a finite number above 0");
+            if (mean.Length != std.Length) throw new FormatException($"'mean' has {mean.Length} values but 'std' has {std.Length}");
             return new FeatureScaling(mean, std);
         }
         catch (JsonException e)
         {
-            throw new FormatException($"standardize: not valid JSON: {e.Message}", e);
+            // The parser's own message names its internals (paths, positions); the byte is what a reader can use.
+            throw new FormatException($"not valid JSON (byte {e.BytePositionInLine})", e);
         }
+    }
+
+    private static float[] Numbers(JsonElement array, string name, Func<float, bool> valid, string what)
+    {
+        if (array.ValueKind != JsonValueKind.Array) throw new FormatException($"'{name}' is not an array of numbers");
+        var values = new float[array.GetArrayLength()];
+        int i = 0;
+        foreach (var e in array.EnumerateArray())
+        {
+            if (e.ValueKind != JsonValueKind.Number || !e.TryGetSingle(out values[i]) || !valid(values[i]))
+                throw new FormatException($"'{name}' value {i} is not {what}: {(e.ValueKind == JsonValueKind.Number ? e.GetRawText() : e.ValueKind.ToString())}");
+            i++;
+        }
+        return values;
     }
 }

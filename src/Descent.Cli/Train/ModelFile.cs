@@ -1,3 +1,4 @@
+using Descent.Data;
 using Descent.IO;
 using Descent.Nn;
 using Descent.Training;
@@ -25,13 +26,23 @@ public static class ModelFile
     /// <summary>
     /// Rebuilds the model described in <paramref name="path"/> and loads its weights, in evaluation mode.
     /// Throws naming the file: not found, not safetensors, no description, or weights that do not fit it.
+    /// The file is read up to its real size (<see cref="FileBytes"/>), so a device or an endless pipe fails at once.
     /// </summary>
     public static (Sequential Model, ModelInfo Info) Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string name = Path.GetFileName(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"{name}: file not found ('{Path.GetFullPath(path)}')", path);
-        var bytes = File.ReadAllBytes(path);
+        return Parse(FileBytes.Read(path, FileBytes.MaxBytes), Path.GetFileName(path));
+    }
+
+    /// <summary>
+    /// Rebuilds the model held in <paramref name="bytes"/>; <paramref name="name"/> names the file in errors. The
+    /// description is checked entry by entry (<see cref="ModelInfo.FromMetadata"/>) and against the weights the file
+    /// holds before any layer is built, so no entry can make the reader allocate more than the file's own size.
+    /// </summary>
+    public static (Sequential Model, ModelInfo Info) Parse(byte[] bytes, string name)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        ArgumentNullException.ThrowIfNull(name);
         var (tensors, metadata) = Safetensors.Parse(bytes, name);
         OrderedDictionary<string, Tensor> state;
         ModelInfo info;
@@ -57,9 +68,15 @@ public static class ModelFile
         {
             throw new FormatException($"{name}: metadata 'arch': {e.Message}", e);
         }
-        var model = spec.Build(info.InputShape, info.Outputs, info.Dropout, new Generator(0), new Generator(0));
+        Sequential model;
         try
         {
+            Int128 needed = spec.ParameterCount(info.InputShape, info.Outputs);
+            long held = state.Values.Sum(t => (long)t.Numel);
+            if (needed != held)
+                throw new FormatException($"{name}: metadata 'arch', 'input_shape' and 'classes' describe {info.Arch} for inputs {Shape.Format(info.InputShape)} "
+                    + $"with {info.Outputs} outputs, {needed} weights, but the file holds {held}");
+            model = spec.Build(info.InputShape, info.Outputs, info.Dropout, new Generator(0), new Generator(0));
             model.LoadStateDict(state);
         }
         catch (ArgumentException e)

@@ -17,10 +17,10 @@ namespace Descent.Cli.Train;
 /// <param name="Scaling">The input standardization, or null.</param>
 /// <param name="ClassNames">The class names, or null for class numbers.</param>
 /// <param name="Features">The CSV feature columns the model reads, or null.</param>
-/// <param name="Data">The <c>--data</c> it was trained on.</param>
+/// <param name="Data">What it was trained on, as <see cref="DataSpec.ModelRecord"/> writes it: a built-in name or a CSV label, never a path.</param>
 /// <param name="Seed">The seed of its data split.</param>
 /// <param name="ValSplit">The validation fraction of its data split.</param>
-public sealed record ModelInfo(string Arch, string Task, int[] InputShape, int Outputs, float Dropout, FeatureScaling? Scaling,
+public sealed partial record ModelInfo(string Arch, string Task, int[] InputShape, int Outputs, float Dropout, FeatureScaling? Scaling,
     IReadOnlyList<string>? ClassNames, IReadOnlyList<string>? Features, string Data, ulong Seed, double ValSplit)
 {
     /// <summary>The task name of classifiers.</summary>
@@ -62,57 +62,4 @@ public sealed record ModelInfo(string Arch, string Task, int[] InputShape, int O
 
     /// <summary>The entries as one JSON object (keys sorted), the <c>architecture</c> of checkpoints.</summary>
     public string ToJson() => JsonSerializer.Serialize(new SortedDictionary<string, string>(ToMetadata(), StringComparer.Ordinal));
-
-    /// <summary>Reads <see cref="ToJson"/>'s output; <paramref name="file"/> names the source in errors.</summary>
-    public static ModelInfo FromJson(string json, string file)
-    {
-        Dictionary<string, string>? map;
-        try
-        {
-            map = JsonSerializer.Deserialize<Dictionary<string, string>>(json);
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"{file}: metadata 'architecture' is not a descent model description: {e.Message}", e);
-        }
-        return FromMetadata(map ?? [], file);
-    }
-
-    /// <summary>Reads the metadata entries; throws <see cref="FormatException"/> naming the file and the entry.</summary>
-    public static ModelInfo FromMetadata(IReadOnlyDictionary<string, string> map, string file)
-    {
-        ArgumentNullException.ThrowIfNull(map);
-        if (!map.ContainsKey("arch"))
-            throw new FormatException($"{file}: no model description in its metadata ('arch' is missing); was it saved by `descent train --save`?");
-        string Get(string key) => map.TryGetValue(key, out var v) ? v : throw new FormatException($"{file}: metadata '{key}' is missing");
-        var c = CultureInfo.InvariantCulture;
-        T Read<T>(string key, Func<string, T?> parse) where T : struct =>
-            parse(Get(key)) ?? throw new FormatException($"{file}: metadata '{key}' has an invalid value '{Get(key)}'");
-        try
-        {
-            string task = Get("task");
-            if (task is not (Classification or Regression)) throw new FormatException($"{file}: metadata 'task' must be classification or regression; got '{task}'");
-            var shape = Get("input_shape").Split(',').Select(s => int.TryParse(s, System.Globalization.NumberStyles.None, c, out int d) && d > 0 ? d : -1).ToArray();
-            if (shape.Length is 0 or > 3 || shape.Any(d => d < 0)) throw new FormatException($"{file}: metadata 'input_shape' is invalid: '{Get("input_shape")}'");
-            int outputs = task == Classification
-                ? Read("classes", s => int.TryParse(s, System.Globalization.NumberStyles.None, c, out int k) && k >= 2 ? k : (int?)null)
-                : 1;
-            float dropout = Read("dropout", s => float.TryParse(s, System.Globalization.NumberStyles.Float, c, out float p) && p >= 0 && p < 1 ? p : (float?)null);
-            ulong seed = Read("seed", s => ulong.TryParse(s, System.Globalization.NumberStyles.None, c, out ulong v) ? v : (ulong?)null);
-            double split = Read("val_split", s => double.TryParse(s, System.Globalization.NumberStyles.Float, c, out double v) && v > 0 && v < 1 ? v : (double?)null);
-            var scaling = map.TryGetValue("standardize", out var st) ? FeatureScaling.FromJson(st) : null;
-            int inputs = shape.Aggregate(1, (a, b) => a * b);
-            if (scaling != null && scaling.Mean.Length != inputs)
-                throw new FormatException($"{file}: metadata 'standardize' has {scaling.Mean.Length} features but the model reads {inputs}");
-            var names = map.TryGetValue("class_names", out var cn) ? JsonSerializer.Deserialize<string[]>(cn) : null;
-            var features = map.TryGetValue("features", out var fs) ? JsonSerializer.Deserialize<string[]>(fs) : null;
-            if (features != null && features.Length != inputs)
-                throw new FormatException($"{file}: metadata 'features' names {features.Length} columns but the model reads {inputs}");
-            return new ModelInfo(Get("arch"), task, shape, outputs, dropout, scaling, names, features, Get("data"), seed, split);
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"{file}: metadata holds invalid JSON: {e.Message}", e);
-        }
-    }
 }

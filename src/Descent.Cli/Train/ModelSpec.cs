@@ -65,6 +65,41 @@ public sealed record ModelSpec(string Kind, IReadOnlyList<int> Sizes)
     public override string ToString() => Kind == "linear" ? "linear" : $"{Kind}:{string.Join(',', Sizes)}";
 
     /// <summary>
+    /// The number of weights <see cref="Build"/> creates for examples of <paramref name="inputShape"/> and
+    /// <paramref name="outputs"/> outputs, counted without allocating any, so that a model file's description
+    /// can be checked against the weights it holds before anything is built. Throws
+    /// <see cref="ArgumentException"/> where <see cref="Build"/> would.
+    /// </summary>
+    public Int128 ParameterCount(IReadOnlyList<int> inputShape, int outputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        static Int128 Linear(Int128 inputs, Int128 outputs) => inputs * outputs + outputs;
+        Int128 total = 0, previous = inputShape.Aggregate((Int128)1, (a, b) => a * b);
+        if (Kind == "cnn")
+        {
+            var (h2, w2) = PooledSides(inputShape);
+            total = 9 * (Int128)inputShape[0] * Sizes[0] + Sizes[0] + 9 * (Int128)Sizes[0] * Sizes[1] + Sizes[1];
+            previous = (Int128)Sizes[1] * h2 * w2;
+            if (Sizes.Count == 3) (total, previous) = (total + Linear(previous, Sizes[2]), Sizes[2]);
+            return total + Linear(previous, outputs);
+        }
+        foreach (int hidden in Sizes) (total, previous) = (total + Linear(previous, hidden), hidden);
+        return total + Linear(previous, outputs);
+    }
+
+    // Two (3×3 conv with padding 1, 2×2 pool) stages: each halves a side, rounding down.
+    private static (int H, int W) PooledSides(IReadOnlyList<int> inputShape)
+    {
+        if (inputShape.Count != 3)
+            throw new ArgumentException($"model cnn: needs image inputs [channels, height, width]; got {Shape.Format([.. inputShape])}");
+        int h = inputShape[1], w = inputShape[2];
+        int h2 = h / 2 / 2, w2 = w / 2 / 2;
+        if (h2 < 1 || w2 < 1)
+            throw new ArgumentException($"model cnn: images of {h}x{w} are too small for two 2x2 pooling stages (need at least 4x4)");
+        return (h2, w2);
+    }
+
+    /// <summary>
     /// Builds the model for examples of <paramref name="inputShape"/> and <paramref name="outputs"/> outputs.
     /// Weights are drawn from <paramref name="init"/>; Dropout layers (after each hidden ReLU, or before a cnn's
     /// classifier when it has no hidden layer) draw their masks from <paramref name="dropoutGenerator"/>.
@@ -77,13 +112,7 @@ public sealed record ModelSpec(string Kind, IReadOnlyList<int> Sizes)
         var model = new Sequential();
         if (Kind == "cnn")
         {
-            if (inputShape.Count != 3)
-                throw new ArgumentException($"model cnn: needs image inputs [channels, height, width]; got {Shape.Format([.. inputShape])}");
-            int h = inputShape[1], w = inputShape[2];
-            // Two (3×3 conv with padding 1, 2×2 pool) stages: each halves a side, rounding down.
-            int h2 = h / 2 / 2, w2 = w / 2 / 2;
-            if (h2 < 1 || w2 < 1)
-                throw new ArgumentException($"model cnn: images of {h}x{w} are too small for two 2x2 pooling stages (need at least 4x4)");
+            var (h2, w2) = PooledSides(inputShape);
             model.Add(new Conv2d(inputShape[0], Sizes[0], 3, padding: 1, generator: init)).Add(new ReLU()).Add(new MaxPool2d(2))
                  .Add(new Conv2d(Sizes[0], Sizes[1], 3, padding: 1, generator: init)).Add(new ReLU()).Add(new MaxPool2d(2))
                  .Add(new Flatten());

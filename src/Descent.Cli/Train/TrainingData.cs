@@ -112,7 +112,7 @@ public sealed class TrainingData
             throw new InvalidOperationException($"the model reads {info.Inputs} inputs per example but {spec} has {raw.InputShape.Aggregate(1, (a, b) => a * b)}");
         TensorDataset data;
         string description;
-        if (spec.ToString() == info.Data)
+        if (spec.ModelRecord == info.Data)
         {
             if (raw.Test != null) (data, description) = (raw.Test, $"the official test split ({raw.Test.Count} examples)");
             else

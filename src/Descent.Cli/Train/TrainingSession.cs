@@ -66,7 +66,7 @@ public sealed class TrainingSession
         var shifts = new Generator(unchecked(seed + 0xDAA66D2C7DDF743FUL));
         var model = settings.Model.Build(data.InputShape, data.Outputs, settings.Dropout, init, dropout);
         var info = new ModelInfo(settings.Model.ToString(), data.Task, data.InputShape, data.Outputs, settings.Dropout, data.Scaling,
-            data.ClassNames, data.Features, data.Spec.ToString(), seed, settings.ValSplit);
+            data.ClassNames, data.Features, data.Spec.ModelRecord, seed, settings.ValSplit);
         Dataset trainSet = settings.Augment > 0 ? new RandomShift(data.Train, settings.Augment, shifts) : data.Train;
         var train = new DataLoader(trainSet, settings.BatchSize, shuffle: true, generator: shuffle);
         var valid = new DataLoader(data.Valid, ValidBatchSize);

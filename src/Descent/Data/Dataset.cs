@@ -81,6 +81,7 @@ public sealed class TensorDataset : Dataset
         var shape = t.Shape;
         int n = Shape.Numel(shape.AsSpan(1));
         shape[0] = indices.Length;
+        MemoryGuard.Require(4L * indices.Length * n, $"a batch of {indices.Length} examples of shape {Shape.Format(shape[1..])}");
         var data = new float[indices.Length * n];
         var src = t.Data;
         for (int i = 0; i < indices.Length; i++)

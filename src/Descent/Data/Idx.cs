@@ -68,11 +68,11 @@ public static class Idx
         return Tensor.Create(values.Select(v => (float)v).ToArray(), dims);
     }
 
-    /// <summary>Reads an IDX file from disk (raw, or gzip-compressed with a .gz name or content).</summary>
+    /// <summary>Reads an IDX file from disk (raw, or gzip-compressed with a .gz name or content), of at most <see cref="NpmTarball.MaxEntryBytes"/>.</summary>
     public static (int[] Dimensions, byte[] Values) ReadFile(string path)
     {
         if (!System.IO.File.Exists(path)) throw new FileNotFoundException($"{Path.GetFileName(path)}: file not found ('{Path.GetFullPath(path)}')", path);
-        return Decode(System.IO.File.ReadAllBytes(path), path);
+        return Decode(FileBytes.Read(path, NpmTarball.MaxEntryBytes), path);
     }
 
     private static byte[] Gunzip(byte[] bytes, string file, string? entry)

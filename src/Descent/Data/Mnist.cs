@@ -146,7 +146,7 @@ public static class Mnist
         foreach (var candidate in new[] { name, name + ".gz", name.Replace("-idx", ".idx") , name.Replace("-idx", ".idx") + ".gz" })
         {
             var path = Path.Combine(folder, candidate);
-            if (System.IO.File.Exists(path)) return (path, System.IO.File.ReadAllBytes(path));
+            if (System.IO.File.Exists(path)) return (path, FileBytes.Read(path, NpmTarball.MaxEntryBytes));
         }
         throw new FileNotFoundException($"{name}: not found in '{folder}' (also looked for {name}.gz)", Path.Combine(folder, name));
     }

@@ -29,6 +29,21 @@ public static class Safetensors
     /// <summary>Writes float32 tensors (in the given order) and optional metadata atomically.</summary>
     public static void Save(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
+        AtomicFile.Write(path, Writer(tensors, metadata));
+    }
+
+    /// <summary>The bytes <see cref="Save"/> writes, as the reference library's <c>save</c> returns them.</summary>
+    /// <example><code>byte[] bytes = Safetensors.Serialize(model.StateDict()); var (tensors, _) = Safetensors.Parse(bytes, "in memory");</code></example>
+    public static byte[] Serialize(IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        using var stream = new MemoryStream();
+        Writer(tensors, metadata)(stream);
+        return stream.ToArray();
+    }
+
+    // Names are checked and the header built before anything is written, so a bad name leaves no file behind.
+    private static Action<Stream> Writer(IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata)
+    {
         var list = tensors.ToList();
         var names = new HashSet<string>();
         foreach (var (name, _) in list)
@@ -65,7 +80,7 @@ public static class Safetensors
         }
         // Pad with spaces so the data section starts 8-byte aligned, as the reference writer does.
         while (header.Length % 8 != 0) header.WriteByte((byte)' ');
-        AtomicFile.Write(path, stream =>
+        return stream =>
         {
             Span<byte> len = stackalloc byte[8];
             BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)header.Length);
@@ -84,14 +99,17 @@ public static class Safetensors
                     i += n;
                 }
             }
-        });
+        };
     }
 
-    /// <summary>Reads every tensor (converted to float32) and the metadata of a file.</summary>
+    /// <summary>
+    /// Reads every tensor (converted to float32) and the metadata of a file, read up to its real size
+    /// (<see cref="Data.FileBytes"/>: a device or an endless pipe fails at once).
+    /// </summary>
     public static (OrderedDictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) Load(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{Path.GetFileName(path)}: file not found ('{Path.GetFullPath(path)}')", path);
-        return Parse(File.ReadAllBytes(path), Path.GetFileName(path));
+        ArgumentNullException.ThrowIfNull(path);
+        return Parse(Data.FileBytes.Read(path, Data.FileBytes.MaxBytes), Path.GetFileName(path));
     }
 
     /// <summary>Parses a safetensors file held in memory; <paramref name="name"/> names it in errors.</summary>

@@ -31,10 +31,10 @@ public partial class Tensor
     /// A new zero-filled tensor of the given shape (internal: callers fill it). Inside Backward its
     /// buffer comes from the backward arena (<see cref="BufferPool"/>) and is recycled when Backward ends.
     /// </summary>
-    internal Tensor(int[] shape) : this(BufferPool.ForTensor(Descent.Shape.Numel(shape)), 0, shape) { }
+    internal Tensor(int[] shape) : this(BufferPool.ForTensor(MemoryGuard.TensorElements(shape)), 0, shape) { }
 
     /// <summary>A new tensor whose contents are unspecified: only for a kernel that overwrites every element.</summary>
-    internal static Tensor Uninitialized(int[] shape) => new(BufferPool.ForTensorUninitialized(Descent.Shape.Numel(shape)), 0, shape);
+    internal static Tensor Uninitialized(int[] shape) => new(BufferPool.ForTensorUninitialized(MemoryGuard.TensorElements(shape)), 0, shape);
 
     /// <summary>The dimensions of this tensor (a copy; a scalar has an empty shape).</summary>
     public int[] Shape => (int[])_shape.Clone();

@@ -148,4 +148,20 @@ public sealed class ModelFileCommandTests : IDisposable
         Assert.Equal(CliErrors.Failure, run.ExitCode);
         Assert.Equal("descent predict: bad.csv: line 1: 3 columns, but the model reads 4 inputs per row", Assert.Single(run.StderrLines));
     }
+
+    [Fact]
+    public void Predict_reads_a_first_row_of_numbers_as_data_and_a_mixed_one_as_an_error()
+    {
+        var (path, _) = TrainIris();
+        File.WriteAllLines(_dir.File("rows.csv"), ["5.1,3.5,1.4,0.2", "6.2,2.9,4.3,1.3"]);
+        var rows = CliRunner.Run("predict", "--model", path, "--input", _dir.File("rows.csv"), "--json");
+        Assert.Equal(0, rows.ExitCode);
+        Assert.Equal(2, rows.Json().GetProperty("predictions").GetArrayLength());
+        // A typo in the first row used to make it a header, silently skipped.
+        File.WriteAllLines(_dir.File("typo.csv"), ["5.1,3.5,1.4,O.2", "6.2,2.9,4.3,1.3"]);
+        var typo = CliRunner.Run("predict", "--model", path, "--input", _dir.File("typo.csv"));
+        Assert.Equal(CliErrors.Failure, typo.ExitCode);
+        Assert.Equal("descent predict: typo.csv: line 1: column 4: 'O.2' is not a number, but the row's other cells are; a header holds no numbers and a data row only numbers",
+            Assert.Single(typo.StderrLines));
+    }
 }

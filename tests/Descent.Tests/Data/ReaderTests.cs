@@ -155,7 +155,7 @@ public class ReaderTests
 
             File.WriteAllText(path, "x,y\n1,2\noops,4\n");
             var bad = Assert.Throws<DataFormatException>(() => Csv.Load(path));
-            Assert.Contains("row 2, column 'x': 'oops' is not a finite number", bad.Message);
+            Assert.Contains("line 3: column 'x': 'oops' is not a finite number", bad.Message);
 
             Assert.Contains("no column named 'z'", Assert.Throws<DataFormatException>(() => Csv.Load(path, "z")).Message);
             File.WriteAllText(path, "x,y\n1,2,3\n");

@@ -94,7 +94,7 @@ public class FuzzRegressionTests
     {
         // "1e999" parses as +Infinity: inputs were checked for finiteness, numeric targets were not.
         using var reader = new StringReader("x,y\n1,1e999\n");
-        Assert.Contains("row 1, column 'y': '1e999' is not a finite number", Rejected(() => Csv.Load(reader, "t.csv"), "t.csv"));
+        Assert.Contains("line 2: column 'y': '1e999' is not a finite number", Rejected(() => Csv.Load(reader, "t.csv"), "t.csv"));
     }
 
     private static byte[] Tgz(params byte[][] blocks) => FuzzRunner.Gzip([.. blocks.SelectMany(b => b), .. new byte[1024]]);

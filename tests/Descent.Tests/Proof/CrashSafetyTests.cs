@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Descent.IO;
+using Descent.Tests.Cli;
 using Descent.Tests.Training;
 using Descent.Training;
 using Xunit.Abstractions;
@@ -20,22 +21,9 @@ public class CrashSafetyTests(ITestOutputHelper output)
     private static int Kills =>
         int.TryParse(Environment.GetEnvironmentVariable("DESCENT_CRASH_KILLS"), out int n) && n > 0 ? n : 12;
 
-    /// <summary>The CLI built beside the tests (a ProjectReference copies it with its runtimeconfig).</summary>
-    private static string CliDll
-    {
-        get
-        {
-            var path = Path.Combine(AppContext.BaseDirectory, "Descent.Cli.dll");
-            Assert.True(File.Exists(path), $"{path} is missing: the test project must reference Descent.Cli");
-            return path;
-        }
-    }
+    private static string CliDll => CliProcess.CliDll;
 
-    /// <summary>The dotnet host running these tests (the SDK sets DOTNET_HOST_PATH), else dotnet on the PATH.</summary>
-    private static string DotnetHost =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host
-        : Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p
-        : "dotnet";
+    private static string DotnetHost => CliProcess.DotnetHost;
 
     /// <summary>A tiny, single-threaded run: 800 moons points in batches of 8, 100 steps and one checkpoint per epoch.</summary>
     private static Process Start(string checkpoint, bool resume)
