@@ -68,6 +68,8 @@ internal static class TorchPython
         // One thread per process: the test machine's cores are shared by the processes torchrun starts.
         start.Environment["OMP_NUM_THREADS"] = "1";
         start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
+        // The scripts are imported from tests/interop/; their bytecode must not land in the working tree.
+        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
         Process process;
         try
         {
