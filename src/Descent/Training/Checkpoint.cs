@@ -139,7 +139,7 @@ public sealed class Checkpoint
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"{Path.GetFileName(path)}: file not found ('{Path.GetFullPath(path)}')", path);
-        return Parse(File.ReadAllBytes(path), Path.GetFileName(path));
+        return Parse(Data.FileBytes.Read(path, Data.FileBytes.MaxBytes), Path.GetFileName(path));
     }
 
     /// <summary>Parses a checkpoint held in memory; <paramref name="name"/> names it in errors.</summary>
@@ -267,7 +267,7 @@ public sealed class Checkpoint
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"{Path.GetFileName(path)}: file not found ('{Path.GetFullPath(path)}')", path);
-        var bytes = File.ReadAllBytes(path);
+        var bytes = Data.FileBytes.Read(path, Data.FileBytes.MaxBytes);
         var (tensors, metadata) = Safetensors.Parse(bytes, Path.GetFileName(path));
         if (!metadata.ContainsKey("format")) return (tensors, metadata.GetValueOrDefault("architecture"));
         var checkpoint = Parse(bytes, Path.GetFileName(path));
