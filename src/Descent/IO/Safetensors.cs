@@ -13,6 +13,14 @@ namespace Descent.IO;
 /// The reader checks everything before trusting it: header size (≤ 100 MB and inside the file), every
 /// range inside the data, ranges tiling the data exactly (no gaps, no overlaps), and each range's length
 /// equal to the dtype size times the shape's element count.
+/// <para>
+/// Every tensor is read as float32, whatever dtype PyTorch wrote: F64, F16 and BF16 are rounded to the
+/// nearest float32 (F64 values beyond float32's range become infinities, as <c>tensor.float()</c> does);
+/// I64, I32, I16, I8, U8 and BOOL (BatchNorm's <c>num_batches_tracked</c> is an I64 scalar) are taken
+/// exactly, and a whole number that float32 cannot hold exactly (beyond ±2^24) is an error naming the
+/// tensor, dtype, element and value, since rounding a count or an index silently changes it. Other
+/// dtypes (the 8-bit floats, unsigned 16-64-bit) are refused naming the tensor and dtype.
+/// </para>
 /// </summary>
 /// <example><code>
 /// Safetensors.Save("model.safetensors", model.StateDict(), new Dictionary&lt;string, string&gt; { ["arch"] = "mlp:256,128" });
@@ -171,7 +179,7 @@ public static class Safetensors
 
         var tensors = new OrderedDictionary<string, Tensor>();
         foreach (var e in entries)
-            tensors.Add(e.Name, Decode(data.Slice((int)e.Begin, (int)(e.End - e.Begin)), e.Dtype, e.Shape));
+            tensors.Add(e.Name, Decode(name, e.Name, data.Slice((int)e.Begin, (int)(e.End - e.Begin)), e.Dtype, e.Shape));
         return (tensors, metadata);
     }
 
@@ -180,7 +188,7 @@ public static class Safetensors
         if (v.ValueKind != JsonValueKind.Object) throw Fail(file, $"tensor '{tensor}': entry is not an object");
         if (!v.TryGetProperty("dtype", out var dtypeEl) || dtypeEl.ValueKind != JsonValueKind.String) throw Fail(file, $"tensor '{tensor}': missing dtype");
         string dtype = Text(file, () => dtypeEl.GetString()!);
-        int size = DtypeSize(dtype) ?? throw Fail(file, $"tensor '{tensor}': dtype '{dtype}' is not supported (F32, F64, F16, BF16)");
+        int size = DtypeSize(dtype) ?? throw Fail(file, $"tensor '{tensor}': dtype '{dtype}' is not supported (F32, F64, F16, BF16, I64, I32, I16, I8, U8, BOOL)");
         if (!v.TryGetProperty("shape", out var shapeEl) || shapeEl.ValueKind != JsonValueKind.Array) throw Fail(file, $"tensor '{tensor}': missing shape");
         var shape = new List<int>();
         long count = 1;
@@ -209,10 +217,17 @@ public static class Safetensors
         "F32" => 4,
         "F64" => 8,
         "F16" or "BF16" => 2,
+        "I64" => 8,
+        "I32" => 4,
+        "I16" => 2,
+        "I8" or "U8" or "BOOL" => 1,
         _ => null,
     };
 
-    private static Tensor Decode(ReadOnlySpan<byte> bytes, string dtype, int[] shape)
+    // Past 2^24 float32 skips whole numbers; below it every integer is exact.
+    private const long ExactIntegerLimit = 1 << 24;
+
+    private static Tensor Decode(string file, string tensor, ReadOnlySpan<byte> bytes, string dtype, int[] shape)
     {
         int n = Descent.Shape.Numel(shape);
         var values = new float[n];
@@ -223,12 +238,25 @@ public static class Safetensors
                 "F32" => BinaryPrimitives.ReadSingleLittleEndian(bytes[(4 * i)..]),
                 "F64" => (float)BinaryPrimitives.ReadDoubleLittleEndian(bytes[(8 * i)..]),
                 "F16" => (float)BinaryPrimitives.ReadHalfLittleEndian(bytes[(2 * i)..]),
-                _ => BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(bytes[(2 * i)..]) << 16),
+                "BF16" => BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(bytes[(2 * i)..]) << 16),
+                "I64" => Exact(file, tensor, dtype, i, BinaryPrimitives.ReadInt64LittleEndian(bytes[(8 * i)..])),
+                "I32" => Exact(file, tensor, dtype, i, BinaryPrimitives.ReadInt32LittleEndian(bytes[(4 * i)..])),
+                "I16" => BinaryPrimitives.ReadInt16LittleEndian(bytes[(2 * i)..]),
+                "I8" => (sbyte)bytes[i],
+                "U8" => bytes[i],
+                _ => Bool(file, tensor, i, bytes[i]),
             };
         }
         // The internal constructor keeps a rank-0 shape (FromArray with no dimensions means 1-D).
         return new Tensor(values, 0, shape);
     }
+
+    private static float Exact(string file, string tensor, string dtype, int index, long value) =>
+        Math.Abs(value) <= ExactIntegerLimit ? value
+            : throw Fail(file, $"tensor '{tensor}': {dtype} element {index} is {value}, which float32 cannot hold exactly (|value| must be <= 2^24 = {ExactIntegerLimit})");
+
+    private static float Bool(string file, string tensor, int index, byte value) =>
+        value <= 1 ? value : throw Fail(file, $"tensor '{tensor}': BOOL element {index} is byte {value}; a bool must be 0 or 1");
 
     private static SafetensorsFormatException Fail(string file, string problem) => SafetensorsMetadata.Fail(file, problem);
 

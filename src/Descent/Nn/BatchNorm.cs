@@ -3,7 +3,8 @@ namespace Descent.Nn;
 /// <summary>
 /// Shared machinery of <see cref="BatchNorm1d"/> and <see cref="BatchNorm2d"/>, like PyTorch's
 /// <c>_BatchNorm</c>: per-channel weight (ones) and bias (zeros), and the buffers
-/// <c>running_mean</c> (zeros), <c>running_var</c> (ones) and <c>num_batches_tracked</c> (a float scalar).
+/// <c>running_mean</c> (zeros), <c>running_var</c> (ones) and <c>num_batches_tracked</c> (a float scalar, into
+/// which the int64 count of a PyTorch state dict loads exactly: <see cref="Descent.IO.Safetensors"/>).
 /// </summary>
 public abstract class BatchNorm : Module
 {

@@ -189,7 +189,10 @@ public abstract class Module
     /// <summary>
     /// Copies values from a state dict into this module's parameters and buffers in place. With
     /// <paramref name="strict"/>, missing and unexpected keys are errors; a shape mismatch always is.
-    /// The error lists every offending key; nothing is changed unless the whole state fits. A tied
+    /// The error, a <see cref="StateDictMismatchException"/>, lists every offending key (with both shapes
+    /// where they differ); nothing is changed unless the whole state fits. Names are PyTorch's, so a
+    /// PyTorch <c>state_dict()</c> saved with safetensors loads in one call, BatchNorm's int64
+    /// <c>num_batches_tracked</c> included (<see cref="Descent.IO.Safetensors"/> reads it exactly). A tied
     /// parameter needs each of its names under strict, as in PyTorch; the names are written in
     /// registration order into the one tensor, so the last wins if their values differ.
     /// </summary>
@@ -202,16 +205,10 @@ public abstract class Module
         foreach (var (n, b) in NamedBuffers(removeDuplicate: false)) targets.Add(n, b);
         var missing = targets.Keys.Where(k => !state.ContainsKey(k)).ToList();
         var unexpected = state.Keys.Where(k => !targets.ContainsKey(k)).ToList();
-        var misshaped = targets.Where(t => state.TryGetValue(t.Key, out var v) && !Descent.Shape.Equal(v.Shape, t.Value.Shape))
-            .Select(t => $"{t.Key}: expected {Descent.Shape.Format(t.Value.Shape)}, got {Descent.Shape.Format(state[t.Key].Shape)}").ToList();
+        var misshaped = targets.Where(t => state.TryGetValue(t.Key, out var v) && !Descent.Shape.Equal(v.ShapeRef, t.Value.ShapeRef))
+            .Select(t => new StateDictShapeMismatch(t.Key, t.Value.Shape, state[t.Key].Shape)).ToList();
         if (misshaped.Count > 0 || (strict && (missing.Count > 0 || unexpected.Count > 0)))
-        {
-            var parts = new List<string>();
-            if (missing.Count > 0) parts.Add("missing keys: " + string.Join(", ", missing));
-            if (unexpected.Count > 0) parts.Add("unexpected keys: " + string.Join(", ", unexpected));
-            if (misshaped.Count > 0) parts.Add("shape mismatches: " + string.Join("; ", misshaped));
-            throw new ArgumentException($"LoadStateDict: the state does not fit {GetType().Name}; " + string.Join("; ", parts));
-        }
+            throw new StateDictMismatchException(GetType().Name, missing, unexpected, misshaped);
         foreach (var (name, target) in targets)
             if (state.TryGetValue(name, out var value)) value.Data.CopyTo(target.DataSpan);
         return new LoadStateDictResult(missing, unexpected);

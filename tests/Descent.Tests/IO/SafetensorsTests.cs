@@ -73,12 +73,54 @@ public class SafetensorsTests
         Assert.Equal(-3f, t["c"].Item());
     }
 
+    [Fact]
+    public void ReadsPyTorchsIntegerAndBoolDtypesExactly()
+    {
+        // num_batches_tracked is an I64 scalar in every PyTorch BatchNorm state dict.
+        var header = "{\"n\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[0,8]},\"i\":{\"dtype\":\"I32\",\"shape\":[2],\"data_offsets\":[8,16]},"
+            + "\"s\":{\"dtype\":\"I16\",\"shape\":[1],\"data_offsets\":[16,18]},\"b\":{\"dtype\":\"I8\",\"shape\":[1],\"data_offsets\":[18,19]},"
+            + "\"u\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[19,20]},\"m\":{\"dtype\":\"BOOL\",\"shape\":[2],\"data_offsets\":[20,22]}}";
+        var data = new byte[22];
+        BinaryPrimitives.WriteInt64LittleEndian(data, 1L << 24);
+        BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(8), -7);
+        BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(12), 123456);
+        BinaryPrimitives.WriteInt16LittleEndian(data.AsSpan(16), -300);
+        data[18] = 0xFF;
+        data[19] = 200;
+        data[20] = 1;
+        var (t, _) = Safetensors.Parse(Bytes(header, data), "x.safetensors");
+        Assert.Empty(t["n"].Shape);
+        Assert.Equal(16777216f, t["n"].Item());
+        Assert.Equal([-7f, 123456f], t["i"].Data.ToArray());
+        Assert.Equal(-300f, t["s"].Item());
+        Assert.Equal(-1f, t["b"].Item());
+        Assert.Equal(200f, t["u"].Item());
+        Assert.Equal([1f, 0f], t["m"].Data.ToArray());
+    }
+
+    [Theory]
+    [InlineData("I64", 8, "tensor 'a': I64 element 1 is 16777217, which float32 cannot hold exactly")]
+    [InlineData("I32", 4, "tensor 'a': I32 element 1 is -16777217, which float32 cannot hold exactly")]
+    [InlineData("BOOL", 1, "tensor 'a': BOOL element 1 is byte 2; a bool must be 0 or 1")]
+    public void IntegersFloat32CannotHoldAreRefusedNamingTensorAndDtype(string dtype, int size, string expected)
+    {
+        var header = $"{{\"a\":{{\"dtype\":\"{dtype}\",\"shape\":[2],\"data_offsets\":[0,{2 * size}]}}}}";
+        var data = new byte[2 * size];
+        if (dtype == "I64") BinaryPrimitives.WriteInt64LittleEndian(data.AsSpan(8), (1L << 24) + 1);
+        else if (dtype == "I32") BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(4), -(1 << 24) - 1);
+        else data[1] = 2;
+        var e = Assert.Throws<SafetensorsFormatException>(() => Safetensors.Parse(Bytes(header, data), "w.safetensors"));
+        Assert.StartsWith("w.safetensors: ", e.Message);
+        Assert.Contains(expected, e.Message);
+    }
+
     [Theory]
     [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8, "tensor 'b' at offsets [4, 8) overlaps data ending at 8")]
     [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8, "tensor 'a' starts at offset 4 but the previous data ends at 0 (a gap)")]
     [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8, "tensor 'a': dtype F32 and shape [3] need 12 bytes but data_offsets [0, 8) hold 8")]
     [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 12, "tensors cover 8 bytes of data but the data section holds 12")]
-    [InlineData("{\"a\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]}}", 8, "dtype 'I64' is not supported")]
+    [InlineData("{\"a\":{\"dtype\":\"F8_E4M3\",\"shape\":[1],\"data_offsets\":[0,1]}}", 1, "tensor 'a': dtype 'F8_E4M3' is not supported")]
+    [InlineData("{\"a\":{\"dtype\":\"U16\",\"shape\":[1],\"data_offsets\":[0,2]}}", 2, "tensor 'a': dtype 'U16' is not supported")]
     [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,8]}}", 8, "shape has an invalid dimension -1")]
     [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[2147483647,2147483647],\"data_offsets\":[0,8]}}", 8, "need too many bytes")]
     [InlineData("{\"a\":", 0, "the header is not valid JSON")]

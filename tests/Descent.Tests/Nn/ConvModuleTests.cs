@@ -165,7 +165,7 @@ public class ConvModuleTests
         Assert.Equal(a.Weight.ToArray(), b.Weight.ToArray());
         Assert.Equal(a.Bias!.ToArray(), b.Bias!.ToArray());
         var wrong = new Conv2d(2, 4, 5, generator: new Generator(3));
-        var e = Assert.Throws<ArgumentException>(() => wrong.LoadStateDict(a.StateDict()));
+        var e = Assert.Throws<StateDictMismatchException>(() => wrong.LoadStateDict(a.StateDict()));
         Assert.Contains("weight: expected [4, 2, 5, 5], got [4, 2, 3, 3]", e.Message);
     }
 

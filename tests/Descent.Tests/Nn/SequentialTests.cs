@@ -100,7 +100,7 @@ public class SequentialTests
         state["3.weight"] = Tensor.Zeros(3, 4);
         var target = Mlp(2);
         var before = target.StateDict();
-        var e = Assert.Throws<ArgumentException>(() => target.LoadStateDict(state));
+        var e = Assert.Throws<StateDictMismatchException>(() => target.LoadStateDict(state));
         Assert.Contains("missing keys: 1.running_var", e.Message);
         Assert.Contains("unexpected keys: extra.weight", e.Message);
         Assert.Contains("3.weight: expected [2, 4], got [3, 4]", e.Message);

@@ -67,7 +67,7 @@ public class WeightTyingTests
         state.Remove("lm_head.weight");
         var target = new TinyGpt(seed: 2);
         var before = target.Wte.Weight.ToArray();
-        var e = Assert.Throws<ArgumentException>(() => target.LoadStateDict(state));
+        var e = Assert.Throws<StateDictMismatchException>(() => target.LoadStateDict(state));
         Assert.Equal("LoadStateDict: the state does not fit TinyGpt; missing keys: lm_head.weight", e.Message);
         Assert.Equal(before, target.Wte.Weight.ToArray());
 
