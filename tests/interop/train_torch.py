@@ -10,6 +10,7 @@ evaluate it on, and --seed and --val-split the split it names; --eval-out writes
 """
 
 import argparse
+import os
 
 import torch
 from torch.utils.data import DataLoader
@@ -26,7 +27,7 @@ def main():
     p.add_argument("--classes", type=int, default=0, help="classes of a classifier; 0 for a regressor")
     p.add_argument("--dropout", type=float, default=0.0)
     p.add_argument("--data", required=True, help="safetensors with inputs, targets and eval_inputs")
-    p.add_argument("--data-name", help="the Descent --data it stands for (default: the data file's path)")
+    p.add_argument("--data-name", help="the Descent --data it stands for: a built-in set such as iris, or csv:NAME (default: csv: and the data file's name; a model file never holds a path)")
     p.add_argument("--val-split", type=float, default=0.2, help="the validation fraction --data-name was split by")
     p.add_argument("--out", required=True)
     p.add_argument("--eval-out", help="where to write the outputs on eval_inputs (`after`)")
@@ -38,7 +39,7 @@ def main():
 
     loop.deterministic(args.seed)
     shape = [int(d) for d in args.input_shape.split(",")]
-    metadata = models.describe(args.arch, shape, args.classes, args.dropout, args.data_name or args.data, args.seed, args.val_split)
+    metadata = models.describe(args.arch, shape, args.classes, args.dropout, args.data_name or "csv:" + os.path.basename(args.data), args.seed, args.val_split)
     model = models.build(metadata)
     tensors, _ = safetensors_io.load(args.data)
     data = loop.dataset(tensors, metadata)

@@ -37,5 +37,5 @@ internal sealed record InteropCase(string Arch, int[] InputShape, int Classes, f
     public Sequential Build(ulong seed) => ModelSpec.Parse(Arch).Build(InputShape, Classes, Dropout, new Generator(seed), new Generator(seed + 1));
 
     /// <summary>The description <c>descent train --save</c> writes beside the weights.</summary>
-    public ModelInfo Info(ulong seed) => new(Arch, ModelInfo.Classification, InputShape, Classes, Dropout, null, null, null, "interop", seed, 0.2);
+    public ModelInfo Info(ulong seed) => new(Arch, ModelInfo.Classification, InputShape, Classes, Dropout, null, null, null, "csv:interop.csv", seed, 0.2);
 }

@@ -69,7 +69,7 @@ public sealed class TorchRoundTripTests : IDisposable
 
         TorchPython.Run(_dir.Path, Timeout, TorchPython.Script("train_torch.py"), "--arch", c.Arch,
             "--input-shape", string.Join(',', c.InputShape), "--classes", Num(c.Classes), "--dropout", c.Dropout.ToString("R", CultureInfo.InvariantCulture),
-            "--data", data, "--data-name", "interop", "--out", trained, "--eval-out", evaluated,
+            "--data", data, "--data-name", "csv:interop.csv", "--out", trained, "--eval-out", evaluated,
             "--steps", Num(Steps), "--batch-size", Num(BatchSize), "--seed", "4");
 
         // (d) Descent rebuilds the model from the metadata PyTorch wrote, loads every weight strictly, and agrees.
