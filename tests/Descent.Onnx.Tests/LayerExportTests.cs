@@ -239,6 +239,14 @@ public class LayerExportTests
     }
 
     [Fact]
+    public void GptHasNoConverterAndSaysSo()
+    {
+        var gpt = new Gpt(new GptConfig(VocabSize: 5, BlockSize: 4, Layers: 1, Heads: 2, Width: 4), new Generator(0));
+        var e = Assert.Throws<NotSupportedException>(() => OnnxExport.ToBytes(new Sequential(gpt), [-1, 3]));
+        Assert.Contains("'0' (Gpt) has no ONNX converter", e.Message);
+    }
+
+    [Fact]
     public void ShapeMismatchInsideTheModelNamesTheModule()
     {
         var model = new Sequential(new Linear(3, 4), new Linear(5, 2));

@@ -55,6 +55,7 @@ public class RegistrationTests
             var t when t == typeof(Generator) => new Generator(0),
             var t when t == typeof(TransformerEncoderLayer) => new TransformerEncoderLayer(4, 2, 8),
             var t when t == typeof(TransformerDecoderLayer) => new TransformerDecoderLayer(4, 2, 8),
+            var t when t == typeof(GptConfig) => new GptConfig(VocabSize: 5, BlockSize: 4, Layers: 2, Heads: 2, Width: 4),
             var t when t == typeof(Size2) || t == typeof(Size2?) => (object)new Size2(3, 3),
             _ => throw new InvalidOperationException($"The registration test cannot build {type.Name}: teach it a value for parameter '{p.Name}' of type {p.ParameterType.Name}"),
         }).ToArray();
