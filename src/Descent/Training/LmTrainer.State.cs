@@ -63,7 +63,7 @@ public sealed partial class LmTrainer
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         string prefix = $"{source}: the checkpoint does not fit this run";
-        CheckSameRun(checkpoint.Architecture, source);
+        CheckSameRun(checkpoint, source);
         if (!checkpoint.Rng.TryGetValue("model", out var modelRng) || !checkpoint.Rng.TryGetValue("batches", out var batchRng))
             throw new ArgumentException($"{prefix}: it lacks the 'model' or 'batches' generator state");
         if (!checkpoint.Callbacks.TryGetValue(StateKey, out var state) || !state.Values.TryGetValue(SecondsKey, out double seconds))
@@ -113,9 +113,16 @@ public sealed partial class LmTrainer
         return string.Join("\n", fields.Select(f => $"{f.Item1}={f.Item2}"));
     }
 
-    // Names the first field whose value differs, so a resume under other flags says which flag to fix.
-    private void CheckSameRun(string? architecture, string source)
+    /// <summary>
+    /// The first run-defining field (a recipe field such as <c>batch</c> or <c>min-lr</c>, then <c>tokenizer</c>,
+    /// <c>vocab</c>, <c>train-tokens</c>, <c>validation-tokens</c>) whose value in <paramref name="checkpoint"/>
+    /// differs from this run's, with both values; null when the checkpoint is of this run. Throws when the
+    /// checkpoint does not describe a language-model run at all.
+    /// </summary>
+    public (string Name, string Checkpoint, string Here)? DifferenceFrom(Checkpoint checkpoint, string source = "checkpoint")
     {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        string? architecture = checkpoint.Architecture;
         if (architecture == null) throw new ArgumentException($"{source}: not a language-model checkpoint (metadata 'architecture' is missing)");
         var theirs = new Dictionary<string, string>();
         foreach (var line in architecture.Split('\n'))
@@ -130,9 +137,15 @@ public sealed partial class LmTrainer
             string name = line[..eq], ours = line[(eq + 1)..];
             if (!theirs.TryGetValue(name, out var value))
                 throw new ArgumentException($"{source}: not a language-model checkpoint (metadata 'architecture' lacks '{name}')");
-            if (value != ours)
-                throw new ArgumentException($"{source}: the checkpoint is of another run: {name} is {Clip(value)} there and {ours} here");
+            if (value != ours) return (name, Clip(value), ours);
         }
+        return null;
+    }
+
+    private void CheckSameRun(Checkpoint checkpoint, string source)
+    {
+        if (DifferenceFrom(checkpoint, source) is var (name, theirs, ours))
+            throw new ArgumentException($"{source}: the checkpoint is of another run: {name} is {theirs} there and {ours} here");
     }
 
     private static string Clip(string text) => text.Length <= 40 ? text : text[..40] + "...";
