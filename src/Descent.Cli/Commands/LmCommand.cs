@@ -31,24 +31,29 @@ public static class LmCommand
         return text;
     }
 
+    /// <summary>The <c>--data-dir</c> option: where Moby-Dick's tarball is looked for.</summary>
+    public static Option<string?> DataDirOption() => CliOptions.ExistingFolder("--data-dir",
+        "Folder holding Moby-Dick's tarball (default: the current folder, then $DESCENT_DATA, then ../shared/data).");
+
     private static Command CreateTrain(Option<bool> verbose)
     {
         var recipe = new LmOptionSet();
         var text = TextOption();
         var tokenizer = CliOptions.Choice("--tokenizer", "char: the text's distinct characters; byte: the 256 UTF-8 bytes.", "char", LmText.Tokenizers, "tokenizer");
+        var dataDir = DataDirOption();
         var threads = CliOptions.OptionalInt("--threads", "Threads for the kernels (default: all cores).", min: 1);
         var save = CliOptions.OutputFile("--save", "Write the trained model (safetensors, with its config and tokenizer).");
         var checkpoint = CliOptions.OutputFile("--checkpoint", "Write the run's whole state at every evaluation.");
         var resume = CliOptions.ExistingFile("--resume", "Continue from a --checkpoint file (same flags and text).");
         var plots = CliOptions.OutputFolder("--plots", "Write the loss and learning-rate figures (PNG and SVG) into this folder.");
         var json = CliOptions.Flag("--json", "End stdout with one line of JSON holding the results.");
-        var command = new Command("train", "Train a GPT on a text with nanoGPT's recipe, printing the training and validation loss.") { text, tokenizer };
+        var command = new Command("train", "Train a GPT on a text with nanoGPT's recipe, printing the training and validation loss.") { text, dataDir, tokenizer };
         foreach (var option in recipe.All) command.Options.Add(option);
         foreach (var option in new Option[] { threads, save, checkpoint, resume, plots, json }) command.Options.Add(option);
         command.SetAction(parse => CommandGuard.Run(parse, verbose, output => TrainOptionSet.WithThreads(parse.GetValue(threads), () =>
         {
             var settings = new LmTrainSettings(parse.GetValue(text)!, parse.GetValue(tokenizer)!, parse.GetValue(save), parse.GetValue(checkpoint),
-                parse.GetValue(resume), parse.GetValue(plots));
+                parse.GetValue(resume), parse.GetValue(plots), parse.GetValue(dataDir));
             var trainer = LmTrainRunner.Run(recipe.Read(parse), settings, output);
             if (parse.GetValue(json)) output.WriteLine(LmTrainRunner.ToJson(trainer));
             return 0;

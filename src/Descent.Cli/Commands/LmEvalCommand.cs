@@ -22,16 +22,17 @@ public static class LmEvalCommand
         model.DefaultValueFactory = null;
         model.Required = true;
         var text = LmCommand.TextOption();
+        var dataDir = LmCommand.DataDirOption();
         var batch = CliOptions.Int("--batch", "Windows per batch.", defaults.Batch, min: 1);
         var batches = CliOptions.Int("--eval-batches", "Random batches averaged.", defaults.EvalBatches, min: 1);
         var seed = CliOptions.Seed("--seed", "The training run's seed: evaluation batches are drawn from it.", defaults.Seed);
         var json = CliOptions.Flag("--json", "End stdout with one line of JSON holding the loss.");
-        var command = new Command("eval", "Measure a saved language model's validation loss on a text.") { model, text, batch, batches, seed, json };
+        var command = new Command("eval", "Measure a saved language model's validation loss on a text.") { model, text, dataDir, batch, batches, seed, json };
         command.SetAction(parse => CommandGuard.Run(parse, verbose, output =>
         {
             var (gpt, tokenizer) = LmModelFile.Load(parse.GetValue(model)!);
             string source = parse.GetValue(text)!;
-            var corpus = LmText.Read(source);
+            var corpus = LmText.Read(source, parse.GetValue(dataDir));
             var (_, validation) = TokenWindows.Split(tokenizer.Encode(corpus));
             double loss = LmTrainer.MeanLoss(gpt, validation, parse.GetValue(batches), parse.GetValue(batch), parse.GetValue(seed));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -12,11 +12,14 @@ public static class LmText
     /// <summary>The tokenizers <c>--tokenizer</c> accepts.</summary>
     public static readonly IReadOnlyList<string> Tokenizers = ["char", "byte"];
 
-    /// <summary>The text <paramref name="source"/> names; a missing, empty or invalid file throws naming the file (and the byte offset).</summary>
-    public static string Read(string source)
+    /// <summary>
+    /// The text <paramref name="source"/> names, <i>Moby-Dick</i>'s tarball looked for as <see cref="DataLocator"/> says
+    /// (in <paramref name="dataDir"/> when given); a missing, empty or invalid file throws naming the file (and the byte offset).
+    /// </summary>
+    public static string Read(string source, string? dataDir = null)
     {
         ArgumentNullException.ThrowIfNull(source);
-        return source == MobyDickName ? MobyDick.Read(DataLocator.Find(DataLocator.MobyDick, null)) : TextCorpus.ReadFile(source);
+        return source == MobyDickName ? MobyDick.Read(DataLocator.Find(DataLocator.MobyDick, dataDir)) : TextCorpus.ReadFile(source);
     }
 
     /// <summary>A new tokenizer of <paramref name="kind"/>: the characters of <paramref name="text"/>, or the 256 bytes.</summary>

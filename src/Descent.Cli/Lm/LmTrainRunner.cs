@@ -12,7 +12,9 @@ namespace Descent.Cli.Lm;
 /// <param name="Checkpoint">Where to write the run's state at every evaluation, or null.</param>
 /// <param name="Resume">A checkpoint to continue from, or null.</param>
 /// <param name="Plots">A folder for the figures, or null.</param>
-public sealed record LmTrainSettings(string Text, string Tokenizer, string? Save = null, string? Checkpoint = null, string? Resume = null, string? Plots = null);
+/// <param name="DataDir">Where to look for Moby-Dick's tarball first, or null for the usual folders.</param>
+public sealed record LmTrainSettings(string Text, string Tokenizer, string? Save = null, string? Checkpoint = null, string? Resume = null,
+    string? Plots = null, string? DataDir = null);
 
 /// <summary>Runs <c>descent lm train</c>: reads the text, checks everything, trains with progress lines, then writes the model and the figures.</summary>
 public static class LmTrainRunner
@@ -24,7 +26,7 @@ public static class LmTrainRunner
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(log);
         CheckOutputs(settings);
-        string text = LmText.Read(settings.Text);
+        string text = LmText.Read(settings.Text, settings.DataDir);
         var tokenizer = LmText.NewTokenizer(settings.Tokenizer, text);
         var trainer = LmTrainer.FromText(text, tokenizer, recipe);
         if (settings.Resume != null) Resume(trainer, settings.Resume);
