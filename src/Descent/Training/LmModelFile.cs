@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Descent.Data;
 using Descent.IO;
@@ -86,8 +85,7 @@ public static class LmModelFile
     public static string ConfigJson(GptConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
+        return SafetensorsMetadata.Json(w =>
         {
             w.WriteStartObject();
             w.WriteNumber("vocab_size", config.VocabSize);
@@ -97,8 +95,7 @@ public static class LmModelFile
             w.WriteNumber("width", config.Width);
             w.WriteString("dropout", config.Dropout.ToString("R", CultureInfo.InvariantCulture));
             w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray());
+        });
     }
 
     private static GptConfig ParseConfig(string json)
