@@ -41,7 +41,8 @@ public static class LmEvalCommand
             {
                 using var line = new JsonLine();
                 line.Number("val_loss", loss).Number("eval_batches", parse.GetValue(batches)).Number("batch", parse.GetValue(batch))
-                    .Number("validation_tokens", validation.Count).Number("seed", parse.GetValue(seed));
+                    .Number("validation_tokens", validation.Count);
+                line.Writer.WriteNumber("seed", parse.GetValue(seed));
                 output.WriteLine(line.ToString());
             }
             return 0;

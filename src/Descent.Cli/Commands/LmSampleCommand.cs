@@ -51,8 +51,8 @@ public static class LmSampleCommand
                 int newChars = text.Length - prefix.Length;
                 using var line = new JsonLine();
                 line.String("text", text).Number("tokens", parse.GetValue(tokens)).Number("seconds", seconds)
-                    .Number("chars_per_second", seconds > 0 ? newChars / seconds : null).Number("seed", parse.GetValue(seed))
-                    .String("cache", cache ? "on" : "off");
+                    .Number("chars_per_second", seconds > 0 ? newChars / seconds : null).String("cache", cache ? "on" : "off");
+                line.Writer.WriteNumber("seed", parse.GetValue(seed));
                 output.WriteLine(line.ToString());
             }
             return 0;

@@ -71,11 +71,12 @@ public static class LmTrainRunner
         using var line = new Train.JsonLine();
         line.Number("train_loss", last.TrainLoss).Number("val_loss", last.ValidLoss).Number("iterations", trainer.StepCount)
             .Number("train_seconds", trainer.TrainSeconds).Number("parameters", Parameters(trainer))
-            .Number("tokens_per_second", trainer.TokensPerSecond).Number("seed", trainer.Recipe.Seed)
+            .Number("tokens_per_second", trainer.TokensPerSecond)
             .String("tokenizer", trainer.Tokenizer.Type).Number("vocab_size", trainer.Tokenizer.VocabSize)
             .Number("layers", trainer.Recipe.Layers).Number("heads", trainer.Recipe.Heads).Number("width", trainer.Recipe.Width)
             .Number("block", trainer.Recipe.Block).Number("batch", trainer.Recipe.Batch);
         var w = line.Writer;
+        w.WriteNumber("seed", trainer.Recipe.Seed);
         w.WriteStartArray("evaluations");
         foreach (var e in trainer.Evaluations)
         {

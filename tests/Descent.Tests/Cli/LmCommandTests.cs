@@ -167,6 +167,72 @@ public class LmCommandTests : IDisposable
         Assert.StartsWith("descent lm train: bad.txt: at byte 15: ", r.Stderr);
     }
 
+    private static readonly Lazy<string> AFile = new(() =>
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"descent-lm-flag-{Guid.NewGuid():N}.txt");
+        File.WriteAllText(path, "x");
+        return path;
+    });
+
+    /// <summary>A bad value for every flag of <c>descent lm</c>'s commands; <c>CliFlagCoverageTests</c> counts them too.</summary>
+    public static TheoryData<string, string[]> BadFlags()
+    {
+        string[] train = ["lm", "train", "--text", "moby-dick"];
+        string[] sample = ["lm", "sample", "--model", AFile.Value];
+        string[] eval = ["lm", "eval", "--model", AFile.Value, "--text", "moby-dick"];
+        return new()
+        {
+            { "--text: file not found: /nonexistent.txt (or use moby-dick)", ["lm", "train", "--text", "/nonexistent.txt"] },
+            { "--data-dir: folder not found: /nonexistent-folder", [.. train, "--data-dir", "/nonexistent-folder"] },
+            { "--tokenizer: unknown tokenizer 'word'; one of: char, byte", [.. train, "--tokenizer", "word"] },
+            { "--layers: must be at least 1; got 0", [.. train, "--layers", "0"] },
+            { "--heads: must be at least 1; got 0", [.. train, "--heads", "0"] },
+            { "--width: must be at least 1; got 0", [.. train, "--width", "0"] },
+            { "--block: must be at least 1; got 0", [.. train, "--block", "0"] },
+            { "--batch: must be at least 1; got 0", [.. train, "--batch", "0"] },
+            { "--iterations: must be at least 1; got 0", [.. train, "--iterations", "0"] },
+            { "--lr: must be a finite number of at least 0; got -1", [.. train, "--lr", "-1"] },
+            { "--min-lr: must be a finite number of at least 0; got x", [.. train, "--min-lr", "x"] },
+            { "--warmup: must be at least 0; got -1", [.. train, "--warmup", "-1"] },
+            { "--weight-decay: must be a finite number of at least 0; got -1", [.. train, "--weight-decay", "-1"] },
+            { "--dropout: must be at least 0 and below 1; got 1", [.. train, "--dropout", "1"] },
+            { "--grad-clip: must be a finite number of at least 0; got -1", [.. train, "--grad-clip", "-1"] },
+            { "--eval-interval: must be at least 1; got 0", [.. train, "--eval-interval", "0"] },
+            { "--eval-batches: must be at least 1; got 0", [.. train, "--eval-batches", "0"] },
+            { "--seed: must be 0 or more; got -1", [.. train, "--seed", "-1"] },
+            { "--threads: must be at least 1; got 0", [.. train, "--threads", "0"] },
+            { "--save: must not be empty", [.. train, "--save", ""] },
+            { "--checkpoint: folder not found: /nonexistent-folder", [.. train, "--checkpoint", "/nonexistent-folder/run.ckpt"] },
+            { "--resume: file not found: /nonexistent.ckpt", [.. train, "--resume", "/nonexistent.ckpt"] },
+            { "is a file; give a folder", [.. train, "--plots", AFile.Value] },
+            { "--model: file not found: /nonexistent.safetensors", ["lm", "sample", "--model", "/nonexistent.safetensors"] },
+            { "--prompt: must not be empty", [.. sample, "--prompt", ""] },
+            { "--tokens: must be at least 0; got -1", [.. sample, "--tokens", "-1"] },
+            { "--temperature: must be a finite number of at least 0; got -1", [.. sample, "--temperature", "-1"] },
+            { "--top-k: must be at least 1; got 0", [.. sample, "--top-k", "0"] },
+            { "--seed: 'x' is not a valid", [.. sample, "--seed", "x"] },
+            { "--model: file not found: /nonexistent.safetensors", ["lm", "eval", "--model", "/nonexistent.safetensors", "--text", "moby-dick"] },
+            { "--text: file not found: /nonexistent.txt", ["lm", "eval", "--model", AFile.Value, "--text", "/nonexistent.txt"] },
+            { "--data-dir: folder not found: /nonexistent-folder", [.. eval, "--data-dir", "/nonexistent-folder"] },
+            { "--batch: must be at least 1; got 0", [.. eval, "--batch", "0"] },
+            { "--eval-batches: must be at least 1; got 0", [.. eval, "--eval-batches", "0"] },
+            { "--seed: must be 0 or more; got -1", [.. eval, "--seed", "-1"] },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(BadFlags))]
+    public void BadFlag_Exits2WithOneLine(string expected, string[] args)
+    {
+        var run = CliRunner.Run(args);
+        Assert.True(run.ExitCode == 2, $"exit {run.ExitCode} for {string.Join(' ', args)}: {run.Stderr}");
+        Assert.Equal("", run.Stdout);
+        var line = Assert.Single(run.StderrLines);
+        Assert.StartsWith($"descent lm {args[1]}: ", line);
+        Assert.Contains(expected, line);
+        Assert.DoesNotContain("Exception", run.Stderr);
+    }
+
     [Fact]
     public void HeadsNotDividingWidth_IsAFlagError()
     {
