@@ -28,11 +28,21 @@ public static class LmTrainRunner
         CheckOutputs(settings);
         string text = LmText.Read(settings.Text, settings.DataDir);
         var tokenizer = LmText.NewTokenizer(settings.Tokenizer, text);
-        var trainer = LmTrainer.FromText(text, tokenizer, recipe);
+        string textName = settings.Text == LmText.MobyDickName ? "Moby-Dick" : Path.GetFileName(settings.Text);
+        LmTrainer trainer;
+        try
+        {
+            trainer = LmTrainer.FromText(text, tokenizer, recipe);
+        }
+        catch (ArgumentException e)
+        {
+            // The flags were checked one by one and together, so what is left is the text: too short for a window.
+            throw new InvalidDataException($"{textName}: {e.Message}", e);
+        }
         if (settings.Resume != null) Resume(trainer, settings.Resume);
 
         var c = CultureInfo.InvariantCulture;
-        log.WriteLine(string.Create(c, $"text: {(settings.Text == LmText.MobyDickName ? "Moby-Dick" : Path.GetFileName(settings.Text))}, {text.Length:N0} characters, " +
+        log.WriteLine(string.Create(c, $"text: {textName}, {text.Length:N0} characters, " +
             $"{tokenizer.Type} tokenizer of {tokenizer.VocabSize} ids; {trainer.TrainSplit.Count:N0} training and {trainer.ValidationSplit.Count:N0} validation tokens"));
         log.WriteLine(string.Create(c, $"model: GPT of {recipe.Layers} block(s), {recipe.Heads} head(s), width {recipe.Width}, block {recipe.Block}; " +
             $"{Parameters(trainer):N0} parameters; {recipe.Iterations} iterations of batch {recipe.Batch}{(trainer.StepCount > 0 ? $", resumed at {trainer.StepCount}" : "")}"));

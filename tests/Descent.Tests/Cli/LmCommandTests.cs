@@ -141,7 +141,7 @@ public class LmCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("short", "abcdefghij abcdefghij abcdefghij", "validation split has 4 tokens, too few for a window of block 16")]
+    [InlineData("short", "abcdefghij abcdefghij abcdefghij", "short.txt: TokenWindows.EnsureFits: the validation split has 4 tokens, too few for a window of block 16")]
     [InlineData("empty", "", "empty")]
     public void BadText_IsOneLineAndExit1_AndNothingIsWritten(string name, string content, string expected)
     {
