@@ -6,7 +6,7 @@ namespace Descent.Tests.Proof;
 
 /// <summary>
 /// Every flag that takes a value, of every command the help lists, has a bad-value case: in the CLI's own table
-/// (<see cref="BadFlagTests"/>) or in <see cref="Extra"/> here, which runs under the same rule (exit 2, nothing on
+/// (<see cref="BadFlagTests"/>, and <see cref="LmCommandTests.BadFlags"/> for <c>descent lm</c>) or in <see cref="Extra"/> here, which runs under the same rule (exit 2, nothing on
 /// stdout, exactly one line on stderr, no stack trace). A new command or flag without a case fails the run.
 /// </summary>
 public partial class CliFlagCoverageTests
@@ -73,7 +73,7 @@ public partial class CliFlagCoverageTests
     [Fact]
     public void EveryValueFlagOfEveryCommandHasABadValueCase()
     {
-        var cases = BadFlagTests.Cases().Select(c => (string[])c[1]).Concat(Extra().Select(c => (string[])c[1])).ToList();
+        var cases = BadFlagTests.Cases().Concat(Extra()).Concat(LmCommandTests.BadFlags()).Select(c => (string[])c[1]).ToList();
         var commands = Commands();
         Assert.Contains(commands, c => c.SequenceEqual(["train"]));
         var missing = new List<string>();
