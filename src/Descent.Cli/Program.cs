@@ -22,7 +22,7 @@ public static class Program
         var verbose = new Option<bool>("--verbose") { Description = "Show stack traces of failures.", Recursive = true };
         var root = new RootCommand("Descent: deep learning in minutes, in C#.") {
             verbose, DemoCommand.Create(verbose), LrFindCommand.Create(verbose), TrainCommand.Create(verbose), EvalCommand.Create(verbose),
-            PredictCommand.Create(verbose), ExportCommand.Create(verbose), PlotScheduleCommand.Create(verbose),
+            PredictCommand.Create(verbose), ExportCommand.Create(verbose), PlotScheduleCommand.Create(verbose), LmCommand.Create(verbose),
         };
         var parse = root.Parse(args);
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };

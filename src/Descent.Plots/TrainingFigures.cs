@@ -136,6 +136,14 @@ public static class TrainingFigures
     public static Figure OptimizerComparison(IReadOnlyList<Series> losses, bool logY = true, string xLabel = "step") =>
         SeriesPanel.Draw(nameof(OptimizerComparison), losses, "Optimizers compared", xLabel, logY ? "loss (log scale)" : "loss", logY);
 
+    /// <summary>
+    /// Loss curves against the iteration on one linear panel: a language model's loss per batch beside its
+    /// evaluated training and validation losses (each series with its own X).
+    /// </summary>
+    /// <example><code>TrainingFigures.LossCurves([new Series("batch", losses), new Series("validation", val, steps)], "GPT on Moby-Dick").Save("out/loss");</code></example>
+    public static Figure LossCurves(IReadOnlyList<Series> losses, string title, string xLabel = "iteration") =>
+        SeriesPanel.Draw(nameof(LossCurves), losses, title, xLabel, "loss", logY: false);
+
     private static double[] Epochs(int count) => Enumerable.Range(1, count).Select(e => (double)e).ToArray();
 
     private static void MarkStop(Plot plot, int? stopEpoch, double[] values)

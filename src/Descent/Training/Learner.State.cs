@@ -117,7 +117,7 @@ public sealed partial class Learner
     /// <summary>Text from the file, quoted in a message: a lying file can make it megabytes long.</summary>
     private static string Clip(string text) => text.Length <= 80 ? text : text[..80] + "...";
 
-    private static IReadOnlyDictionary<string, double> GroupValues(ParamGroup g)
+    internal static IReadOnlyDictionary<string, double> GroupValues(ParamGroup g)
     {
         var values = new Dictionary<string, double> { ["lr"] = g.Lr, ["initial_lr"] = g.InitialLr, ["weight_decay"] = g.WeightDecay };
         if (g.Momentum is double m) values["momentum"] = m;
@@ -126,7 +126,7 @@ public sealed partial class Learner
         return values;
     }
 
-    private static void SetGroupValues(ParamGroup g, IReadOnlyDictionary<string, double> values, int index)
+    internal static void SetGroupValues(ParamGroup g, IReadOnlyDictionary<string, double> values, int index)
     {
         var expected = GroupValues(g).Keys.ToList();
         var missing = expected.Where(k => !values.ContainsKey(k)).ToList();
