@@ -104,11 +104,7 @@ public static class GptText
             if (report != null)
             {
                 w.WriteStartObject("report");
-                w.WriteString("folder", report.Folder);
-                w.WriteString("index", report.Index);
-                w.WriteStartArray("files");
-                foreach (var f in report.Files) w.WriteStringValue(f);
-                w.WriteEndArray();
+                DemoJsonWriter.ReportFiles(w, report.Folder, report.Index, report.Files);
                 w.WriteEndObject();
             }
             w.WriteEndObject();
@@ -119,7 +115,7 @@ public static class GptText
     private static void Evaluation(Utf8JsonWriter w, LmEvaluation e)
     {
         w.WriteStartObject();
-        w.WriteNumber("step", e.Step);
+        w.WriteNumber("iteration", e.Step);
         w.WriteNumber("train_loss", e.TrainLoss);
         w.WriteNumber("val_loss", e.ValidLoss);
         w.WriteNumber("lr", e.Lr);
