@@ -23,7 +23,11 @@ public class GptDemoTests : IDisposable
             Assert.Contains(part, r.Stdout);
         foreach (var file in new[] { "gpt-loss.png", "gpt-loss.svg", "gpt-attention.png", "gpt-attention.svg", "gpt.html" })
             Assert.True(new FileInfo(_dir.File(file)).Length > 0, file);
-        Assert.Contains("A tiny GPT learns Moby-Dick", File.ReadAllText(_dir.File("gpt.html")));
+        // The page parses as XML, and every image it shows was written beside it.
+        var page = Report.PageXml.Parse(File.ReadAllText(_dir.File("gpt.html")));
+        var images = page.Descendants(Report.PageXml.Xhtml + "img").Select(i => (string)i.Attribute("src")!).ToList();
+        Assert.Equal(["gpt-loss.png", "gpt-attention.png"], images);
+        Assert.Contains("A tiny GPT learns Moby-Dick", page.Root!.Value);
 
         // The command only tells the computation: the library's run with the same settings gives the same numbers.
         var quick = GptSettings.Quick(3);
