@@ -39,7 +39,7 @@ double batchSeconds = quick ? 0.05 : 0.25;
 
 Descent.Oracle.LibTorchLoadFix.Apply();
 string loadBefore = LoadAverage();
-string cpu = CpuModel();
+string cpu = Descent.Bench.CpuInfo.Model();
 Console.WriteLine($"machine: {cpu}, {Environment.ProcessorCount} cores, GEMM path {Gemm.Path}, threads {threads}, load average {loadBefore}" +
     " (the machine is shared: other processes make every number noisy)");
 
@@ -128,19 +128,6 @@ if (jsonPath != null)
     };
     File.WriteAllText(jsonPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
     Console.WriteLine($"wrote {jsonPath}");
-}
-
-// Results differ between CPU models (Zen 4, Xeon with AVX-512), so every result names the one it ran on;
-// family and model tell apart the Xeons whose name is only "Intel(R) Xeon(R) Processor".
-static string CpuModel()
-{
-    if (!File.Exists("/proc/cpuinfo")) return "unknown CPU";
-    var fields = File.ReadLines("/proc/cpuinfo").TakeWhile(l => l.Length > 0)
-        .Select(l => l.Split(':', 2)).Where(f => f.Length == 2)
-        .GroupBy(f => f[0].Trim()).ToDictionary(g => g.Key, g => g.First()[1].Trim());
-    string name = fields.GetValueOrDefault("model name", "unknown CPU");
-    return fields.TryGetValue("cpu family", out var family) && fields.TryGetValue("model", out var model)
-        ? $"{name} (family {family} model {model})" : name;
 }
 
 static string LoadAverage() =>

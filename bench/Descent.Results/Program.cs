@@ -5,11 +5,12 @@ using Descent.Results;
 using Descent.Training;
 
 // Reproduces the README's results: dotnet run -c Release --project bench/Descent.Results -- mlp|cnn|cnn-idx|iris [--epochs N] [--seed S] [--threads T]
+// and the GPT side by side with TorchSharp: ... -- gpt [--iterations N] [--seeds K] [--threads T] [--save]
 return Cli.Run(args);
 
 internal static class Cli
 {
-    private const string Usage = "usage: Descent.Results mlp|cnn|cnn-idx|iris|profile [--epochs N] [--seed S] [--threads T]";
+    private const string Usage = "usage: Descent.Results mlp|cnn|cnn-idx|iris|profile [--epochs N] [--seed S] [--threads T], or gpt [--iterations N] [--seeds K] [--threads T] [--save]";
 
     public static int Run(string[] args)
     {
@@ -18,6 +19,7 @@ internal static class Cli
             Console.WriteLine(Usage);
             return args.Length == 0 ? 2 : 0;
         }
+        if (args[0] == "gpt") return GptSideBySide.Run(args[1..]);
         int? epochs = null;
         ulong seed = 0;
         var overrides = new List<Func<Recipe, Recipe>>();

@@ -24,6 +24,7 @@ public static class DemoCommand
         };
         report.AddTo(command);
         command.Subcommands.Add(OverfitCommand.Create(verbose));
+        command.Subcommands.Add(GptDemoCommand.Create(verbose));
         command.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;

@@ -5,14 +5,20 @@ namespace Descent.Cli.Demo;
 
 public static partial class DemoJsonWriter
 {
+    /// <summary>The <c>folder</c>, <c>index</c> and <c>files</c> of a report object, as every demo chapter writes them.</summary>
+    internal static void ReportFiles(Utf8JsonWriter w, string folder, string index, IReadOnlyList<string> files)
+    {
+        w.WriteString("folder", folder);
+        w.WriteString("index", index);
+        w.WriteStartArray("files");
+        foreach (var file in files) w.WriteStringValue(file);
+        w.WriteEndArray();
+    }
+
     private static void WriteReport(Utf8JsonWriter w, ReportResult report)
     {
         w.WriteStartObject("report");
-        w.WriteString("folder", report.Folder);
-        w.WriteString("index", report.Index);
-        w.WriteStartArray("files");
-        foreach (var file in report.Files) w.WriteStringValue(file);
-        w.WriteEndArray();
+        ReportFiles(w, report.Folder, report.Index, report.Files);
         if (report.Conv is { } c)
         {
             w.WriteStartObject("conv");

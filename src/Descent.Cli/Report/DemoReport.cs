@@ -84,13 +84,7 @@ public static class DemoReport
         figures.AddRange(DemoFigures.SecondHalf(second, SinFits.Of(second.Settings)));
         if (conv != null) figures.AddRange(DemoFigures.Conv(conv));
 
-        var files = new List<string>();
-        foreach (var f in figures)
-        {
-            var (png, svg) = f.Figure.Save(Path.Combine(full, f.Name));
-            files.Add(png);
-            files.Add(svg);
-        }
+        var files = FigureMarkup.Save(figures, full);
         string index = Path.Combine(full, IndexFile);
         var html = System.Text.Encoding.UTF8.GetBytes(ReportPage.Build(first, second, conv, skipped, figures));
         AtomicFile.Write(index, stream => stream.Write(html));

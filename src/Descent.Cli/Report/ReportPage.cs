@@ -252,7 +252,6 @@ public static class ReportPage
     /// <summary>The page being built, and the figures its sections refer to by name.</summary>
     private sealed class Page(IReadOnlyList<ReportFigure> figures)
     {
-        private readonly Dictionary<string, ReportFigure> _figures = figures.ToDictionary(f => f.Name);
         private readonly Dictionary<string, string> _headings = Sections(true).ToDictionary(x => x.Id, x => x.Heading);
 
         public HtmlWriter Html { get; } = new();
@@ -289,15 +288,6 @@ public static class ReportPage
         // Text reads from the left; numbers line up on the right. The first column is always text (CSS).
         private static string TextClass(int column, int[] textColumns) => textColumns.Contains(column) ? " class=\"text\"" : "";
 
-        public void Figure(string name)
-        {
-            var f = _figures.TryGetValue(name, out var found) ? found
-                : throw new InvalidOperationException($"report: the page shows figure '{name}' but it was not drawn");
-            Html.Open("figure");
-            Html.Markup("a", $"<img src=\"{HtmlWriter.Escape(f.Png)}\" alt=\"{HtmlWriter.Escape(f.Alt)}\" width=\"{f.Figure.Width}\" height=\"{f.Figure.Height}\" />",
-                ("href", f.Svg));
-            Html.Markup("figcaption", $"{HtmlWriter.Escape(f.Alt)} <a href=\"{HtmlWriter.Escape(f.Svg)}\">SVG</a>");
-            Html.Close("figure");
-        }
+        public void Figure(string name) => FigureMarkup.Write(Html, figures, name);
     }
 }

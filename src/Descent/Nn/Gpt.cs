@@ -107,9 +107,14 @@ public sealed partial class Gpt : Module
         return Forward(input.AsIndices("Gpt"));
     }
 
-    // nn.MultiheadAttention's convention: true above the diagonal, where a query would see a later key.
-    private static BoolTensor CausalMask(int t)
+    /// <summary>
+    /// The causal mask the blocks run under, [t, t] in <see cref="MultiheadAttention"/>'s convention: true above the
+    /// diagonal, where a query would see a later key (PyTorch's <c>generate_square_subsequent_mask</c> as booleans).
+    /// </summary>
+    /// <example><code>var (_, w) = block.SelfAttn.Forward(x, x, x, attnMask: Gpt.CausalMask(8), averageAttnWeights: false);</code></example>
+    public static BoolTensor CausalMask(int t)
     {
+        if (t < 1) throw new ArgumentOutOfRangeException(nameof(t), t, "Gpt.CausalMask: t must be ≥ 1");
         var blocked = new bool[t * t];
         for (int i = 0; i < t; i++)
             for (int j = i + 1; j < t; j++) blocked[i * t + j] = true;

@@ -110,6 +110,14 @@ public sealed class BadFlagTests
             { "--patience: must be at least 1; got 0", ["demo", "overfit", "--patience", "0"] },
             { "--noise: must be a finite number of at least 0; got -1", ["demo", "overfit", "--noise", "-1"] },
             { "--seed: must be 0 or more; got -3", ["demo", "overfit", "--seed", "-3"] },
+            // demo gpt
+            { "descent demo gpt: --seed: must be 0 or more; got -1", ["demo", "gpt", "--seed", "-1"] },
+            { "descent demo gpt: --iterations: must be at least 1; got 0", ["demo", "gpt", "--iterations", "0"] },
+            { "descent demo gpt: --early-step: must be at least 1; got 0", ["demo", "gpt", "--early-step", "0"] },
+            { "descent demo gpt: --tokens: must be at least 1; got 0", ["demo", "gpt", "--tokens", "0"] },
+            { "descent demo gpt: --head: must be at least 1; got 0", ["demo", "gpt", "--head", "0"] },
+            { "descent demo gpt: --data-dir: folder not found: /nonexistent-folder", ["demo", "gpt", "--data-dir", "/nonexistent-folder"] },
+            { "descent demo gpt: --out: the folder name is empty", ["demo", "gpt", "--out", " "] },
         };
         return data;
     }
@@ -119,15 +127,15 @@ public sealed class BadFlagTests
     public void Bad_value_exits_2_with_one_line_and_no_stack_trace(string expected, string[] args)
     {
         // --verbose right after the command, so that it cannot be read as a missing value.
-        bool overfit = args is ["demo", "overfit", ..];
-        int at = overfit ? 2 : 1;
+        bool sub = args is ["demo", "overfit" or "gpt", ..];
+        int at = sub ? 2 : 1;
         foreach (var argv in new[] { args, [.. args[..at], "--verbose", .. args[at..]] })
         {
             var run = CliRunner.Run(argv);
             Assert.True(run.ExitCode == CliErrors.UsageError, $"exit {run.ExitCode} for {string.Join(' ', argv)}: {run.Stderr}");
             Assert.Equal("", run.Stdout);
             var line = Assert.Single(run.StderrLines);
-            Assert.StartsWith("descent " + (overfit ? "demo overfit" : argv[0]) + ": ", line);
+            Assert.StartsWith("descent " + (sub ? "demo " + argv[1] : argv[0]) + ": ", line);
             Assert.Contains(expected, line);
             Assert.DoesNotContain("   at ", run.Stderr);
             Assert.DoesNotContain("Exception", run.Stderr);

@@ -127,4 +127,13 @@ public class GptTests
         Assert.Contains("tokens must be [batch, T]", e.Message);
         Assert.Contains("indices must be whole numbers", Assert.Throws<ArgumentException>(() => model.Forward(Tensor.FromArray([0.5f], [1, 1]))).Message);
     }
+
+    [Fact]
+    public void CausalMask_BlocksEveryLaterKey_AsTriuAboveTheDiagonal()
+    {
+        Assert.Equal(Tensor.Ones(5, 5).Triu(1).Bool().ToArray(), Gpt.CausalMask(5).ToArray());
+        Assert.Equal([false], Gpt.CausalMask(1).ToArray());
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Gpt.CausalMask(0));
+        Assert.Contains("Gpt.CausalMask: t must be ≥ 1", e.Message);
+    }
 }
