@@ -27,13 +27,13 @@ Console.WriteLine("Without a cure the training loss is far below the validation 
 // Round-trip digits, so that a test can check these against the library's own numbers.
 foreach (var run in result.Runs) Console.WriteLine($"gap {run.Name} = {run.Gap.ToString("R", CultureInfo.InvariantCulture)}");
 
-foreach (var run in result.Runs)
-{
-    string file = $"overfit-{run.Name.Replace(' ', '-')}.png";
-    int? stop = run.StoppedEpoch > 0 ? run.StoppedEpoch : null;
-    TrainingFigures.Curves(new TrainingCurves(run.TrainLoss, run.ValidLoss, StopEpoch: stop), $"Training and validation loss: {run.Name}")
-        .SavePng(Path.Combine(figures, file));
-    Console.WriteLine($"figure: {file} in {figures}");
-}
+// Log scales: the first epochs' losses are a hundred times the last ones', and the turn would vanish on a linear axis.
+static Series Curve(string name, double[] losses) => new(name, losses, [.. Enumerable.Range(1, losses.Length).Select(e => (double)e)]);
+var none = result.Baseline;
+StoryFigures.LossComparison([Curve("training loss", none.TrainLoss), Curve("validation loss", none.ValidLoss)],
+    "Without a cure: the training loss keeps falling, the validation loss turns up").SavePng(Path.Combine(figures, "overfitting.png"));
+StoryFigures.LossComparison([.. result.Runs.Select(r => Curve(r.Name, r.ValidLoss))], "Validation loss per epoch under each cure")
+    .SavePng(Path.Combine(figures, "cures.png"));
+Console.WriteLine($"figures: overfitting.png, cures.png in {figures}");
 
 static string F(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);

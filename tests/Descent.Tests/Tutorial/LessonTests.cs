@@ -121,7 +121,7 @@ public class LessonTests
         var (output, figures) = RunLesson("lessons/10-overfitting.cs");
         var result = OverfitStory.Run(new OverfitSettings());
         foreach (var run in result.Runs) Assert.Equal(run.Gap, Double(output, $"gap {run.Name} = "));
-        AssertFigures(figures, "overfit-none.png", "overfit-weight-decay.png", "overfit-dropout.png", "overfit-early-stopping.png");
+        AssertFigures(figures, "overfitting.png", "cures.png");
     }
 
     private static string Value(string output, string prefix) =>
