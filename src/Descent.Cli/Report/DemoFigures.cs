@@ -8,12 +8,6 @@ namespace Descent.Cli.Report;
 /// <summary>Draws every figure of the demo's story from its results, named as the report refers to them.</summary>
 public static class DemoFigures
 {
-    /// <summary>Rows and columns of the loss landscape's grid.</summary>
-    public const int LandscapeSteps = 121;
-
-    /// <summary>The landscape reaches this far beyond the start and the least-squares point in a and b.</summary>
-    public const double LandscapeMargin = 2;
-
     /// <summary>The first half's figures: data and fit, guesses, loss along a = b, landscape, learning rates.</summary>
     /// <example><code>
     /// var r = LinearRegressionStory.Run(new LineSettings());
@@ -132,14 +126,11 @@ public static class DemoFigures
             : $"{run.Name} starts at {Lr(run.Lrs[0])}, peaks at {Lr(high)} and ends at {Lr(run.Lrs[^1])}";
     }
 
-    /// <summary>The loss over a grid that holds the start and the least-squares point with a margin around both.</summary>
+    /// <summary>The loss over <see cref="LandscapeWindow"/>'s grid, the same view the lessons draw.</summary>
     public static LossSurface Surface(LineResult r, double[] x, double[] y)
     {
-        ArgumentNullException.ThrowIfNull(r);
-        var t = r.Theory;
-        double aMin = Math.Floor(Math.Min(r.StartA, t.LeastSquaresA) - LandscapeMargin), aMax = Math.Ceiling(Math.Max(r.StartA, t.LeastSquaresA) + LandscapeMargin);
-        double bMin = Math.Floor(Math.Min(r.StartB, t.LeastSquaresB) - LandscapeMargin), bMax = Math.Ceiling(Math.Max(r.StartB, t.LeastSquaresB) + LandscapeMargin);
-        return LossSurface.Mse(x, y, aMin, aMax, bMin, bMax, LandscapeSteps);
+        var w = LandscapeWindow.Of(r);
+        return LossSurface.Mse(x, y, w.AMin, w.AMax, w.BMin, w.BMax, LandscapeWindow.GridSteps);
     }
 
     private static double[] Doubles(IReadOnlyList<float> values) => [.. values.Select(v => (double)v)];

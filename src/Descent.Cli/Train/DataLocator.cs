@@ -1,8 +1,10 @@
+using Descent.Data;
+
 namespace Descent.Cli.Train;
 
 /// <summary>
-/// Finds the data tarballs: in <c>--data-dir</c> when given, else in the current folder, then in
-/// <c>$DESCENT_DATA</c>, then in <c>../shared/data</c>; a missing file says where it looked and how to get it.
+/// Finds the data tarballs: in <c>--data-dir</c> when given, else where <see cref="DataFolders"/> looks (the current
+/// folder, <c>$DESCENT_DATA</c>, <c>../shared/data</c>, the user's cache); a missing file says where it looked and how to get it.
 /// </summary>
 public static class DataLocator
 {
@@ -22,11 +24,7 @@ public static class DataLocator
     public static IReadOnlyList<string> Folders(string? dataDir)
     {
         if (dataDir != null) return [Path.GetFullPath(dataDir)];
-        var folders = new List<string> { Directory.GetCurrentDirectory() };
-        var env = Environment.GetEnvironmentVariable("DESCENT_DATA");
-        if (!string.IsNullOrEmpty(env)) folders.Add(Path.GetFullPath(env));
-        folders.Add(Path.GetFullPath(Path.Combine("..", "shared", "data")));
-        return folders;
+        return DataFolders.Search();
     }
 
     /// <summary>The full path of <paramref name="file"/>; throws <see cref="FileNotFoundException"/> naming the folders searched and the npm command that fetches it.</summary>
