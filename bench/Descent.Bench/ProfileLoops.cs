@@ -11,7 +11,7 @@ namespace Descent.Bench;
 /// </summary>
 public static class ProfileLoops
 {
-    /// <summary>Runs the named loop (<c>transformer</c> or <c>gpt</c>) for <paramref name="seconds"/> and prints its step time.</summary>
+    /// <summary>Runs the named loop (<c>transformer</c>, <c>gpt</c> or <c>sample</c>) for <paramref name="seconds"/> and prints its step time.</summary>
     public static void Run(string name, double seconds, int threads)
     {
         Threads.Count = threads;
@@ -19,7 +19,8 @@ public static class ProfileLoops
         {
             "transformer" => TransformerStep(),
             "gpt" => GptStep(),
-            _ => throw new ArgumentException($"profile: unknown loop '{name}'; expected transformer or gpt"),
+            "sample" => GptSample(),
+            _ => throw new ArgumentException($"profile: unknown loop '{name}'; expected transformer, gpt or sample"),
         };
         for (int i = 0; i < 20; i++) step();   // past the JIT's tiering thresholds
         var clock = Stopwatch.StartNew();
@@ -67,5 +68,13 @@ public static class ProfileLoops
             GradClip.ClipGradNorm(model.Parameters(), 1.0);
             opt.Step();
         };
+    }
+
+    // Issue 14's sampling: 100 characters from the recipe's GPT with the key/value cache, top-k 40 at temperature 0.8.
+    private static Action GptSample()
+    {
+        var model = new Gpt(new GptConfig(VocabSize: 81), new Generator(1337));
+        var gen = new Generator(2);
+        return () => model.Generate([0], maxTokens: 100, temperature: 0.8f, topK: 40, generator: gen);
     }
 }

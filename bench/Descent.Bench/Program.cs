@@ -7,7 +7,7 @@ using Descent.Kernels;
 // Descent side by side with libtorch (TorchSharp-cpu) in one process, same data, same thread count.
 // Usage: dotnet run -c Release --project bench/Descent.Bench -- [peak] [dispatch] [sgemm] [tutorial] [op] [mlp] [cnn] [transformer] [lstm]
 //        [alloc] [--threads N]
-//        profile transformer|gpt SECONDS [--threads N]  (Descent only, for perf record) [--quick] [--json FILE]; no section names runs them all.
+//        profile transformer|gpt|sample SECONDS [--threads N]  (Descent only, for perf record) [--quick] [--json FILE]; no section names runs them all.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var argList = args.ToList();

@@ -40,7 +40,9 @@ public sealed partial class Gpt
     }
 
     // TransformerEncoderLayer's pre-norm forward without dropout, its attention reading keys and values from the cache.
-    // Keys and values come from one product with the lower two thirds of in_proj_weight (a view); with one new
+    // Queries, keys and values come from one product with the whole in_proj_weight, split afterwards: narrowing the
+    // weight instead copied 192 KB a layer for every token (a narrowed tensor is a copy), which cost more than the
+    // products themselves. With one new
     // position, [batch, 1, heads, headDim] and [batch, heads, 1, headDim] share their memory order, so a reshape
     // stands in for the permutes, which copy.
     private Tensor CachedBlock(TransformerEncoderLayer block, Tensor x, KeyValueCache cache, int layer, BoolTensor visible)
@@ -48,8 +50,9 @@ public sealed partial class Gpt
         var attn = block.SelfAttn;
         int batch = x.Size(0), t = x.Size(1), width = Config.Width, heads = attn.NumHeads, headDim = attn.HeadDim;
         var h = block.Norm1.Forward(x);
-        var q = Functional.Linear(h, attn.InProjWeight!.Narrow(0, 0, width), attn.InProjBias?.Narrow(0, 0, width));
-        cache.Write(layer, Functional.Linear(h, attn.InProjWeight.Narrow(0, width, 2 * width), attn.InProjBias?.Narrow(0, width, 2 * width)), t);
+        var qkv = Functional.Linear(h, attn.InProjWeight!, attn.InProjBias);
+        var q = qkv.Narrow(2, 0, width);
+        cache.Write(layer, qkv.Narrow(2, width, 2 * width), t);
         q = t == 1 ? q.Reshape(batch, heads, 1, headDim) : q.Reshape(batch, t, heads, headDim).Permute(0, 2, 1, 3);
         var attended = Functional.ScaledDotProductAttention(q, cache.Keys(layer), cache.Values(layer), attnMask: visible);
         var joined = t == 1 ? attended.Reshape(batch, 1, width) : attended.Permute(0, 2, 1, 3).Reshape(batch, t, width);
