@@ -9,40 +9,14 @@ namespace Descent.Tests.Packaging;
 
 /// <summary>
 /// The packages as a user meets them: <c>dotnet pack</c> into a folder, a new console app that adds the
-/// <c>Descent</c> package from it and runs the tutorial's loop and a short MNIST fit with <c>Learner</c>, and the
+/// <c>Descent</c> package from it and runs the README's tutorial loop and a short MNIST fit with <c>Learner</c>, and the
 /// <c>descent</c> tool installed from it with <c>dotnet tool install</c>. Each run packs a version of its own, so
 /// NuGet's caches never hand back an older build, and deletes it from the global packages folder afterwards.
 /// </summary>
 public class InstallTests
 {
-    // The tutorial's loop from the README, then a one-epoch fit of 600 digits: a user's first program.
-    private const string Program = """
-        using System.Globalization;
-        using Descent;
-        using Descent.Data;
-        using Descent.Nn;
-        using Descent.Optim;
-        using Descent.Training;
-
-        var (x, y) = Synthetic.Line(50, slope: 3f, intercept: 8f, noise: 0.3f, new Generator(0));
-        var a = Tensor.Scalar(0f).RequireGrad();
-        var b = Tensor.Scalar(0f).RequireGrad();
-        const float lr = 0.5f;
-        for (int step = 0; step < 300; step++)
-        {
-            var loss = (a * x + b - y).Square().Mean();
-            loss.Backward();
-            using (Autograd.NoGrad())
-            {
-                a.SubInPlace(a.Grad! * lr);
-                b.SubInPlace(b.Grad! * lr);
-            }
-            a.ZeroGrad();
-            b.ZeroGrad();
-        }
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"a = {a.Item():R}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"b = {b.Item():R}"));
-
+    // After the README's tutorial loop, a one-epoch fit of 600 digits with Learner: a user's first program.
+    private const string MnistFit = """
         Generator.ManualSeed(0);
         var (train, valid) = Splits.TrainValidation(Mnist.LoadDigits(args[0]), 0.2, seed: 0);
         var model = new Sequential(new Linear(Mnist.Pixels, 64), new ReLU(), new Linear(64, 10));
@@ -53,6 +27,22 @@ public class InstallTests
         var history = learner.Fit(1);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"accuracy = {history.Last!.Get("accuracy"):R}"));
         """;
+
+    private static readonly string[] MnistUsings =
+        ["using System.Globalization;", "using Descent;", "using Descent.Data;", "using Descent.Nn;", "using Descent.Optim;", "using Descent.Training;"];
+
+    /// <summary>The README's tutorial loop, as a reader copies it, followed by the MNIST fit.</summary>
+    private static string Program()
+    {
+        string readme = File.ReadAllText(Path.Combine(TestData.RepoRoot, "README.md")).ReplaceLineEndings("\n");
+        int section = readme.IndexOf("\n## The tutorial's loop\n", StringComparison.Ordinal);
+        Assert.True(section >= 0, "README.md has no \"## The tutorial's loop\" section");
+        int start = readme.IndexOf("```csharp\n", section, StringComparison.Ordinal) + "```csharp\n".Length;
+        var loop = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)].Split('\n');
+        static bool IsUsing(string l) => l.StartsWith("using ", StringComparison.Ordinal) && l.TrimEnd().EndsWith(';') && !l.Contains('(');
+        var usings = loop.Where(IsUsing).Concat(MnistUsings).Distinct();
+        return string.Join('\n', usings.Concat(loop.Where(l => !IsUsing(l))).Append(MnistFit));
+    }
 
     [Fact]
     public void A_console_app_uses_the_Descent_package_and_the_descent_tool_installs_and_runs()
@@ -74,9 +64,9 @@ public class InstallTests
             string app = work.File("app");
             Dotnet(work.Path, "new", "console", "-o", app, "--no-restore");
             Dotnet(app, "add", "package", "Descent", "--version", version, "--source", packages);
-            File.WriteAllText(Path.Combine(app, "Program.cs"), Program);
+            File.WriteAllText(Path.Combine(app, "Program.cs"), Program());
             var output = Lines(Dotnet(app, "run", "--", TestData.MnistDigits));
-            Assert.InRange(output["a"], 2.9, 3.1);
+            Assert.InRange(output["a"], 2.9, 3.1);   // the README's comment: near 3 and 8
             Assert.InRange(output["b"], 7.8, 8.2);
             Assert.InRange(output["accuracy"], 0.3, 1.0);   // chance is 0.1
 
@@ -130,8 +120,9 @@ public class InstallTests
     private static string Configuration() =>
         typeof(InstallTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
 
+    // "a = 3.012, b = 7.998" and "accuracy = 0.73" as name → value.
     private static Dictionary<string, double> Lines(string output) =>
-        output.Split('\n').Select(l => l.Split(" = ")).Where(p => p.Length == 2)
+        output.Split('\n').SelectMany(l => l.Split(", ")).Select(l => l.Split(" = ")).Where(p => p.Length == 2)
             .ToDictionary(p => p[0].Trim(), p => double.Parse(p[1], CultureInfo.InvariantCulture));
 
     private static string Dotnet(string directory, params string[] args) => Run(Cli.CliProcess.DotnetHost, directory, args);
@@ -148,6 +139,8 @@ public class InstallTests
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
+        // The README's loop prints with the current culture; the invariant one keeps "3.012" parseable everywhere.
+        info.Environment["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1";
         // The test host's MSBuild settings would leak into the child builds and point them at this repository's.
         foreach (var key in new[] { "MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "DOTNET_HOST_PATH" })
             info.Environment.Remove(key);
