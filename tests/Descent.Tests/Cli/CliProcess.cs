@@ -23,9 +23,16 @@ internal static class CliProcess
         : "dotnet";
 
     /// <summary>Runs the tool to its end (at most two minutes) with extra environment variables.</summary>
-    public static CliRunner.Result Run(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static CliRunner.Result Run(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunIn(Environment.CurrentDirectory, environment, args);
+
+    /// <summary>Runs the tool to its end (at most two minutes) in <paramref name="workingDirectory"/>, with extra environment variables.</summary>
+    public static CliRunner.Result RunIn(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var info = new ProcessStartInfo(DotnetHost) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(DotnetHost)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory,
+        };
         info.ArgumentList.Add(CliDll);
         foreach (var a in args) info.ArgumentList.Add(a);
         foreach (var (k, v) in environment) info.Environment[k] = v;
