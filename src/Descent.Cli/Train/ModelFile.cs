@@ -64,7 +64,7 @@ public static class ModelFile
         {
             spec = ModelSpec.Parse(info.Arch);
         }
-        catch (Commands.CliValueException e)
+        catch (FormatException e)
         {
             throw new FormatException($"{name}: metadata 'arch': {e.Message}", e);
         }

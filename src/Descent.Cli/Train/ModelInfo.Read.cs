@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Descent.Nn;
 
 namespace Descent.Cli.Train;
 
@@ -61,7 +62,7 @@ public sealed partial record ModelInfo
         {
             ModelSpec.Parse(arch);
         }
-        catch (Commands.CliValueException e)
+        catch (FormatException e)
         {
             throw Invalid(file, "arch", e.Message);
         }

@@ -29,7 +29,7 @@ public sealed partial class Learner
     private readonly List<Generator> _generators;
     private bool _resumedStopped;
 
-    /// <summary>Creates a learner; nothing runs until <see cref="Fit"/>.</summary>
+    /// <summary>Creates a learner; nothing runs until <see cref="Fit(int, string?)"/>.</summary>
     /// <param name="model">The model trained.</param>
     /// <param name="trainLoader">Training batches (input, target).</param>
     /// <param name="validLoader">Validation batches, or null to skip validation.</param>

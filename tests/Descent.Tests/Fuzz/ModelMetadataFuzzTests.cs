@@ -2,6 +2,7 @@ using System.Text;
 using Descent.Cli.Commands;
 using Descent.Cli.Train;
 using Descent.IO;
+using Descent.Nn;
 using Xunit.Abstractions;
 
 namespace Descent.Tests.Fuzz;
