@@ -1,3 +1,4 @@
+using Descent.Training;
 using System.CommandLine;
 using System.Globalization;
 using Descent.Cli.Train;

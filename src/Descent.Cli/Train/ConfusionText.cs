@@ -1,3 +1,4 @@
+using Descent.Training;
 using System.Globalization;
 
 namespace Descent.Cli.Train;

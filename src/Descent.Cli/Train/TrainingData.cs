@@ -1,3 +1,4 @@
+using Descent.Training;
 using Descent.Data;
 
 namespace Descent.Cli.Train;

@@ -1,3 +1,4 @@
+using Descent.Training;
 using System.Globalization;
 using System.Text.Json;
 using Descent.Cli.Commands;

@@ -1,3 +1,4 @@
+using Descent.Training;
 using System.Globalization;
 using Descent.Cli.Commands;
 using Descent.Cli.Train;

@@ -1,3 +1,4 @@
+using Descent.Training;
 using System.Text;
 using Descent.Cli.Commands;
 using Descent.Cli.Train;

@@ -1,3 +1,4 @@
+using Descent.Training;
 using Descent.Cli.Train;
 using Descent.Nn;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Descent.Data;
 
-namespace Descent.Cli.Train;
+namespace Descent.Training;
 
 /// <summary>Per-feature standardization (x − mean) / std, fitted on the training part and stored with the model.</summary>
 /// <param name="Mean">Per-feature means.</param>
