@@ -56,6 +56,13 @@ public class LearnerDefaultsTests
     }
 
     [Fact]
+    public void Evaluation_result_prints_its_loss_and_metrics()
+    {
+        var result = new EvaluationResult(0.25, new Dictionary<string, double> { ["accuracy"] = 0.875, ["f1"] = 0.5 });
+        Assert.Equal("EvaluationResult(loss=0.25, accuracy=0.875, f1=0.5)", result.ToString());
+    }
+
+    [Fact]
     public void Short_form_refuses_bad_arguments_naming_them()
     {
         var (model, train, valid) = Moons();
