@@ -1,7 +1,7 @@
-using Descent.Training;
 using System.CommandLine;
 using Descent.Cli.Train;
 using Descent.IO.Onnx;
+using Descent.Training;
 
 namespace Descent.Cli.Commands;
 

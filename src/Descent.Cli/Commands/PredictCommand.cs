@@ -1,7 +1,7 @@
-using Descent.Training;
 using System.CommandLine;
 using System.Globalization;
 using Descent.Cli.Train;
+using Descent.Training;
 
 namespace Descent.Cli.Commands;
 

@@ -1,5 +1,5 @@
-using Descent.Training;
 using Descent.Cli.Commands;
+using Descent.Training;
 
 namespace Descent.Cli.Train;
 

@@ -1,6 +1,6 @@
-using Descent.Training;
 using System.Globalization;
 using Descent.Data;
+using Descent.Training;
 
 namespace Descent.Cli.Train;
 

@@ -1,5 +1,5 @@
-using Descent.Training;
 using Descent.Data;
+using Descent.Training;
 
 namespace Descent.Cli.Train;
 

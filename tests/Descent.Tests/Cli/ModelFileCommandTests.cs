@@ -1,4 +1,3 @@
-using Descent.Training;
 using System.Globalization;
 using System.Text.Json;
 using Descent.Cli.Commands;
@@ -6,6 +5,7 @@ using Descent.Cli.Train;
 using Descent.Data;
 using Descent.IO;
 using Descent.IO.Onnx;
+using Descent.Training;
 
 namespace Descent.Tests.Cli;
 

@@ -1,8 +1,8 @@
-using Descent.Training;
 using System.Globalization;
 using Descent.Cli.Commands;
 using Descent.Cli.Train;
 using Descent.IO;
+using Descent.Training;
 
 namespace Descent.Tests.Cli;
 

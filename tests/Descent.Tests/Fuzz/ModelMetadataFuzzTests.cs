@@ -1,9 +1,9 @@
-using Descent.Training;
 using System.Text;
 using Descent.Cli.Commands;
 using Descent.Cli.Train;
 using Descent.IO;
 using Descent.Nn;
+using Descent.Training;
 using Xunit.Abstractions;
 
 namespace Descent.Tests.Fuzz;

@@ -1,6 +1,6 @@
-using Descent.Training;
 using Descent.Cli.Train;
 using Descent.Nn;
+using Descent.Training;
 
 namespace Descent.Tests.Interop;
 

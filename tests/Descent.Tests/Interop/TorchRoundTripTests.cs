@@ -1,10 +1,10 @@
-using Descent.Training;
 using System.Globalization;
 using Descent.Cli.Train;
 using Descent.IO;
 using Descent.Nn;
 using Descent.Optim;
 using Descent.Tests.Cli;
+using Descent.Training;
 
 namespace Descent.Tests.Interop;
 
