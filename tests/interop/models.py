@@ -1,7 +1,7 @@
 """The torch.nn twins of the models Descent's CLI builds (`--model`), under the same state-dict names.
 
 A Descent model file carries its description in the safetensors metadata (arch, input_shape, classes, dropout;
-see src/Descent.Cli/Train/ModelInfo.cs), so `build(metadata)` needs nothing else. Each architecture is one entry of
+see src/Descent/Training/ModelInfo.cs), so `build(metadata)` needs nothing else. Each architecture is one entry of
 BUILDERS: a function from (sizes, input_shape, outputs, dropout) to a torch module whose state_dict() keys equal
 Descent's StateDict() keys (`nn.Sequential` numbers its children as Descent's `Sequential` does, so a Dropout
 shifts the indices of the layers after it in both). A new Descent model becomes usable here by adding its entry.
@@ -11,7 +11,7 @@ from torch import nn
 
 
 def _mlp(sizes, input_shape, outputs, dropout):
-    # src/Descent.Cli/Train/ModelSpec.cs, Build: Flatten for image inputs, then Linear + ReLU (+ Dropout) per hidden size.
+    # src/Descent/Nn/ModelSpec.cs, Build: Flatten for image inputs, then Linear + ReLU (+ Dropout) per hidden size.
     layers = [nn.Flatten()] if len(input_shape) > 1 else []
     previous = _count(input_shape)
     for hidden in sizes:

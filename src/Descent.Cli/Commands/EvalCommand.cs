@@ -32,17 +32,15 @@ public static class EvalCommand
             var (set, description) = TrainingData.ForModel(info, spec, parse.GetValue(dataDir));
             Loss loss = info.IsClassification ? new CrossEntropyLoss() : new MSELoss();
             IMetric metric = info.IsClassification ? new Accuracy() : new MeanAbsoluteError();
-            var (lossValue, metricValue, predicted) = Measure(net, set, loss, metric);
+            var confusion = info.IsClassification ? new ConfusionMatrix([.. Enumerable.Range(0, info.Outputs).Select(info.ClassName)]) : null;
+            var (lossValue, metricValue) = Measure(net, set, loss, metric, confusion);
             var c = CultureInfo.InvariantCulture;
             output.WriteLine($"model: {path} ({info.Arch}, {info.Task}, trained on {info.Data})");
             output.WriteLine($"data: {spec}, {description}");
-            int[,]? confusion = null;
-            if (info.IsClassification)
+            if (confusion != null)
             {
                 output.WriteLine($"loss {lossValue.ToString("0.0000", c)}, accuracy {(100 * metricValue).ToString("0.00", c)}% ({set.Count} examples)");
-                var actual = set.Targets.ToArray().Select(v => (int)v).ToArray();
-                confusion = ConfusionText.Count(actual, predicted!, info.Outputs);
-                ConfusionText.Write(confusion, info, output);
+                output.WriteLine(confusion);
             }
             else output.WriteLine($"loss (MSE) {lossValue.ToString("0.0000", c)}, MAE {metricValue.ToString("0.0000", c)} ({set.Count} examples)");
             if (parse.GetValue(json))
@@ -53,10 +51,10 @@ public static class EvalCommand
                 if (confusion != null)
                 {
                     line.Writer.WriteStartArray("confusion");
-                    for (int i = 0; i < confusion.GetLength(0); i++)
+                    for (int i = 0; i < confusion.Classes; i++)
                     {
                         line.Writer.WriteStartArray();
-                        for (int j = 0; j < confusion.GetLength(1); j++) line.Writer.WriteNumberValue(confusion[i, j]);
+                        for (int j = 0; j < confusion.Classes; j++) line.Writer.WriteNumberValue(confusion[i, j]);
                         line.Writer.WriteEndArray();
                     }
                     line.Writer.WriteEndArray();
@@ -68,8 +66,8 @@ public static class EvalCommand
         return command;
     }
 
-    /// <summary>The mean loss, the metric and (for classifiers) the predicted classes of <paramref name="model"/> on <paramref name="data"/>.</summary>
-    public static (double Loss, double Metric, int[]? Predicted) Measure(Module model, TensorDataset data, Loss loss, IMetric metric)
+    /// <summary>The mean loss and the metric of <paramref name="model"/> on <paramref name="data"/>; <paramref name="confusion"/>, when given, counts a classifier's predictions.</summary>
+    public static (double Loss, double Metric) Measure(Module model, TensorDataset data, Loss loss, IMetric metric, ConfusionMatrix? confusion = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
@@ -77,17 +75,17 @@ public static class EvalCommand
         ArgumentNullException.ThrowIfNull(metric);
         model.Eval();
         metric.Reset();
+        confusion?.Reset();
         double sum = 0;
-        var predicted = new List<int>();
         using var _ = Autograd.NoGrad();
         foreach (var (x, y) in new DataLoader(data, TrainingSession.ValidBatchSize))
         {
             var output = model.Forward(x);
             sum += loss.Forward(output, y).Item() * x.Size(0);
             metric.Update(output, y);
-            if (metric is Accuracy) predicted.AddRange(TrainingPlots.ArgMax(output));
+            confusion?.Update(output, y);
         }
-        return (sum / data.Count, metric.Compute(), metric is Accuracy ? [.. predicted] : null);
+        return (sum / data.Count, metric.Compute());
     }
 
     private static Option<T> Required<T>(Option<T> option)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Descent.Cli.Train;
 using Descent.IO.Onnx;
+using Descent.Training;
 
 namespace Descent.Cli.Commands;
 

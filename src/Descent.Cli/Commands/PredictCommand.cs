@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Descent.Cli.Train;
+using Descent.Training;
 
 namespace Descent.Cli.Commands;
 

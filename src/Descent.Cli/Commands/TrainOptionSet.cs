@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Descent.Cli.Train;
+using Descent.Nn;
 
 namespace Descent.Cli.Commands;
 
@@ -21,7 +22,20 @@ public sealed class TrainOptionSet(bool training = true)
 
     /// <summary><c>--model</c>.</summary>
     public Option<ModelSpec> Model { get; } = CliOptions.Custom("--model",
-        $"The model: {string.Join(", ", ModelSpec.Forms)} (default mlp:256,128).", Defaults.Model, ModelSpec.Parse);
+        $"The model: {string.Join(", ", ModelSpec.Forms)} (default mlp:256,128).", Defaults.Model, ParseModel);
+
+    // The library reports a bad spec as a FormatException; the command line reports it as --model's fault.
+    private static ModelSpec ParseModel(string text)
+    {
+        try
+        {
+            return ModelSpec.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new CliValueException(e.Message);
+        }
+    }
 
     /// <summary><c>--epochs</c>.</summary>
     public Option<int> Epochs { get; } = CliOptions.Int("--epochs", "Epochs to train (the total when resuming).", Defaults.Epochs, min: 1);

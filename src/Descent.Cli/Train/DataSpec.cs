@@ -1,4 +1,5 @@
 using Descent.Cli.Commands;
+using Descent.Training;
 
 namespace Descent.Cli.Train;
 
@@ -21,10 +22,10 @@ public sealed record DataSpec(string Name, string? CsvPath = null, string? CsvTa
         $"a CSV starts with a header row without numbers; a line holds at most {Descent.Data.CsvReader.MaxLineChars} characters and {Descent.Data.CsvReader.MaxFields} fields, a file at most {Descent.Data.Csv.MaxValues} values");
 
     /// <summary>The built-in sets: the only data a model file may name for <c>descent eval</c> to load by itself.</summary>
-    public static readonly IReadOnlyList<string> BuiltIn = ["mnist", "mnist-idx", "iris", "moons", "spirals", "sin"];
+    public static readonly IReadOnlyList<string> BuiltIn = ModelInfo.BuiltInData;
 
     /// <summary>The longest CSV label a model file may carry (<see cref="ModelRecord"/>).</summary>
-    public const int MaxRecordLength = 256;
+    public const int MaxRecordLength = ModelInfo.MaxDataLength;
 
     /// <summary>True for the image sets (MNIST), whose inputs are [1, 28, 28].</summary>
     public bool IsImages => Name is "mnist" or "mnist-idx";
@@ -64,11 +65,6 @@ public sealed record DataSpec(string Name, string? CsvPath = null, string? CsvTa
         if (BuiltIn.Contains(record, StringComparer.Ordinal)) return new DataSpec(record);
         throw new CliUsageException($"the model was trained on {record}; a model file never names a file to read, so pass the data with --data csv:PATH");
     }
-
-    /// <summary>True when <paramref name="record"/> is something <see cref="ModelRecord"/> can write: a built-in name or a CSV label.</summary>
-    public static bool IsModelRecord(string record) =>
-        BuiltIn.Contains(record, StringComparer.Ordinal)
-        || (record.StartsWith("csv:", StringComparison.Ordinal) && record.Length is > 4 and <= MaxRecordLength && !record.Any(char.IsControl));
 
     // A file name may hold line breaks on Unix; the record stays one printable line that the reader accepts.
     private static string Truncate(string record)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Descent.Data;
+using Descent.Training;
 
 namespace Descent.Cli.Train;
 

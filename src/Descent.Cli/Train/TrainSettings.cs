@@ -1,3 +1,5 @@
+using Descent.Nn;
+
 namespace Descent.Cli.Train;
 
 /// <summary>The flags of <c>descent train</c> (and the data and model flags <c>descent lr-find</c> shares).</summary>

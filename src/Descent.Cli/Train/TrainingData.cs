@@ -1,4 +1,5 @@
 using Descent.Data;
+using Descent.Training;
 
 namespace Descent.Cli.Train;
 

@@ -15,6 +15,9 @@ public sealed class LeakyReLU(float negativeSlope = 0.01f) : Module
     public float NegativeSlope { get; } = negativeSlope;
 
     /// <inheritdoc/>
+    protected override string ExtraRepr() => $"negative_slope={ModuleText.Float(NegativeSlope)}";
+
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => input.LeakyRelu(NegativeSlope);
 }
 
@@ -97,6 +100,9 @@ public sealed class Softmax(int dim) : Module
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => input.Softmax(Dim);
+
+    /// <inheritdoc/>
+    protected override string ExtraRepr() => $"dim={Dim}";
 }
 
 /// <summary>log(softmax(x)) along <see cref="Dim"/>, computed stably, like <c>torch.nn.LogSoftmax(dim)</c>.</summary>
@@ -107,6 +113,9 @@ public sealed class LogSoftmax(int dim) : Module
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => input.LogSoftmax(Dim);
+
+    /// <inheritdoc/>
+    protected override string ExtraRepr() => $"dim={Dim}";
 }
 
 /// <summary>Returns its input unchanged, like <c>torch.nn.Identity</c> (a placeholder in a chain).</summary>

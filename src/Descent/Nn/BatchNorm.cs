@@ -39,6 +39,9 @@ public abstract class BatchNorm : Module
     /// <summary>Weight of the newest batch in the running statistics; null for a cumulative average.</summary>
     public float? Momentum { get; }
 
+    /// <inheritdoc/>
+    protected override string ExtraRepr() => $"{NumFeatures}, eps={ModuleText.Float(Eps)}, momentum={(Momentum is float m ? ModuleText.Float(m) : "None")}, affine={ModuleText.Bool(Weight != null)}, track_running_stats={ModuleText.Bool(RunningMean != null)}";
+
     /// <summary>Per-channel scale, or null when affine is off.</summary>
     public Parameter? Weight { get; }
 

@@ -25,5 +25,8 @@ public sealed class Dropout : Module
     public float P { get; }
 
     /// <inheritdoc/>
+    protected override string ExtraRepr() => $"p={ModuleText.Float(P)}, inplace=False";
+
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => Functional.Dropout(input, P, Training, _generator);
 }

@@ -52,6 +52,9 @@ public sealed class Embedding : Module
     /// <summary>Length of each vector.</summary>
     public int EmbeddingDim { get; }
 
+    /// <inheritdoc/>
+    protected override string ExtraRepr() => $"{NumEmbeddings}, {EmbeddingDim}" + (PaddingIdx is int p ? $", padding_idx={p}" : "") + (MaxNorm is double n ? $", max_norm={ModuleText.Float(n)}" : "");
+
     private Parameter _weight;
 
     /// <summary>

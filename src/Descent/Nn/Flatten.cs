@@ -14,5 +14,8 @@ public sealed class Flatten(int startDim = 1, int endDim = -1) : Module
     public int EndDim { get; } = endDim;
 
     /// <inheritdoc/>
+    protected override string ExtraRepr() => $"start_dim={StartDim}, end_dim={EndDim}";
+
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => input.Flatten(StartDim, EndDim);
 }

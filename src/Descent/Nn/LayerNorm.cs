@@ -36,6 +36,9 @@ public sealed class LayerNorm : Module
     /// <summary>Added to the variance for stability.</summary>
     public float Eps { get; }
 
+    /// <inheritdoc/>
+    protected override string ExtraRepr() => $"({string.Join(", ", _normalizedShape)},), eps={ModuleText.Float(Eps)}, elementwise_affine={ModuleText.Bool(Weight != null)}";
+
     /// <summary>The per-element scale, or null without elementwise affine.</summary>
     public Parameter? Weight { get; }
 

@@ -35,6 +35,9 @@ public sealed class Linear : Module
     /// <summary>Size of each output sample.</summary>
     public int OutFeatures { get; }
 
+    /// <inheritdoc/>
+    protected override string ExtraRepr() => $"in_features={InFeatures}, out_features={OutFeatures}, bias={ModuleText.Bool(Bias != null)}";
+
     private Parameter _weight;
 
     /// <summary>

@@ -21,7 +21,7 @@ namespace Descent.Nn;
 ///     public override Tensor Forward(Tensor x) => _fc2.Forward(_fc1.Forward(x).Relu());
 /// }
 /// </code></example>
-public abstract class Module
+public abstract partial class Module
 {
     private readonly List<(string Name, Parameter? Value)> _parameters = [];
     private readonly List<(string Name, Tensor? Value)> _buffers = [];
@@ -215,7 +215,36 @@ public abstract class Module
     }
 
     private static string Join(string prefix, string name) => prefix.Length == 0 ? name : prefix + "." + name;
+
+    /// <summary>
+    /// The settings shown between the parentheses when the module prints, as PyTorch's <c>extra_repr</c>
+    /// (<c>in_features=784, out_features=256, bias=True</c>); empty by default.
+    /// </summary>
+    protected virtual string ExtraRepr() => "";
+
+    /// <summary>
+    /// The module as PyTorch prints it: its settings, then each child as <c>(name): child</c>, indented by two
+    /// spaces per level. <c>Console.WriteLine(model)</c> shows the whole tree.
+    /// </summary>
+    /// <example><code>
+    /// Console.WriteLine(new Sequential(new Linear(784, 256), new ReLU()));
+    /// // Sequential(
+    /// //   (0): Linear(in_features=784, out_features=256, bias=True)
+    /// //   (1): ReLU()
+    /// // )
+    /// </code></example>
+    public override string ToString() => ModuleText.Format(GetType().Name, ExtraRepr(), _modules.Select(m => (m.Name, m.Value.ToString())));
 }
 
 /// <summary>Keys that a non-strict <see cref="Module.LoadStateDict"/> left out or ignored.</summary>
-public sealed record LoadStateDictResult(IReadOnlyList<string> MissingKeys, IReadOnlyList<string> UnexpectedKeys);
+/// <example><code>
+/// Console.WriteLine(model.LoadStateDict(state, strict: false));
+/// // LoadStateDictResult(missing_keys=[fc.bias], unexpected_keys=[])
+/// </code></example>
+public sealed record LoadStateDictResult(IReadOnlyList<string> MissingKeys, IReadOnlyList<string> UnexpectedKeys)
+{
+    /// <summary>The keys as PyTorch's <c>_IncompatibleKeys</c> prints them; <c>&lt;All keys matched successfully&gt;</c> when both lists are empty.</summary>
+    public override string ToString() => MissingKeys.Count == 0 && UnexpectedKeys.Count == 0
+        ? "<All keys matched successfully>"
+        : $"LoadStateDictResult(missing_keys=[{string.Join(", ", MissingKeys)}], unexpected_keys=[{string.Join(", ", UnexpectedKeys)}])";
+}

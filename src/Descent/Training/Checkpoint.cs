@@ -6,7 +6,7 @@ using static Descent.IO.SafetensorsMetadata;
 namespace Descent.Training;
 
 /// <summary>
-/// A full training state in ONE safetensors file, from which <see cref="Learner.Fit"/> resumes to exactly
+/// A full training state in ONE safetensors file, from which <see cref="Learner.Fit(int, string?)"/> resumes to exactly
 /// the weights of an uninterrupted run. Tensors: the model's state dict under <c>model.</c>, the optimizer's
 /// under <c>optimizer.</c>, callbacks' tensors under <c>callbacks.{key}.</c>. The <c>__metadata__</c> holds
 /// what float32 tensors cannot carry exactly: <c>format</c>, <c>epoch</c>, <c>step</c>, <c>optimizer_type</c>,

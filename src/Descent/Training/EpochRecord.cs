@@ -1,6 +1,6 @@
 namespace Descent.Training;
 
-/// <summary>One row of a <see cref="History"/>: what one epoch of <see cref="Learner.Fit"/> measured.</summary>
+/// <summary>One row of a <see cref="History"/>: what one epoch of <see cref="Learner.Fit(int, string?)"/> measured.</summary>
 /// <param name="Epoch">The epoch, counted from 1.</param>
 /// <param name="TrainLoss">The training loss averaged over the epoch's examples (each batch weighted by its size).</param>
 /// <param name="ValidLoss">The validation loss averaged over examples, or null without a validation loader.</param>

@@ -5,7 +5,7 @@ using static Descent.IO.SafetensorsMetadata;
 namespace Descent.Training;
 
 /// <summary>
-/// What <see cref="Learner.Fit"/> recorded, one <see cref="EpochRecord"/> per completed epoch, plus the
+/// What <see cref="Learner.Fit(int, string?)"/> recorded, one <see cref="EpochRecord"/> per completed epoch, plus the
 /// reason training stopped early (if it did). Serializes to JSON for checkpoints and the CLI's <c>--json</c>.
 /// </summary>
 /// <example><code>

@@ -10,7 +10,7 @@ namespace Descent.Training;
 public sealed record BatchResult(int Epoch, int Batch, int Batches, double Loss, double Lr, long Step);
 
 /// <summary>
-/// Hooks into <see cref="Learner.Fit"/>. Every hook has an empty default, so a callback implements only
+/// Hooks into <see cref="Learner.Fit(int, string?)"/>. Every hook has an empty default, so a callback implements only
 /// what it needs; call <see cref="Learner.RequestStop"/> to end training. Callbacks run in ascending
 /// <see cref="Order"/>, then in the order given; checkpointing runs last so that it saves the state
 /// every other callback has already updated.
@@ -26,7 +26,7 @@ public interface ICallback
     /// <summary>Sort key: lower runs first (0 by default; <see cref="ModelCheckpoint"/> uses 100).</summary>
     int Order => 0;
 
-    /// <summary>Before the first epoch of a <see cref="Learner.Fit"/> call.</summary>
+    /// <summary>Before the first epoch of a <see cref="Learner.Fit(int, string?)"/> call.</summary>
     void OnFitBegin(Learner learner) { }
 
     /// <summary>Before an epoch's first batch; <paramref name="epoch"/> counts from 1.</summary>

@@ -7,7 +7,7 @@ public sealed partial class Learner
     /// <summary>
     /// Runs fastai's learning-rate range test (<see cref="LrFinder.Run"/>) over the training loader, starting
     /// it again whenever an epoch runs out, with the model in training mode. The model, the optimizer, the
-    /// rates and every generator the learner records are restored afterwards, so a later <see cref="Fit"/>
+    /// rates and every generator the learner records are restored afterwards, so a later <see cref="Fit(int, string?)"/>
     /// trains exactly as it would have without the test.
     /// </summary>
     /// <example><code>

@@ -39,7 +39,7 @@ public sealed partial class Learner
     public void SaveCheckpoint(string path) => Checkpoint.Save(path, CaptureCheckpoint());
 
     /// <summary>
-    /// Restores the training state saved in <paramref name="path"/>; the next <see cref="Fit"/> continues from
+    /// Restores the training state saved in <paramref name="path"/>; the next <see cref="Fit(int, string?)"/> continues from
     /// its epoch. Throws naming the file and every mismatch (model keys, optimizer, schedule, generators) and
     /// then leaves this learner unchanged.
     /// </summary>

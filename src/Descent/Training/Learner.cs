@@ -29,7 +29,7 @@ public sealed partial class Learner
     private readonly List<Generator> _generators;
     private bool _resumedStopped;
 
-    /// <summary>Creates a learner; nothing runs until <see cref="Fit"/>.</summary>
+    /// <summary>Creates a learner; nothing runs until <see cref="Fit(int, string?)"/>.</summary>
     /// <param name="model">The model trained.</param>
     /// <param name="trainLoader">Training batches (input, target).</param>
     /// <param name="validLoader">Validation batches, or null to skip validation.</param>
@@ -320,4 +320,11 @@ public sealed partial class Learner
 /// <summary>What <see cref="Learner.Evaluate"/> measured.</summary>
 /// <param name="Loss">The loss averaged over the examples.</param>
 /// <param name="Metrics">Each metric by name.</param>
-public sealed record EvaluationResult(double Loss, IReadOnlyDictionary<string, double> Metrics);
+/// <example><code>Console.WriteLine(learner.Evaluate(valid));   // EvaluationResult(loss=0.2005..., accuracy=0.9415)</code></example>
+public sealed record EvaluationResult(double Loss, IReadOnlyDictionary<string, double> Metrics)
+{
+    /// <summary>The loss and each metric by name, with their full precision.</summary>
+    public override string ToString() => "EvaluationResult(" + string.Join(", ",
+        Metrics.Select(m => $"{m.Key}={m.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}")
+            .Prepend($"loss={Loss.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}")) + ")";
+}

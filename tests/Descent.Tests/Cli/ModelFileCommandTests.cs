@@ -5,6 +5,7 @@ using Descent.Cli.Train;
 using Descent.Data;
 using Descent.IO;
 using Descent.IO.Onnx;
+using Descent.Training;
 
 namespace Descent.Tests.Cli;
 

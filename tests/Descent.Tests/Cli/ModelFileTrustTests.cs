@@ -2,6 +2,7 @@ using System.Globalization;
 using Descent.Cli.Commands;
 using Descent.Cli.Train;
 using Descent.IO;
+using Descent.Training;
 
 namespace Descent.Tests.Cli;
 

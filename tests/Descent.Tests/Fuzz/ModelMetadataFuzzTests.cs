@@ -2,6 +2,8 @@ using System.Text;
 using Descent.Cli.Commands;
 using Descent.Cli.Train;
 using Descent.IO;
+using Descent.Nn;
+using Descent.Training;
 using Xunit.Abstractions;
 
 namespace Descent.Tests.Fuzz;

@@ -1,5 +1,6 @@
 using Descent.Cli.Train;
 using Descent.Nn;
+using Descent.Training;
 
 namespace Descent.Tests.Interop;
 

@@ -4,6 +4,7 @@ using Descent.IO;
 using Descent.Nn;
 using Descent.Optim;
 using Descent.Tests.Cli;
+using Descent.Training;
 
 namespace Descent.Tests.Interop;
 

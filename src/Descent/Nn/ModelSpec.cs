@@ -1,21 +1,22 @@
 using System.Globalization;
-using Descent.Cli.Commands;
-using Descent.Nn;
-
-namespace Descent.Cli.Train;
+namespace Descent.Nn;
 
 /// <summary>
-/// What <c>--model</c> names: <c>linear</c> (one Linear layer), <c>mlp:H1,H2,...</c> (Linear + ReLU per
+/// A model named in one line, as <c>descent train --model</c> takes it and a model file's <c>arch</c> stores it: <c>linear</c> (one Linear layer), <c>mlp:H1,H2,...</c> (Linear + ReLU per
 /// hidden size, <c>mlp</c> alone is <c>mlp:256,128</c>) or <c>cnn:C1,C2[,H]</c> (LeNet-like, for images:
 /// conv 1→C1 3×3 padding 1, ReLU, max-pool 2, conv C1→C2 3×3 padding 1, ReLU, max-pool 2, flatten, then a
 /// hidden Linear → H with ReLU when H is given, and a linear → classes; <c>cnn</c> alone is <c>cnn:16,32,128</c>,
 /// the README's recipe that reaches 98.5 % on the digits).
 /// </summary>
+/// <example><code>
+/// var model = ModelSpec.Parse("mlp:256,128").Build(inputShape: [784], outputs: 10);
+/// Console.WriteLine(model);   // Sequential( (0): Linear(in_features=784, out_features=256, bias=True) ...
+/// </code></example>
 /// <param name="Kind"><c>linear</c>, <c>mlp</c> or <c>cnn</c>.</param>
 /// <param name="Sizes">Hidden sizes (mlp) or channel counts (cnn); empty for linear.</param>
 public sealed record ModelSpec(string Kind, IReadOnlyList<int> Sizes)
 {
-    /// <summary>The forms <c>--model</c> accepts, as errors list them.</summary>
+    /// <summary>The forms <see cref="Parse"/> accepts, as errors list them.</summary>
     public static readonly IReadOnlyList<string> Forms = ["linear", "mlp", "mlp:H1,H2,...", "cnn", "cnn:C1,C2[,H]"];
 
     /// <summary>The hidden sizes of a bare <c>mlp</c>.</summary>
@@ -29,7 +30,7 @@ public sealed record ModelSpec(string Kind, IReadOnlyList<int> Sizes)
     /// <summary>True for the convolutional model, which needs image inputs.</summary>
     public bool IsConvolutional => Kind == "cnn";
 
-    /// <summary>Parses <c>--model</c>'s text; throws <see cref="CliValueException"/> naming the fault.</summary>
+    /// <summary>Parses a spec's text; throws <see cref="FormatException"/> naming the fault and the forms accepted.</summary>
     public static ModelSpec Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -44,10 +45,10 @@ public sealed record ModelSpec(string Kind, IReadOnlyList<int> Sizes)
                 return new ModelSpec("mlp", sizes == null ? DefaultMlp : ParseSizes(sizes, "mlp", "hidden size"));
             case "cnn":
                 var channels = sizes == null ? DefaultCnn : ParseSizes(sizes, "cnn", "channel count");
-                if (channels.Count is not (2 or 3)) throw new CliValueException($"cnn takes two channel counts and an optional hidden size, as cnn:16,32,128; got {text}");
+                if (channels.Count is not (2 or 3)) throw new FormatException($"cnn takes two channel counts and an optional hidden size, as cnn:16,32,128; got {text}");
                 return new ModelSpec("cnn", channels);
             default:
-                throw new CliValueException($"unknown model '{text}'; one of: {string.Join(", ", Forms)}");
+                throw new FormatException($"unknown model '{text}'; one of: {string.Join(", ", Forms)}");
         }
     }
 
@@ -57,7 +58,7 @@ public sealed record ModelSpec(string Kind, IReadOnlyList<int> Sizes)
         var sizes = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
             if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] < 1 || sizes[i] > MaxWidth)
-                throw new CliValueException($"{kind}: each {what} must be a whole number from 1 to {MaxWidth}; got '{parts[i]}' in {kind}:{text}");
+                throw new FormatException($"{kind}: each {what} must be a whole number from 1 to {MaxWidth}; got '{parts[i]}' in {kind}:{text}");
         return sizes;
     }
 
@@ -101,12 +102,14 @@ public sealed record ModelSpec(string Kind, IReadOnlyList<int> Sizes)
 
     /// <summary>
     /// Builds the model for examples of <paramref name="inputShape"/> and <paramref name="outputs"/> outputs.
-    /// Weights are drawn from <paramref name="init"/>; Dropout layers (after each hidden ReLU, or before a cnn's
+    /// Weights are drawn from <paramref name="init"/> (<see cref="Generator.Default"/> when null); Dropout layers (after each hidden ReLU, or before a cnn's
     /// classifier when it has no hidden layer) draw their masks from <paramref name="dropoutGenerator"/>.
     /// </summary>
-    public Sequential Build(IReadOnlyList<int> inputShape, int outputs, float dropout, Generator init, Generator dropoutGenerator)
+    public Sequential Build(IReadOnlyList<int> inputShape, int outputs, float dropout = 0, Generator? init = null, Generator? dropoutGenerator = null)
     {
         ArgumentNullException.ThrowIfNull(inputShape);
+        if (inputShape.Count == 0 || inputShape.Any(d => d < 1))
+            throw new ArgumentException($"model {this}: inputShape is one example's shape, as [784] or [1, 28, 28], every dimension at least 1; got {Shape.Format([.. inputShape])}", nameof(inputShape));
         if (outputs < 1) throw new ArgumentOutOfRangeException(nameof(outputs), outputs, $"model: outputs must be at least 1; got {outputs}");
         int inputs = inputShape.Aggregate(1, (a, b) => a * b);
         var model = new Sequential();

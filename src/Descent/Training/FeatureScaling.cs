@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Descent.Data;
 
-namespace Descent.Cli.Train;
+namespace Descent.Training;
 
 /// <summary>Per-feature standardization (x − mean) / std, fitted on the training part and stored with the model.</summary>
 /// <param name="Mean">Per-feature means.</param>
@@ -26,7 +26,7 @@ public sealed record FeatureScaling(float[] Mean, float[] Std)
     }
 
     /// <summary>The statistics as JSON: <c>{"mean":[...],"std":[...]}</c>, floats written to read back exactly.</summary>
-    public string ToJson() => JsonSerializer.Serialize(new Dictionary<string, float[]> { ["mean"] = Mean, ["std"] = Std }, CliJsonContext.Default.DictionaryStringSingleArray);
+    public string ToJson() => JsonSerializer.Serialize(new Dictionary<string, float[]> { ["mean"] = Mean, ["std"] = Std }, ModelJsonContext.Default.DictionaryStringSingleArray);
 
     /// <summary>
     /// Reads <see cref="ToJson"/>'s output: an object holding equally long arrays <c>mean</c> (finite numbers) and

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using Descent.Nn;
 
-namespace Descent.Cli.Train;
+namespace Descent.Training;
 
 // Reading a model's description back. A model file is data from anywhere: every entry is checked for its type,
 // its range and its agreement with the others, and an invalid one names the file and the key.
@@ -61,7 +62,7 @@ public sealed partial record ModelInfo
         {
             ModelSpec.Parse(arch);
         }
-        catch (Commands.CliValueException e)
+        catch (FormatException e)
         {
             throw Invalid(file, "arch", e.Message);
         }
@@ -91,8 +92,8 @@ public sealed partial record ModelInfo
         if (!double.TryParse(splitText, NumberStyles.Float, c, out double split) || !(split > 0 && split < 1))
             throw Invalid(file, "val_split", $"must be a number between 0 and 1; got '{Quote(splitText)}'");
         string data = Get("data");
-        if (!DataSpec.IsModelRecord(data))
-            throw Invalid(file, "data", $"must name a built-in set ({string.Join(", ", DataSpec.BuiltIn)}) or be a CSV label csv:NAME of at most {DataSpec.MaxRecordLength} characters; got '{Quote(data)}'");
+        if (!IsDataRecord(data))
+            throw Invalid(file, "data", $"must name a built-in set ({string.Join(", ", BuiltInData)}) or be a CSV label csv:NAME of at most {MaxDataLength} characters; got '{Quote(data)}'");
 
         FeatureScaling? scaling = null;
         if (map.TryGetValue("standardize", out var st))

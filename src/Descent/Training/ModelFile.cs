@@ -1,17 +1,16 @@
 using Descent.Data;
 using Descent.IO;
 using Descent.Nn;
-using Descent.Training;
 
-namespace Descent.Cli.Train;
+namespace Descent.Training;
 
 /// <summary>
-/// A trained model on disk: a plain safetensors state dict whose <c>__metadata__</c> describes the model
+/// A trained model on disk, as <c>descent train --save</c> (or <c>--checkpoint</c>) writes it: a plain safetensors state dict whose <c>__metadata__</c> describes the model
 /// (<see cref="ModelInfo"/>), or a full training checkpoint whose <c>architecture</c> holds the same description.
 /// </summary>
 /// <example><code>
-/// ModelFile.Save("iris.safetensors", model, info);
-/// var (model, info) = ModelFile.Load("iris.safetensors");   // rebuilt without flags
+/// ModelFile.Save("digits.safetensors", model, ModelInfo.Classifier("mlp:256,128", [784], classes: 10));
+/// var (model, info) = ModelFile.Load("digits.safetensors");   // rebuilt from its metadata
 /// </code></example>
 public static class ModelFile
 {
@@ -64,7 +63,7 @@ public static class ModelFile
         {
             spec = ModelSpec.Parse(info.Arch);
         }
-        catch (Commands.CliValueException e)
+        catch (FormatException e)
         {
             throw new FormatException($"{name}: metadata 'arch': {e.Message}", e);
         }

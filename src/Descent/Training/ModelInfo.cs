@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using Descent.Nn;
 
-namespace Descent.Cli.Train;
+namespace Descent.Training;
 
 /// <summary>
 /// Everything eval, predict and export need to rebuild a trained model without flags, stored as string
@@ -17,12 +18,38 @@ namespace Descent.Cli.Train;
 /// <param name="Scaling">The input standardization, or null.</param>
 /// <param name="ClassNames">The class names, or null for class numbers.</param>
 /// <param name="Features">The CSV feature columns the model reads, or null.</param>
-/// <param name="Data">What it was trained on, as <see cref="DataSpec.ModelRecord"/> writes it: a built-in name or a CSV label, never a path.</param>
+/// <param name="Data">What it was trained on, as <c>descent train</c> records it: a built-in set's name (<see cref="BuiltInData"/>) or a CSV label <c>csv:NAME</c>, never a path.</param>
 /// <param name="Seed">The seed of its data split.</param>
 /// <param name="ValSplit">The validation fraction of its data split.</param>
 public sealed partial record ModelInfo(string Arch, string Task, int[] InputShape, int Outputs, float Dropout, FeatureScaling? Scaling,
     IReadOnlyList<string>? ClassNames, IReadOnlyList<string>? Features, string Data, ulong Seed, double ValSplit)
 {
+    /// <summary>The data sets <c>descent train</c> knows by name; a model file's <c>data</c> is one of them or a CSV label.</summary>
+    public static readonly IReadOnlyList<string> BuiltInData = ["mnist", "mnist-idx", "iris", "moons", "spirals", "sin"];
+
+    /// <summary>The longest <c>data</c> label a model file may carry.</summary>
+    public const int MaxDataLength = 256;
+
+    /// <summary>True when <paramref name="data"/> can be a model file's <c>data</c>: a built-in name or a printable CSV label <c>csv:NAME</c>, never a path to open.</summary>
+    public static bool IsDataRecord(string data) =>
+        BuiltInData.Contains(data, StringComparer.Ordinal)
+        || (data.StartsWith("csv:", StringComparison.Ordinal) && data.Length is > 4 and <= MaxDataLength && !data.Any(char.IsControl));
+
+    /// <summary>
+    /// The description of a classifier trained in code: <paramref name="arch"/> a <see cref="ModelSpec"/> text,
+    /// one example's <paramref name="inputShape"/>, <paramref name="classes"/> outputs, no input scaling.
+    /// <paramref name="data"/> names what it learned (a built-in set or <c>csv:NAME</c>).
+    /// </summary>
+    /// <example><code>var info = ModelInfo.Classifier("cnn:16,32,128", [1, 28, 28], classes: 10);</code></example>
+    public static ModelInfo Classifier(string arch, int[] inputShape, int classes, float dropout = 0, string data = "mnist", IReadOnlyList<string>? classNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(arch);
+        ArgumentNullException.ThrowIfNull(inputShape);
+        var info = new ModelInfo(arch, Classification, inputShape, classes, dropout, null, classNames, null, data, 0, 0.2);
+        // Written and read back, so a description the reader would refuse is refused now, naming the entry.
+        return FromMetadata(info.ToMetadata(), "ModelInfo.Classifier");
+    }
+
     /// <summary>The task name of classifiers.</summary>
     public const string Classification = "classification";
 
@@ -55,11 +82,11 @@ public sealed partial record ModelInfo(string Arch, string Task, int[] InputShap
         };
         if (IsClassification) map["classes"] = Outputs.ToString(c);
         if (Scaling != null) map["standardize"] = Scaling.ToJson();
-        if (ClassNames != null) map["class_names"] = JsonSerializer.Serialize(ClassNames, CliJsonContext.Default.IReadOnlyListString);
-        if (Features != null) map["features"] = JsonSerializer.Serialize(Features, CliJsonContext.Default.IReadOnlyListString);
+        if (ClassNames != null) map["class_names"] = JsonSerializer.Serialize(ClassNames, ModelJsonContext.Default.IReadOnlyListString);
+        if (Features != null) map["features"] = JsonSerializer.Serialize(Features, ModelJsonContext.Default.IReadOnlyListString);
         return map;
     }
 
     /// <summary>The entries as one JSON object (keys sorted), the <c>architecture</c> of checkpoints.</summary>
-    public string ToJson() => JsonSerializer.Serialize(new SortedDictionary<string, string>(ToMetadata(), StringComparer.Ordinal), CliJsonContext.Default.SortedDictionaryStringString);
+    public string ToJson() => JsonSerializer.Serialize(new SortedDictionary<string, string>(ToMetadata(), StringComparer.Ordinal), ModelJsonContext.Default.SortedDictionaryStringString);
 }
