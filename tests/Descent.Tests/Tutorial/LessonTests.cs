@@ -124,6 +124,17 @@ public class LessonTests
         AssertFigures(figures, "overfitting.png", "cures.png");
     }
 
+    [Fact]
+    public void Lesson_11_trains_the_library_s_gpt_on_moby_dick_and_draws_its_loss_and_attention()
+    {
+        string text = TestData.MobyDick;
+        var (output, figures) = RunLesson("lessons/11-a-tiny-gpt.cs", Path.GetDirectoryName(text));
+        var gpt = GptStory.Run(text, GptSettings.Lesson());
+        Assert.Equal(gpt.Last.ValidLoss, Double(output, "final validation loss = "));
+        Assert.Contains(gpt.Final.Text.Replace("\n", " / "), output);
+        AssertFigures(figures, "gpt-loss.png", "gpt-attention.png");
+    }
+
     private static string Value(string output, string prefix) =>
         output.Split('\n').Single(l => l.StartsWith(prefix, StringComparison.Ordinal))[prefix.Length..].Trim();
 
