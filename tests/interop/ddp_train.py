@@ -10,7 +10,8 @@ Every process loads the Descent file into the torch.nn twin (models.py) with str
 unexpected name fails at once. The processes talk over gloo on localhost; DistributedSampler gives each its
 share of every global batch (--batch-size is the global size) and DDP averages the gradients, so the step is the
 one a single process would take on the whole batch. Rank 0 writes the trained weights under the same names with
-the file's metadata unchanged (Descent's `descent eval`/`predict`/`export` read it), and, with --eval-out, the
+the file's metadata unchanged (Descent's `descent eval`/`predict`/`export` read it; for a GPT, LmModelFile.Load,
+with the tied `head.weight` written under both names as Descent writes it), and, with --eval-out, the
 outputs on the data file's `eval_inputs` before and after training.
 """
 
@@ -52,7 +53,8 @@ def main():
     model.load_state_dict(weights, strict=True)
     tensors, _ = safetensors_io.load(args.data)
     data = loop.dataset(tensors, metadata)
-    before = models.evaluate(model, tensors["eval_inputs"])
+    evaluation = loop.eval_inputs(tensors, metadata)
+    before = models.evaluate(model, evaluation)
 
     ddp = DistributedDataParallel(model)
     sampler = DistributedSampler(data, num_replicas=world, rank=rank, shuffle=True, seed=args.seed, drop_last=True)
@@ -72,7 +74,7 @@ def main():
     if rank == 0:
         safetensors_io.save(args.out, model.state_dict(), metadata)
         if args.eval_out:
-            after = models.evaluate(model, tensors["eval_inputs"])
+            after = models.evaluate(model, evaluation)
             safetensors_io.save(args.eval_out, {"before": before, "after": after},
                                 {"world_size": world, "steps": args.steps})
         print(f"wrote {args.out} ({world} processes, {args.steps} steps)", flush=True)

@@ -5,8 +5,15 @@ see src/Descent/Training/ModelInfo.cs), so `build(metadata)` needs nothing else.
 BUILDERS: a function from (sizes, input_shape, outputs, dropout) to a torch module whose state_dict() keys equal
 Descent's StateDict() keys (`nn.Sequential` numbers its children as Descent's `Sequential` does, so a Dropout
 shifts the indices of the layers after it in both). A new Descent model becomes usable here by adding its entry.
+
+A language model file (Descent.Training.LmModelFile) carries `gpt_config` and `tokenizer` instead; `build` gives
+it `Gpt`, the module src/Descent/Nn/Gpt.cs documents as its twin, whose inputs are token ids.
 """
 
+import json
+import math
+
+import torch
 from torch import nn
 
 
@@ -42,6 +49,63 @@ def _cnn(sizes, input_shape, outputs, dropout):
     return nn.Sequential(*layers)
 
 
+class Gpt(nn.Module):
+    """Descent.Nn.Gpt: pre-norm GELU transformer blocks under a causal mask, the head tied to the token embedding,
+    so state_dict() holds `head.weight` beside `token_embedding.weight` as Descent's StateDict() does."""
+
+    def __init__(self, vocab, block, layers, heads, width, dropout=0.0):
+        super().__init__()
+        self.token_embedding = nn.Embedding(vocab, width)
+        self.position_embedding = nn.Embedding(block, width)
+        self.drop = nn.Dropout(dropout)
+        layer = nn.TransformerEncoderLayer(width, heads, 4 * width, dropout, activation="gelu", batch_first=True, norm_first=True)
+        self.blocks = nn.TransformerEncoder(layer, layers, enable_nested_tensor=False)
+        self.final_norm = nn.LayerNorm(width)
+        self.head = nn.Linear(width, vocab, bias=False)
+        self.head.weight = self.token_embedding.weight
+        self._init_weights(layers)
+
+    def _init_weights(self, layers):
+        # GPT-2's scheme, as Gpt.cs documents it (torch's own draws): TransformerEncoder deep-copies one layer,
+        # so without this every block would start from the same weights.
+        residual = 0.02 / math.sqrt(2 * layers)
+        with torch.no_grad():
+            nn.init.normal_(self.token_embedding.weight, 0.0, 0.02)
+            nn.init.normal_(self.position_embedding.weight, 0.0, 0.02)
+            for block in self.blocks.layers:
+                nn.init.normal_(block.self_attn.in_proj_weight, 0.0, 0.02)
+                nn.init.normal_(block.self_attn.out_proj.weight, 0.0, residual)
+                nn.init.normal_(block.linear1.weight, 0.0, 0.02)
+                nn.init.normal_(block.linear2.weight, 0.0, residual)
+                for bias in (block.self_attn.in_proj_bias, block.self_attn.out_proj.bias, block.linear1.bias, block.linear2.bias):
+                    nn.init.zeros_(bias)
+
+    def forward(self, idx):
+        t = idx.shape[1]
+        x = self.drop(self.token_embedding(idx) + self.position_embedding(torch.arange(t)))
+        # True above the diagonal: a query never sees a later key (torch 1.13's encoder has no is_causal).
+        mask = torch.ones(t, t, dtype=torch.bool).triu(1)
+        return self.head(self.final_norm(self.blocks(x, mask=mask)))
+
+
+GPT_CONFIG = "gpt_config"
+GPT_FIELDS = ("vocab_size", "block_size", "layers", "heads", "width", "dropout")
+
+
+def is_language_model(metadata):
+    """True for a file saved by Descent's LmModelFile (or describe_lm): token ids in, logits per position out."""
+    return GPT_CONFIG in metadata
+
+
+def _gpt(metadata):
+    config = json.loads(metadata[GPT_CONFIG])
+    missing = [k for k in GPT_FIELDS if k not in config]
+    if missing:
+        raise ValueError(f"metadata '{GPT_CONFIG}' lacks {', '.join(missing)}; got {metadata[GPT_CONFIG]}")
+    return Gpt(int(config["vocab_size"]), int(config["block_size"]), int(config["layers"]), int(config["heads"]),
+               int(config["width"]), float(config["dropout"]))
+
+
 def _linear(sizes, input_shape, outputs, dropout):
     return _mlp([], input_shape, outputs, dropout)
 
@@ -71,6 +135,8 @@ def parse_arch(arch):
 
 def build(metadata):
     """The torch module a Descent model file describes (weights freshly initialised by torch)."""
+    if is_language_model(metadata):
+        return _gpt(metadata)
     missing = [k for k in ("arch", "input_shape", "task") if k not in metadata]
     if missing:
         raise ValueError(f"model metadata lacks {', '.join(missing)}; was the file saved by `descent train --save`?")
@@ -96,6 +162,12 @@ def describe(arch, input_shape, classes, dropout, data, seed, val_split):
     if classes:
         metadata["classes"] = str(classes)
     return metadata
+
+
+def describe_lm(gpt_config, tokenizer):
+    """The metadata Descent's LmModelFile.Load reads back, for a GPT made in torch: `gpt_config` as LmModelFile
+    writes it (JSON, dropout as a string) and the tokenizer's JSON unchanged (torch never reads it)."""
+    return {"format": "descent.gpt.v1", GPT_CONFIG: gpt_config, "tokenizer": tokenizer}
 
 
 def evaluate(model, inputs):

@@ -17,9 +17,9 @@ namespace Descent.Tests.Interop;
 /// </summary>
 public sealed class TorchRoundTripTests : IDisposable
 {
-    private const float Tolerance = 1e-5f;
-    private const int Steps = 20, BatchSize = 16;
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
+    internal const float Tolerance = 1e-5f;
+    internal const int Steps = 20, BatchSize = 16;
+    internal static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
 
     private readonly TempFolder _dir = new();
 
@@ -37,7 +37,7 @@ public sealed class TorchRoundTripTests : IDisposable
         TrainInDescent(model, inputs, targets);
         model.Eval();
         var descentOutputs = Outputs(model, evalInputs);
-        string saved = _dir.File("descent.safetensors"), data = WriteData(inputs, targets, evalInputs);
+        string saved = _dir.File("descent.safetensors"), data = WriteData(_dir, inputs, targets, evalInputs);
         string trained = _dir.File("ddp.safetensors"), evaluated = _dir.File("ddp-outputs.safetensors");
         ModelFile.Save(saved, model, c.Info(seed: 2));
 
@@ -65,7 +65,7 @@ public sealed class TorchRoundTripTests : IDisposable
         TorchPython.Require();
         var c = InteropCase.All[name];
         var (inputs, targets, evalInputs) = c.Data(seed: 3);
-        string data = WriteData(inputs, targets, evalInputs);
+        string data = WriteData(_dir, inputs, targets, evalInputs);
         string trained = _dir.File("torch.safetensors"), evaluated = _dir.File("torch-outputs.safetensors");
 
         TorchPython.Run(_dir.Path, Timeout, TorchPython.Script("train_torch.py"), "--arch", c.Arch,
@@ -94,26 +94,27 @@ public sealed class TorchRoundTripTests : IDisposable
         }
     }
 
-    private static Tensor Outputs(Module model, Tensor inputs)
+    internal static Tensor Outputs(Module model, Tensor inputs)
     {
         using (Descent.Autograd.NoGrad()) return model.Forward(inputs);
     }
 
-    private string WriteData(Tensor inputs, Tensor targets, Tensor evalInputs)
+    /// <summary>The data file the scripts read (<c>loop.dataset</c>): inputs, targets and eval_inputs, all float32.</summary>
+    internal static string WriteData(TempFolder dir, Tensor inputs, Tensor targets, Tensor evalInputs)
     {
-        string path = _dir.File("data.safetensors");
+        string path = dir.File("data.safetensors");
         Safetensors.Save(path, new Dictionary<string, Tensor> { ["inputs"] = inputs, ["targets"] = targets, ["eval_inputs"] = evalInputs });
         return path;
     }
 
-    private static void AssertClose(Tensor expected, Tensor actual, string what)
+    internal static void AssertClose(Tensor expected, Tensor actual, string what)
     {
         Assert.Equal(expected.Shape, actual.Shape);
         float worst = MaxDifference(expected, actual);
         Assert.True(worst <= Tolerance, $"{what}: largest difference {worst:G9} is above {Tolerance:G3}");
     }
 
-    private static float MaxDifference(Tensor a, Tensor b) => a.ToArray().Zip(b.ToArray(), (x, y) => Math.Abs(x - y)).Max();
+    internal static float MaxDifference(Tensor a, Tensor b) => a.ToArray().Zip(b.ToArray(), (x, y) => Math.Abs(x - y)).Max();
 
-    private static string Num(int n) => n.ToString(CultureInfo.InvariantCulture);
+    internal static string Num(int n) => n.ToString(CultureInfo.InvariantCulture);
 }
