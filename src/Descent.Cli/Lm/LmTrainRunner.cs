@@ -88,15 +88,7 @@ public static class LmTrainRunner
         var w = line.Writer;
         w.WriteNumber("seed", trainer.Recipe.Seed);
         w.WriteStartArray("evaluations");
-        foreach (var e in trainer.Evaluations)
-        {
-            w.WriteStartObject();
-            w.WriteNumber("iteration", e.Step);
-            w.WriteNumber("train_loss", e.TrainLoss);
-            w.WriteNumber("val_loss", e.ValidLoss);
-            w.WriteNumber("lr", e.Lr);
-            w.WriteEndObject();
-        }
+        foreach (var e in trainer.Evaluations) LmJson.Evaluation(w, e);
         w.WriteEndArray();
         return line.ToString();
     }

