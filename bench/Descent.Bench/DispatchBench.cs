@@ -21,7 +21,7 @@ public static unsafe class DispatchBench
     }
 
     /// <summary>
-    /// Microseconds per dispatch (best batch) for the pool, Parallel.For and inline, with trivial
+    /// Microseconds per dispatch (median batch) for the pool, Parallel.For and inline, with trivial
     /// parts (<paramref name="busy"/> false) or parts of about 20 µs each.
     /// </summary>
     public static (double Pool, double ParallelFor, double Inline) Microseconds(int threads, int repeats, bool busy)
@@ -35,7 +35,7 @@ public static unsafe class DispatchBench
             var pool = Measure.Seconds(() => ParallelPool.Run(threads, body, null), repeats, 0.05);
             var pfor = Measure.Seconds(() => Parallel.For(0, threads, options, p => body(p, null)), repeats, 0.05);
             var inline = Measure.Seconds(() => { for (int p = 0; p < threads; p++) body(p, null); }, repeats, 0.05);
-            return (pool.Best * 1e6, pfor.Best * 1e6, inline.Best * 1e6);
+            return (pool * 1e6, pfor * 1e6, inline * 1e6);
         }
         finally
         {

@@ -3,52 +3,37 @@ using TorchSharp;
 
 namespace Descent.Bench;
 
-/// <summary>One SGEMM timing: C = A·B for n x n matrices on a given thread count, ours and libtorch's.</summary>
-public sealed record GemmResult(int N, int Threads, double DescentGFlops, double TorchGFlops, double PeakGFlops);
-
 /// <summary>
-/// Square SGEMM GFLOP/s for Descent's kernel (called directly, into a preallocated C) and
-/// torch.matmul in the same process, on the same data and thread count.
+/// Square SGEMM two ways, each library called as its users would: the allocating product (Descent's
+/// <c>MatMul</c> against <c>torch.matmul</c>, both returning a new n × n tensor) and the raw product into a
+/// preallocated output (Descent's kernel <c>Gemm.Run</c> against libtorch's in-place <c>addmm_</c> with
+/// beta 0, which MKL runs as C = A·B with no read of C).
 /// </summary>
 public static class GemmBench
 {
-    /// <summary>
-    /// Times every size on every thread count. Descent, libtorch and a short FMA-peak loop take turns
-    /// for <paramref name="rounds"/> rounds and each keeps its best batch, so all three see the same
-    /// machine load even when other processes come and go.
-    /// </summary>
-    public static List<GemmResult> Run(int[] sizes, int[] threadCounts, int rounds, double minBatchSeconds)
+    public static IEnumerable<Row> Run(Timing timing, int[] sizes, int[] threadCounts)
     {
-        var results = new List<GemmResult>();
-        foreach (int threads in threadCounts)
-            foreach (int n in sizes)
-            {
-                var a = Random(n * n, 1);
-                var b = Random(n * n, 2);
-                var c = new float[n * n];
-                double flops = 2.0 * n * n * n;
-                torch.set_num_threads(threads);
-                using var ta = torch.tensor(a, n, n);
-                using var tb = torch.tensor(b, n, n);
-                int saved = Descent.Threads.Count;
-                double ours = double.MaxValue, theirs = double.MaxValue, peak = 0;
-                try
-                {
-                    Descent.Threads.Count = threads;
-                    for (int round = 0; round < rounds; round++)
-                    {
-                        ours = Math.Min(ours, Measure.Seconds(() => Gemm.Run(false, false, n, n, n, a, b, c), 1, minBatchSeconds).Best);
-                        theirs = Math.Min(theirs, Measure.Seconds(() => { using var r = torch.matmul(ta, tb); }, 1, minBatchSeconds).Best);
-                        peak = Math.Max(peak, PeakBench.GFlops(threads, 1, 2_000_000));
-                    }
-                }
-                finally
-                {
-                    Descent.Threads.Count = saved;
-                }
-                results.Add(new GemmResult(n, threads, flops / ours / 1e9, flops / theirs / 1e9, peak));
-            }
-        return results;
+        foreach (int n in sizes)
+        {
+            var a = Random(n * n, 1);
+            var b = Random(n * n, 2);
+            var c = new float[n * n];
+            var da = Tensor.FromArray(a, n, n);
+            var db = Tensor.FromArray(b, n, n);
+            var ta = torch.tensor(a, n, n);
+            var tb = torch.tensor(b, n, n);
+            var tc = torch.zeros(n, n);
+            foreach (var row in ThreadCounts.Each(threadCounts, t => timing.Compare("sgemm", $"MatMul vs torch.matmul, n {n}", t,
+                () => Sink.Consume(da.MatMul(db)),
+                () => { using var r = torch.matmul(ta, tb); Sink.Consume(r); },
+                Flops.Sgemm(n), Target.Sgemm(n, t))))
+                yield return row;
+            foreach (var row in ThreadCounts.Each(threadCounts, t => timing.Compare("sgemm", $"Gemm.Run vs addmm_ (in place), n {n}", t,
+                () => { Gemm.Run(false, false, n, n, n, a, b, c); Sink.Consume(c); },
+                () => { tc.addmm_(ta, tb, beta: 0, alpha: 1); Sink.Consume(tc); },
+                Flops.Sgemm(n), Target.Sgemm(n, t))))
+                yield return row;
+        }
     }
 
     private static float[] Random(int count, int seed)

@@ -2,11 +2,11 @@ using System.Diagnostics;
 
 namespace Descent.Bench;
 
-/// <summary>Timing helpers: warm up, then repeat batches long enough to time and keep the best and the median.</summary>
+/// <summary>Timing for Descent-only loops: warm up, then repeat batches long enough to time, and keep the median.</summary>
 internal static class Measure
 {
-    /// <summary>Seconds per call of <paramref name="action"/>: (best, median) over <paramref name="repeats"/> batches of at least <paramref name="minBatchSeconds"/>.</summary>
-    public static (double Best, double Median) Seconds(Action action, int repeats, double minBatchSeconds)
+    /// <summary>Seconds per call of <paramref name="action"/>: the median of <paramref name="repeats"/> batches of at least <paramref name="minBatchSeconds"/>.</summary>
+    public static double Seconds(Action action, int repeats, double minBatchSeconds)
     {
         action();
         int calls = 1;
@@ -22,6 +22,6 @@ internal static class Measure
             times[r] = sw.Elapsed.TotalSeconds / calls;
         }
         Array.Sort(times);
-        return (times[0], times[repeats / 2]);
+        return times[repeats / 2];
     }
 }

@@ -12,10 +12,11 @@ public static class PeakBench
 {
     private const int Accumulators = 16;
 
-    /// <summary>GFLOP/s (2 per lane per FMA) on <paramref name="threads"/> threads, best of <paramref name="repeats"/>.</summary>
-    public static double GFlops(int threads, int repeats = 5, long iterations = 20_000_000)
+    /// <summary>GFLOP/s (2 per lane per FMA) on <paramref name="threads"/> threads: median, min and max of <paramref name="repeats"/> runs.</summary>
+    public static (double Median, double Min, double Max) GFlops(int threads, int repeats = 5, long iterations = 20_000_000)
     {
-        double best = 0;
+        WarmUp();
+        var runs = new double[repeats];
         for (int r = 0; r < repeats; r++)
         {
             using var start = new Barrier(threads + 1);
@@ -37,12 +38,23 @@ public static class PeakBench
             foreach (var w in workers) w.Join();
             double seconds = sw.Elapsed.TotalSeconds;
             int lanes = Vector512.IsHardwareAccelerated ? 16 : 8;
-            best = Math.Max(best, 2.0 * lanes * Accumulators * iterations * threads / seconds / 1e9);
+            runs[r] = 2.0 * lanes * Accumulators * iterations * threads / seconds / 1e9;
         }
-        return best;
+        Array.Sort(runs);
+        return (runs[repeats / 2], runs[0], runs[^1]);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    // AggressiveOptimization already compiles the loops fully optimized on their first call; 50 short calls take
+    // them past the tiering thresholds (30 calls) as well, should a runtime setting turn that attribute off.
+    private static void WarmUp()
+    {
+        for (int i = 0; i < 50; i++)
+            _warmSink += Vector512.IsHardwareAccelerated ? Loop512(1000) : Loop256(1000);
+    }
+
+    private static float _warmSink;
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static float Loop512(long iterations)
     {
         var x = Vector512.Create(0.999f);
@@ -64,7 +76,7 @@ public static class PeakBench
         return Vector512.Sum(s);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static float Loop256(long iterations)
     {
         var x = Vector256.Create(0.999f);

@@ -1,62 +1,74 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Descent.Bench;
-using Descent.Kernels;
+using TorchSharp;
 
-// Descent side by side with libtorch (TorchSharp-cpu) in one process, same data, same thread count.
-// Usage: dotnet run -c Release --project bench/Descent.Bench -- [peak] [dispatch] [sgemm] [tutorial] [op] [mlp] [cnn] [transformer] [lstm]
-//        [alloc] [--threads N]
-//        profile transformer|gpt|sample SECONDS [--threads N]  (Descent only, for perf record) [--quick] [--json FILE]; no section names runs them all.
+// Descent side by side with libtorch (TorchSharp-cpu) in one process, same data, each case on 1 and on N threads.
+// Usage: dotnet run -c Release --project bench/Descent.Bench -- [sections] [--threads N] [--quick] [--seed S] [--json FILE] [--save]
+//        ... -- table FILE      the README's speed tables (markdown) from a saved run
+//        ... -- profile transformer|gpt|sample SECONDS [--threads N]   Descent only, for perf record
+// Sections: peak dispatch sgemm tutorial op mlp cnn transformer lstm alloc; none runs them all.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var argList = args.ToList();
 bool quick = argList.Remove("--quick");
-int threads = 2;
-int ti = argList.IndexOf("--threads");
-if (ti >= 0)
+bool save = argList.Remove("--save");
+int threads = int.Parse(Option("--threads") ?? "2", CultureInfo.InvariantCulture);
+int seed = int.Parse(Option("--seed") ?? "15", CultureInfo.InvariantCulture);
+string? jsonPath = Option("--json");
+if (argList.Count == 2 && argList[0] == "table")
 {
-    threads = int.Parse(argList[ti + 1], CultureInfo.InvariantCulture);
-    argList.RemoveRange(ti, 2);
-}
-string? jsonPath = null;
-int ji = argList.IndexOf("--json");
-if (ji >= 0)
-{
-    jsonPath = argList[ji + 1];
-    argList.RemoveRange(ji, 2);
+    Tables.Write(Report.Read(argList[1]), argList[1], Console.Out);
+    return;
 }
 // `profile NAME SECONDS` runs one Descent-only loop for a sampling profiler and nothing else.
 if (argList.Count == 3 && argList[0] == "profile")
 {
-    Descent.Bench.ProfileLoops.Run(argList[1], double.Parse(argList[2], CultureInfo.InvariantCulture), threads);
+    ProfileLoops.Run(argList[1], double.Parse(argList[2], CultureInfo.InvariantCulture), threads);
     return;
 }
 string[] all = ["peak", "dispatch", "sgemm", "tutorial", "op", "mlp", "cnn", "transformer", "lstm", "alloc"];
-var sections = argList.Count == 0 ? all.ToList() : argList;
-var threadCounts = threads > 1 ? new[] { 1, threads } : new[] { 1 };
+var unknown = argList.Where(a => !all.Contains(a)).ToList();
+if (unknown.Count > 0 || threads < 1)
+{
+    Console.Error.WriteLine($"bench: unknown argument(s) {string.Join(", ", unknown)} or --threads {threads} below 1; sections are {string.Join(", ", all)}, " +
+        "options --threads N, --quick, --seed S, --json FILE, --save; or table FILE; or profile NAME SECONDS");
+    Environment.Exit(2);
+}
+var sections = argList.Count == 0 ? all : argList.ToArray();
+int[] threadCounts = threads > 1 ? [1, threads] : [1];
 double batchSeconds = quick ? 0.05 : 0.25;
 
 Descent.Oracle.LibTorchLoadFix.Apply();
+// libtorch accepts its inter-op pool size only before that pool starts, so it is set before anything else runs.
+torch.set_num_interop_threads(threads);
+ThreadCounts.Set(threads);
 string loadBefore = LoadAverage();
-string cpu = Descent.Bench.CpuInfo.Model();
-Console.WriteLine($"machine: {cpu}, {Environment.ProcessorCount} cores, GEMM path {Gemm.Path}, threads {threads}, load average {loadBefore}" +
-    " (the machine is shared: other processes make every number noisy)");
+var machine = Machine.Describe(quick ? 3 : 7);
+var gate = new QuietGate();
+var timing = new Timing(gate, seed, batchSeconds) { Batches = 5, MaxRedo = quick ? 1 : 3 };
+Console.WriteLine($"machine: {machine.Cpu}, vendor {machine.Vendor}, {machine.LogicalCpus} logical CPUs, {machine.Isa} ({machine.PortsReason}), GEMM path {machine.GemmPath}");
+Console.WriteLine($"clock: {machine.ClockGHz:F2} GHz ({machine.ClockSource}); {machine.Runtime}; other side: {machine.OtherSide} " +
+    $"(TorchSharp {machine.TorchSharp}, torch.__version__ {machine.LibTorch})");
+Console.WriteLine($"libtorch threads: intra-op {torch.get_num_threads()} (set to each row's count), inter-op {torch.get_num_interop_threads()}; " +
+    $"thread counts {string.Join(" and ", threadCounts)}; load average {loadBefore}");
+Console.WriteLine($"order seed {seed}; quiet gate {(gate.Available ? $"on: others ≤ {100 * gate.OthersCoreFraction:0.#} % of a core and steal ≤ {100 * gate.StealFraction:0.#} % per batch, {timing.MaxRedo} redo(s)" : "unavailable (no /proc): every batch counts as quiet")}");
 
-var peak = new Dictionary<int, double>();
-if (sections.Contains("peak"))
+var peaks = new Dictionary<int, Peak>();
+Console.WriteLine();
+foreach (int t in threadCounts)
 {
-    foreach (int t in threadCounts) peak[t] = PeakBench.GFlops(t, quick ? 3 : 7);
-    Console.WriteLine();
-    Console.WriteLine("FMA peak (float32)");
-    foreach (int t in threadCounts) Console.WriteLine($"  {t} thread(s): {peak[t],7:F1} GFLOP/s");
+    var (median, min, max) = PeakBench.GFlops(t, quick ? 3 : 7);
+    peaks[t] = new Peak(median, min, max, machine.TheoreticalPeakGFlops(t));
+    Console.WriteLine($"FMA peak, {t} thread(s): measured {median:F1} GFLOP/s (min {min:F1}, max {max:F1}); theoretical {peaks[t].Theoretical:F1} " +
+        $"= {t} × {machine.ClockGHz:F2} GHz × 2 × {machine.Lanes} lanes × {machine.FmaPorts} FMA port(s)");
 }
 
 if (sections.Contains("dispatch") && threads > 1)
 {
     Console.WriteLine();
-    Console.WriteLine($"Dispatch of {threads} parts, µs per dispatch (best batch)");
-    Descent.Threads.Count = threads;
+    Console.WriteLine($"Dispatch of {threads} parts, µs per dispatch (median batch)");
+    ThreadCounts.Set(threads);
     foreach (bool busy in new[] { false, true })
     {
         var (pool, pfor, inline) = DispatchBench.Microseconds(threads, quick ? 3 : 7, busy);
@@ -64,70 +76,62 @@ if (sections.Contains("dispatch") && threads > 1)
     }
 }
 
-var gemm = new List<GemmResult>();
-if (sections.Contains("sgemm"))
-{
-    int[] sizes = quick ? [64, 256, 1024] : [64, 128, 256, 512, 1024, 2048];
-    gemm = GemmBench.Run(sizes, threadCounts, quick ? 5 : 25, 0.005);
-    Console.WriteLine();
-    // The machine's peak does not depend on n, and an FMA loop often catches the other core busy
-    // (which can only make it read low, since its clock starts before its threads do): the
-    // percentage is of the best any FMA loop on that thread count reached in this run.
-    var best = gemm.GroupBy(r => r.Threads).ToDictionary(g => g.Key, g => Math.Max(g.Max(r => r.PeakGFlops), peak.GetValueOrDefault(g.Key)));
-    Console.WriteLine("SGEMM C = A·B (n x n), GFLOP/s, best batch; peak = FMA loop run between the batches; % of the run's FMA peak");
-    Console.WriteLine($"  {"n",5} {"threads",7} {"Descent",9} {"libtorch",9} {"ratio",6} {"peak",7} {"D % peak",8}");
-    foreach (var r in gemm)
-        Console.WriteLine($"  {r.N,5} {r.Threads,7} {r.DescentGFlops,9:F1} {r.TorchGFlops,9:F1} {r.DescentGFlops / r.TorchGFlops,6:F2} {r.PeakGFlops,7:F1} {100 * r.DescentGFlops / best[r.Threads],7:F0}%");
-    foreach (var (t, p) in best.OrderBy(b => b.Key)) Console.WriteLine($"  FMA peak used on {t} thread(s): {p:F1} GFLOP/s");
-}
-
-// The model cases run on the chosen thread count in both libraries.
-Descent.Threads.Count = threads;
-TorchSharp.torch.set_num_threads(threads);
+var measuredPeaks = peaks.ToDictionary(p => p.Key, p => p.Value.Median);
 var rows = new List<Row>();
-if (sections.Contains("tutorial")) rows.AddRange(TrainingBench.Tutorial(batchSeconds));
-if (sections.Contains("op")) rows.AddRange(TrainingBench.PerOp(batchSeconds));
-if (sections.Contains("mlp")) rows.AddRange(TrainingBench.Mlp(quick ? [32, 128] : [32, 128, 1024], [1, 1024], batchSeconds));
-if (sections.Contains("cnn")) rows.AddRange(TrainingBench.Cnn(64, batchSeconds));
-// The sequence layers run on each thread count (1, then N), both libraries alike; "k thr" in the case names it.
-if (sections.Contains("transformer")) rows.AddRange(SequenceBench.Transformer(threadCounts, threads, batchSeconds));
-if (sections.Contains("lstm")) rows.AddRange(SequenceBench.Lstm(threadCounts, threads, batchSeconds));
-if (rows.Count > 0)
+void Run(string section, Func<IEnumerable<Row>> cases)
 {
+    if (!sections.Contains(section)) return;
     Console.WriteLine();
-    Console.WriteLine($"Median of 5 batches after warm-up, µs per call, {threads} thread(s) unless the case says \"k thr\"; speed-up = libtorch / Descent");
-    Console.WriteLine($"  {"case",-48} {"Descent",11} {"libtorch",11} {"speed-up",8}");
-    foreach (var r in rows)
-        Console.WriteLine($"  {r.Section + ": " + r.Case,-48} {r.DescentUs,11:F2} {r.TorchUs,11:F2} {r.Speedup,7:F2}x");
-}
-long peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64;
-if (sections.Contains("alloc") && rows.Count > 0)
-{
-    Console.WriteLine();
-    Console.WriteLine("Bytes allocated on the GC heap per call by Descent (GC.GetAllocatedBytesForCurrentThread)");
-    foreach (var r in rows) Console.WriteLine($"  {r.Section + ": " + r.Case,-48} {r.DescentBytes,12:N0} B");
-    Console.WriteLine($"  process peak working set (both libraries): {peakWorkingSet / (1024.0 * 1024.0):F0} MiB");
-}
-string loadAfter = LoadAverage();
-Console.WriteLine($"load average after: {loadAfter}");
-
-if (jsonPath != null)
-{
-    var report = new
+    foreach (var row in cases())
     {
-        machine = $"{cpu}, {Environment.ProcessorCount} cores, GEMM path {Gemm.Path}",
-        cpu,
-        threads,
-        quick,
-        loadAverageBefore = loadBefore,
-        loadAverageAfter = loadAfter,
-        peakGFlops = peak.ToDictionary(p => p.Key.ToString(CultureInfo.InvariantCulture), p => p.Value),
-        sgemm = gemm,
-        rows = rows.Select(r => new { r.Section, r.Case, r.DescentUs, r.TorchUs, r.Speedup, r.DescentBytes }),
-        peakWorkingSetBytes = peakWorkingSet,
-    };
-    File.WriteAllText(jsonPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
-    Console.WriteLine($"wrote {jsonPath}");
+        rows.Add(row);
+        string pct = row.PercentOfPeak(measuredPeaks) is double p ? $", {row.DescentGFlops:F1} GFLOP/s = {p:F0} % of peak" : "";
+        string met = row.Met(measuredPeaks) is bool m ? $", target {row.Target}: {(m ? "met" : "missed")}" : "";
+        Console.WriteLine($"  {section}: {row.Case}, {row.Threads} thr: Descent {row.Descent.MedianUs:F2} µs ({row.Descent.MinUs:F2}-{row.Descent.MaxUs:F2}), " +
+            $"libtorch {row.Torch.MedianUs:F2} µs ({row.Torch.MinUs:F2}-{row.Torch.MaxUs:F2}), {row.Speedup:F2}x{pct}{met}; " +
+            $"GC pause {row.Descent.GcPauseUsPerCall:F2} / {row.Torch.GcPauseUsPerCall:F2} µs per call; gate {row.Gate.Redone} redone, {row.Gate.Flagged} flagged");
+    }
+}
+Run("sgemm", () => GemmBench.Run(timing, quick ? [64, 256] : [64, 128, 256, 512, 1024, 2048], threadCounts));
+Run("tutorial", () => TrainingBench.Tutorial(timing, threadCounts));
+Run("op", () => TrainingBench.PerOp(timing, threadCounts));
+Run("mlp", () => TrainingBench.Mlp(timing, threadCounts, quick ? [32, 128] : [32, 128, 1024], [1, 1024]));
+Run("cnn", () => TrainingBench.Cnn(timing, threadCounts, 64));
+Run("transformer", () => SequenceBench.Transformer(timing, threadCounts));
+Run("lstm", () => SequenceBench.Lstm(timing, threadCounts));
+
+AllocResult? alloc = null;
+if (sections.Contains("alloc"))
+{
+    ThreadCounts.Set(threads);
+    alloc = AllocBench.LearnerStep(32, quick ? 20 : 100, quick ? 50 : 500);
+}
+
+var gateBySection = rows.GroupBy(r => r.Section).ToDictionary(g => g.Key, g => g.Select(r => r.Gate).Aggregate((a, b) => a + b));
+var report = new Report(DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture), machine.OtherSide, machine,
+    new Settings(string.Join(' ', args), sections, threadCounts, quick, batchSeconds, timing.Batches, timing.MaxRedo, seed,
+        gate.OthersCoreFraction, gate.StealFraction, gate.Available, torch.get_num_threads(), torch.get_num_interop_threads()),
+    peaks, rows.Select(r => new SavedRow(r, r.PercentOfPeak(measuredPeaks), r.Target?.ToString(), r.Met(measuredPeaks))).ToList(),
+    alloc, gateBySection, gate.Available && gateBySection.Values.All(g => g.Flagged == 0),
+    loadBefore, LoadAverage(), Process.GetCurrentProcess().PeakWorkingSet64, Sink.Value);
+
+string? path = jsonPath ?? (save ? ResultsFolder.NewFile("bench", machine.Cpu) : null);
+Console.WriteLine();
+Tables.Write(report, path, Console.Out);
+if (path != null)
+{
+    File.WriteAllText(path, report.ToJson());
+    Console.WriteLine($"wrote {path}");
+}
+
+string? Option(string name)
+{
+    int i = argList.IndexOf(name);
+    if (i < 0) return null;
+    if (i + 1 >= argList.Count) throw new ArgumentException($"bench: {name} needs a value");
+    string value = argList[i + 1];
+    argList.RemoveRange(i, 2);
+    return value;
 }
 
 static string LoadAverage() =>

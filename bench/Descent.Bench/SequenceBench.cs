@@ -26,7 +26,7 @@ public static class SequenceBench
     /// heads [N, 4, T, 32], F.scaled_dot_product_attention (no mask), and the out-projection 128→128, the
     /// same matrix products and the same SDPA as Descent's MultiheadAttention with needWeights false.
     /// </summary>
-    public static IEnumerable<Row> Transformer(int[] threadCounts, int restoreThreads, double batchSeconds)
+    public static IEnumerable<Row> Transformer(Timing timing, int[] threadCounts)
     {
         const int batch = 12, steps = 64;
         var gen = new Generator(11);
@@ -54,20 +54,27 @@ public static class SequenceBench
             return z + F.linear(f, w["linear2.weight"], w["linear2.bias"]);
         }
         SameLoss("transformer", lossFn.Forward(layer.Forward(x), target), F.mse_loss(TorchForward(tx), tTarget));
-        foreach (var row in OnEachThreadCount(threadCounts, restoreThreads, t => Timing.Compare("transformer",
-            $"pre-norm block step, B12 T64 d128, {t} thr", () =>
-            {
-                opt.ZeroGrad();
-                lossFn.Forward(layer.Forward(x), target).Backward();
-                opt.Step();
-            }, () =>
-            {
-                using var scope = torch.NewDisposeScope();
-                topt.zero_grad();
-                F.mse_loss(TorchForward(tx), tTarget).backward();
-                topt.step();
-            }, batchSeconds, 3)))
-            yield return row;
+        var first = named[0].Parameter;
+        var theirFirst = w[named[0].Name];
+        var theirParams = w.Values.ToList();
+        return ThreadCounts.Each(threadCounts, t => timing.Compare("transformer", "pre-norm block step, B12 T64 d128", t, () =>
+        {
+            opt.ZeroGrad();
+            var loss = lossFn.Forward(layer.Forward(x), target);
+            loss.Backward();
+            opt.Step();
+            Sink.Consume(loss);
+            Sink.Consume(first);
+        }, () =>
+        {
+            using var scope = torch.NewDisposeScope();
+            TorchGrads.SetToNone(theirParams);
+            var loss = F.mse_loss(TorchForward(tx), tTarget);
+            loss.backward();
+            topt.step();
+            Sink.Consume(loss);
+            Sink.Consume(theirFirst);
+        }, Flops.TransformerTrain(batch, steps, Width, Feedforward), Target.Model));
     }
 
     /// <summary>
@@ -75,7 +82,7 @@ public static class SequenceBench
     /// sequence [64, 32, 128] against a fixed random target; AdamW lr 1e-3 wd 0.01. libtorch: nn.LSTM(64, 128)
     /// with Descent's initial weights copied in (weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0).
     /// </summary>
-    public static IEnumerable<Row> Lstm(int[] threadCounts, int restoreThreads, double batchSeconds)
+    public static IEnumerable<Row> Lstm(Timing timing, int[] threadCounts)
     {
         const int batch = 32, steps = 64, input = 64, hidden = 128;
         var gen = new Generator(12);
@@ -95,40 +102,28 @@ public static class SequenceBench
         var topt = torch.optim.AdamW(theirs.parameters(), lr: 1e-3, weight_decay: 0.01);
         var lossFn = new MSELoss();
         SameLoss("lstm", lossFn.Forward(lstm.Forward(x), target), F.mse_loss(theirs.call(tx).Item1, tTarget));
-        foreach (var row in OnEachThreadCount(threadCounts, restoreThreads, t => Timing.Compare("lstm",
-            $"LSTM(64,128) step, B32 T64, {t} thr", () =>
-            {
-                opt.ZeroGrad();
-                lossFn.Forward(lstm.Forward(x), target).Backward();
-                opt.Step();
-            }, () =>
-            {
-                using var scope = torch.NewDisposeScope();
-                topt.zero_grad();
-                var (output, _, _) = theirs.call(tx);
-                F.mse_loss(output, tTarget).backward();
-                topt.step();
-            }, batchSeconds, 3)))
-            yield return row;
-    }
-
-    // Both libraries on the same thread count for each row; the run's count is set back afterwards.
-    private static IEnumerable<Row> OnEachThreadCount(int[] threadCounts, int restoreThreads, Func<int, Row> time)
-    {
-        try
+        var first = ourParams["weight_ih_l0"];
+        var theirParams = theirs.parameters().ToList();
+        var theirFirst = theirs.named_parameters().First(n => n.name == "weight_ih_l0").parameter;
+        return ThreadCounts.Each(threadCounts, t => timing.Compare("lstm", "LSTM(64,128) step, B32 T64", t, () =>
         {
-            foreach (int t in threadCounts)
-            {
-                Descent.Threads.Count = t;
-                torch.set_num_threads(t);
-                yield return time(t);
-            }
-        }
-        finally
+            opt.ZeroGrad();
+            var loss = lossFn.Forward(lstm.Forward(x), target);
+            loss.Backward();
+            opt.Step();
+            Sink.Consume(loss);
+            Sink.Consume(first);
+        }, () =>
         {
-            Descent.Threads.Count = restoreThreads;
-            torch.set_num_threads(restoreThreads);
-        }
+            using var scope = torch.NewDisposeScope();
+            TorchGrads.SetToNone(theirParams);
+            var (output, _, _) = theirs.call(tx);
+            var loss = F.mse_loss(output, tTarget);
+            loss.backward();
+            topt.step();
+            Sink.Consume(loss);
+            Sink.Consume(theirFirst);
+        }, Flops.LstmTrain(batch, steps, input, hidden), Target.Model));
     }
 
     // Same weights and data, so the first losses agree: a check that both sides compute the same thing.

@@ -2,39 +2,83 @@ using System.Diagnostics;
 
 namespace Descent.Bench;
 
-/// <summary>One benchmark row: a case timed in both libraries (µs per call), with Descent's allocation per call.</summary>
-public sealed record Row(string Section, string Case, double DescentUs, double TorchUs, long DescentBytes = -1)
-{
-    /// <summary>How many times faster Descent is (libtorch time / Descent time).</summary>
-    public double Speedup => TorchUs / DescentUs;
-}
-
 /// <summary>
-/// Warm-up, then the median of five timed batches; each batch repeats the call until it lasts at least
-/// the given time, so microsecond steps are timed over many calls. Descent and libtorch alternate
-/// batch by batch so that both see the same machine load.
+/// Times a case in both libraries: warm-up past .NET's tiering, then <see cref="Batches"/> rounds, each a batch
+/// of calls per library in a seeded random order (so neither always runs on the cooler or warmer machine), each
+/// batch long enough to time microsecond calls. A round the <see cref="QuietGate"/> finds noisy is redone up to
+/// <see cref="MaxRedo"/> times, then kept and flagged. Per side: median, min and max of the batches' µs per
+/// call, GC pause and collections; Descent's GC bytes per call.
 /// </summary>
-public static class Timing
+public sealed class Timing(QuietGate gate, int seed, double batchSeconds)
 {
-    public static Row Compare(string section, string name, Action descent, Action torch, double batchSeconds, int warmup)
+    private readonly Random _order = new(seed);
+
+    public int Batches { get; init; } = 5;
+
+    public int MaxRedo { get; init; } = 3;
+
+    public double BatchSeconds => batchSeconds;
+
+    public Row Compare(string section, string name, int threads, Action descent, Action torch, double? flops, Target? target, int warmup = 3)
     {
-        // Half a second of warm-up at least: .NET's tiered compilation recompiles hot methods (with
-        // profile data) a little while after their first calls, as it does in a user's program.
+        // Half a second of warm-up at least: tiered compilation recompiles hot methods (with profile data) a
+        // little while after their first 30 calls, as it does in a user's program.
         double warmSeconds = Math.Max(0.5, 2 * batchSeconds);
         WarmUp(descent, warmup, warmSeconds);
         WarmUp(torch, warmup, warmSeconds);
-        int dCalls = Calls(descent, batchSeconds), tCalls = Calls(torch, batchSeconds);
-        var d = new double[5];
-        var t = new double[5];
+        int dCalls = Calls(descent), tCalls = Calls(torch);
+        var d = new Accumulator(Batches);
+        var t = new Accumulator(Batches);
         long bytes = 0;
-        for (int r = 0; r < 5; r++)
+        int redone = 0, flagged = 0;
+        double worstOthers = 0, worstSteal = 0;
+        for (int r = 0; r < Batches; r++)
         {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            d[r] = Batch(descent, dCalls);
-            bytes = (GC.GetAllocatedBytesForCurrentThread() - before) / dCalls;
-            t[r] = Batch(torch, tCalls);
+            for (int attempt = 0; ; attempt++)
+            {
+                bool descentFirst = _order.Next(2) == 0;
+                var before = gate.Read();
+                var first = descentFirst ? Batch(descent, dCalls, measureBytes: true) : Batch(torch, tCalls, measureBytes: false);
+                var second = descentFirst ? Batch(torch, tCalls, measureBytes: false) : Batch(descent, dCalls, measureBytes: true);
+                var verdict = gate.Judge(before, gate.Read());
+                if (!verdict.Quiet && attempt < MaxRedo)
+                {
+                    redone++;
+                    continue;
+                }
+                if (!verdict.Quiet) flagged++;
+                worstOthers = Math.Max(worstOthers, verdict.OthersCores);
+                worstSteal = Math.Max(worstSteal, verdict.Steal);
+                var (ours, theirs) = descentFirst ? (first, second) : (second, first);
+                d.Add(r, ours);
+                t.Add(r, theirs);
+                bytes = ours.Bytes / dCalls;
+                break;
+            }
         }
-        return new Row(section, name, Median(d), Median(t), bytes);
+        return new Row(section, name, threads, d.ToSide(), t.ToSide(), flops, bytes, target, new GateCount(Batches, redone, flagged, worstOthers, worstSteal));
+    }
+
+    private readonly record struct BatchResult(double UsPerCall, long Calls, TimeSpan Pause, int Gen0, int Gen1, int Gen2, long Bytes);
+
+    private sealed class Accumulator(int batches)
+    {
+        private readonly double[] _us = new double[batches];
+        private TimeSpan _pause;
+        private long _calls;
+        private int _gen0, _gen1, _gen2;
+
+        public void Add(int index, BatchResult b)
+        {
+            _us[index] = b.UsPerCall;
+            _pause += b.Pause;
+            _calls += b.Calls;
+            _gen0 += b.Gen0;
+            _gen1 += b.Gen1;
+            _gen2 += b.Gen2;
+        }
+
+        public Side ToSide() => Side.From(_us, _pause, _calls, _gen0, _gen1, _gen2);
     }
 
     private static void WarmUp(Action action, int calls, double seconds)
@@ -43,7 +87,7 @@ public static class Timing
         for (int i = 0; i < calls || sw.Elapsed.TotalSeconds < seconds; i++) action();
     }
 
-    private static int Calls(Action action, double batchSeconds)
+    private int Calls(Action action)
     {
         var sw = Stopwatch.StartNew();
         int calls = 0;
@@ -55,17 +99,16 @@ public static class Timing
         return Math.Max(1, (int)(calls * batchSeconds / sw.Elapsed.TotalSeconds));
     }
 
-    private static double Batch(Action action, int calls)
+    private static BatchResult Batch(Action action, int calls, bool measureBytes)
     {
+        var pause = GC.GetTotalPauseDuration();
+        int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
+        long bytes = measureBytes ? GC.GetAllocatedBytesForCurrentThread() : 0;
         var sw = Stopwatch.StartNew();
         for (int i = 0; i < calls; i++) action();
-        return sw.Elapsed.TotalMicroseconds / calls;
-    }
-
-    private static double Median(double[] x)
-    {
-        var sorted = (double[])x.Clone();
-        Array.Sort(sorted);
-        return sorted[sorted.Length / 2];
+        double us = sw.Elapsed.TotalMicroseconds / calls;
+        bytes = measureBytes ? GC.GetAllocatedBytesForCurrentThread() - bytes : 0;
+        return new BatchResult(us, calls, GC.GetTotalPauseDuration() - pause,
+            GC.CollectionCount(0) - g0, GC.CollectionCount(1) - g1, GC.CollectionCount(2) - g2, bytes);
     }
 }

@@ -10,11 +10,16 @@ namespace Descent.Bench;
 /// <summary>
 /// The end-to-end cases of the speed issue: the tutorial step, one tiny op, the MLP and the LeNet-like
 /// CNN, each built twice from the same initial weights and data (Descent's modules; libtorch's
-/// functional ops on copies of those parameters, as torch.nn's modules call them).
+/// functional ops on copies of those parameters, as torch.nn's modules call them). The libtorch side is
+/// written as a competent PyTorch user writes it: one dispose scope per call, gradients set to none
+/// (PyTorch's default since 2.0) rather than zero-filled. Both sides consume the loss and one updated
+/// weight (or the output) through <see cref="Sink"/>.
 /// </summary>
 public static class TrainingBench
 {
-    public static IEnumerable<Row> Tutorial(double batchSeconds)
+    private static readonly int[] MlpWidths = [784, 256, 128, 10];
+
+    public static IEnumerable<Row> Tutorial(Timing timing, int[] threadCounts)
     {
         var x = Tensor.Linspace(0f, 1f, 50);
         var y = x * 3f + 8f;
@@ -25,7 +30,7 @@ public static class TrainingBench
         var ty = torch.tensor(y.ToArray());
         var ta = torch.tensor(0f).requires_grad_();
         var tb = torch.tensor(0f).requires_grad_();
-        yield return Timing.Compare("tutorial", "step (50 points)", () =>
+        return ThreadCounts.Each(threadCounts, t => timing.Compare("tutorial", "step (50 points)", t, () =>
         {
             var loss = (a * x + b - y).Square().Mean();
             loss.Backward();
@@ -36,6 +41,8 @@ public static class TrainingBench
             }
             a.ZeroGrad();
             b.ZeroGrad();
+            Sink.Consume(loss);
+            Sink.Consume(a);
         }, () =>
         {
             using var scope = torch.NewDisposeScope();
@@ -46,12 +53,14 @@ public static class TrainingBench
                 ta.sub_(ta.grad! * lr);
                 tb.sub_(tb.grad! * lr);
             }
-            ta.grad!.zero_();
-            tb.grad!.zero_();
-        }, batchSeconds, 200);
+            ta.grad = null;
+            tb.grad = null;
+            Sink.Consume(loss);
+            Sink.Consume(ta);
+        }, flops: null, Target.Tutorial, warmup: 200));
     }
 
-    public static IEnumerable<Row> PerOp(double batchSeconds)
+    public static IEnumerable<Row> PerOp(Timing timing, int[] threadCounts)
     {
         var a = Tensor.Scalar(1f);
         var b = Tensor.Scalar(2f);
@@ -59,12 +68,20 @@ public static class TrainingBench
         var ta = torch.tensor(1f);
         var tb = torch.tensor(2f);
         var tag = torch.tensor(1f).requires_grad_();
-        yield return Timing.Compare("op", "add, 1 element", () => a.Add(b), () => { using var r = ta.add(tb); }, batchSeconds, 1000);
-        yield return Timing.Compare("op", "add, 1 element, grad", () => ag.Add(b), () => { using var r = tag.add(tb); }, batchSeconds, 1000);
+        foreach (var row in ThreadCounts.Each(threadCounts, t => timing.Compare("op", "add, 1 element", t,
+            () => Sink.Consume(a.Add(b)),
+            () => { using var scope = torch.NewDisposeScope(); Sink.Consume(ta.add(tb)); },
+            flops: null, Target.TinyOp, warmup: 1000)))
+            yield return row;
+        foreach (var row in ThreadCounts.Each(threadCounts, t => timing.Compare("op", "add, 1 element, grad", t,
+            () => Sink.Consume(ag.Add(b)),
+            () => { using var scope = torch.NewDisposeScope(); Sink.Consume(tag.add(tb)); },
+            flops: null, Target.TinyOp, warmup: 1000)))
+            yield return row;
     }
 
     /// <summary>784-256-128-10 ReLU, cross-entropy, SGD lr 0.01 momentum 0.9.</summary>
-    public static IEnumerable<Row> Mlp(int[] trainBatches, int[] inferBatches, double batchSeconds)
+    public static IEnumerable<Row> Mlp(Timing timing, int[] threadCounts, int[] trainBatches, int[] inferBatches)
     {
         var gen = new Generator(1);
         var model = new Sequential(new Linear(784, 256, generator: gen), new ReLU(), new Linear(256, 128, generator: gen), new ReLU(), new Linear(128, 10, generator: gen));
@@ -81,36 +98,44 @@ public static class TrainingBench
             var labels = Tensor.RandInt(0, 10, [batch], gen);
             var tx = ToTorch(x);
             var tl = torch.tensor(labels.ToArray().Select(v => (long)v).ToArray());
-            yield return Timing.Compare("mlp", $"train step, batch {batch}", () =>
+            foreach (var row in ThreadCounts.Each(threadCounts, t => timing.Compare("mlp", $"train step, batch {batch}", t, () =>
             {
                 opt.ZeroGrad();
-                lossFn.Forward(model.Forward(x), labels).Backward();
+                var loss = lossFn.Forward(model.Forward(x), labels);
+                loss.Backward();
                 opt.Step();
+                Sink.Consume(loss);
+                Sink.Consume(parameters[0]);
             }, () =>
             {
                 using var scope = torch.NewDisposeScope();
-                topt.zero_grad();
-                F.cross_entropy(TorchForward(tx), tl).backward();
+                TorchGrads.SetToNone(theirs);
+                var loss = F.cross_entropy(TorchForward(tx), tl);
+                loss.backward();
                 topt.step();
-            }, batchSeconds, 3);
+                Sink.Consume(loss);
+                Sink.Consume(theirs[0]);
+            }, Flops.MlpTrain(batch, MlpWidths), Target.Model)))
+                yield return row;
         }
         foreach (int batch in inferBatches)
         {
             var x = Tensor.Randn([batch, 784], gen);
             var tx = ToTorch(x);
-            yield return Timing.Compare("mlp", $"inference, batch {batch}", () =>
+            foreach (var row in ThreadCounts.Each(threadCounts, t => timing.Compare("mlp", $"inference, batch {batch}", t, () =>
             {
-                using (Autograd.NoGrad()) model.Forward(x);
+                using (Autograd.NoGrad()) Sink.Consume(model.Forward(x));
             }, () =>
             {
                 using var scope = torch.NewDisposeScope();
-                using (torch.no_grad()) TorchForward(tx);
-            }, batchSeconds, 3);
+                using (torch.no_grad()) Sink.Consume(TorchForward(tx));
+            }, Flops.MlpInference(batch, MlpWidths), Target.Model)))
+                yield return row;
         }
     }
 
     /// <summary>conv 1→8 3×3, ReLU, max-pool 2, conv 8→16 3×3, ReLU, max-pool 2, flatten, linear 400→10; Adam lr 1e-3.</summary>
-    public static IEnumerable<Row> Cnn(int batch, double batchSeconds)
+    public static IEnumerable<Row> Cnn(Timing timing, int[] threadCounts, int batch)
     {
         var gen = new Generator(2);
         var model = new Sequential(new Conv2d(1, 8, 3, generator: gen), new ReLU(), new MaxPool2d(2),
@@ -125,20 +150,26 @@ public static class TrainingBench
         var tx = ToTorch(x);
         var tl = torch.tensor(labels.ToArray().Select(v => (long)v).ToArray());
         long[] pool = [2, 2];
-        yield return Timing.Compare("cnn", $"LeNet train step, batch {batch}", () =>
+        return ThreadCounts.Each(threadCounts, t => timing.Compare("cnn", $"LeNet train step, batch {batch}", t, () =>
         {
             opt.ZeroGrad();
-            lossFn.Forward(model.Forward(x), labels).Backward();
+            var loss = lossFn.Forward(model.Forward(x), labels);
+            loss.Backward();
             opt.Step();
+            Sink.Consume(loss);
+            Sink.Consume(parameters[0]);
         }, () =>
         {
             using var scope = torch.NewDisposeScope();
-            topt.zero_grad();
+            TorchGrads.SetToNone(theirs);
             var h = F.max_pool2d(F.relu(F.conv2d(tx, theirs[0], theirs[1])), pool);
             h = F.max_pool2d(F.relu(F.conv2d(h, theirs[2], theirs[3])), pool);
-            F.cross_entropy(F.linear(h.flatten(1), theirs[4], theirs[5]), tl).backward();
+            var loss = F.cross_entropy(F.linear(h.flatten(1), theirs[4], theirs[5]), tl);
+            loss.backward();
             topt.step();
-        }, batchSeconds, 3);
+            Sink.Consume(loss);
+            Sink.Consume(theirs[0]);
+        }, Flops.LeNetTrain(batch), Target.Model));
     }
 
     /// <summary>A libtorch copy of a Descent tensor (same shape, float32), for building both sides of a case.</summary>

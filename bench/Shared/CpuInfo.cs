@@ -3,16 +3,22 @@ namespace Descent.Bench;
 /// <summary>The CPU a result ran on, named in every printed and saved result of the benchmark and the results program.</summary>
 internal static class CpuInfo
 {
+    /// <summary>The first processor's fields of /proc/cpuinfo ("model name", "vendor_id", "cpu MHz", "flags"…); empty where there is none.</summary>
+    public static IReadOnlyDictionary<string, string> Fields()
+    {
+        if (!File.Exists("/proc/cpuinfo")) return new Dictionary<string, string>();
+        return File.ReadLines("/proc/cpuinfo").TakeWhile(l => l.Length > 0)
+            .Select(l => l.Split(':', 2)).Where(f => f.Length == 2)
+            .GroupBy(f => f[0].Trim()).ToDictionary(g => g.Key, g => g.First()[1].Trim());
+    }
+
     /// <summary>
     /// The model name with its family and model numbers: results differ between CPU models (Zen 4, Xeon with
     /// AVX-512), and family and model tell apart the Xeons whose name is only "Intel(R) Xeon(R) Processor".
     /// </summary>
     public static string Model()
     {
-        if (!File.Exists("/proc/cpuinfo")) return "unknown CPU";
-        var fields = File.ReadLines("/proc/cpuinfo").TakeWhile(l => l.Length > 0)
-            .Select(l => l.Split(':', 2)).Where(f => f.Length == 2)
-            .GroupBy(f => f[0].Trim()).ToDictionary(g => g.Key, g => g.First()[1].Trim());
+        var fields = Fields();
         string name = fields.GetValueOrDefault("model name", "unknown CPU");
         return fields.TryGetValue("cpu family", out var family) && fields.TryGetValue("model", out var model)
             ? $"{name} (family {family} model {model})" : name;

@@ -1,0 +1,66 @@
+using Descent.Data;
+using Descent.Nn;
+using Descent.Optim;
+using Descent.Training;
+
+namespace Descent.Bench;
+
+/// <summary>What a steady <see cref="Learner.Fit(int, string?)"/> step allocates on the GC heap, and how much of it the loader's batches are.</summary>
+public sealed record AllocResult(int Batch, int Steps, double BytesPerStep, double LoaderBytesPerBatch)
+{
+    /// <summary>Issue 15's target: a steady step allocates at most 1 KB.</summary>
+    public const double TargetBytesPerStep = 1024;
+
+    public bool Met => BytesPerStep <= TargetBytesPerStep;
+}
+
+/// <summary>
+/// GC bytes per step of a real <see cref="Learner"/> training the benchmark's MLP (784-256-128-10, SGD with
+/// momentum, shuffled batches, cross-entropy): read with GC.GetAllocatedBytesForCurrentThread at the end of
+/// step <c>warm</c> and of step <c>warm + steps</c>, inside one epoch so no epoch's bookkeeping is counted.
+/// </summary>
+public static class AllocBench
+{
+    public static AllocResult LearnerStep(int batch, int warm, int steps)
+    {
+        var gen = new Generator(3);
+        int examples = batch * (warm + steps + 1);
+        var inputs = Tensor.Randn([examples, 784], gen);
+        var labels = Tensor.RandInt(0, 10, [examples], gen);
+        var model = new Sequential(new Linear(784, 256, generator: gen), new ReLU(), new Linear(256, 128, generator: gen), new ReLU(), new Linear(128, 10, generator: gen));
+        var probe = new StepBytes(warm, steps);
+        var learner = new Learner(model, new DataLoader(new TensorDataset(inputs, labels), batch, shuffle: true, generator: new Generator(4)), null,
+            new CrossEntropyLoss(), new SGD(model.Parameters(), lr: 0.01, momentum: 0.9), callbacks: [probe]);
+        learner.Fit(1);
+        return new AllocResult(batch, steps, probe.BytesPerStep, LoaderBytesPerBatch(inputs, labels, batch, warm, steps));
+    }
+
+    // The same loader alone, so the step's figure can be read as "the loader's batch, plus the step's own".
+    private static double LoaderBytesPerBatch(Tensor inputs, Tensor labels, int batch, int warm, int steps)
+    {
+        var loader = new DataLoader(new TensorDataset(inputs, labels), batch, shuffle: true, generator: new Generator(4));
+        int seen = 0;
+        long start = 0;
+        foreach (var (x, y) in loader)
+        {
+            Sink.Consume(x);
+            Sink.Consume(y);
+            if (++seen == warm) start = GC.GetAllocatedBytesForCurrentThread();
+            if (seen == warm + steps) return (GC.GetAllocatedBytesForCurrentThread() - start) / (double)steps;
+        }
+        throw new InvalidOperationException($"alloc: the loader gave {seen} batches, fewer than warm {warm} + steps {steps}");
+    }
+
+    private sealed class StepBytes(int warm, int steps) : ICallback
+    {
+        private long _start;
+
+        public double BytesPerStep { get; private set; } = double.NaN;
+
+        public void OnBatchEnd(Learner learner, BatchResult batch)
+        {
+            if (learner.Step == warm) _start = GC.GetAllocatedBytesForCurrentThread();
+            else if (learner.Step == warm + steps) BytesPerStep = (GC.GetAllocatedBytesForCurrentThread() - _start) / (double)steps;
+        }
+    }
+}

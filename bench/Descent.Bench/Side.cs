@@ -1,0 +1,16 @@
+namespace Descent.Bench;
+
+/// <summary>
+/// One library's timings of a case: µs per call of each accepted batch in run order, their median, min and max,
+/// and the GC's pause time per call and collections (any, those reaching generation 1, generation 2) in those batches.
+/// </summary>
+public sealed record Side(double[] BatchUs, double MedianUs, double MinUs, double MaxUs, double GcPauseUsPerCall, int Gen0, int Gen1, int Gen2)
+{
+    /// <summary>Summarises per-batch µs per call with the GC figures summed over the same batches.</summary>
+    public static Side From(double[] batchUs, TimeSpan gcPause, long calls, int gen0, int gen1, int gen2)
+    {
+        var sorted = (double[])batchUs.Clone();
+        Array.Sort(sorted);
+        return new Side(batchUs, sorted[sorted.Length / 2], sorted[0], sorted[^1], gcPause.TotalMicroseconds / calls, gen0, gen1, gen2);
+    }
+}

@@ -1,0 +1,22 @@
+namespace Descent.Bench;
+
+/// <summary>Where a program of bench/ saves a run: bench/results/DATE-KIND-CPU/, found from the program's folder up.</summary>
+internal static class ResultsFolder
+{
+    /// <summary>A new file <c>run-HHmmss.json</c> in today's folder for this kind of run and CPU (the folder is created).</summary>
+    public static string NewFile(string kind, string cpu)
+    {
+        var now = DateTime.UtcNow;
+        string folder = Path.Combine(Repository(), "bench", "results", $"{now:yyyy-MM-dd}-{kind}-{CpuInfo.Slug(cpu)}");
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, $"run-{now:HHmmss}.json");
+    }
+
+    // The folder holding bench/: results go beside the other runs whatever the working folder.
+    private static string Repository()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            if (Directory.Exists(Path.Combine(dir.FullName, "bench", "results"))) return dir.FullName;
+        return Environment.CurrentDirectory;
+    }
+}
