@@ -11,17 +11,19 @@ namespace Descent.Bench;
 /// The machine and software a run measured: CPU, vector width and FMA ports, measured clock, the theoretical
 /// FMA peak they give, and the libraries' versions and thread settings. Printed first and saved in the JSON.
 /// </summary>
-public sealed record Machine(string Cpu, string Vendor, int LogicalCpus, string Isa, int Lanes, int FmaPorts, string PortsReason,
+public sealed record Machine(string Cpu, string Vendor, int LogicalCpus, int Cores, string Isa, int Lanes, int FmaPorts, string PortsReason,
     double ClockGHz, string ClockSource, string GemmPath, string Runtime, string TorchSharp, string LibTorch, string OtherSide)
 {
-    /// <summary>threads × clock × 2 FLOPs per FMA × lanes × FMA ports, assuming each thread has a core of its own.</summary>
-    public double TheoreticalPeakGFlops(int threads) => threads * ClockGHz * 2 * Lanes * FmaPorts;
+    /// <summary>cores used × clock × 2 FLOPs per FMA × lanes × FMA ports; threads beyond the physical cores add no FMA units.</summary>
+    public double TheoreticalPeakGFlops(int threads) => Math.Min(threads, Cores) * ClockGHz * 2 * Lanes * FmaPorts;
 
     public static Machine Describe(int clockRepeats)
     {
         var fields = CpuInfo.Fields();
         string vendor = fields.GetValueOrDefault("vendor_id", "unknown");
         int family = int.TryParse(fields.GetValueOrDefault("cpu family"), out var f) ? f : 0;
+        // "cpu cores" is the physical cores per package; in a VM it is what the hypervisor reports.
+        int cores = int.TryParse(fields.GetValueOrDefault("cpu cores"), out var c) && c > 0 ? Math.Min(c, Environment.ProcessorCount) : Environment.ProcessorCount;
         bool avx512 = Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
         bool avx2 = Avx2.IsSupported && Fma.IsSupported;
         var (lanes, ports, reason) = (avx512, avx2) switch
@@ -36,7 +38,7 @@ public sealed record Machine(string Cpu, string Vendor, int LogicalCpus, string 
         string torchSharp = typeof(torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
             ?? typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown";
         string libTorch = torch.__version__;
-        return new Machine(Descent.Bench.CpuInfo.Model(), vendor, Environment.ProcessorCount, avx512 ? "AVX-512" : avx2 ? "AVX2" : "none",
+        return new Machine(Descent.Bench.CpuInfo.Model(), vendor, Environment.ProcessorCount, cores, avx512 ? "AVX-512" : avx2 ? "AVX2" : "none",
             lanes, ports, reason, ghz, source, Gemm.Path.ToString(), RuntimeInformation.FrameworkDescription, torchSharp, libTorch,
             $"TorchSharp {Short(torchSharp)} (libtorch {Short(libTorch)})");
     }

@@ -18,7 +18,15 @@ int seed = int.Parse(Option("--seed") ?? "15", CultureInfo.InvariantCulture);
 string? jsonPath = Option("--json");
 if (argList.Count == 2 && argList[0] == "table")
 {
-    Tables.Write(Report.Read(argList[1]), argList[1], Console.Out);
+    try
+    {
+        Tables.Write(Report.Read(argList[1]), argList[1], Console.Out);
+    }
+    catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
+    {
+        Console.Error.WriteLine(e.Message);
+        Environment.Exit(1);
+    }
     return;
 }
 // `profile NAME SECONDS` runs one Descent-only loop for a sampling profiler and nothing else.
@@ -29,10 +37,15 @@ if (argList.Count == 3 && argList[0] == "profile")
 }
 string[] all = ["peak", "dispatch", "sgemm", "tutorial", "op", "mlp", "cnn", "transformer", "lstm", "alloc"];
 var unknown = argList.Where(a => !all.Contains(a)).ToList();
-if (unknown.Count > 0 || threads < 1)
+if (unknown.Count > 0)
 {
-    Console.Error.WriteLine($"bench: unknown argument(s) {string.Join(", ", unknown)} or --threads {threads} below 1; sections are {string.Join(", ", all)}, " +
+    Console.Error.WriteLine($"bench: unknown argument(s) {string.Join(", ", unknown)}; sections are {string.Join(", ", all)}, " +
         "options --threads N, --quick, --seed S, --json FILE, --save; or table FILE; or profile NAME SECONDS");
+    Environment.Exit(2);
+}
+if (threads < 1)
+{
+    Console.Error.WriteLine($"bench: --threads must be at least 1; got {threads}");
     Environment.Exit(2);
 }
 var sections = argList.Count == 0 ? all : argList.ToArray();
@@ -47,7 +60,7 @@ string loadBefore = LoadAverage();
 var machine = Machine.Describe(quick ? 3 : 7);
 var gate = new QuietGate();
 var timing = new Timing(gate, seed, batchSeconds) { Batches = 5, MaxRedo = quick ? 1 : 3 };
-Console.WriteLine($"machine: {machine.Cpu}, vendor {machine.Vendor}, {machine.LogicalCpus} logical CPUs, {machine.Isa} ({machine.PortsReason}), GEMM path {machine.GemmPath}");
+Console.WriteLine($"machine: {machine.Cpu}, vendor {machine.Vendor}, {machine.LogicalCpus} logical CPUs on {machine.Cores} core(s), {machine.Isa} ({machine.PortsReason}), GEMM path {machine.GemmPath}");
 Console.WriteLine($"clock: {machine.ClockGHz:F2} GHz ({machine.ClockSource}); {machine.Runtime}; other side: {machine.OtherSide} " +
     $"(TorchSharp {machine.TorchSharp}, torch.__version__ {machine.LibTorch})");
 Console.WriteLine($"libtorch threads: intra-op {torch.get_num_threads()} (set to each row's count), inter-op {torch.get_num_interop_threads()}; " +
@@ -61,7 +74,7 @@ foreach (int t in threadCounts)
     var (median, min, max) = PeakBench.GFlops(t, quick ? 3 : 7);
     peaks[t] = new Peak(median, min, max, machine.TheoreticalPeakGFlops(t));
     Console.WriteLine($"FMA peak, {t} thread(s): measured {median:F1} GFLOP/s (min {min:F1}, max {max:F1}); theoretical {peaks[t].Theoretical:F1} " +
-        $"= {t} × {machine.ClockGHz:F2} GHz × 2 × {machine.Lanes} lanes × {machine.FmaPorts} FMA port(s)");
+        $"= {Math.Min(t, machine.Cores)} core(s) × {machine.ClockGHz:F2} GHz × 2 × {machine.Lanes} lanes × {machine.FmaPorts} FMA port(s)");
 }
 
 if (sections.Contains("dispatch") && threads > 1)
@@ -117,7 +130,7 @@ var report = new Report(DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", Cultu
 
 string? path = jsonPath ?? (save ? ResultsFolder.NewFile("bench", machine.Cpu) : null);
 Console.WriteLine();
-Tables.Write(report, path, Console.Out);
+Tables.Write(report, path == null ? null : ResultsFolder.Relative(path), Console.Out);
 if (path != null)
 {
     File.WriteAllText(path, report.ToJson());

@@ -26,9 +26,19 @@ public sealed record Report(string Date, string OtherSide, Machine Machine, Sett
 
     public string ToJson() => JsonSerializer.Serialize(this, Options);
 
-    public static Report Read(string path) =>
-        JsonSerializer.Deserialize<Report>(File.ReadAllText(path), Options)
-        ?? throw new InvalidDataException($"table: {path} holds no benchmark report");
+    public static Report Read(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"table: no file {path}; give a run saved with --save or --json", path);
+        try
+        {
+            return JsonSerializer.Deserialize<Report>(File.ReadAllText(path), Options)
+                ?? throw new InvalidDataException($"table: {path} holds no benchmark report");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"table: {path} is not a benchmark report written by this version ({e.Message})", e);
+        }
+    }
 
     /// <summary>The measured peak medians by thread count, the denominators of every "% of peak".</summary>
     [System.Text.Json.Serialization.JsonIgnore]

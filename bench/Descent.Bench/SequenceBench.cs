@@ -54,27 +54,10 @@ public static class SequenceBench
             return z + F.linear(f, w["linear2.weight"], w["linear2.bias"]);
         }
         SameLoss("transformer", lossFn.Forward(layer.Forward(x), target), F.mse_loss(TorchForward(tx), tTarget));
-        var first = named[0].Parameter;
-        var theirFirst = w[named[0].Name];
-        var theirParams = w.Values.ToList();
-        return ThreadCounts.Each(threadCounts, t => timing.Compare("transformer", "pre-norm block step, B12 T64 d128", t, () =>
-        {
-            opt.ZeroGrad();
-            var loss = lossFn.Forward(layer.Forward(x), target);
-            loss.Backward();
-            opt.Step();
-            Sink.Consume(loss);
-            Sink.Consume(first);
-        }, () =>
-        {
-            using var scope = torch.NewDisposeScope();
-            TorchGrads.SetToNone(theirParams);
-            var loss = F.mse_loss(TorchForward(tx), tTarget);
-            loss.backward();
-            topt.step();
-            Sink.Consume(loss);
-            Sink.Consume(theirFirst);
-        }, Flops.TransformerTrain(batch, steps, Width, Feedforward), Target.Model));
+        return ThreadCounts.Each(threadCounts, t => timing.Compare("transformer", "pre-norm block step, B12 T64 d128", t,
+            Steps.Descent(opt, () => lossFn.Forward(layer.Forward(x), target), named[0].Parameter),
+            Steps.Torch(topt, w.Values.ToList(), () => F.mse_loss(TorchForward(tx), tTarget)),
+            Flops.TransformerTrain(batch, steps, Width, Feedforward), Target.Model));
     }
 
     /// <summary>
@@ -102,28 +85,10 @@ public static class SequenceBench
         var topt = torch.optim.AdamW(theirs.parameters(), lr: 1e-3, weight_decay: 0.01);
         var lossFn = new MSELoss();
         SameLoss("lstm", lossFn.Forward(lstm.Forward(x), target), F.mse_loss(theirs.call(tx).Item1, tTarget));
-        var first = ourParams["weight_ih_l0"];
-        var theirParams = theirs.parameters().ToList();
-        var theirFirst = theirs.named_parameters().First(n => n.name == "weight_ih_l0").parameter;
-        return ThreadCounts.Each(threadCounts, t => timing.Compare("lstm", "LSTM(64,128) step, B32 T64", t, () =>
-        {
-            opt.ZeroGrad();
-            var loss = lossFn.Forward(lstm.Forward(x), target);
-            loss.Backward();
-            opt.Step();
-            Sink.Consume(loss);
-            Sink.Consume(first);
-        }, () =>
-        {
-            using var scope = torch.NewDisposeScope();
-            TorchGrads.SetToNone(theirParams);
-            var (output, _, _) = theirs.call(tx);
-            var loss = F.mse_loss(output, tTarget);
-            loss.backward();
-            topt.step();
-            Sink.Consume(loss);
-            Sink.Consume(theirFirst);
-        }, Flops.LstmTrain(batch, steps, input, hidden), Target.Model));
+        return ThreadCounts.Each(threadCounts, t => timing.Compare("lstm", "LSTM(64,128) step, B32 T64", t,
+            Steps.Descent(opt, () => lossFn.Forward(lstm.Forward(x), target), ourParams["weight_ih_l0"]),
+            Steps.Torch(topt, theirs.parameters().ToList(), () => F.mse_loss(theirs.call(tx).Item1, tTarget)),
+            Flops.LstmTrain(batch, steps, input, hidden), Target.Model));
     }
 
     // Same weights and data, so the first losses agree: a check that both sides compute the same thing.

@@ -12,7 +12,7 @@ public static class Tables
     public static void Write(Report r, string? source, TextWriter o)
     {
         var m = r.Machine;
-        o.WriteLine($"Measured {r.Date} on {m.Cpu}, {m.LogicalCpus} logical CPUs, {m.Isa} ({m.PortsReason}); clock {m.ClockGHz:F2} GHz ({m.ClockSource}); "
+        o.WriteLine($"Measured {r.Date} on {m.Cpu}, {m.LogicalCpus} logical CPUs on {m.Cores} core(s), {m.Isa} ({m.PortsReason}); clock {m.ClockGHz:F2} GHz ({m.ClockSource}); "
             + $"{m.Runtime}, Descent GEMM path {m.GemmPath}; the other side is {r.OtherSide}, intra-op threads set to each row's count, "
             + $"inter-op threads {r.Settings.TorchInterOpThreads}.");
         o.WriteLine($"Median of {r.Settings.Batches} batches of ≥ {r.Settings.BatchSeconds:0.###} s per side, sides in a seeded random order (seed {r.Settings.OrderSeed}); "

@@ -12,8 +12,8 @@ namespace Descent.Bench;
 /// CNN, each built twice from the same initial weights and data (Descent's modules; libtorch's
 /// functional ops on copies of those parameters, as torch.nn's modules call them). The libtorch side is
 /// written as a competent PyTorch user writes it: one dispose scope per call, gradients set to none
-/// (PyTorch's default since 2.0) rather than zero-filled. Both sides consume the loss and one updated
-/// weight (or the output) through <see cref="Sink"/>.
+/// (PyTorch's default since 2.0) rather than zero-filled (<see cref="Steps"/>). Both sides consume the loss
+/// and one updated weight (or the output) through <see cref="Sink"/>.
 /// </summary>
 public static class TrainingBench
 {
@@ -98,24 +98,10 @@ public static class TrainingBench
             var labels = Tensor.RandInt(0, 10, [batch], gen);
             var tx = ToTorch(x);
             var tl = torch.tensor(labels.ToArray().Select(v => (long)v).ToArray());
-            foreach (var row in ThreadCounts.Each(threadCounts, t => timing.Compare("mlp", $"train step, batch {batch}", t, () =>
-            {
-                opt.ZeroGrad();
-                var loss = lossFn.Forward(model.Forward(x), labels);
-                loss.Backward();
-                opt.Step();
-                Sink.Consume(loss);
-                Sink.Consume(parameters[0]);
-            }, () =>
-            {
-                using var scope = torch.NewDisposeScope();
-                TorchGrads.SetToNone(theirs);
-                var loss = F.cross_entropy(TorchForward(tx), tl);
-                loss.backward();
-                topt.step();
-                Sink.Consume(loss);
-                Sink.Consume(theirs[0]);
-            }, Flops.MlpTrain(batch, MlpWidths), Target.Model)))
+            foreach (var row in ThreadCounts.Each(threadCounts, t => timing.Compare("mlp", $"train step, batch {batch}", t,
+                Steps.Descent(opt, () => lossFn.Forward(model.Forward(x), labels), parameters[0]),
+                Steps.Torch(topt, theirs, () => F.cross_entropy(TorchForward(tx), tl)),
+                Flops.MlpTrain(batch, MlpWidths), Target.Model)))
                 yield return row;
         }
         foreach (int batch in inferBatches)
@@ -150,26 +136,16 @@ public static class TrainingBench
         var tx = ToTorch(x);
         var tl = torch.tensor(labels.ToArray().Select(v => (long)v).ToArray());
         long[] pool = [2, 2];
-        return ThreadCounts.Each(threadCounts, t => timing.Compare("cnn", $"LeNet train step, batch {batch}", t, () =>
+        TT TorchLoss()
         {
-            opt.ZeroGrad();
-            var loss = lossFn.Forward(model.Forward(x), labels);
-            loss.Backward();
-            opt.Step();
-            Sink.Consume(loss);
-            Sink.Consume(parameters[0]);
-        }, () =>
-        {
-            using var scope = torch.NewDisposeScope();
-            TorchGrads.SetToNone(theirs);
             var h = F.max_pool2d(F.relu(F.conv2d(tx, theirs[0], theirs[1])), pool);
             h = F.max_pool2d(F.relu(F.conv2d(h, theirs[2], theirs[3])), pool);
-            var loss = F.cross_entropy(F.linear(h.flatten(1), theirs[4], theirs[5]), tl);
-            loss.backward();
-            topt.step();
-            Sink.Consume(loss);
-            Sink.Consume(theirs[0]);
-        }, Flops.LeNetTrain(batch), Target.Model));
+            return F.cross_entropy(F.linear(h.flatten(1), theirs[4], theirs[5]), tl);
+        }
+        return ThreadCounts.Each(threadCounts, t => timing.Compare("cnn", $"LeNet train step, batch {batch}", t,
+            Steps.Descent(opt, () => lossFn.Forward(model.Forward(x), labels), parameters[0]),
+            Steps.Torch(topt, theirs, TorchLoss),
+            Flops.LeNetTrain(batch), Target.Model));
     }
 
     /// <summary>A libtorch copy of a Descent tensor (same shape, float32), for building both sides of a case.</summary>

@@ -12,6 +12,13 @@ internal static class ResultsFolder
         return Path.Combine(folder, $"run-{now:HHmmss}.json");
     }
 
+    /// <summary>A path as the README cites it: relative to the repository when inside it, else as given.</summary>
+    public static string Relative(string path)
+    {
+        string relative = Path.GetRelativePath(Repository(), Path.GetFullPath(path));
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
+    }
+
     // The folder holding bench/: results go beside the other runs whatever the working folder.
     private static string Repository()
     {
