@@ -16,11 +16,14 @@ namespace Descent.Tutorial;
 /// <param name="WeightDecay">The weight decay (AdamW) of the weight-decay run.</param>
 /// <param name="Dropout">The dropout rate of the dropout run.</param>
 /// <param name="Patience">Early stopping's patience, in epochs.</param>
-public sealed record OverfitSettings(ulong Seed = 0, int TrainPoints = 20, int ValidPoints = 2000, float Noise = 0.5f,
+public sealed record OverfitSettings(ulong Seed = 0, int TrainPoints = 20, int ValidPoints = 500, float Noise = 0.5f,
     int[]? Hidden = null, int Epochs = 400, float LearningRate = 0.02f, float WeightDecay = 2f, float Dropout = 0.2f, int Patience = 50)
 {
-    /// <summary>The hidden sizes in effect.</summary>
-    public IReadOnlyList<int> Layers => Hidden ?? [256, 256];
+    /// <summary>
+    /// The hidden sizes in effect: two layers of 128 by default, nearly 17,000 weights for 20 points, which learn
+    /// them by heart as surely as two of 256 do in a fraction of the time (the lesson runs in seconds).
+    /// </summary>
+    public IReadOnlyList<int> Layers => Hidden ?? [128, 128];
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
     public void Validate()

@@ -28,6 +28,9 @@ public sealed class ELU(float alpha = 1f) : Module
     public float Alpha { get; } = alpha;
 
     /// <inheritdoc/>
+    protected override string ExtraRepr() => $"alpha={ModuleText.Float(Alpha)}";
+
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => input.Elu(Alpha);
 }
 
@@ -60,6 +63,9 @@ public sealed class GELU : Module
     public string Approximate { get; }
 
     /// <inheritdoc/>
+    protected override string ExtraRepr() => $"approximate={ModuleText.Quoted(Approximate)}";
+
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => input.Gelu(Approximate);
 }
 
@@ -87,6 +93,9 @@ public sealed class Softplus : Module
 
     /// <summary>Above beta·x = threshold the function is x itself.</summary>
     public float Threshold { get; }
+
+    /// <inheritdoc/>
+    protected override string ExtraRepr() => $"beta={ModuleText.Float(Beta)}, threshold={ModuleText.Float(Threshold)}";
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => input.Softplus(Beta, Threshold);

@@ -25,5 +25,5 @@ public sealed class AdaptiveAvgPool2d : Module
     }
 
     /// <summary>The layer as PyTorch prints it: <c>AdaptiveAvgPool2d(output_size=1)</c>.</summary>
-    public override string ToString() => $"AdaptiveAvgPool2d(output_size={OutputSize.Compact()})";
+    protected override string ExtraRepr() => $"output_size={OutputSize.Compact()}";
 }

@@ -50,9 +50,9 @@ public sealed class AvgPool2d : Module
         return input.AvgPool2d(ToString(), KernelSize, Stride, Padding, CountIncludePad, CeilMode, DivisorOverride);
     }
 
-    /// <summary>The layer as PyTorch prints it, the other settings only when set: <c>AvgPool2d(kernel_size=2, stride=2, padding=0)</c>.</summary>
-    public override string ToString() =>
-        $"AvgPool2d(kernel_size={KernelSize.Compact()}, stride={Stride.Compact()}, padding={Padding.Compact()}" +
-        (CeilMode ? ", ceil_mode=True" : "") + (CountIncludePad ? "" : ", count_include_pad=False") +
-        (DivisorOverride is int d ? $", divisor_override={d})" : ")");
+    /// <summary>
+    /// The settings torch's <c>AvgPool2d.extra_repr</c> prints, and only those (torch leaves ceil mode, counting and
+    /// divisor out): <c>AvgPool2d(kernel_size=2, stride=2, padding=0)</c>.
+    /// </summary>
+    protected override string ExtraRepr() => $"kernel_size={KernelSize.Compact()}, stride={Stride.Compact()}, padding={Padding.Compact()}";
 }

@@ -106,17 +106,20 @@ public sealed class Conv2d : Module
         return padded.Conv2d(op, Weight, Bias, Stride, 0, Dilation, Groups);
     }
 
-    /// <summary>The layer as PyTorch prints it, with only the non-default settings: <c>Conv2d(3, 8, kernel_size=3, stride=2)</c>.</summary>
-    public override string ToString()
+    /// <summary>
+    /// The settings as torch's <c>_ConvNd.extra_repr</c> prints them: channels, kernel size and stride always (as
+    /// pairs, since torch stores them as tuples), the rest only away from their defaults:
+    /// <c>Conv2d(1, 16, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))</c>.
+    /// </summary>
+    protected override string ExtraRepr()
     {
-        var parts = new List<string> { $"{InChannels}", $"{OutChannels}", $"kernel_size={KernelSize.Compact()}" };
-        if (Stride != new Size2(1, 1)) parts.Add($"stride={Stride.Compact()}");
+        var parts = new List<string> { $"{InChannels}", $"{OutChannels}", $"kernel_size={KernelSize}", $"stride={Stride}" };
         if (PaddingSame) parts.Add("padding=same");
-        else if (Padding != new Size2(0, 0)) parts.Add($"padding={Padding.Compact()}");
-        if (Dilation != new Size2(1, 1)) parts.Add($"dilation={Dilation.Compact()}");
+        else if (Padding != new Size2(0, 0)) parts.Add($"padding={Padding}");
+        if (Dilation != new Size2(1, 1)) parts.Add($"dilation={Dilation}");
         if (Groups != 1) parts.Add($"groups={Groups}");
         if (Bias == null) parts.Add("bias=False");
         if (PaddingMode != PaddingMode.Zeros) parts.Add($"padding_mode={PaddingMode.ToString().ToLowerInvariant()}");
-        return $"Conv2d({string.Join(", ", parts)})";
+        return string.Join(", ", parts);
     }
 }

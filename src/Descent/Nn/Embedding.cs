@@ -53,7 +53,8 @@ public sealed class Embedding : Module
     public int EmbeddingDim { get; }
 
     /// <inheritdoc/>
-    protected override string ExtraRepr() => $"{NumEmbeddings}, {EmbeddingDim}" + (PaddingIdx is int p ? $", padding_idx={p}" : "") + (MaxNorm is double n ? $", max_norm={ModuleText.Float(n)}" : "");
+    protected override string ExtraRepr() => $"{NumEmbeddings}, {EmbeddingDim}" + (PaddingIdx is int p ? $", padding_idx={p}" : "") + (MaxNorm is double n ? $", max_norm={ModuleText.Float(n)}" : "")
+        + (NormType != 2 ? $", norm_type={ModuleText.Float(NormType)}" : "");
 
     private Parameter _weight;
 

@@ -37,7 +37,7 @@ public sealed class LayerNorm : Module
     public float Eps { get; }
 
     /// <inheritdoc/>
-    protected override string ExtraRepr() => $"({string.Join(", ", _normalizedShape)},), eps={ModuleText.Float(Eps)}, elementwise_affine={ModuleText.Bool(Weight != null)}";
+    protected override string ExtraRepr() => $"{ModuleText.Tuple(_normalizedShape)}, eps={ModuleText.Float(Eps)}, elementwise_affine={ModuleText.Bool(Weight != null)}";
 
     /// <summary>The per-element scale, or null without elementwise affine.</summary>
     public Parameter? Weight { get; }

@@ -45,10 +45,10 @@ public sealed class MaxPool2d : Module
     }
 
     /// <summary>
-    /// The layer as PyTorch prints it, dilation and ceil mode only when set:
-    /// <c>MaxPool2d(kernel_size=2, stride=2, padding=0)</c>.
+    /// Every setting, as torch's <c>MaxPool2d.extra_repr</c> prints them: <c>MaxPool2d(kernel_size=2, stride=2,
+    /// padding=0, dilation=1, ceil_mode=False)</c>. A square pair prints as one number, as torch prints the int it
+    /// was most likely given.
     /// </summary>
-    public override string ToString() =>
-        $"MaxPool2d(kernel_size={KernelSize.Compact()}, stride={Stride.Compact()}, padding={Padding.Compact()}" +
-        (Dilation == new Size2(1, 1) && !CeilMode ? ")" : $", dilation={Dilation.Compact()}, ceil_mode={(CeilMode ? "True" : "False")})");
+    protected override string ExtraRepr() =>
+        $"kernel_size={KernelSize.Compact()}, stride={Stride.Compact()}, padding={Padding.Compact()}, dilation={Dilation.Compact()}, ceil_mode={ModuleText.Bool(CeilMode)}";
 }

@@ -25,6 +25,12 @@ internal static class ModuleText
     // A child's own lines after the first move in with it.
     private static string Indent(string text) => text.Replace("\n", "\n  ", StringComparison.Ordinal);
 
+    /// <summary>A Python tuple of sizes: <c>(4,)</c> for one, <c>(3, 4)</c> for more.</summary>
+    public static string Tuple(IReadOnlyList<int> sizes) => sizes.Count == 1 ? $"({sizes[0]},)" : $"({string.Join(", ", sizes)})";
+
+    /// <summary>A Python string as <c>repr</c> quotes it: <c>'tanh'</c>.</summary>
+    public static string Quoted(string value) => $"'{value}'";
+
     /// <summary>Python's <c>True</c>/<c>False</c>.</summary>
     public static string Bool(bool value) => value ? "True" : "False";
 

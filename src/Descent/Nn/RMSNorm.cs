@@ -39,6 +39,10 @@ public sealed class RMSNorm : Module
     /// <summary>The per-element scale, or null without elementwise affine.</summary>
     public Parameter? Weight { get; }
 
+    /// <summary>torch's <c>RMSNorm.extra_repr</c>: <c>(64,), eps=None, elementwise_affine=True</c>, None where eps was left to the default.</summary>
+    protected override string ExtraRepr() =>
+        $"{ModuleText.Tuple(_normalizedShape)}, eps={(Eps is float e ? ModuleText.Float(e) : "None")}, elementwise_affine={ModuleText.Bool(Weight != null)}";
+
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => Functional.RmsNorm(input, _normalizedShape, Weight, Eps);
 }

@@ -15,6 +15,7 @@ public abstract class RNNBase : Module
 {
     private readonly RecurrentCell _cell;
     private readonly Generator? _generator;
+    private readonly bool _bias;
 
     private protected RNNBase(RecurrentCell cell, int gates, int inputSize, int hiddenSize, int numLayers, bool bias,
         bool batchFirst, float dropout, bool bidirectional, Generator? generator)
@@ -26,6 +27,7 @@ public abstract class RNNBase : Module
         if (!(dropout >= 0f && dropout <= 1f)) throw new ArgumentOutOfRangeException(nameof(dropout), dropout, $"{name}: dropout must be in [0, 1]");
         _cell = cell;
         _generator = generator;
+        _bias = bias;
         InputSize = inputSize;
         HiddenSize = hiddenSize;
         NumLayers = numLayers;
@@ -69,6 +71,21 @@ public abstract class RNNBase : Module
 
     /// <summary>Runs a second direction backward in time; outputs concatenate both.</summary>
     public bool Bidirectional { get; }
+
+    /// <summary>
+    /// Sizes, then only the settings away from their defaults, as torch's <c>RNNBase.extra_repr</c>:
+    /// <c>LSTM(10, 20, num_layers=2, batch_first=True)</c>. Like torch, an RNN's nonlinearity is not shown.
+    /// </summary>
+    protected override string ExtraRepr()
+    {
+        var parts = new List<string> { $"{InputSize}", $"{HiddenSize}" };
+        if (NumLayers != 1) parts.Add($"num_layers={NumLayers}");
+        if (!_bias) parts.Add("bias=False");
+        if (BatchFirst) parts.Add("batch_first=True");
+        if (Dropout != 0f) parts.Add($"dropout={ModuleText.Float(Dropout)}");
+        if (Bidirectional) parts.Add("bidirectional=True");
+        return string.Join(", ", parts);
+    }
 
     /// <summary>
     /// The output sequence and the final states [D·L, N, H] (or [D·L, H] unbatched); <paramref name="c0"/> and

@@ -18,6 +18,9 @@ public sealed class RNNCell : RNNCellBase
     /// <summary>"tanh" or "relu".</summary>
     public string Nonlinearity { get; }
 
+    /// <summary>The cell's sizes, and its nonlinearity when not tanh: <c>RNNCell(3, 5, nonlinearity=relu)</c>.</summary>
+    protected override string ExtraRepr() => base.ExtraRepr() + (Nonlinearity != "tanh" ? $", nonlinearity={Nonlinearity}" : "");
+
     /// <summary>The next hidden state from input [N, in] or [in] and <paramref name="hx"/> [N, H] or [H] (zeros when null).</summary>
     public Tensor Forward(Tensor input, Tensor? hx) => Step(input, hx, null).H;
 

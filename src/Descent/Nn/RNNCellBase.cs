@@ -48,6 +48,9 @@ public abstract class RNNCellBase : Module
     /// <summary>Hidden-to-hidden bias, [G·hidden_size], or null without bias.</summary>
     public Parameter? BiasHh { get; }
 
+    /// <summary>Sizes, then bias only when off, as torch's <c>RNNCellBase.extra_repr</c>: <c>LSTMCell(3, 5, bias=False)</c>.</summary>
+    protected override string ExtraRepr() => $"{InputSize}, {HiddenSize}" + (BiasIh == null ? ", bias=False" : "");
+
     /// <summary>
     /// One step from input [N, in] or [in] and states [N, H] or [H] (zeros where null); returns h' (and c'
     /// for the LSTM) shaped like the states.

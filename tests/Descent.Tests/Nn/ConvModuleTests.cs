@@ -70,18 +70,18 @@ public class ConvModuleTests
     {
         var conv = new Conv2d(3, 8, 3, generator: new Generator(0));
         var e = Assert.Throws<ArgumentException>(() => conv.Forward(Tensor.Zeros(2, 1, 28, 28)));
-        Assert.Equal("Conv2d(3, 8, kernel_size=3): expected input with 3 channels to match weight [8, 3, 3, 3]; got input [2, 1, 28, 28]", e.Message);
+        Assert.Equal("Conv2d(3, 8, kernel_size=(3, 3), stride=(1, 1)): expected input with 3 channels to match weight [8, 3, 3, 3]; got input [2, 1, 28, 28]", e.Message);
         var rank = Assert.Throws<ArgumentException>(() => conv.Forward(Tensor.Zeros(28, 28)));
-        Assert.Equal("Conv2d(3, 8, kernel_size=3): expected a 3-D [C, H, W] or 4-D [N, C, H, W] input for weight [8, 3, 3, 3]; got input [28, 28]", rank.Message);
+        Assert.Equal("Conv2d(3, 8, kernel_size=(3, 3), stride=(1, 1)): expected a 3-D [C, H, W] or 4-D [N, C, H, W] input for weight [8, 3, 3, 3]; got input [28, 28]", rank.Message);
         var small = Assert.Throws<ArgumentException>(() => conv.Forward(Tensor.Zeros(1, 3, 2, 9)));
-        Assert.StartsWith("Conv2d(3, 8, kernel_size=3): input [1, 3, 2, 9]", small.Message);
+        Assert.StartsWith("Conv2d(3, 8, kernel_size=(3, 3), stride=(1, 1)): input [1, 3, 2, 9]", small.Message);
     }
 
     [Fact]
     public void Conv2dDescribesItselfLikePyTorch()
     {
-        Assert.Equal("Conv2d(3, 8, kernel_size=3)", new Conv2d(3, 8, 3).ToString());
-        Assert.Equal("Conv2d(4, 8, kernel_size=(3, 5), stride=2, padding=(1, 2), dilation=2, groups=2, bias=False)",
+        Assert.Equal("Conv2d(3, 8, kernel_size=(3, 3), stride=(1, 1))", new Conv2d(3, 8, 3).ToString());
+        Assert.Equal("Conv2d(4, 8, kernel_size=(3, 5), stride=(2, 2), padding=(1, 2), dilation=(2, 2), groups=2, bias=False)",
             new Conv2d(4, 8, (3, 5), stride: 2, padding: (1, 2), dilation: 2, groups: 2, bias: false).ToString());
     }
 
@@ -128,7 +128,7 @@ public class ConvModuleTests
         Assert.Contains("Conv2d: padding must be an int, an (h, w) pair, \"same\" or \"valid\"; got \"full\"", word.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => new Conv2d(1, 1, 3, paddingMode: (PaddingMode)7));
         var reflect = Assert.Throws<ArgumentException>(() => new Conv2d(1, 1, 3, padding: 3, paddingMode: PaddingMode.Reflect).Forward(Tensor.Zeros(1, 1, 3, 5)));
-        Assert.Contains("Conv2d(1, 1, kernel_size=3, padding=3, padding_mode=reflect): reflect padding must be less than the input height 3; got padding (3, 3) for input [1, 1, 3, 5]", reflect.Message);
+        Assert.Contains("Conv2d(1, 1, kernel_size=(3, 3), stride=(1, 1), padding=(3, 3), padding_mode=reflect): reflect padding must be less than the input height 3; got padding (3, 3) for input [1, 1, 3, 5]", reflect.Message);
         var circular = Assert.Throws<ArgumentException>(() => new Conv2d(1, 1, 5, padding: (0, 4), paddingMode: PaddingMode.Circular).Forward(Tensor.Zeros(1, 5, 3)));
         Assert.Contains("circular padding may wrap around at most once, so at most the input width 3", circular.Message);
         Assert.Equal([1, 1, 3, 3], new Conv2d(1, 1, 3, padding: "valid").Forward(Tensor.Zeros(1, 1, 5, 5)).Shape);
@@ -137,8 +137,8 @@ public class ConvModuleTests
     [Fact]
     public void Conv2dDescribesItsPaddingOptionsLikePyTorch()
     {
-        Assert.Equal("Conv2d(3, 8, kernel_size=4, padding=same)", new Conv2d(3, 8, 4, padding: "same").ToString());
-        Assert.Equal("Conv2d(3, 8, kernel_size=3, padding=1, bias=False, padding_mode=circular)",
+        Assert.Equal("Conv2d(3, 8, kernel_size=(4, 4), stride=(1, 1), padding=same)", new Conv2d(3, 8, 4, padding: "same").ToString());
+        Assert.Equal("Conv2d(3, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1), bias=False, padding_mode=circular)",
             new Conv2d(3, 8, 3, padding: 1, bias: false, paddingMode: PaddingMode.Circular).ToString());
     }
 
@@ -190,13 +190,14 @@ public class ConvModuleTests
     public void PoolingModulesDescribeThemselvesAndNameThemselvesInErrors()
     {
         var max = new MaxPool2d(2);
-        Assert.Equal("MaxPool2d(kernel_size=2, stride=2, padding=0)", max.ToString());
-        Assert.Equal("AvgPool2d(kernel_size=(2, 3), stride=1, padding=0, count_include_pad=False)", new AvgPool2d((2, 3), stride: 1, countIncludePad: false).ToString());
+        Assert.Equal("MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)", max.ToString());
+        Assert.Equal("AvgPool2d(kernel_size=(2, 3), stride=1, padding=0)", new AvgPool2d((2, 3), stride: 1, countIncludePad: false).ToString());
         Assert.Equal("AdaptiveAvgPool2d(output_size=1)", new AdaptiveAvgPool2d(1).ToString());
         Assert.Equal("MaxPool2d(kernel_size=3, stride=2, padding=1, dilation=2, ceil_mode=True)", new MaxPool2d(3, 2, 1, dilation: 2, ceilMode: true).ToString());
-        Assert.Equal("AvgPool2d(kernel_size=2, stride=2, padding=0, ceil_mode=True, divisor_override=3)", new AvgPool2d(2, ceilMode: true, divisorOverride: 3).ToString());
+        // As torch's extra_repr, AvgPool2d leaves ceil mode, counting and divisor out.
+        Assert.Equal("AvgPool2d(kernel_size=2, stride=2, padding=0)", new AvgPool2d(2, ceilMode: true, divisorOverride: 3).ToString());
         var e = Assert.Throws<ArgumentException>(() => max.Forward(Tensor.Zeros(8, 8)));
-        Assert.Equal("MaxPool2d(kernel_size=2, stride=2, padding=0): expected a 3-D [C, H, W] or 4-D [N, C, H, W] input for kernel (2, 2); got input [8, 8]", e.Message);
+        Assert.Equal("MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False): expected a 3-D [C, H, W] or 4-D [N, C, H, W] input for kernel (2, 2); got input [8, 8]", e.Message);
         var a = Assert.Throws<ArgumentException>(() => new AdaptiveAvgPool2d(2).Forward(Tensor.Zeros(3)));
         Assert.StartsWith("AdaptiveAvgPool2d(output_size=2): expected a 3-D", a.Message);
     }

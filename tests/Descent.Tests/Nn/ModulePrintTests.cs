@@ -28,13 +28,32 @@ public class ModulePrintTests
         Assert.Equal("""
             Sequential(
               (0): Sequential(
-                (0): Conv2d(1, 8, kernel_size=3, padding=1)
+                (0): Conv2d(1, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))
                 (1): BatchNorm2d(8, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)
               )
               (1): LayerNorm((4,), eps=1e-05, elementwise_affine=True)
               (2): Softmax(dim=-1)
             )
             """.ReplaceLineEndings("\n"), model.ToString());
+    }
+
+    [Fact]
+    public void Layers_print_their_settings_as_torch_s_extra_repr()
+    {
+        // torch: repr(nn.Conv2d(1, 16, 3, padding=1)), repr(nn.LSTM(10, 20, num_layers=2, batch_first=True)), ...
+        Assert.Equal("Conv2d(1, 16, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))", new Conv2d(1, 16, 3, padding: 1).ToString());
+        Assert.Equal("LSTM(10, 20, num_layers=2, batch_first=True)", new LSTM(10, 20, numLayers: 2, batchFirst: true).ToString());
+        Assert.Equal("GELU(approximate='tanh')", new GELU("tanh").ToString());
+        Assert.Equal("MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)", new MaxPool2d(2).ToString());
+        Assert.Equal("Embedding(10, 3, max_norm=1.0, norm_type=1.0)", new Embedding(10, 3, maxNorm: 1, normType: 1).ToString());
+    }
+
+    [Fact]
+    public void RMSNorm_prints_as_torch_2_4_does()
+    {
+        // torch >= 2.4 (the oracle here, 1.13, has no RMSNorm): "{normalized_shape}, eps={eps}, elementwise_affine={elementwise_affine}".
+        Assert.Equal("RMSNorm((64,), eps=None, elementwise_affine=True)", new RMSNorm(64).ToString());
+        Assert.Equal("RMSNorm((2, 3), eps=1e-06, elementwise_affine=False)", new RMSNorm([2, 3], 1e-6f, elementwiseAffine: false).ToString());
     }
 
     [Fact]

@@ -56,10 +56,15 @@ public class InstallTests
         {
             // The test binaries were just built; packing them as they are keeps this test to a minute or two.
             foreach (var project in new[] { "src/Descent/Descent.csproj", "src/Descent.Cli/Descent.Cli.csproj" })
-                Dotnet(TestData.RepoRoot, "pack", project, "-c", Configuration(), "--no-build", "-o", packages, $"-p:VersionSuffix={suffix}");
+            {
+                // No git remote means no RepositoryUrl; that must stay silent rather than warn on every pack.
+                string packed = Dotnet(TestData.RepoRoot, "pack", project, "-c", Configuration(), "--no-build", "-o", packages, $"-p:VersionSuffix={suffix}");
+                Assert.DoesNotContain("warning", packed, StringComparison.OrdinalIgnoreCase);
+            }
             Assert.True(File.Exists(Path.Combine(packages, $"Descent.{version}.nupkg")), string.Join(", ", Directory.GetFiles(packages)));
             Assert.True(File.Exists(Path.Combine(packages, $"Descent.{version}.snupkg")), "no symbols package");
-            AssertDescribed(Path.Combine(packages, $"Descent.{version}.nupkg"));
+            AssertDescribed(Path.Combine(packages, $"Descent.{version}.nupkg"), "Descent", "Deep learning in C#", docs: true);
+            AssertDescribed(Path.Combine(packages, $"Descent.Cli.{version}.nupkg"), "Descent.Cli", "The `descent` command-line tool", docs: false);
 
             string app = work.File("app");
             Dotnet(work.Path, "new", "console", "-o", app, "--no-restore");
@@ -98,15 +103,20 @@ public class InstallTests
         Assert.Contains($"#:package Descent@{VersionPrefix()}\n", readme.ReplaceLineEndings("\n"));
     }
 
-    // What a package page shows: description, licence, README, tags; and the XML docs an editor shows.
-    private static void AssertDescribed(string nupkg)
+    // What a package page shows: description, licence, README, tags; the LICENSE text itself; and, for the library,
+    // the XML docs an editor shows.
+    private static void AssertDescribed(string nupkg, string id, string description, bool docs)
     {
         using var zip = ZipFile.OpenRead(nupkg);
         Assert.Contains(zip.Entries, e => e.FullName == "README.md");
-        Assert.Contains(zip.Entries, e => e.FullName == "lib/net10.0/Descent.xml");
-        using var reader = new StreamReader(zip.GetEntry("Descent.nuspec")!.Open());
+        Assert.Contains(zip.Entries, e => e.FullName == "LICENSE");
+        if (docs) Assert.Contains(zip.Entries, e => e.FullName == $"lib/net10.0/{id}.xml");
+        using (var license = new StreamReader(zip.GetEntry("LICENSE")!.Open()))
+            Assert.Equal(File.ReadAllText(Path.Combine(TestData.RepoRoot, "LICENSE")), license.ReadToEnd());
+        using var reader = new StreamReader(zip.GetEntry($"{id}.nuspec")!.Open());
         string nuspec = reader.ReadToEnd();
-        foreach (var part in new[] { "<description>Deep learning in C#", "<license type=\"expression\">", "<readme>README.md</readme>", "<tags>deep-learning" })
+        foreach (var part in new[] { $"<description>{description}", "<license type=\"expression\">MIT</license>", "<readme>README.md</readme>",
+            "<copyright>Copyright (c) 2026 The Descent authors</copyright>", "<tags>" })
             Assert.Contains(part, nuspec);
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Descent.Tutorial;
+using Xunit.Abstractions;
 
 namespace Descent.Tests.Tutorial;
 
@@ -8,9 +9,12 @@ namespace Descent.Tests.Tutorial;
 /// The lessons are .NET file-based apps: run each as a user would and check it tells the library's numbers (printed
 /// with round-trip digits) and writes its figures. One class, so the lessons run one after another: each
 /// `dotnet run` builds the referenced projects, and two builds of one project at once would fight over its files.
+/// Each lesson's wall time is written to the test output (with the load average), so CI logs show it stays under a minute.
 /// </summary>
-public class LessonTests
+public class LessonTests(ITestOutputHelper log)
 {
+    private static readonly object TimesLock = new();
+
     [Fact]
     public void Lesson_01_prints_the_falling_loss_and_the_library_s_final_a_and_b()
     {
@@ -142,6 +146,10 @@ public class LessonTests
 
     private static double Double(string output, string prefix) => double.Parse(Value(output, prefix), CultureInfo.InvariantCulture);
 
+    // The 1-minute load average on Linux, where CI runs; a time means little without it on a shared machine.
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
+
     private static void AssertFigures(string folder, params string[] names)
     {
         byte[] signature = [0x89, (byte)'P', (byte)'N', (byte)'G'];
@@ -155,7 +163,7 @@ public class LessonTests
     }
 
     /// <summary>Runs <c>dotnet run lesson figures</c> from the repository root; a data folder, when given, goes in DESCENT_DATA.</summary>
-    private static (string Output, string Figures) RunLesson(string lesson, string? dataFolder = null)
+    private (string Output, string Figures) RunLesson(string lesson, string? dataFolder = null)
     {
         var root = TestData.RepoRoot;
         var figures = Directory.CreateTempSubdirectory("descent-lesson-").FullName;
@@ -168,6 +176,7 @@ public class LessonTests
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         if (dataFolder != null) start.Environment["DESCENT_DATA"] = dataFolder;
+        var clock = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         string stdout = process.StandardOutput.ReadToEnd();
@@ -176,6 +185,11 @@ public class LessonTests
             process.Kill(entireProcessTree: true);
             Assert.Fail($"dotnet run {lesson} did not finish in 5 minutes");
         }
+        string timing = string.Create(CultureInfo.InvariantCulture, $"{lesson}: {clock.Elapsed.TotalSeconds:F1} s (dotnet run, build included when stale; load average {LoadAverage()})");
+        log.WriteLine(timing);
+        // xunit shows test output only with a detailed logger; CI names a file instead and prints it after the run.
+        if (Environment.GetEnvironmentVariable("DESCENT_LESSON_TIMES") is { Length: > 0 } times)
+            lock (TimesLock) File.AppendAllText(times, timing + Environment.NewLine);
         Assert.True(process.ExitCode == 0, $"dotnet run {lesson} exited {process.ExitCode}:\n{stdout}\n{stderr.Result}");
         return (stdout.Replace("\r\n", "\n"), figures);
     }

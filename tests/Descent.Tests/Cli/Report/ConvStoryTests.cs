@@ -26,7 +26,7 @@ public class ConvStoryTests
         Assert.Equal([ConvSettings.Samples, 1, 28, 28], c.SampleImages.Shape);
         Assert.Equal(c.SampleActual[0], c.DigitLabel);
         Assert.Equal(c.SamplePredicted[0], c.DigitPrediction);
-        Assert.StartsWith("Conv2d(1, 6, kernel_size=3, padding=1), ReLU, MaxPool2d(2), Flatten, Linear(1176, 10)", c.Layers);
+        Assert.StartsWith("Conv2d(1, 6, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)), ReLU, MaxPool2d(2), Flatten, Linear(1176, 10)", c.Layers);
     }
 
     [Fact]
