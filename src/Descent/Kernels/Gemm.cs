@@ -17,7 +17,7 @@ internal enum GemmPath { Vector512, Vector256, Scalar }
 /// op(A) an mc x kc block at a time into mr-tall panels (the transposes happen in the packing), and a
 /// register-blocked micro-kernel for the widest vectors the CPU has (chosen once, at start-up, with
 /// block sizes for the CPU's caches: <see cref="GemmBlocking"/>) runs over the tiles. The AVX-512
-/// kernels read A where it lies, either way it is stored, and only edge panels of A are packed. Small products, a few rows, and A·Bᵀ with few rows of A (dot products of rows that
+/// kernels read an A stored [m, k] where it lies, and pack only its edge panels. Small products, a few rows, and A·Bᵀ with few rows of A (dot products of rows that
 /// are both contiguous) skip the packing. Threads split C into column (or row) ranges; which path an
 /// element takes depends only on the shape, and it is computed by one thread with the same sequence of
 /// operations whatever the split, so results are bit-identical for every thread count.
@@ -155,7 +155,7 @@ internal static unsafe class Gemm
                 // the others, so more parts cost more packing than they win back in balance
                 // (measured at n = 512 on two threads: 197 GFLOP/s in 2 parts, 186 in 8).
                 args.Parts = parts > 0 ? parts : ParallelPartition.Parts(macs, MacsPerThread, Math.Max(mTiles, nTiles));
-                args.SplitN = SplitColumns(m, n, k, args.Parts, mTiles, nTiles);
+                args.SplitN = SplitColumns(m, n, k, transA, args.Parts, mTiles, nTiles);
                 ParallelPool.Run(args.Parts, &PackedPart, &args);
             }
         }
@@ -181,11 +181,11 @@ internal static unsafe class Gemm
     /// columns makes every part pack all of A (m·k) once per column block of its own range, unless A is
     /// read in place, when each part packs only its own columns of B and nothing is packed twice.
     /// </summary>
-    private static bool SplitColumns(int m, int n, int k, int parts, int mTiles, int nTiles)
+    private static bool SplitColumns(int m, int n, int k, bool transA, int parts, int mTiles, int nTiles)
     {
         if (parts <= 1 || mTiles < parts) return true;
         if (nTiles < parts) return false;
-        if (Kernel4 != null) return true;
+        if (Kernel4 != null && !transA) return true;
         long nPart = (n + parts - 1) / parts, mPart = (m + parts - 1) / parts;
         long byRows = (long)k * n + mPart * k * ((n + NC - 1) / NC);
         long byColumns = nPart * k + (long)m * k * ((nPart + NC - 1) / NC);
@@ -220,11 +220,13 @@ internal static unsafe class Gemm
         // saves, so full-width panels of a B stored [k, n] are read in place, n apart (this is the
         // shape of a convolution's forward pass and of a small batch's input gradient).
         bool inPlaceB = !g.TransB && m1 - m0 <= InPlaceBRows;
-        // The widest path reads A where it lies: its broadcasts are loads either way, a transposed A
-        // already has each step's rows side by side, and an A stored [m, k] has a kernel that walks 12
-        // rows at once. Packing A cost 10-30 % of the time where each A panel meets few B panels
-        // (measured: 1024 x 128 x 512 from 44 to 59 % of the FMA peak under load, 1024³ no slower).
-        bool inPlaceA = Kernel4 != null;
+        // The widest path reads an A stored [m, k] where it lies, with a kernel that walks 12 rows at
+        // once: its broadcasts are loads either way. Packing that A cost up to a quarter of the time
+        // where each A panel meets few B panels (measured on one core of a Xeon, model 207:
+        // 1024 x 128 x 512 from 65 to 86 % of the FMA peak, 1024³ from 77 to 88 %, 128³ from 65 to
+        // 82 %). A transposed A is still packed: read in place, each step of a panel is another line
+        // m floats on, and for m = 1024 all kc lines fall in one L1 set (1024³ from 78 to 66 %).
+        bool inPlaceA = Kernel4 != null && !g.TransA;
         for (int jc = n0; jc < n1; jc += NC)
         {
             int nc = Math.Min(NC, n1 - jc);
@@ -249,8 +251,8 @@ internal static unsafe class Gemm
                         int rows = Math.Min(mr, mc - ir);
                         bool aIn = ir < inPlaceRows;
                         float* ap = !aIn ? aBuf + (long)ir * kc
-                            : g.TransA ? g.A + (long)pc * g.M + ic + ir : g.A + (long)(ic + ir) * k + pc;
-                        int lda = !aIn ? mr : g.TransA ? g.M : k;
+                            : g.A + (long)(ic + ir) * k + pc;
+                        int lda = aIn ? k : mr;
                         float* cRow = g.C + (long)(ic + ir) * n + jc;
                         for (int jr = 0; jr < nc; jr += nr)
                         {
@@ -258,7 +260,7 @@ internal static unsafe class Gemm
                             bool inPlace = inPlaceB && jr < fullCols;
                             float* bp = inPlace ? g.B + (long)pc * n + jc + jr : bBuf + (long)jr * kc;
                             int ldb = inPlace ? n : nr;
-                            var kernel = KernelFor(rows, aIn && !g.TransA);
+                            var kernel = KernelFor(rows, aIn);
                             if (cols == nr && (rows == mr || (Kernel4 != null && rows % 4 == 0)))
                             {
                                 kernel(kc, ap, lda, bp, ldb, cRow + jr, n, add);
