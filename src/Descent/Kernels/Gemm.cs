@@ -223,9 +223,9 @@ internal static unsafe class Gemm
         // The widest path reads an A stored [m, k] where it lies, with a kernel that walks 12 rows at
         // once: its broadcasts are loads either way. Packing that A cost up to a quarter of the time
         // where each A panel meets few B panels (measured on one core of a Xeon, model 207:
-        // 1024 x 128 x 512 from 65 to 86 % of the FMA peak, 1024³ from 77 to 88 %, 128³ from 65 to
-        // 82 %). A transposed A is still packed: read in place, each step of a panel is another line
-        // m floats on, and for m = 1024 all kc lines fall in one L1 set (1024³ from 78 to 66 %).
+        // 768 x 128 x 512 from 65 to 87 % of the FMA peak, 1024³ from 79 to 85 %, 128³ from 69 to
+        // 83 %). A transposed A is still packed: read in place, each step of a panel is another line
+        // m floats on, and for m = 1024 all kc lines fall in one L1 set (1024³ from 80 to 68 %).
         bool inPlaceA = Kernel4 != null && !g.TransA;
         for (int jc = n0; jc < n1; jc += NC)
         {
