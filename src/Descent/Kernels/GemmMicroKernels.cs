@@ -3,8 +3,8 @@ using System.Runtime.Intrinsics;
 namespace Descent.Kernels;
 
 // Fully unrolled, one accumulator register per row and vector of the tile, so the JIT keeps the
-// whole tile in registers; change all lines of a kernel together. Each kernel multiplies a packed A
-// micro-panel (kc steps of MR values) by a B micro-panel (kc steps of NR values, ldb apart: NR when
+// whole tile in registers; change all lines of a kernel together. Each kernel multiplies an A
+// micro-panel (kc steps of MR values, lda apart: MR when packed) by a B micro-panel (kc steps of NR values, ldb apart: NR when
 // packed, B's row length when read in place) into an
 // MR x NR tile of C at row stride ldc, summing k in order from zero and then storing (add = false) or
 // adding (add = true) the tile: every element of C sees the same operations wherever its tile lies,
@@ -20,18 +20,42 @@ internal struct Rows4 : IRowCount { public static int Count => 4; }
 internal struct Rows8 : IRowCount { public static int Count => 8; }
 internal struct Rows12 : IRowCount { public static int Count => 12; }
 
+/// <summary>How a micro-kernel finds A's values, fixed at JIT time like <see cref="IRowCount"/>.</summary>
+internal interface IALayout
+{
+    /// <summary>True: row r's value for step p is at a[r·lda + p]; false: at a[p·lda + r].</summary>
+    static abstract bool InRows { get; }
+}
+
+/// <summary>A packed panel, or a transposed A read in place: one step's values side by side.</summary>
+internal struct PanelA : IALayout { public static bool InRows => false; }
+
+/// <summary>An A stored [m, k] read in place: each row's values side by side.</summary>
+internal struct RowsA : IALayout { public static bool InRows => true; }
+
 /// <summary>Register-blocked GEMM micro-kernels, one per vector width.</summary>
 internal static unsafe class GemmMicroKernels
 {
     /// <summary>
     /// Up to a 12 x 32 tile in 24 zmm accumulators (AVX-512 has 32 registers). <typeparamref name="TRows"/>
     /// picks 4, 8 or 12 rows at JIT time (the other rows' code is removed), so an edge panel of 4 or 8
-    /// rows is computed and stored in place instead of through a scratch tile; the packed A panel keeps
-    /// its stride of 12 whatever the row count.
+    /// rows is computed and stored in place instead of through a scratch tile. <typeparamref name="TA"/>
+    /// says how A is laid out: a panel (step p's values at a + p·lda, packed with lda = 12 or a
+    /// transposed A read in place), or rows lda apart (an A stored [m, k] read in place, when each A
+    /// panel meets too few columns of B to repay packing it). The broadcasts are loads either way.
     /// </summary>
-    public static void Vector512Kernel<TRows>(int kc, float* a, float* b, int ldb, float* c, int ldc, bool add) where TRows : struct, IRowCount
+    public static void Vector512Kernel<TRows, TA>(int kc, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add)
+        where TRows : struct, IRowCount where TA : struct, IALayout
     {
         int rows = TRows.Count;
+        bool inRows = TA.InRows;
+        // Row 3q + s (s < 3) is read at base q plus offset s, both set here for either layout, so each
+        // broadcast in the loop is a plain load from memory. A choice between layouts inside the loop
+        // makes the JIT load into a register and broadcast from there, a shuffle on the port that
+        // also runs FMAs (measured: the whole GEMM capped at 60 % of the FMA peak).
+        nint o1 = inRows ? lda : 1, o2 = 2 * o1, q = inRows ? 3 * (nint)lda : 3;
+        float* a3 = a + q, a6 = a + 2 * q, a9 = a + 3 * q;
+        nint step = inRows ? 1 : lda;
         var c0_0 = Vector512<float>.Zero; var c0_1 = Vector512<float>.Zero;
         var c1_0 = Vector512<float>.Zero; var c1_1 = Vector512<float>.Zero;
         var c2_0 = Vector512<float>.Zero; var c2_1 = Vector512<float>.Zero;
@@ -51,46 +75,49 @@ internal static unsafe class GemmMicroKernels
             var a0 = Vector512.Create(a[0]);
             c0_0 = Vector512.FusedMultiplyAdd(a0, b0, c0_0);
             c0_1 = Vector512.FusedMultiplyAdd(a0, b1, c0_1);
-            var a1 = Vector512.Create(a[1]);
+            var a1 = Vector512.Create(a[o1]);
             c1_0 = Vector512.FusedMultiplyAdd(a1, b0, c1_0);
             c1_1 = Vector512.FusedMultiplyAdd(a1, b1, c1_1);
-            var a2 = Vector512.Create(a[2]);
+            var a2 = Vector512.Create(a[o2]);
             c2_0 = Vector512.FusedMultiplyAdd(a2, b0, c2_0);
             c2_1 = Vector512.FusedMultiplyAdd(a2, b1, c2_1);
-            var a3 = Vector512.Create(a[3]);
-            c3_0 = Vector512.FusedMultiplyAdd(a3, b0, c3_0);
-            c3_1 = Vector512.FusedMultiplyAdd(a3, b1, c3_1);
+            var a3v = Vector512.Create(a3[0]);
+            c3_0 = Vector512.FusedMultiplyAdd(a3v, b0, c3_0);
+            c3_1 = Vector512.FusedMultiplyAdd(a3v, b1, c3_1);
             if (rows > 4)
             {
-                var a4 = Vector512.Create(a[4]);
+                var a4 = Vector512.Create(a3[o1]);
                 c4_0 = Vector512.FusedMultiplyAdd(a4, b0, c4_0);
                 c4_1 = Vector512.FusedMultiplyAdd(a4, b1, c4_1);
-                var a5 = Vector512.Create(a[5]);
+                var a5 = Vector512.Create(a3[o2]);
                 c5_0 = Vector512.FusedMultiplyAdd(a5, b0, c5_0);
                 c5_1 = Vector512.FusedMultiplyAdd(a5, b1, c5_1);
-                var a6 = Vector512.Create(a[6]);
-                c6_0 = Vector512.FusedMultiplyAdd(a6, b0, c6_0);
-                c6_1 = Vector512.FusedMultiplyAdd(a6, b1, c6_1);
-                var a7 = Vector512.Create(a[7]);
+                var a6v = Vector512.Create(a6[0]);
+                c6_0 = Vector512.FusedMultiplyAdd(a6v, b0, c6_0);
+                c6_1 = Vector512.FusedMultiplyAdd(a6v, b1, c6_1);
+                var a7 = Vector512.Create(a6[o1]);
                 c7_0 = Vector512.FusedMultiplyAdd(a7, b0, c7_0);
                 c7_1 = Vector512.FusedMultiplyAdd(a7, b1, c7_1);
             }
             if (rows > 8)
             {
-                var a8 = Vector512.Create(a[8]);
+                var a8 = Vector512.Create(a6[o2]);
                 c8_0 = Vector512.FusedMultiplyAdd(a8, b0, c8_0);
                 c8_1 = Vector512.FusedMultiplyAdd(a8, b1, c8_1);
-                var a9 = Vector512.Create(a[9]);
-                c9_0 = Vector512.FusedMultiplyAdd(a9, b0, c9_0);
-                c9_1 = Vector512.FusedMultiplyAdd(a9, b1, c9_1);
-                var a10 = Vector512.Create(a[10]);
+                var a9v = Vector512.Create(a9[0]);
+                c9_0 = Vector512.FusedMultiplyAdd(a9v, b0, c9_0);
+                c9_1 = Vector512.FusedMultiplyAdd(a9v, b1, c9_1);
+                var a10 = Vector512.Create(a9[o1]);
                 c10_0 = Vector512.FusedMultiplyAdd(a10, b0, c10_0);
                 c10_1 = Vector512.FusedMultiplyAdd(a10, b1, c10_1);
-                var a11 = Vector512.Create(a[11]);
+                var a11 = Vector512.Create(a9[o2]);
                 c11_0 = Vector512.FusedMultiplyAdd(a11, b0, c11_0);
                 c11_1 = Vector512.FusedMultiplyAdd(a11, b1, c11_1);
             }
-            a += 12;
+            a += step;
+            a3 += step;
+            if (rows > 4) a6 += step;
+            if (rows > 8) a9 += step;
             b += ldb;
         }
         if (add)
@@ -162,7 +189,7 @@ internal static unsafe class GemmMicroKernels
     }
 
     /// <summary>6 x 16 tile in 12 ymm accumulators (AVX2 has 16 registers).</summary>
-    public static void Vector256Kernel(int kc, float* a, float* b, int ldb, float* c, int ldc, bool add)
+    public static void Vector256Kernel(int kc, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add)
     {
         var c0_0 = Vector256<float>.Zero; var c0_1 = Vector256<float>.Zero;
         var c1_0 = Vector256<float>.Zero; var c1_1 = Vector256<float>.Zero;
@@ -192,7 +219,7 @@ internal static unsafe class GemmMicroKernels
             var a5 = Vector256.Create(a[5]);
             c5_0 = Vector256.FusedMultiplyAdd(a5, b0, c5_0);
             c5_1 = Vector256.FusedMultiplyAdd(a5, b1, c5_1);
-            a += 6;
+            a += lda;
             b += ldb;
         }
         if (add)
@@ -228,7 +255,7 @@ internal static unsafe class GemmMicroKernels
     }
 
     /// <summary>4 x 4 tile in plain floats, for CPUs without AVX2 or AVX-512.</summary>
-    public static void ScalarKernel(int kc, float* a, float* b, int ldb, float* c, int ldc, bool add)
+    public static void ScalarKernel(int kc, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add)
     {
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
         float c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
@@ -240,7 +267,7 @@ internal static unsafe class GemmMicroKernels
             c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
             c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
             c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
-            a += 4;
+            a += lda;
             b += ldb;
         }
         Write(c, add, c00, c01, c02, c03);

@@ -18,6 +18,9 @@ public class GemmTests
             // Row panels of exactly 4 and 8 (m mod 12), which the widest path stores in place: a batch
             // of 32, 8 or 16 filters, and a panel of 4 after a full row block (m = 100 = 96 + 4).
             [32, 256, 70], [8, 99, 9], [16, 40, 72], [20, 64, 33], [100, 64, 40], [44, 32, 300],
+            // A read in place by the widest path: a last panel of 4 or 8 rows in place, of 1-3, 5-7 or
+            // 9-11 packed, after full row blocks, over several k blocks and column blocks.
+            [104, 70, 530], [98, 33, 257], [107, 1100, 20], [192, 96, 1024], [28, 45, 260],
         ];
         foreach (var s in mixes) data.Add(s[0], s[1], s[2]);
         return data;
@@ -152,6 +155,18 @@ public class GemmTests
             Gemm.Run(false, true, m, n, k, a, b, c);
             Assert.True(first.AsSpan().SequenceEqual(c), $"run {run} differs");
         }
+    }
+
+    [Fact]
+    public void BlockingFitsTheKernelAndTheCpu()
+    {
+        var blocking = Gemm.Blocking;
+        Assert.Equal(0, blocking.NC % blocking.NR);
+        Assert.InRange(blocking.NC, blocking.NR, 512);
+        Assert.Equal(0, blocking.MC % blocking.MR);
+        Assert.True(blocking.KC >= 64, $"KC {blocking.KC}");
+        if (System.Runtime.Intrinsics.X86.X86Base.IsSupported)
+            Assert.Matches(@"^\S+ family \d+ model \d+, L2 \d+ KiB$", blocking.Cpu);
     }
 
     [Fact]
