@@ -154,13 +154,16 @@ internal static unsafe class CrossEntropyKernel
                 TensorPrimitives.Exp(g, g);
                 float alpha = s * (a.KeepShare * wt + a.SmoothShare * a.WeightSum);
                 TensorPrimitives.Multiply(g, alpha, g);
-                g[t] -= s * a.KeepShare * wt;
                 float gamma = s * a.SmoothShare;
                 if (gamma != 0f)
                 {
                     if (a.Weight == null) TensorPrimitives.Subtract(g, gamma, g);
                     else TensorPrimitives.MultiplyAdd(weight, -gamma, g, g);
                 }
+                // The target's p − 1 as one difference, as PyTorch forms it: α·p − β would leave a rounding
+                // error of α where p rounds near 1, larger than the gradient of a confident prediction.
+                float pt = MathF.Exp(XAt(ref a, i, t) - a.Stats[2 * i] - a.Stats[2 * i + 1]);
+                g[t] = s * (a.KeepShare * wt * (pt - 1f) + a.SmoothShare * (a.WeightSum * pt - wt));
             }
             if (!contiguous) Store(ref a, i, g);
         }
@@ -185,6 +188,12 @@ internal static unsafe class CrossEntropyKernel
         a.Stats[2 * i] = max;
         a.Stats[2 * i + 1] = MathF.Log(TensorPrimitives.Sum(exps));
         return shifted;
+    }
+
+    private static float XAt(ref Job a, int i, int k)
+    {
+        int n = i / a.Inner, j = i - n * a.Inner;
+        return a.X[(long)n * a.Classes * a.Inner + (long)k * a.Inner + j];
     }
 
     private static void Load(ref Job a, int i, Span<float> destination)
