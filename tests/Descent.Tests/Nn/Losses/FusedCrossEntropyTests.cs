@@ -21,10 +21,8 @@ public class FusedCrossEntropyTests
         return t;
     }
 
-    public static TheoryData<int> ReductionIndices => [0, 1, 2];
-
     [Theory]
-    [MemberData(nameof(ReductionIndices))]
+    [MemberData(nameof(CrossEntropyLossTests.ReductionIndices), MemberType = typeof(CrossEntropyLossTests))]
     public void GradCheckOfTheFusedPath(int r)
     {
         var reduction = LossAssert.AllReductions[r];
@@ -76,7 +74,7 @@ public class FusedCrossEntropyTests
     }
 
     [Theory]
-    [MemberData(nameof(ReductionIndices))]
+    [MemberData(nameof(CrossEntropyLossTests.ReductionIndices), MemberType = typeof(CrossEntropyLossTests))]
     public void MatchesTheComposedPathWithLargeLogitsIgnoredPositionsAndSmoothing(int r)
     {
         var reduction = LossAssert.AllReductions[r];
