@@ -195,6 +195,27 @@ public class LossParityTests
 
     [Theory, MemberData(nameof(Reductions))]
     [Parity("Loss.CrossEntropyLoss")]
+    public void CrossEntropyFusedPathAtScale(Reduction r)
+    {
+        // The fused kernel's cases: a batch big enough to be split across threads, logits spread to ±100 (whose
+        // exponentials overflow float unless the max is subtracted first), every ignore index and smoothing
+        // mix, with and without class weights. At ±100 a logit's own rounding (ulp 7.6e-6) moves a probability
+        // by that much relatively, so the comparison allows 1e-4; at ±4 it is the house's 1e-5.
+        var g = new Generator(83 + (ulong)r);
+        var x = Rand(g, [600, 130], low: -100f, high: 100f);
+        var near = Rand(g, [600, 130], low: -4f, high: 4f);
+        var w = Rand(g, [130], requiresGrad: false, low: 0.2f, high: 2f);
+        var target = Classes(g, [600], 130, ignore: 5, ignoreEvery: 7);
+        foreach (var (label, logits, tolerance) in new[] { ("±100", x, 1e-4), ("±4", near, Tolerance) })
+            foreach (var weight in new[] { null, w })
+                foreach (float smoothing in new[] { 0f, 0.25f })
+                    Check($"CrossEntropyLoss fused {label} weight={weight != null} smoothing={smoothing} {r}",
+                        t => Losses.CrossEntropy(t[0], target.Long(), weight, 5, r, smoothing),
+                        t => F.cross_entropy(t[0], Long(target), weight == null ? null : ToTorch(weight), 5, R(r), smoothing), [logits], tolerance);
+    }
+
+    [Theory, MemberData(nameof(Reductions))]
+    [Parity("Loss.CrossEntropyLoss")]
     public void CrossEntropyWithProbabilityTargets(Reduction r)
     {
         var g = new Generator(59 + (ulong)r);

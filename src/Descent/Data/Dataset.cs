@@ -82,14 +82,13 @@ public sealed class TensorDataset : Dataset
         int n = Shape.Numel(shape.AsSpan(1));
         shape[0] = indices.Length;
         MemoryGuard.Require(4L * indices.Length * n, $"a batch of {indices.Length} examples of shape {Shape.Format(shape[1..])}");
-        var data = new float[indices.Length * n];
+        foreach (int index in indices) CheckIndex(index);
+        // Every row is written below; inside a StepScope the buffer is the step's to recycle.
+        var batch = Tensor.Uninitialized(shape);
         var src = t.Data;
-        for (int i = 0; i < indices.Length; i++)
-        {
-            CheckIndex(indices[i]);
-            src.Slice(indices[i] * n, n).CopyTo(data.AsSpan(i * n, n));
-        }
-        return Tensor.Create(data, shape);
+        var data = batch.DataSpan;
+        for (int i = 0; i < indices.Length; i++) src.Slice(indices[i] * n, n).CopyTo(data.Slice(i * n, n));
+        return batch;
     }
 }
 

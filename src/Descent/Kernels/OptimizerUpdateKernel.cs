@@ -61,6 +61,67 @@ internal static unsafe class OptimizerUpdateKernel
             Slice(job.S0, start, length), Slice(job.S1, start, length), Slice(job.S2, start, length));
     }
 
+    private struct BatchJob
+    {
+        public nint Segments;
+        public int Count, Total, Parts;
+    }
+
+    /// <summary>
+    /// Runs every segment (one parameter, its gradient, its state and its own rule) as one job: the
+    /// parameters are laid end to end, the whole length is cut into one range per thread, and each range
+    /// walks the segments it covers. A step of many small parameters then pays one dispatch per group, not
+    /// one per parameter, and small ones that would each run on one thread are shared out. Every element
+    /// goes through its own segment's rule whichever range holds it, so the bits are those of
+    /// <see cref="Run"/> per parameter.
+    /// </summary>
+    public static void RunAll<TRule>(UpdateSegment<TRule>[] segments, int count) where TRule : unmanaged, IUpdateRule
+    {
+        long total = 0;
+        for (int i = 0; i < count; i++) total += segments[i].Length;
+        if (total > int.MaxValue) throw new ArgumentException($"OptimizerUpdateKernel: {total} elements in one group exceed one job's {int.MaxValue}");
+        int parts = ParallelPartition.Parts(total, ElementsPerThread, int.MaxValue);
+        if (parts == 1)
+        {
+            for (int i = 0; i < count; i++) RunSegment(segments[i], 0, segments[i].Length);
+            return;
+        }
+        // The array travels to the workers by handle: the job lives on this stack and holds no references.
+        var handle = GCHandle.Alloc(segments);
+        try
+        {
+            var job = new BatchJob { Segments = GCHandle.ToIntPtr(handle), Count = count, Total = (int)total, Parts = parts };
+            ParallelPool.Run(parts, &BatchPart<TRule>, &job);
+        }
+        finally
+        {
+            handle.Free();
+        }
+    }
+
+    private static void BatchPart<TRule>(int part, void* state) where TRule : unmanaged, IUpdateRule
+    {
+        ref var job = ref *(BatchJob*)state;
+        var segments = (UpdateSegment<TRule>[])GCHandle.FromIntPtr(job.Segments).Target!;
+        var (start, end) = ParallelPartition.Range(job.Total, job.Parts, part, 16);
+        int at = 0;
+        for (int i = 0; i < job.Count && at < end; i++)
+        {
+            int length = segments[i].Length;
+            int from = Math.Max(start, at), to = Math.Min(end, at + length);
+            if (from < to) RunSegment(segments[i], from - at, to - from);
+            at += length;
+        }
+    }
+
+    private static void RunSegment<TRule>(in UpdateSegment<TRule> s, int start, int length) where TRule : unmanaged, IUpdateRule
+    {
+        if (length <= 0) return;
+        RunRange(s.Rule, s.Param.AsSpan(s.ParamOffset + start, length), s.Grad.AsSpan(s.GradOffset + start, length),
+            s.S0 == null ? default : s.S0.AsSpan(start, length), s.S1 == null ? default : s.S1.AsSpan(start, length),
+            s.S2 == null ? default : s.S2.AsSpan(start, length));
+    }
+
     private static Span<float> Slice(float* state, int start, int length) => state == null ? default : new Span<float>(state + start, length);
 
     private static void RunRange<TRule>(in TRule rule, Span<float> param, ReadOnlySpan<float> grad,
@@ -125,4 +186,16 @@ internal static unsafe class OptimizerUpdateKernel
             Vector.ConditionalSelect(Vector.LessThan(x, Vector<float>.Zero), -one, Vector<float>.Zero));
         return Vector.ConditionalSelect(Vector.Equals(x, x), s, x);
     }
+}
+
+/// <summary>One parameter's part of <see cref="OptimizerUpdateKernel.RunAll"/>: its rule, storage, gradient and state buffers.</summary>
+internal struct UpdateSegment<TRule> where TRule : unmanaged, IUpdateRule
+{
+    public TRule Rule;
+    public float[] Param;
+    public int ParamOffset;
+    public float[] Grad;
+    public int GradOffset;
+    public float[]? S0, S1, S2;
+    public int Length;
 }

@@ -13,9 +13,13 @@ internal static class ScratchPool
 
     [ThreadStatic] private static Dictionary<int, Stack<float[]>>? t_free;
     [ThreadStatic] private static long t_pooledFloats;
+    [ThreadStatic] private static long t_fresh;
 
     /// <summary>Floats held in this thread's free lists.</summary>
     internal static long PooledFloats => t_pooledFloats;
+
+    /// <summary>Buffers this thread's <see cref="Take"/> had to allocate because none was free (a steady step should add none).</summary>
+    internal static long FreshBuffers => t_fresh;
 
     /// <summary>
     /// A buffer of exactly <paramref name="length"/> floats with unspecified contents, for scratch that
@@ -42,6 +46,7 @@ internal static class ScratchPool
             if (clear) Array.Clear(buffer);
             return buffer;
         }
+        t_fresh++;
         return clear ? new float[length] : GC.AllocateUninitializedArray<float>(length);
     }
 }

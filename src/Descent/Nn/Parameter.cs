@@ -8,7 +8,7 @@ namespace Descent.Nn;
 public sealed class Parameter : Tensor
 {
     /// <summary>Wraps <paramref name="data"/> (sharing its storage) as a parameter.</summary>
-    public Parameter(Tensor data, bool requiresGrad = true) : base(data.Storage, data.Offset, data.Shape)
+    public Parameter(Tensor data, bool requiresGrad = true) : base(data, data.Offset, data.Shape)
     {
         RequiresGrad = requiresGrad;
     }

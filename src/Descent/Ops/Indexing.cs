@@ -33,7 +33,7 @@ public partial class Tensor
     {
         var plan = IndexPlan.Resolve("Index", _shape, indices);
         Tensor result;
-        if (plan.IsView) result = new Tensor(Storage, Offset + plan.BlockOffsets[0], plan.Shape);
+        if (plan.IsView) result = new Tensor(this, Offset + plan.BlockOffsets[0], plan.Shape);
         else
         {
             result = Uninitialized(plan.Shape);

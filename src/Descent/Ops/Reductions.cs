@@ -322,7 +322,7 @@ public partial class Tensor
             currentOffset = 0;
             shape[d] = 1;
         }
-        var result = new Tensor(current, 0, keepDim ? keepShape : ReducedShape(norm, keepDim: false));
+        var result = OverPooledBuffer(current, keepDim ? keepShape : ReducedShape(norm, keepDim: false));
         return (result, keepShape);
     }
 }

@@ -18,7 +18,7 @@ public partial class Tensor
     {
         var target = Layout.Reshaped(op, _shape, Numel, shape);
         if (Descent.Shape.Equal(target, _shape) && GradFn == null && !RequiresGrad) return this;
-        return Graph.RecordNoArrays(new Tensor(Storage, Offset, target), "Reshape", this, static (n, g) => g.Reshape(n.A._shape));
+        return Graph.RecordNoArrays(new Tensor(this, Offset, target), "Reshape", this, static (n, g) => g.Reshape(n.A._shape));
     }
 
     /// <summary>

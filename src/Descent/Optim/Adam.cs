@@ -106,13 +106,30 @@ public class Adam : Optimizer<Adam.State>
     /// <inheritdoc/>
     protected override void Update(ParamGroup group, Span<float> parameter, ReadOnlySpan<float> grad, State state)
     {
+        var segment = Segment(group, state, parameter.Length);
+        OptimizerUpdateKernel.Run(segment.Rule, parameter, grad, segment.S0, segment.S1, segment.S2);
+    }
+
+    private UpdateSegment<Rule>[]? _segments;
+    private SegmentOf<Rule>? _segmentOf;
+
+    private protected override void StepGroup(ParamGroup group) => StepGroupInOnePass(group, ref _segments, _segmentOf ??= Segment);
+
+    /// <summary>A parameter's next step: its count advanced, the rule with this step's bias corrections, and its moments.</summary>
+    private UpdateSegment<Rule> Segment(ParamGroup group, State state, int length)
+    {
         state.Step++;
         double lr = group.Lr, beta1 = group.Beta1 ?? 0.9, beta2 = group.Beta2 ?? 0.999;
         // Bias corrections in double, as PyTorch computes them in Python floats.
         double stepSize = lr / (1 - Math.Pow(beta1, state.Step));
         double biasCorrection2Sqrt = Math.Sqrt(1 - Math.Pow(beta2, state.Step));
-        var rule = new Rule(lr, group.WeightDecay, DecoupledWeightDecay, beta1, beta2, Eps, stepSize, biasCorrection2Sqrt, Amsgrad, Maximize);
-        OptimizerUpdateKernel.Run(rule, parameter, grad, state.ExpAvg, state.ExpAvgSq, state.MaxExpAvgSq);
+        return new UpdateSegment<Rule>
+        {
+            Rule = new Rule(lr, group.WeightDecay, DecoupledWeightDecay, beta1, beta2, Eps, stepSize, biasCorrection2Sqrt, Amsgrad, Maximize),
+            S0 = state.ExpAvg,
+            S1 = state.ExpAvgSq,
+            S2 = state.MaxExpAvgSq,
+        };
     }
 
     private readonly struct Rule(double lr, double weightDecay, bool decoupled, double beta1, double beta2, double eps,

@@ -84,13 +84,21 @@ public abstract class Optimizer
     {
         using var _ = Autograd.NoGrad();
         StepCount++;
-        foreach (var group in ParamGroups)
-            foreach (var p in group.Parameters)
-                if (p.Grad != null) Update(group, p, p.Grad);
+        foreach (var group in ParamGroups) StepGroup(group);
     }
 
     /// <summary>Applies one update to <paramref name="parameter"/> given its gradient; runs under no-grad.</summary>
     protected abstract void Update(ParamGroup group, Tensor parameter, Tensor grad);
+
+    /// <summary>
+    /// Updates every parameter of <paramref name="group"/> that has a gradient: one <see cref="Update"/> each, or,
+    /// where an optimizer overrides it, all of them in one pass of the update kernel.
+    /// </summary>
+    private protected virtual void StepGroup(ParamGroup group)
+    {
+        foreach (var p in group.Parameters)
+            if (p.Grad != null) Update(group, p, p.Grad);
+    }
 
     /// <summary>Zeroes every parameter's gradient in place.</summary>
     public void ZeroGrad()

@@ -1,3 +1,5 @@
+using Descent.Kernels;
+
 namespace Descent.Optim;
 
 /// <summary>
@@ -46,9 +48,48 @@ public abstract partial class Optimizer<TState> : Optimizer where TState : Optim
     /// <inheritdoc/>
     protected sealed override void Update(ParamGroup group, Tensor parameter, Tensor grad)
     {
+        CheckGradient(parameter, grad);
+        Update(group, parameter.DataSpan, grad.Data, GetOrCreateState(group, parameter));
+    }
+
+    private void CheckGradient(Tensor parameter, Tensor grad)
+    {
         if (!Descent.Shape.Equal(parameter.ShapeRef, grad.ShapeRef))
             throw new ArgumentException($"{Name}.Step: a gradient must have its parameter's shape; got parameter {Descent.Shape.Format(parameter.ShapeRef)} and gradient {Descent.Shape.Format(grad.ShapeRef)}");
-        Update(group, parameter.DataSpan, grad.Data, GetOrCreateState(group, parameter));
+    }
+
+    /// <summary>A parameter's rule and state buffers for <see cref="StepGroupInOnePass"/>; it may advance the state (its step count).</summary>
+    private protected delegate UpdateSegment<TRule> SegmentOf<TRule>(ParamGroup group, TState state, int length) where TRule : unmanaged, IUpdateRule;
+
+    /// <summary>
+    /// Updates every parameter of the group that has a gradient through one <see cref="OptimizerUpdateKernel.RunAll"/>
+    /// call; <paramref name="segmentOf"/> gives each its rule and state, this fills in the parameter and gradient.
+    /// Gradients are checked before any parameter changes. <paramref name="segments"/> is the optimizer's to reuse.
+    /// </summary>
+    private protected void StepGroupInOnePass<TRule>(ParamGroup group, ref UpdateSegment<TRule>[]? segments, SegmentOf<TRule> segmentOf)
+        where TRule : unmanaged, IUpdateRule
+    {
+        var parameters = group.Parameters;
+        // Indexed loops: a step should not allocate an enumerator per group.
+        for (int i = 0; i < parameters.Count; i++)
+            if (parameters[i].Grad is { } g) CheckGradient(parameters[i], g);
+        if (segments == null || segments.Length < parameters.Count) segments = new UpdateSegment<TRule>[parameters.Count];
+        int count = 0;
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            var p = parameters[i];
+            if (p.Grad is not { } grad) continue;
+            var segment = segmentOf(group, GetOrCreateState(group, p), p.Numel);
+            segment.Param = p.Storage;
+            segment.ParamOffset = p.Offset;
+            segment.Grad = grad.Storage;
+            segment.GradOffset = grad.Offset;
+            segment.Length = p.Numel;
+            segments[count++] = segment;
+        }
+        OptimizerUpdateKernel.RunAll(segments, count);
+        // Let go of the step's gradients and buffers; the array itself is kept for the next step.
+        Array.Clear(segments, 0, count);
     }
 
     /// <summary>Creates every parameter's state now, for optimizers whose state PyTorch creates in the constructor (Adagrad).</summary>

@@ -80,11 +80,26 @@ public sealed class SGD : Optimizer<SGD.State>
     /// <inheritdoc/>
     protected override void Update(ParamGroup group, Span<float> parameter, ReadOnlySpan<float> grad, State state)
     {
+        var segment = Segment(group, state, parameter.Length);
+        OptimizerUpdateKernel.Run(segment.Rule, parameter, grad, segment.S0, default, default);
+    }
+
+    private UpdateSegment<Rule>[]? _segments;
+    private SegmentOf<Rule>? _segmentOf;
+
+    private protected override void StepGroup(ParamGroup group) => StepGroupInOnePass(group, ref _segments, _segmentOf ??= Segment);
+
+    /// <summary>A parameter's rule and momentum buffer (made on its first step).</summary>
+    private UpdateSegment<Rule> Segment(ParamGroup group, State state, int length)
+    {
         double momentum = group.Momentum ?? 0;
         bool first = momentum != 0 && state.MomentumBuffer == null;
-        if (first) state.MomentumBuffer = new float[parameter.Length];
-        var rule = new Rule(group.WeightDecay, momentum, Dampening, group.Lr, Nesterov, Maximize, first);
-        OptimizerUpdateKernel.Run(rule, parameter, grad, momentum != 0 ? state.MomentumBuffer : default, default, default);
+        if (first) state.MomentumBuffer = new float[length];
+        return new UpdateSegment<Rule>
+        {
+            Rule = new Rule(group.WeightDecay, momentum, Dampening, group.Lr, Nesterov, Maximize, first),
+            S0 = momentum != 0 ? state.MomentumBuffer : null,
+        };
     }
 
     // Scalars are rounded to float where PyTorch passes them to a float32 kernel; add-with-alpha is a fused multiply-add there.

@@ -4,7 +4,7 @@ namespace Descent;
 
 /// <summary>
 /// Per-thread recycling of float buffers for tensors, on the kernels' <see cref="ScratchPool"/> (exact-length
-/// free lists), so every rented buffer is exactly as long as the tensor over it. Two uses:
+/// free lists), so every rented buffer is exactly as long as the tensor over it. Three uses:
 /// <list type="bullet">
 /// <item>Kernel scratch (im2col columns, GEMM-sized temporaries): <see cref="RentScratch"/> and
 /// <see cref="Return"/> in a pair around the kernel call.</item>
@@ -12,9 +12,12 @@ namespace Descent;
 /// backward closures create takes its buffer from here and is tracked; when Backward ends, all of them
 /// come back. Nothing created inside the arena can outlive it: closures run under NoGrad (no node can
 /// capture one), leaf gradients are allocated outside the arena, and pending gradients are dropped.</item>
+/// <item>The step arena (<see cref="StepArena"/>): while a <see cref="StepScope"/> is open (and no backward
+/// arena), every new tensor takes its buffer from here and is tracked by its owner; a buffer comes back
+/// only once the GC has shown that no tensor over it is reachable, so tensors may escape the step.</item>
 /// </list>
-/// Buffers made before the arena opened (forward activations, the caller's gradient) are never
-/// tracked, so a closure that hands back a saved forward tensor cannot get it recycled.
+/// Buffers made before the backward arena opened (forward activations, the caller's gradient) are never
+/// tracked by it, so a closure that hands back a saved forward tensor cannot get it recycled when Backward ends.
 /// </summary>
 internal static class BufferPool
 {
@@ -39,10 +42,24 @@ internal static class BufferPool
     /// <summary>A zero-filled buffer for a new tensor: from the pool and tracked inside an arena, else a fresh array.</summary>
     internal static float[] ForTensor(int length)
     {
-        if (length < MinPooledLength || t_arenaDepth == 0) return new float[length];
-        var buffer = ScratchPool.Take(length, clear: true);
-        t_arena!.Add(buffer);
-        return buffer;
+        if (length < MinPooledLength) return new float[length];
+        if (t_arenaDepth > 0)
+        {
+            var buffer = ScratchPool.Take(length, clear: true);
+            t_arena!.Add(buffer);
+            return buffer;
+        }
+        return StepArena.IsOpen ? ScratchPool.Take(length, clear: true) : new float[length];
+    }
+
+    /// <summary>
+    /// Hands the buffer of a tensor just made over <see cref="ForTensor"/> (or its uninitialized twin) to the
+    /// open step scope, which recycles it once the tensor is unreachable. Buffers of the backward arena are
+    /// already tracked by it, and small ones were never pooled.
+    /// </summary>
+    internal static void Adopt(Tensor owner)
+    {
+        if (owner.Storage.Length >= MinPooledLength && t_arenaDepth == 0 && StepArena.IsOpen) StepArena.Track(owner);
     }
 
     /// <summary>
@@ -52,7 +69,8 @@ internal static class BufferPool
     internal static float[] ForTensorUninitialized(int length)
     {
         if (length < MinPooledLength) return new float[length];
-        if (t_arenaDepth == 0) return GC.AllocateUninitializedArray<float>(length);
+        if (t_arenaDepth == 0)
+            return StepArena.IsOpen ? ScratchPool.Take(length, clear: false) : GC.AllocateUninitializedArray<float>(length);
         var buffer = ScratchPool.Take(length, clear: false);
         t_arena!.Add(buffer);
         return buffer;

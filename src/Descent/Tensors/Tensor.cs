@@ -19,6 +19,14 @@ public partial class Tensor
     internal readonly float[] Storage;
     internal readonly int Offset;
 
+    /// <summary>
+    /// The tensor that owns the storage when this one is a view of it (PyTorch's <c>_base</c>), else null.
+    /// A view holds its owner so that a <see cref="StepScope"/>, which recycles a buffer once its owner is
+    /// unreachable, never recycles one that a view still reads.
+    /// </summary>
+    internal readonly Tensor? Base;
+
+    /// <summary>A tensor over a buffer nobody else holds (new, or the caller's own array), as its owner.</summary>
     internal Tensor(float[] storage, int offset, int[] shape)
     {
         Storage = storage;
@@ -27,14 +35,33 @@ public partial class Tensor
         Numel = Descent.Shape.Numel(shape);
     }
 
+    /// <summary>A view: <paramref name="source"/>'s storage from <paramref name="offset"/>, keeping its owner alive.</summary>
+    internal Tensor(Tensor source, int offset, int[] shape) : this(source.Storage, offset, shape)
+    {
+        Base = source.Base ?? source;
+    }
+
     /// <summary>
     /// A new zero-filled tensor of the given shape (internal: callers fill it). Inside Backward its
-    /// buffer comes from the backward arena (<see cref="BufferPool"/>) and is recycled when Backward ends.
+    /// buffer comes from the backward arena, inside a <see cref="StepScope"/> from the step's pool
+    /// (<see cref="BufferPool"/>), and is recycled when it ends.
     /// </summary>
-    internal Tensor(int[] shape) : this(BufferPool.ForTensor(MemoryGuard.TensorElements(shape)), 0, shape) { }
+    internal Tensor(int[] shape) : this(BufferPool.ForTensor(MemoryGuard.TensorElements(shape)), 0, shape)
+    {
+        BufferPool.Adopt(this);
+    }
 
     /// <summary>A new tensor whose contents are unspecified: only for a kernel that overwrites every element.</summary>
-    internal static Tensor Uninitialized(int[] shape) => new(BufferPool.ForTensorUninitialized(MemoryGuard.TensorElements(shape)), 0, shape);
+    internal static Tensor Uninitialized(int[] shape) =>
+        OverPooledBuffer(BufferPool.ForTensorUninitialized(MemoryGuard.TensorElements(shape)), shape);
+
+    /// <summary>A tensor owning a buffer that came from <see cref="BufferPool.ForTensor"/>, tracked as a new tensor's would be.</summary>
+    internal static Tensor OverPooledBuffer(float[] buffer, int[] shape)
+    {
+        var t = new Tensor(buffer, 0, shape);
+        BufferPool.Adopt(t);
+        return t;
+    }
 
     /// <summary>The dimensions of this tensor (a copy; a scalar has an empty shape).</summary>
     public int[] Shape => (int[])_shape.Clone();
@@ -133,7 +160,7 @@ public partial class Tensor
     public float[] ToArray() => Data.ToArray();
 
     /// <summary>A tensor sharing this one's storage but cut from the autograd graph.</summary>
-    public Tensor Detach() => new(Storage, Offset, _shape);
+    public Tensor Detach() => new(this, Offset, _shape);
 
     /// <summary>A copy with its own storage; gradients flow back to this tensor.</summary>
     public Tensor Clone()

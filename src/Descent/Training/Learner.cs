@@ -206,8 +206,14 @@ public sealed partial class Learner
         foreach (var metric in Metrics) metric.Reset();
         var loss = new LossMean(LossFunction.Reduction);
         int batch = 0, batches = TrainLoader.Count;
-        foreach (var (input, target) in TrainLoader)
+        using var batchesOfEpoch = TrainLoader.GetEnumerator();
+        while (true)
         {
+            // One scope per step, the batch's own tensors included: it recycles the step's buffers once
+            // nothing reachable uses them, so whatever a callback or metric keeps stays valid.
+            using var step = new StepScope();
+            if (!batchesOfEpoch.MoveNext()) break;
+            var (input, target) = batchesOfEpoch.Current;
             batch++;
             double lr = Lr;
             var output = Model.Forward(input);

@@ -107,6 +107,7 @@ public sealed partial class LmTrainer
     /// </summary>
     public float Step()
     {
+        using var step = new StepScope();
         double lr = Recipe.LearningRate(StepCount);
         foreach (var group in Optimizer.ParamGroups) group.Lr = lr;
         Model.Train();

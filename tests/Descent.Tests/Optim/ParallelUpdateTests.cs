@@ -60,6 +60,38 @@ public class ParallelUpdateTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(AllNames), MemberType = typeof(OptimTestKit))]
+    public void AGroupUpdatedInOnePassMatchesEachParameterAlone(string name)
+    {
+        // One job covers the whole group, its ranges cutting across parameters; each parameter alone is
+        // its own job. Sizes straddle vector widths and range boundaries, and one parameter has no gradient.
+        int[] sizes = [3, 1000, 70001, 17, 0, 40000, 5, 123];
+        var gen = new Generator(13);
+        var inits = sizes.Select(n => Tensor.Randn([n], gen).ToArray()).ToArray();
+        var grads = Enumerable.Range(0, 3).Select(_ => sizes.Select(n => Tensor.Randn([n], gen).ToArray()).ToArray()).ToArray();
+        const int without = 3;
+        float[][] Train(bool together)
+        {
+            var ps = inits.Select(v => Param((float[])v.Clone())).ToArray();
+            var opts = together ? [Make(name, ps)] : ps.Select(p => Make(name, [p])).ToArray();
+            foreach (var step in grads)
+            {
+                for (int i = 0; i < ps.Length; i++) ps[i].Grad = i == without ? null : Tensor.FromArray(step[i], ps[i].Shape);
+                foreach (var opt in opts) opt.Step();
+            }
+            return ps.Select(p => p.ToArray()).ToArray();
+        }
+        var alone = ThreadCountCollection.With(1, () => Train(together: false));
+        foreach (int threads in new[] { 1, 2 })
+        {
+            var together = ThreadCountCollection.With(threads, () => Train(together: true));
+            for (int i = 0; i < sizes.Length; i++)
+                Assert.True(alone[i].AsSpan().SequenceEqual(together[i]), $"{name}: parameter {i} of {sizes[i]} differs on {threads} thread(s)");
+        }
+        Assert.Equal(inits[without], alone[without]);
+    }
+
     private static float[] Run(string name, float[] init, float[][] grads)
     {
         var p = Param((float[])init.Clone());

@@ -95,6 +95,43 @@ internal sealed class ClassTargets
         return new ClassTargets(IntTensor.FromArray(classIndex, gatherShape), keep, classIndex, anyIgnored);
     }
 
+    /// <summary>
+    /// The checks of <see cref="Parse(string, Tensor, Tensor, int, bool)"/> with the classes as the fused loss takes
+    /// them: one per position, −1 where the target is the ignore index (a class is never negative).
+    /// </summary>
+    public static int[] Indices(string loss, Tensor input, Tensor target, int ignoreIndex, bool probabilitiesAllowed)
+    {
+        CheckShape(loss, input, target.ShapeRef, probabilitiesAllowed);
+        int classes = input.Size(ClassDim(input));
+        var values = target.Data;
+        var indices = new int[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            float v = values[i];
+            if (v == ignoreIndex && float.IsFinite(v)) indices[i] = -1;
+            else if (float.IsFinite(v) && v == MathF.Floor(v) && v >= 0 && v < classes) indices[i] = (int)v;
+            else throw NotAClass(loss, v, i, target.ShapeRef, classes, ignoreIndex);
+        }
+        return indices;
+    }
+
+    /// <inheritdoc cref="Indices(string, Tensor, Tensor, int, bool)"/>
+    public static int[] Indices(string loss, Tensor input, IntTensor target, int ignoreIndex)
+    {
+        CheckShape(loss, input, target.ShapeRef, probabilitiesAllowed: false);
+        int classes = input.Size(ClassDim(input));
+        var values = target.Data;
+        var indices = new int[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            long v = values[i];
+            if (v == ignoreIndex) indices[i] = -1;
+            else if (v >= 0 && v < classes) indices[i] = (int)v;
+            else throw NotAClass(loss, v, i, target.ShapeRef, classes, ignoreIndex);
+        }
+        return indices;
+    }
+
     private static int[] CheckShape(string loss, Tensor input, int[] target, bool probabilitiesAllowed)
     {
         var expected = IndexTargetShape(input);

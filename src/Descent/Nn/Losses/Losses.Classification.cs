@@ -23,6 +23,9 @@ public static partial class Losses
         int cd = CheckCrossEntropy(loss, input, target, weight, reduction, labelSmoothing);
         if (Shape.Equal(input.ShapeRef, target.ShapeRef))
             return ProbabilityCrossEntropy(input.LogSoftmax(cd), target, weight, reduction, labelSmoothing, cd);
+        if (Fusable(input, weight))
+            return input.CrossEntropyOfClasses(ClassTargets.Indices(loss, input, target, ignoreIndex, probabilitiesAllowed: true),
+                weight, reduction != Reduction.None, reduction == Reduction.Mean, labelSmoothing);
         var targets = ClassTargets.Parse(loss, input, target, ignoreIndex, probabilitiesAllowed: true);
         return IndexCrossEntropy(input.LogSoftmax(cd), targets, weight, reduction, labelSmoothing, cd);
     }
@@ -40,9 +43,20 @@ public static partial class Losses
     {
         const string loss = "CrossEntropyLoss";
         int cd = CheckCrossEntropy(loss, input, target, weight, reduction, labelSmoothing);
+        if (Fusable(input, weight))
+            return input.CrossEntropyOfClasses(ClassTargets.Indices(loss, input, target, ignoreIndex),
+                weight, reduction != Reduction.None, reduction == Reduction.Mean, labelSmoothing);
         var targets = ClassTargets.Parse(loss, input, target, ignoreIndex, probabilitiesAllowed: false);
         return IndexCrossEntropy(input.LogSoftmax(cd), targets, weight, reduction, labelSmoothing, cd);
     }
+
+    /// <summary>
+    /// Whether class-index cross-entropy runs fused (<see cref="Tensor.CrossEntropyOfClasses"/>): always, except
+    /// with no classes, or a weight that itself requires grad (PyTorch has no gradient for it; the composed
+    /// path keeps Descent's).
+    /// </summary>
+    private static bool Fusable(Tensor input, Tensor? weight) =>
+        input.Size(ClassTargets.ClassDim(input)) > 0 && !(weight is { RequiresGrad: true } && Autograd.IsEnabled);
 
     /// <summary>The checks both kinds of target share; returns the class dimension.</summary>
     private static int CheckCrossEntropy(string loss, Tensor input, object target, Tensor? weight, Reduction reduction, float labelSmoothing)

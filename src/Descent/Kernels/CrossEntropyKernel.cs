@@ -1,0 +1,219 @@
+using System.Numerics.Tensors;
+
+namespace Descent.Kernels;
+
+/// <summary>
+/// Softmax and cross-entropy against class indices in one pass per position, forward and backward, over
+/// logits laid out [outer, classes, inner] (PyTorch's [N, C, d...]; inner is 1 for [N, C]). A position's
+/// target is a class in [0, classes) or −1 for an ignored one. Composed from ops, the same loss makes a
+/// log-softmax the size of the logits (max, shift, exp, sum, log, subtract) and gathers from it; here a
+/// position reads its logits once forward and once backward, and only two floats per position (the max and
+/// log Σ exp of the shifted row) are kept between the passes. Positions are independent and each is computed
+/// whole by one thread, so the split never changes a bit.
+/// </summary>
+internal static unsafe class CrossEntropyKernel
+{
+    /// <summary>Below this many logits a pass runs on the calling thread.</summary>
+    internal const int LogitsPerThread = 32 * 1024;
+
+    private struct Job
+    {
+        public float* X, Weight, Stats, Nll, Smooth, Scale, Grad;
+        public int* Target;
+        public int Outer, Classes, Inner, Parts, ScaleCount, WeightCount;
+        public float KeepShare, SmoothShare, WeightSum;
+    }
+
+    /// <summary>
+    /// Per position i with target t: <paramref name="stats"/>[2i] = max_c x, [2i+1] = log Σ_c exp(x − max);
+    /// <paramref name="nll"/>[i] = −w_t·log p_t, and when <paramref name="smooth"/> is not empty,
+    /// smooth[i] = −Σ_c w_c·log p_c (w = <paramref name="weight"/>, or 1 when it is empty); ignored positions get 0.
+    /// </summary>
+    public static void Forward(ReadOnlySpan<float> x, int outer, int classes, int inner, ReadOnlySpan<int> target,
+        ReadOnlySpan<float> weight, Span<float> stats, Span<float> nll, Span<float> smooth)
+    {
+        int positions = outer * inner;
+        Check(x, outer, classes, inner, target, weight, stats);
+        if (nll.Length < positions || (!smooth.IsEmpty && smooth.Length < positions))
+            throw new ArgumentException($"CrossEntropyKernel: loss buffers need {positions} values; got {nll.Length} and {smooth.Length}");
+        fixed (float* px = x, pw = weight, ps = stats, pn = nll, pm = smooth)
+        fixed (int* pt = target)
+        {
+            var job = new Job
+            {
+                X = px, Weight = weight.IsEmpty ? null : pw, Stats = ps, Nll = pn, Smooth = smooth.IsEmpty ? null : pm, Target = pt,
+                Outer = outer, Classes = classes, Inner = inner, WeightCount = weight.Length,
+            };
+            Dispatch(ref job, &ForwardPart);
+        }
+    }
+
+    /// <summary>
+    /// The logits' gradient: for position i with target t and scale s (<paramref name="scale"/>[i], or its one
+    /// value for all), s·[(1 − ε)·w_t·(p − onehot(t)) + (ε/C)·(Σw·p − w)], ε = <paramref name="smoothing"/>;
+    /// without weights that is s·(p − ((1 − ε)·onehot(t) + ε/C)). Ignored positions get 0.
+    /// </summary>
+    public static void Backward(ReadOnlySpan<float> x, int outer, int classes, int inner, ReadOnlySpan<int> target,
+        ReadOnlySpan<float> weight, ReadOnlySpan<float> stats, ReadOnlySpan<float> scale, float smoothing, Span<float> grad)
+    {
+        int positions = outer * inner;
+        Check(x, outer, classes, inner, target, weight, stats);
+        if (grad.Length < x.Length || !(scale.Length == 1 || scale.Length >= positions))
+            throw new ArgumentException($"CrossEntropyKernel: gradient needs {x.Length} values and scale 1 or {positions}; got {grad.Length} and {scale.Length}");
+        float weightSum = weight.IsEmpty ? classes : TensorPrimitives.Sum(weight);
+        fixed (float* px = x, pw = weight, ps = stats, pc = scale, pg = grad)
+        fixed (int* pt = target)
+        {
+            var job = new Job
+            {
+                X = px, Weight = weight.IsEmpty ? null : pw, Stats = ps, Scale = pc, Grad = pg, Target = pt,
+                Outer = outer, Classes = classes, Inner = inner, WeightCount = weight.Length, ScaleCount = scale.Length,
+                KeepShare = 1f - smoothing, SmoothShare = smoothing / classes, WeightSum = weightSum,
+            };
+            Dispatch(ref job, &BackwardPart);
+        }
+    }
+
+    private static void Check(ReadOnlySpan<float> x, int outer, int classes, int inner, ReadOnlySpan<int> target, ReadOnlySpan<float> weight, ReadOnlySpan<float> stats)
+    {
+        int positions = outer * inner;
+        if (classes <= 0 || x.Length < (long)positions * classes || target.Length < positions || stats.Length < 2 * positions
+            || !(weight.IsEmpty || weight.Length == classes))
+            throw new ArgumentException($"CrossEntropyKernel: [{outer}, {classes}, {inner}] logits need {positions} targets, {2 * positions} stats " +
+                $"and 0 or {classes} weights; got {x.Length} logits, {target.Length}, {stats.Length} and {weight.Length}");
+    }
+
+    private static void Dispatch(ref Job job, delegate*<int, void*, void> part)
+    {
+        long logits = (long)job.Outer * job.Inner * job.Classes;
+        job.Parts = ParallelPartition.Parts(logits, LogitsPerThread, job.Outer * job.Inner);
+        fixed (Job* state = &job)
+        {
+            if (job.Parts == 1) part(0, state);
+            else ParallelPool.Run(job.Parts, part, state);
+        }
+    }
+
+    private static void ForwardPart(int part, void* state)
+    {
+        ref var a = ref *(Job*)state;
+        var (start, end) = ParallelPartition.Range(a.Outer * a.Inner, a.Parts, part);
+        int c = a.Classes;
+        var weight = a.Weight == null ? default : new ReadOnlySpan<float>(a.Weight, c);
+        float weightSum = a.Weight == null ? c : TensorPrimitives.Sum(weight);
+        var row = ScratchPool.Rent(2 * c);
+        for (int i = start; i < end; i++)
+        {
+            int t = a.Target[i];
+            if (t < 0)
+            {
+                a.Stats[2 * i] = 0f;
+                a.Stats[2 * i + 1] = 0f;
+                a.Nll[i] = 0f;
+                if (a.Smooth != null) a.Smooth[i] = 0f;
+                continue;
+            }
+            var shifted = Shifted(ref a, i, row);
+            float logSum = a.Stats[2 * i + 1];
+            float wt = a.Weight == null ? 1f : a.Weight[t];
+            a.Nll[i] = -wt * (shifted[t] - logSum);
+            if (a.Smooth != null)
+            {
+                // −Σ w_c (shifted_c − logSum) = Σw·logSum − Σ w_c·shifted_c.
+                float dot = a.Weight == null ? TensorPrimitives.Sum(shifted) : TensorPrimitives.Dot(shifted, weight);
+                a.Smooth[i] = weightSum * logSum - dot;
+            }
+        }
+        ScratchPool.Return(row);
+    }
+
+    private static void BackwardPart(int part, void* state)
+    {
+        ref var a = ref *(Job*)state;
+        var (start, end) = ParallelPartition.Range(a.Outer * a.Inner, a.Parts, part);
+        int c = a.Classes, inner = a.Inner;
+        var weight = a.Weight == null ? default : new ReadOnlySpan<float>(a.Weight, c);
+        var row = ScratchPool.Rent(c);
+        for (int i = start; i < end; i++)
+        {
+            int t = a.Target[i];
+            bool contiguous = inner == 1;
+            var g = contiguous ? new Span<float>(a.Grad + (long)i * c, c) : row.AsSpan();
+            if (t < 0)
+            {
+                g.Clear();
+            }
+            else
+            {
+                float s = a.ScaleCount == 1 ? a.Scale[0] : a.Scale[i];
+                float wt = a.Weight == null ? 1f : a.Weight[t];
+                // p = exp(x − max − log Σ); the gradient is α·p − β·onehot(t) − γ·w.
+                Load(ref a, i, g);
+                TensorPrimitives.Subtract(g, a.Stats[2 * i], g);
+                TensorPrimitives.Subtract(g, a.Stats[2 * i + 1], g);
+                TensorPrimitives.Exp(g, g);
+                float alpha = s * (a.KeepShare * wt + a.SmoothShare * a.WeightSum);
+                TensorPrimitives.Multiply(g, alpha, g);
+                float gamma = s * a.SmoothShare;
+                if (gamma != 0f)
+                {
+                    if (a.Weight == null) TensorPrimitives.Subtract(g, gamma, g);
+                    else TensorPrimitives.MultiplyAdd(weight, -gamma, g, g);
+                }
+                // The target's p − 1 as one difference, as PyTorch forms it: α·p − β would leave a rounding
+                // error of α where p rounds near 1, larger than the gradient of a confident prediction.
+                float pt = MathF.Exp(XAt(ref a, i, t) - a.Stats[2 * i] - a.Stats[2 * i + 1]);
+                g[t] = s * (a.KeepShare * wt * (pt - 1f) + a.SmoothShare * (a.WeightSum * pt - wt));
+            }
+            if (!contiguous) Store(ref a, i, g);
+        }
+        ScratchPool.Return(row);
+    }
+
+    /// <summary>
+    /// Position <paramref name="i"/>'s logits minus their max, into the first half of <paramref name="row"/>
+    /// (the second half takes their exponentials); fills the position's stats.
+    /// </summary>
+    private static Span<float> Shifted(ref Job a, int i, float[] row)
+    {
+        int c = a.Classes;
+        var shifted = row.AsSpan(0, c);
+        var exps = row.AsSpan(c, c);
+        ReadOnlySpan<float> logits = shifted;
+        if (a.Inner == 1) logits = new ReadOnlySpan<float>(a.X + (long)i * c, c);
+        else Load(ref a, i, shifted);
+        float max = TensorPrimitives.Max(logits);
+        TensorPrimitives.Subtract(logits, max, shifted);
+        TensorPrimitives.Exp(shifted, exps);
+        a.Stats[2 * i] = max;
+        a.Stats[2 * i + 1] = MathF.Log(TensorPrimitives.Sum(exps));
+        return shifted;
+    }
+
+    private static float XAt(ref Job a, int i, int k)
+    {
+        int n = i / a.Inner, j = i - n * a.Inner;
+        return a.X[(long)n * a.Classes * a.Inner + (long)k * a.Inner + j];
+    }
+
+    private static void Load(ref Job a, int i, Span<float> destination)
+    {
+        int c = a.Classes, inner = a.Inner;
+        int n = i / inner, j = i - n * inner;
+        float* p = a.X + (long)n * c * inner + j;
+        if (inner == 1)
+        {
+            new ReadOnlySpan<float>(p, c).CopyTo(destination);
+            return;
+        }
+        for (int k = 0; k < c; k++) destination[k] = p[(long)k * inner];
+    }
+
+    private static void Store(ref Job a, int i, ReadOnlySpan<float> source)
+    {
+        int c = a.Classes, inner = a.Inner;
+        int n = i / inner, j = i - n * inner;
+        float* p = a.Grad + (long)n * c * inner + j;
+        for (int k = 0; k < c; k++) p[(long)k * inner] = source[k];
+    }
+}
