@@ -1,6 +1,5 @@
-using System.Buffers.Binary;
-using System.IO.Compression;
 using Descent.Data;
+using Descent.Tests.Data;
 using Descent.Training;
 
 namespace Descent.Tests.Cli;
@@ -12,16 +11,6 @@ public sealed class ProtocolCommandTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static void WriteGz(string path, int magic, int[] dims, byte[] values)
-    {
-        var header = new byte[4 + 4 * dims.Length];
-        BinaryPrimitives.WriteInt32BigEndian(header, magic);
-        for (int i = 0; i < dims.Length; i++) BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4 + 4 * i), dims[i]);
-        using var gz = new GZipStream(File.Create(path), CompressionLevel.Fastest);
-        gz.Write(header);
-        gz.Write(values);
-    }
-
     // A learnable stand-in for Fashion-MNIST: class c lights row 2c of the image.
     private string FakeFashion(int train, int test)
     {
@@ -30,8 +19,8 @@ public sealed class ProtocolCommandTests : IDisposable
             var labels = Enumerable.Range(0, n).Select(i => (byte)(i % 10)).ToArray();
             var pixels = new byte[n * 784];
             for (int i = 0; i < n; i++) pixels.AsSpan(i * 784 + labels[i] * 2 * 28, 28).Fill(255);
-            WriteGz(_dir.File($"{prefix}-images-idx3-ubyte.gz"), 0x803, [n, 28, 28], pixels);
-            WriteGz(_dir.File($"{prefix}-labels-idx1-ubyte.gz"), 0x801, [n], labels);
+            IdxFiles.WriteGz(_dir.File($"{prefix}-images-idx3-ubyte.gz"), IdxFiles.Bytes(0x803, [n, 28, 28], pixels));
+            IdxFiles.WriteGz(_dir.File($"{prefix}-labels-idx1-ubyte.gz"), IdxFiles.Bytes(0x801, [n], labels));
         }
         return _dir.Path;
     }

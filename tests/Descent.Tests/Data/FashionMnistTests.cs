@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.IO.Compression;
 using Descent.Data;
 
 namespace Descent.Tests.Data;
@@ -11,21 +9,9 @@ public sealed class FashionMnistTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static byte[] Idx(int magic, int[] dims, byte[] values)
-    {
-        var bytes = new byte[4 + 4 * dims.Length + values.Length];
-        BinaryPrimitives.WriteInt32BigEndian(bytes, magic);
-        for (int i = 0; i < dims.Length; i++) BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 + 4 * i), dims[i]);
-        values.CopyTo(bytes, 4 + 4 * dims.Length);
-        return bytes;
-    }
+    private static byte[] Idx(int magic, int[] dims, byte[] values) => IdxFiles.Bytes(magic, dims, values);
 
-    private void WriteGz(string name, byte[] bytes)
-    {
-        using var file = File.Create(Path.Combine(_folder, name));
-        using var gz = new GZipStream(file, CompressionLevel.Fastest);
-        gz.Write(bytes);
-    }
+    private void WriteGz(string name, byte[] bytes) => IdxFiles.WriteGz(Path.Combine(_folder, name), bytes);
 
     // n images whose pixel values are the image's index, labels 9, 8, 7, ...
     private void WriteSet(string prefix, int n, int? labels = null)
