@@ -174,7 +174,7 @@ internal static class GptSideBySide
 
     private static void Save(string cpu, int threads, LmRecipe recipe, List<GptRun> runs, List<GptRun> means)
     {
-        string root = Path.Combine(Repository(), "bench", "results", $"{DateTime.UtcNow:yyyy-MM-dd}-gpt-{CpuInfo.Slug(cpu)}");
+        string root = Path.Combine(Cli.Repository(), "bench", "results", $"{DateTime.UtcNow:yyyy-MM-dd}-gpt-{CpuInfo.Slug(cpu)}");
         Directory.CreateDirectory(root);
         object Json(GptRun r) => new
         {
@@ -192,13 +192,5 @@ internal static class GptSideBySide
         string path = Path.Combine(root, $"run-{DateTime.UtcNow:HHmmss}.json");
         File.WriteAllText(path, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
         Console.WriteLine($"wrote {path}");
-    }
-
-    // The folder holding bench/: results go beside the other runs whatever the working folder.
-    private static string Repository()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (Directory.Exists(Path.Combine(dir.FullName, "bench", "results"))) return dir.FullName;
-        return Environment.CurrentDirectory;
     }
 }

@@ -1,15 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
 using Descent.Nn;
+using Descent.Training;
 
 namespace Descent.Results;
 
 /// <summary>Per-layer forward and backward times of the CNN recipe on one training batch, to show where an epoch goes.</summary>
 internal static class Profile
 {
-    public static void Cnn(Recipe recipe, ulong seed)
+    public static int Cnn(Recipe recipe, ulong seed)
     {
-        var model = recipe.Model(seed, recipe.Dropout);
+        var model = recipe.Model.Build([1, 28, 28], 10, recipe.Dropout, new Generator(seed), new Generator(seed + 1));
         model.Train();
         int batch = recipe.BatchSize;
         var x = Tensor.Rand([batch, 1, 28, 28], new Generator(seed));
@@ -36,6 +37,7 @@ internal static class Profile
             using (Autograd.NoGrad()) x = layer.Forward(x);
         }
         Console.WriteLine(string.Create(c, $"total forward {totalF:F2} ms, backward {totalB:F2} ms per batch of {batch} (wall)"));
+        return 0;
     }
 
     private static (double Wall, double Cpu) Time(Action action)

@@ -1,3 +1,4 @@
+using Descent.Training;
 using System.CommandLine;
 using Descent.Cli.Train;
 using Descent.Plots;

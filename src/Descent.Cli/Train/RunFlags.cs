@@ -36,6 +36,8 @@ public static class RunFlags
             new("--seed", settings.Seed.ToString(c)),
             new("--early-stop", settings.EarlyStop?.ToString(c) ?? "off"),
             new("--augment", settings.Augment.ToString(c)),
+            // Recorded only when set, so that checkpoints written before the flag existed still resume.
+            .. settings.LabelSmoothing > 0 ? [new KeyValuePair<string, string>("--label-smoothing", settings.LabelSmoothing.ToString("R", c))] : Array.Empty<KeyValuePair<string, string>>(),
         ];
     }
 

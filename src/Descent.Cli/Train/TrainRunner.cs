@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Descent.Data;
 using Descent.Training;
 
 namespace Descent.Cli.Train;
@@ -11,8 +12,9 @@ namespace Descent.Cli.Train;
 /// <param name="BestEpoch">The epoch whose weights the final model has when early stopping restored them, else the last.</param>
 /// <param name="Seconds">Wall time of the whole run (loading data included).</param>
 /// <param name="Figures">Figure names written under <see cref="TrainSettings.Plots"/>.</param>
+/// <param name="Test">The final model on the test part (<see cref="TrainingData.Test"/>), evaluated once after training; null for sets without one.</param>
 public sealed record TrainResult(TrainingSession Session, History History, EvaluationResult Final, string? StopReason,
-    int BestEpoch, double Seconds, IReadOnlyList<string> Figures)
+    int BestEpoch, double Seconds, IReadOnlyList<string> Figures, EvaluationResult? Test = null)
 {
     /// <summary>The metric's name: accuracy or mae.</summary>
     public string MetricName => Session.Data.IsClassification ? "accuracy" : "mae";
@@ -27,8 +29,11 @@ public sealed record TrainResult(TrainingSession Session, History History, Evalu
 /// <summary>Runs <c>descent train</c>: loads the data, trains, evaluates, saves the model and draws the figures.</summary>
 public static class TrainRunner
 {
-    /// <summary>Trains as <paramref name="settings"/> say; <paramref name="log"/> receives the header lines, <paramref name="host"/> the progress.</summary>
-    public static TrainResult Run(TrainSettings settings, TextWriter log, ProgressHost host)
+    /// <summary>
+    /// Trains as <paramref name="settings"/> say; <paramref name="log"/> receives <paramref name="recipeLine"/> (when given)
+    /// and the header lines once the data is loaded, so that a run refused before then prints nothing there; <paramref name="host"/> receives the progress.
+    /// </summary>
+    public static TrainResult Run(TrainSettings settings, TextWriter log, ProgressHost host, string? recipeLine = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(log);
@@ -46,6 +51,7 @@ public static class TrainRunner
         return host.Run(progress =>
         {
             var session = TrainingSession.Create(settings, data, progress);
+            if (recipeLine != null) log.WriteLine(recipeLine);
             TrainText.WriteHeader(session, log);
             if (resume != null) session.Learner.Restore(resume, Path.GetFileName(settings.Resume!));
             var history = session.Learner.Fit(settings.Epochs);
@@ -54,6 +60,8 @@ public static class TrainRunner
             string? reason = session.Learner.StopReason;
             var result = new TrainResult(session, history, final, reason, best, 0, []);
             if (result.Diverged) return result with { Seconds = watch.Elapsed.TotalSeconds };
+            // The one look at the test part, after every choice the run makes (early stopping included) is made.
+            if (data.Test != null) result = result with { Test = session.Learner.Evaluate(new DataLoader(data.Test, TrainingSession.ValidBatchSize)) };
             if (settings.Save != null) ModelFile.Save(settings.Save, session.Model, session.Info);
             var figures = settings.Plots != null ? TrainingPlots.Write(settings.Plots, result) : [];
             return result with { Seconds = watch.Elapsed.TotalSeconds, Figures = figures };

@@ -1,3 +1,4 @@
+using Descent.Training;
 using Descent.Nn;
 
 namespace Descent.Cli.Train;
@@ -21,10 +22,12 @@ namespace Descent.Cli.Train;
 /// <param name="DataDir">Where the data tarballs are, or null to search the usual places.</param>
 /// <param name="Plots">A folder for the training figures, or null.</param>
 /// <param name="Augment">Random shifts of the training images by up to this many pixels (0 for none; images only).</param>
+/// <param name="LabelSmoothing">Cross-entropy's label smoothing (classification only).</param>
+/// <param name="Recipe">The recipe these settings start from (<see cref="Recipes.For"/>), or null where the data and model have none.</param>
 public sealed record TrainSettings(DataSpec Data, ModelSpec Model, int Epochs = 10, int BatchSize = 64, string Optimizer = OptimizerChoice.Default,
     float? Lr = null, string Schedule = ScheduleChoice.Default, float WeightDecay = 0, float Dropout = 0, double ValSplit = 0.2,
     int? EarlyStop = null, string? Save = null, string? Checkpoint = null, string? Resume = null, ulong Seed = 0,
-    string? DataDir = null, string? Plots = null, int Augment = 0)
+    string? DataDir = null, string? Plots = null, int Augment = 0, float LabelSmoothing = 0, Recipe? Recipe = null)
 {
     /// <summary>The learning rate in effect.</summary>
     public float LearningRate => Lr ?? OptimizerChoice.DefaultLr(Optimizer);
@@ -33,7 +36,7 @@ public sealed record TrainSettings(DataSpec Data, ModelSpec Model, int Epochs = 
     public void CheckCombination()
     {
         if (Model.IsConvolutional && !Data.IsImages)
-            throw new Commands.CliUsageException($"--model {Model} needs image data (mnist, mnist-idx); {Data} is tabular: use mlp or linear");
+            throw new Commands.CliUsageException($"--model {Model} needs image data ({string.Join(", ", DataSpec.Images)}); {Data} is tabular: use mlp or linear");
         if (Augment > 0 && !Data.IsImages)
             throw new Commands.CliUsageException($"--augment shifts images; {Data} is tabular");
     }

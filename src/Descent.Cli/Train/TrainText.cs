@@ -8,6 +8,32 @@ public static class TrainText
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
+    /// <summary>
+    /// The line naming the recipe in effect, e.g. <c>recipe: cnn on fashion-mnist — cnn-bn:16,32,128, 4 epochs of batch 128, …</c>,
+    /// then the flags that changed it; without a recipe, the plain defaults.
+    /// </summary>
+    public static string RecipeLine(TrainSettings s, IReadOnlyList<string> overrides)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(overrides);
+        string changed = overrides.Count > 0 ? $"; changed by {string.Join(", ", overrides)}" : "";
+        return s.Recipe != null
+            ? $"recipe: {s.Recipe.Describe()}{changed}"
+            : $"recipe: none for --model {s.Model} on {s.Data}; the flags and their defaults{changed}";
+    }
+
+    /// <summary>The settings a run would use, as one JSON line (<c>descent train --dry-run --json</c>).</summary>
+    public static string PlanJson(TrainSettings s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        using var json = new JsonLine();
+        json.String("recipe", s.Recipe?.Title).String("data", s.Data.ToString()).String("model", s.Model.ToString())
+            .Number("epochs", s.Epochs).Number("batch_size", s.BatchSize).String("optimizer", s.Optimizer).Number("lr", s.LearningRate)
+            .String("schedule", s.Schedule).Number("weight_decay", s.WeightDecay).Number("augment", s.Augment).Number("dropout", s.Dropout)
+            .Number("label_smoothing", s.LabelSmoothing).Number("seed", s.Seed);
+        return json.ToString();
+    }
+
     /// <summary>The lines before the first epoch: the data, the model and the training setup.</summary>
     /// <param name="session">The run.</param>
     /// <param name="w">Where the lines go.</param>
@@ -49,6 +75,8 @@ public static class TrainText
             : $"MAE {r.Metric.ToString("0.0000", C)}";
         string epoch = r.BestEpoch < r.History.Count ? $" (weights of epoch {r.BestEpoch}, the best of {r.History.Count})" : $" (after {r.History.Count} epoch{(r.History.Count == 1 ? "" : "s")})";
         w.WriteLine($"validation: loss {r.Final.Loss.ToString("0.0000", C)}, {metric}{epoch}");
+        if (r.Test is { } test)
+            w.WriteLine($"test: loss {test.Loss.ToString("0.0000", C)}, accuracy {(100 * test.Metrics["accuracy"]).ToString("0.00", C)}% on {r.Session.Data.Test!.Count} examples, evaluated once after training");
         if (s.Save != null) w.WriteLine($"saved the model to {s.Save}");
         else w.WriteLine("the model was not saved (use --save PATH to keep it)");
         if (s.Checkpoint != null) w.WriteLine($"full checkpoint: {s.Checkpoint} (continue with --resume {s.Checkpoint})");
@@ -69,6 +97,8 @@ public static class TrainText
             .Number("train_examples", r.Session.Data.Train.Count).Number("valid_examples", r.Session.Data.Valid.Count)
             .Number("parameters", r.Session.Model.Parameters().Sum(p => (long)p.Numel))
             .Number("valid_loss", r.Final.Loss).Number(r.Session.Data.IsClassification ? "valid_accuracy" : "valid_mae", r.Metric)
+            .Number("test_loss", r.Test?.Loss).Number("test_accuracy", r.Test?.Metrics["accuracy"])
+            .Number("test_examples", r.Session.Data.Test?.Count)
             .Number("best_epoch", r.BestEpoch).String("stop_reason", r.StopReason)
             .String("saved", s.Save).String("checkpoint", s.Checkpoint).Number("seconds", r.Seconds);
         var w = json.Writer;

@@ -16,11 +16,12 @@ public sealed class TrainingData
     public const int SpiralPoints = 300;
 
     private TrainingData(DataSpec spec, TensorDataset train, TensorDataset valid, string task, int[] inputShape, int outputs,
-        IReadOnlyList<string>? classNames, IReadOnlyList<string>? features, FeatureScaling? scaling, string validDescription)
+        IReadOnlyList<string>? classNames, IReadOnlyList<string>? features, FeatureScaling? scaling, string validDescription, TensorDataset? test = null)
     {
         Spec = spec;
         Train = train;
         Valid = valid;
+        Test = test;
         Task = task;
         InputShape = inputShape;
         Outputs = outputs;
@@ -38,6 +39,12 @@ public sealed class TrainingData
 
     /// <summary>The validation part (standardized with the training part's statistics).</summary>
     public TensorDataset Valid { get; }
+
+    /// <summary>
+    /// The test part of the image sets under the results protocol (<see cref="RecipeData"/>), evaluated once after
+    /// training; null for the other sets.
+    /// </summary>
+    public TensorDataset? Test { get; }
 
     /// <summary><see cref="ModelInfo.Classification"/> or <see cref="ModelInfo.Regression"/>.</summary>
     public string Task { get; }
@@ -64,34 +71,32 @@ public sealed class TrainingData
     public string ValidDescription { get; }
 
     /// <summary>
-    /// Loads <paramref name="spec"/>, splits off <paramref name="valSplit"/> of it for validation by
-    /// <paramref name="seed"/> (mnist: the 8,000/2,000 split at 0.2; mnist-idx: the official 60,000/10,000
-    /// split, whatever the fraction) and standardizes tabular inputs with statistics of the training part.
+    /// Loads <paramref name="spec"/> and splits it by <paramref name="seed"/>: the image sets as the results protocol
+    /// does (<see cref="RecipeData.Load"/>: digits 7,000 / 1,000 / 2,000, official MNIST and Fashion-MNIST 55,000 / 5,000
+    /// of the training file with the official 10,000 as test), the others with <paramref name="valSplit"/> held out
+    /// for validation; tabular inputs are standardized with statistics of the training part.
     /// </summary>
     public static TrainingData Load(DataSpec spec, string? dataDir, ulong seed, double valSplit)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        if (spec.HasTestPart)
+        {
+            var protocol = RecipeData.Load(spec.Name, seed, dataDir);
+            var split = protocol.Parts[0];
+            var (trainPart, validPart, test) = (Materialize(split.Train), Materialize(split.Validation!), Materialize(split.Test));
+            string held = spec.Name == "mnist"
+                ? $"{validPart.Count} and {test.Count} of the {trainPart.Count + validPart.Count + test.Count} digits held out by seed {seed}"
+                : $"{validPart.Count} of the {trainPart.Count + validPart.Count} training images held out by seed {seed}";
+            return new TrainingData(spec, trainPart, validPart, ModelInfo.Classification, protocol.InputShape, protocol.ClassNames.Count,
+                spec.Name == "fashion-mnist" ? protocol.ClassNames : null, null, null, $"{held}; {test.Count} test images evaluated once after training", test);
+        }
         var raw = Raw(spec, dataDir, seed);
-        TensorDataset train, valid;
-        string description;
-        if (raw.Test != null)
-        {
-            (train, valid) = (raw.All, raw.Test);
-            description = "the official test split";
-        }
-        else
-        {
-            var (t, v) = Splits.TrainValidation(raw.All, valSplit, seed);
-            (train, valid) = (Materialize(t), Materialize(v));
-            description = $"{valid.Count} of {raw.All.Count} examples held out by seed {seed}";
-        }
-        FeatureScaling? scaling = null;
-        if (!spec.IsImages)
-        {
-            scaling = FeatureScaling.Fit(train.Inputs);
-            train = new TensorDataset(scaling.Apply(train.Inputs), train.Targets);
-            valid = new TensorDataset(scaling.Apply(valid.Inputs), valid.Targets);
-        }
+        var (t, v) = Splits.TrainValidation(raw.All, valSplit, seed);
+        var (train, valid) = (Materialize(t), Materialize(v));
+        string description = $"{valid.Count} of {raw.All.Count} examples held out by seed {seed}";
+        var scaling = FeatureScaling.Fit(train.Inputs);
+        train = new TensorDataset(scaling.Apply(train.Inputs), train.Targets);
+        valid = new TensorDataset(scaling.Apply(valid.Inputs), valid.Targets);
         return new TrainingData(spec, train, valid, raw.Task, raw.InputShape, raw.Outputs, raw.ClassNames, raw.Features, scaling, description);
     }
 
@@ -115,7 +120,11 @@ public sealed class TrainingData
         string description;
         if (spec.ModelRecord == info.Data)
         {
-            if (raw.Test != null) (data, description) = (raw.Test, $"the official test split ({raw.Test.Count} examples)");
+            if (spec.HasTestPart)
+            {
+                data = Materialize(RecipeData.Load(spec.Name, info.Seed, dataDir).Parts[0].Test);
+                description = $"the test part of its training split ({data.Count} examples, seed {info.Seed})";
+            }
             else
             {
                 data = Materialize(Splits.TrainValidation(raw.All, info.ValSplit, info.Seed).Validation);
@@ -162,13 +171,14 @@ public sealed class TrainingData
         return new TensorDataset(Tensor.Create(x, [n, index.Length]), data.Targets);
     }
 
-    private static TensorDataset Materialize(Subset subset)
+    private static TensorDataset Materialize(Dataset part)
     {
-        var (x, y) = subset.GetBatch(Enumerable.Range(0, subset.Count).ToArray());
+        if (part is TensorDataset whole) return whole;
+        var (x, y) = part.GetBatch(Enumerable.Range(0, part.Count).ToArray());
         return new TensorDataset(x, y);
     }
 
-    private sealed record RawData(TensorDataset All, TensorDataset? Test, string Task, int[] InputShape, int Outputs,
+    private sealed record RawData(TensorDataset All, string Task, int[] InputShape, int Outputs,
         IReadOnlyList<string>? ClassNames, IReadOnlyList<string>? Features);
 
     private static RawData Raw(DataSpec spec, string? dataDir, ulong seed)
@@ -177,25 +187,26 @@ public sealed class TrainingData
         switch (spec.Name)
         {
             case "mnist":
-                return new RawData(Mnist.LoadDigits(DataLocator.Find(DataLocator.MnistDigits, dataDir), asImages: true), null, cls, [1, 28, 28], 10, null, null);
+                return new RawData(Mnist.LoadDigits(DataLocator.Find(DataLocator.MnistDigits, dataDir), asImages: true), cls, [1, 28, 28], 10, null, null);
             case "mnist-idx":
-                string idx = DataLocator.Find(DataLocator.MnistIdx, dataDir);
-                return new RawData(Mnist.LoadIdx(idx, train: true, asImages: true), Mnist.LoadIdx(idx, train: false, asImages: true), cls, [1, 28, 28], 10, null, null);
+                return new RawData(Mnist.LoadIdx(DataLocator.Find(DataLocator.MnistIdx, dataDir), train: true, asImages: true), cls, [1, 28, 28], 10, null, null);
+            case "fashion-mnist":
+                return new RawData(FashionMnist.Load(RecipeData.LocateFashion(dataDir), train: true, asImages: true), cls, [1, 28, 28], 10, FashionMnist.Classes, null);
             case "iris":
-                return new RawData(Iris.Load(DataLocator.Find(DataLocator.Iris, dataDir)), null, cls, [4], 3, Iris.Classes, null);
+                return new RawData(Iris.Load(DataLocator.Find(DataLocator.Iris, dataDir)), cls, [4], 3, Iris.Classes, null);
             case "moons":
-                return new RawData(Synthetic.Moons(SyntheticPoints, 0.2f, new Generator(seed)), null, cls, [2], 2, null, null);
+                return new RawData(Synthetic.Moons(SyntheticPoints, 0.2f, new Generator(seed)), cls, [2], 2, null, null);
             case "spirals":
-                return new RawData(Synthetic.Spirals(SpiralPoints, 3, 0.2f, new Generator(seed)), null, cls, [2], 3, null, null);
+                return new RawData(Synthetic.Spirals(SpiralPoints, 3, 0.2f, new Generator(seed)), cls, [2], 3, null, null);
             case "sin":
-                return new RawData(Synthetic.Sin(SyntheticPoints, 0.1f, new Generator(seed)), null, reg, [1], 1, null, null);
+                return new RawData(Synthetic.Sin(SyntheticPoints, 0.1f, new Generator(seed)), reg, [1], 1, null, null);
             case "csv":
                 var (data, features, classes) = Csv.Load(spec.CsvPath!, spec.CsvTarget);
                 if (classes.Count == 1) throw new InvalidOperationException($"{Path.GetFileName(spec.CsvPath)}: the target column holds a single class ('{classes[0]}'); nothing to learn");
                 int f = features.Count;
                 return classes.Count > 0
-                    ? new RawData(data, null, cls, [f], classes.Count, classes, features)
-                    : new RawData(new TensorDataset(data.Inputs, data.Targets.Reshape(data.Count, 1)), null, reg, [f], 1, null, features);
+                    ? new RawData(data, cls, [f], classes.Count, classes, features)
+                    : new RawData(new TensorDataset(data.Inputs, data.Targets.Reshape(data.Count, 1)), reg, [f], 1, null, features);
             default:
                 throw new ArgumentException($"unknown data set '{spec.Name}'");
         }

@@ -58,19 +58,15 @@ public sealed class TrainingSession
         ArgumentNullException.ThrowIfNull(data);
         settings.CheckCombination();
         settings.CheckAgainst(data);
-        // Separate streams, so that e.g. adding dropout does not change the initial weights or the batch order.
         ulong seed = settings.Seed;
-        var init = new Generator(seed);
-        var dropout = new Generator(unchecked(seed + 0x9E3779B97F4A7C15UL));
-        var shuffle = new Generator(unchecked(seed + 0x3C6EF372FE94F82AUL));
-        var shifts = new Generator(unchecked(seed + 0xDAA66D2C7DDF743FUL));
+        var (init, dropout, shuffle, shifts) = RunGenerators.For(seed);
         var model = settings.Model.Build(data.InputShape, data.Outputs, settings.Dropout, init, dropout);
         var info = new ModelInfo(settings.Model.ToString(), data.Task, data.InputShape, data.Outputs, settings.Dropout, data.Scaling,
             data.ClassNames, data.Features, data.Spec.ModelRecord, seed, settings.ValSplit);
         Dataset trainSet = settings.Augment > 0 ? new RandomShift(data.Train, settings.Augment, shifts) : data.Train;
         var train = new DataLoader(trainSet, settings.BatchSize, shuffle: true, generator: shuffle);
         var valid = new DataLoader(data.Valid, ValidBatchSize);
-        Loss loss = data.IsClassification ? new CrossEntropyLoss() : new MSELoss();
+        Loss loss = data.IsClassification ? new CrossEntropyLoss(labelSmoothing: settings.LabelSmoothing) : new MSELoss();
         IMetric metric = data.IsClassification ? new Accuracy() : new MeanAbsoluteError();
         var optimizer = OptimizerChoice.Create(settings.Optimizer, model.Parameters(), settings.LearningRate, settings.WeightDecay);
         var schedule = ScheduleChoice.Create(settings.Schedule, (long)settings.Epochs * train.Count, settings.LearningRate,

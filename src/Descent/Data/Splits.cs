@@ -1,7 +1,7 @@
 namespace Descent.Data;
 
 /// <summary>Random splits of a dataset, reproducible from a seed.</summary>
-public static class Splits
+public static partial class Splits
 {
     /// <summary>
     /// Splits into subsets of the given lengths (which must add up to the dataset's size), like

@@ -25,7 +25,7 @@ public sealed partial record ModelInfo(string Arch, string Task, int[] InputShap
     IReadOnlyList<string>? ClassNames, IReadOnlyList<string>? Features, string Data, ulong Seed, double ValSplit)
 {
     /// <summary>The data sets <c>descent train</c> knows by name; a model file's <c>data</c> is one of them or a CSV label.</summary>
-    public static readonly IReadOnlyList<string> BuiltInData = ["mnist", "mnist-idx", "iris", "moons", "spirals", "sin"];
+    public static readonly IReadOnlyList<string> BuiltInData = ["mnist", "mnist-idx", "fashion-mnist", "iris", "moons", "spirals", "sin"];
 
     /// <summary>The longest <c>data</c> label a model file may carry.</summary>
     public const int MaxDataLength = 256;

@@ -24,7 +24,7 @@ public sealed class BadFlagTests
         {
             // train: data and model
             { "descent train: --data: missing value", ["train"] },
-            { "--data: unknown data set 'digits'; one of: mnist, mnist-idx, iris, moons, spirals, sin, csv:PATH[:target]", ["train", "--data", "digits"] },
+            { "--data: unknown data set 'digits'; one of: mnist, mnist-idx, fashion-mnist, iris, moons, spirals, sin, csv:PATH[:target]", ["train", "--data", "digits"] },
             { "--data: file not found: /nonexistent.csv", ["train", "--data", "csv:/nonexistent.csv"] },
             { "--data: csv: give a file", ["train", "--data", "csv:"] },
             { "--data-dir: folder not found: /nonexistent-folder", [.. train, "--data-dir", "/nonexistent-folder"] },
@@ -34,7 +34,7 @@ public sealed class BadFlagTests
             { "--model: cnn takes two channel counts and an optional hidden size", [.. train, "--model", "cnn:8"] },
             { "--model: cnn takes two channel counts and an optional hidden size", [.. train, "--model", "cnn:8,8,8,8"] },
             { "--model: unknown model 'linear:3'", [.. train, "--model", "linear:3"] },
-            { "--model cnn:16,32,128 needs image data (mnist, mnist-idx); moons is tabular", [.. train, "--model", "cnn"] },
+            { "--model cnn:16,32,128 needs image data (mnist, mnist-idx, fashion-mnist); moons is tabular", [.. train, "--model", "cnn"] },
             // train: training
             { "--epochs: must be at least 1; got 0", [.. train, "--epochs", "0"] },
             { "--epochs: 'ten' is not a valid integer", [.. train, "--epochs", "ten"] },
@@ -56,6 +56,9 @@ public sealed class BadFlagTests
             { "--dropout: must be at least 0 and below 1; got 1", [.. train, "--dropout", "1"] },
             { "--dropout: must be at least 0 and below 1; got -0.2", [.. train, "--dropout", "-0.2"] },
             { "--val-split: must be between 0 and 1 (exclusive); got 0", [.. train, "--val-split", "0"] },
+            { "--val-split: mnist is split by the results protocol", ["train", "--data", "mnist", "--val-split", "0.5"] },
+            { "--model cnn-long is a recipe of fashion-mnist only; iris has mlp, linear", ["train", "--data", "iris", "--model", "cnn-long"] },
+            { "--label-smoothing: must be", [.. train, "--label-smoothing", "1.5"] },
             { "--val-split: must be between 0 and 1 (exclusive); got 1", [.. train, "--val-split", "1"] },
             { "--val-split: 'half' is not a valid number", [.. train, "--val-split", "half"] },
             { "--early-stop: must be at least 1; got 0", [.. train, "--early-stop", "0"] },
@@ -99,6 +102,7 @@ public sealed class BadFlagTests
             { "--batch-size: must be at least 1; got 0", [.. lrFind, "--batch-size", "0"] },
             { "unknown option '--epochs'", [.. lrFind, "--epochs", "3"] },
             { "--model cnn:16,32,128 needs image data", [.. lrFind, "--model", "cnn"] },
+            { "--label-smoothing: must be", [.. lrFind, "--label-smoothing", "-1"] },
             // demo: a run's path keeps steps + 1 snapshots
             { "descent demo: --steps: must be at most 2147483646; got 2147483647", ["demo", "--steps", "2147483647"] },
             // demo overfit

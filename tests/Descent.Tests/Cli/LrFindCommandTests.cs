@@ -73,7 +73,7 @@ public class LrFindCommandTests
     }
 
     [Theory]
-    [InlineData("--data: unknown data set 'mnist2'; one of: mnist, mnist-idx, iris, moons, spirals, sin, csv:PATH[:target]", "lr-find", "--data", "mnist2")]
+    [InlineData("--data: unknown data set 'mnist2'; one of: mnist, mnist-idx, fashion-mnist, iris, moons, spirals, sin, csv:PATH[:target]", "lr-find", "--data", "mnist2")]
     [InlineData("--data: unknown data set ''; one of: mnist", "lr-find", "--data", "")]
     [InlineData("--data: missing value", "lr-find", "--data")]
     [InlineData("--data: missing value", "lr-find")]

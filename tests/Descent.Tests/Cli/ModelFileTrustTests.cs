@@ -44,7 +44,7 @@ public sealed class ModelFileTrustTests : IDisposable
         }
         var path = CliRunner.Run("eval", "--model", Model(m => m["data"] = secret));
         Assert.Equal(CliErrors.Failure, path.ExitCode);
-        Assert.StartsWith("descent eval: m.safetensors: metadata 'data': must name a built-in set (mnist, mnist-idx, iris, moons, spirals, sin)", Assert.Single(path.StderrLines));
+        Assert.StartsWith("descent eval: m.safetensors: metadata 'data': must name a built-in set (mnist, mnist-idx, fashion-mnist, iris, moons, spirals, sin)", Assert.Single(path.StderrLines));
         Assert.DoesNotContain("topsecret", path.Stdout + path.Stderr);
     }
 

@@ -1,8 +1,8 @@
 using Descent.Optim.Schedules;
 
-namespace Descent.Cli.Train;
+namespace Descent.Training;
 
-/// <summary>The learning-rate schedules <c>--schedule</c> names, each laid out over a run of a given number of steps.</summary>
+/// <summary>The learning-rate schedules by name, as <c>descent train --schedule</c> and <see cref="Recipe"/> name them, each laid out over a run of a given number of steps.</summary>
 public static class ScheduleChoice
 {
     /// <summary>The names, as help and errors list them.</summary>

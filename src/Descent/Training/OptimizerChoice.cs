@@ -1,8 +1,8 @@
 using Descent.Optim;
 
-namespace Descent.Cli.Train;
+namespace Descent.Training;
 
-/// <summary>The optimizers <c>--optimizer</c> names, with the learning rate each uses when <c>--lr</c> is not given.</summary>
+/// <summary>The optimizers by name, as <c>descent train --optimizer</c> and <see cref="Recipe"/> name them, with the learning rate each uses when <c>--lr</c> is not given.</summary>
 public static class OptimizerChoice
 {
     /// <summary>The names, as help and errors list them.</summary>
