@@ -22,9 +22,14 @@ internal static class ResultsTable
             w.WriteLine(string.Create(C,
                 $"| {r.Data} | {r.Name} | {settings} | {Percent(r.Test)} | {valid} | {target} ({met}) | {r.WallSeconds.Mean:0.0} / {r.CpuSeconds.Mean:0.0} | {r.Seeds.Count} | [{System.IO.Path.GetFileName(path)}]({path}) |"));
         }
-        var machines = files.Select(f => f.Result.Machine).Distinct().ToList();
-        foreach (var m in machines)
-            w.WriteLine(string.Create(C, $"\nMachine: {m.Cpu}, {m.Cores} cores, {m.Threads} threads, {m.Os}, {m.Runtime}; load average {m.LoadAverageBefore:0.00} before, {m.LoadAverageAfter:0.00} after."));
+        // One line per machine, with the range of load averages its runs saw (each run records its own).
+        foreach (var group in files.Select(f => f.Result.Machine).GroupBy(m => (m.Cpu, m.Cores, m.Threads, m.Os, m.Runtime)))
+        {
+            var (cpu, cores, threads, os, runtime) = group.Key;
+            double low = group.Min(m => Math.Min(m.LoadAverageBefore, m.LoadAverageAfter));
+            double high = group.Max(m => Math.Max(m.LoadAverageBefore, m.LoadAverageAfter));
+            w.WriteLine(string.Create(C, $"\nMachine: {cpu}, {cores} cores, {threads} threads, {os}, {runtime}; load average {low:0.00}-{high:0.00} over its runs."));
+        }
         return w.ToString();
     }
 
