@@ -73,7 +73,9 @@ public partial class Tensor
             throw new ArgumentException($"MatMul: batch dimensions must broadcast; got {Descent.Shape.Format(userA)} and {Descent.Shape.Format(userB)}{Flags(transA, transB)}");
         }
         var outShape = batch.Concat(new[] { m, n }).ToArray();
-        var result = new Tensor(outShape);
+        // Every output (and gradient) buffer below is left unzeroed: the GEMM, not accumulating, writes each
+        // element (an empty sum, k = 0, it clears), so zeroing first would be a wasted pass over the output.
+        var result = Uninitialized(outShape);
         var (ia, ib) = BatchIndices(batchA, batchB, batch);
         BatchedGemm.Run(transA, transB, m, n, k, a.Data, ia, other.Data, ib, result.DataSpan);
 
@@ -89,13 +91,13 @@ public partial class Tensor
                 if (!transA)
                 {
                     // dA = dC · op(B)ᵀ
-                    ga = new Tensor(batch.Concat(new[] { m, k }).ToArray());
+                    ga = Uninitialized(batch.Concat(new[] { m, k }).ToArray());
                     BatchedGemm.Run(false, !transB, m, k, n, g.Data, ig, other.Data, ib, ga.DataSpan);
                 }
                 else
                 {
                     // dA = (dC · op(B)ᵀ)ᵀ = op(B) · dCᵀ
-                    ga = new Tensor(batch.Concat(new[] { k, m }).ToArray());
+                    ga = Uninitialized(batch.Concat(new[] { k, m }).ToArray());
                     BatchedGemm.Run(transB, true, k, m, n, other.Data, ib, g.Data, ig, ga.DataSpan);
                 }
             }
@@ -104,13 +106,13 @@ public partial class Tensor
                 if (!transB)
                 {
                     // dB = op(A)ᵀ · dC
-                    gb = new Tensor(batch.Concat(new[] { k, n }).ToArray());
+                    gb = Uninitialized(batch.Concat(new[] { k, n }).ToArray());
                     BatchedGemm.Run(!transA, false, k, n, m, a.Data, ia, g.Data, ig, gb.DataSpan);
                 }
                 else
                 {
                     // dB = (op(A)ᵀ · dC)ᵀ = dCᵀ · op(A)
-                    gb = new Tensor(batch.Concat(new[] { n, k }).ToArray());
+                    gb = Uninitialized(batch.Concat(new[] { n, k }).ToArray());
                     BatchedGemm.Run(true, transA, n, k, m, g.Data, ig, a.Data, ia, gb.DataSpan);
                 }
             }
