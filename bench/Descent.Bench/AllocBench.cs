@@ -35,16 +35,22 @@ public static class AllocBench
         return new AllocResult(batch, steps, probe.BytesPerStep, LoaderBytesPerBatch(inputs, labels, batch, warm, steps));
     }
 
-    // The same loader alone, so the step's figure can be read as "the loader's batch, plus the step's own".
+    // The same loader alone, each batch drawn inside a step scope as Learner.Fit draws it (the scope pools the
+    // batch's buffers), so the step's figure can be read as "the loader's batch, plus the step's own".
     private static double LoaderBytesPerBatch(Tensor inputs, Tensor labels, int batch, int warm, int steps)
     {
         var loader = new DataLoader(new TensorDataset(inputs, labels), batch, shuffle: true, generator: new Generator(4));
+        using var batches = loader.GetEnumerator();
         int seen = 0;
         long start = 0;
-        foreach (var (x, y) in loader)
+        while (true)
         {
-            Sink.Consume(x);
-            Sink.Consume(y);
+            using (new StepScope())
+            {
+                if (!batches.MoveNext()) break;
+                Sink.Consume(batches.Current.Input);
+                Sink.Consume(batches.Current.Target);
+            }
             if (++seen == warm) start = GC.GetAllocatedBytesForCurrentThread();
             if (seen == warm + steps) return (GC.GetAllocatedBytesForCurrentThread() - start) / (double)steps;
         }

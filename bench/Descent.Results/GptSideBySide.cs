@@ -174,7 +174,7 @@ internal static class GptSideBySide
 
     private static void Save(string cpu, int threads, LmRecipe recipe, List<GptRun> runs, List<GptRun> means)
     {
-        string root = Path.Combine(Cli.Repository(), "bench", "results", $"{DateTime.UtcNow:yyyy-MM-dd}-gpt-{CpuInfo.Slug(cpu)}");
+        string root = ResultsFolder.Today("gpt", cpu);
         Directory.CreateDirectory(root);
         object Json(GptRun r) => new
         {

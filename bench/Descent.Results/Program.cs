@@ -78,7 +78,7 @@ internal static class Cli
         }
         string cpu = CpuInfo.Model();
         Console.WriteLine($"{cpu}; threads {Threads.Count}, processors {Environment.ProcessorCount}; seeds {first}..{first + (ulong)seeds - 1}");
-        string? folder = save ? Path.Combine(Repository(), "bench", "results", $"{DateTime.UtcNow:yyyy-MM-dd}-results-{CpuInfo.Slug(cpu)}") : null;
+        string? folder = save ? ResultsFolder.Today("results", cpu) : null;
         foreach (var original in recipes)
         {
             var recipe = overrides.Aggregate(original, (r, f) => f(r));
@@ -119,7 +119,7 @@ internal static class Cli
 
     private static int Table(string? folder)
     {
-        string root = Repository();
+        string root = ResultsFolder.Repository();
         folder ??= Directory.GetDirectories(Path.Combine(root, "bench", "results"), "*-results-*").OrderBy(d => d, StringComparer.Ordinal).LastOrDefault()
             ?? throw new DirectoryNotFoundException("table: no bench/results/*-results-* folder; run `all --seeds 5 --save` first");
         Console.Write(ResultsTable.Markdown(ResultsTable.Load(folder, root)));
@@ -128,12 +128,4 @@ internal static class Cli
 
     private static double LoadAverage() => File.Exists("/proc/loadavg")
         ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture) : double.NaN;
-
-    // The folder holding bench/: results go beside the other runs whatever the working folder.
-    internal static string Repository()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (Directory.Exists(Path.Combine(dir.FullName, "bench", "results"))) return dir.FullName;
-        return Environment.CurrentDirectory;
-    }
 }
