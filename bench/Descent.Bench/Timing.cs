@@ -21,9 +21,11 @@ public sealed class Timing(QuietGate gate, int seed, double batchSeconds)
 
     public Row Compare(string section, string name, int threads, Action descent, Action torch, double? flops, Target? target, int warmup = 3)
     {
-        // Half a second of warm-up at least: tiered compilation recompiles hot methods (with profile data) a
-        // little while after their first 30 calls, as it does in a user's program.
-        double warmSeconds = Math.Max(0.5, 2 * batchSeconds);
+        // A second and 100 calls of warm-up at least (up to 3 s for slow calls): tiered compilation instruments
+        // hot methods after their first 30 calls and recompiles them with that profile on a background thread a
+        // little later, and the GC sizes its budgets to the program's allocation rate; a case timed first in a
+        // process read up to 7x slow in its first batches with half a second.
+        double warmSeconds = Math.Max(1.0, 2 * batchSeconds);
         WarmUp(descent, warmup, warmSeconds);
         WarmUp(torch, warmup, warmSeconds);
         int dCalls = Calls(descent), tCalls = Calls(torch);
@@ -81,10 +83,13 @@ public sealed class Timing(QuietGate gate, int seed, double batchSeconds)
         public Side ToSide() => Side.From(_us, _pause, _calls, _gen0, _gen1, _gen2);
     }
 
+    private const int WarmCalls = 100;
+    private const double MaxWarmSeconds = 3.0;
+
     private static void WarmUp(Action action, int calls, double seconds)
     {
         var sw = Stopwatch.StartNew();
-        for (int i = 0; i < calls || sw.Elapsed.TotalSeconds < seconds; i++) action();
+        for (int i = 0; i < calls || sw.Elapsed.TotalSeconds < seconds || (i < WarmCalls && sw.Elapsed.TotalSeconds < MaxWarmSeconds); i++) action();
     }
 
     private int Calls(Action action)
