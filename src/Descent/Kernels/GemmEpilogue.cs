@@ -7,7 +7,8 @@ internal enum GemmActivation { None, Relu, GeluExact, GeluTanh }
 
 /// <summary>
 /// What a product does to each element of C once its sum is complete: add a bias per column, keep that
-/// pre-activation where the backward needs it, and apply an activation, while the tile is still in L1.
+/// pre-activation where the backward needs it, and apply an activation, while it is still in cache (a packed
+/// product's tile in L1; a row, or a strip of up to 64 rows on the dot-product paths).
 /// Each step is the elementwise kernel the unfused ops run (<see cref="ActivationKernel"/>, whose results do
 /// not depend on where an element falls in a span), so a fused product gives the unfused ops' bits.
 /// </summary>
