@@ -284,4 +284,21 @@ public class LayerParityTests
         ModuleOracle.Check("Sequential", net,
             t => F.linear(F.gelu(F.linear(F.tanh(F.linear(t[0], t[1], t[2])), t[3], t[4])), t[5]).log_softmax(-1), Rand(g, [4, 6]));
     }
+
+    // Sequential runs each Linear with the ReLU or GELU after it as one op (the activation in the product's
+    // write, its derivative in the pass that sums the bias gradient); libtorch runs linear, then the activation.
+    [Fact]
+    [Parity("Nn.Sequential")]
+    public void SequentialFusesLinearWithTheActivationAfterIt()
+    {
+        var g = new Generator(23);
+        var net = new Sequential(
+            new Linear(20, 37, generator: g), new ReLU(),
+            new Linear(37, 45, generator: g), new GELU("tanh"),
+            new Linear(45, 13, bias: false, generator: g), new GELU(),
+            new Linear(13, 1, generator: g), new ReLU());
+        ModuleOracle.Check("Sequential of Linear + activation pairs", net,
+            t => F.relu(F.linear(F.gelu(F.linear(F.gelu(F.linear(F.relu(F.linear(t[0], t[1], t[2])), t[3], t[4]),
+                TorchSharp.Modules.GELU.Approximate.tanh), t[5])), t[6], t[7])), Rand(g, [3, 50, 20]));
+    }
 }

@@ -95,6 +95,7 @@ internal static unsafe class Gemm
         public int M, N, K;
         public bool TransA, TransB, Accumulate, SplitN;
         public int Parts;
+        public GemmEpilogue Epilogue;
     }
 
     /// <param name="transA">A is stored [k, m] instead of [m, k].</param>
@@ -108,9 +109,10 @@ internal static unsafe class Gemm
     /// As <see cref="Run(bool, bool, int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, bool)"/>;
     /// <paramref name="parts"/> &gt; 0 forces the number of parts C is cut into (tests use it to show the
     /// split never changes a result), 0 picks it from the size and <see cref="KernelThreads.Count"/>.
+    /// <paramref name="epilogue"/> finishes each element after its last k block (<see cref="GemmEpilogue"/>).
     /// </summary>
     internal static void Run(bool transA, bool transB, int m, int n, int k,
-        ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, bool accumulate, int parts)
+        ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, bool accumulate, int parts, GemmEpilogue epilogue = default)
     {
         if (m == 0 || n == 0) return;
         if (c.Length < (long)m * n || (k > 0 && (a.Length < (long)m * k || b.Length < (long)k * n)))
@@ -118,6 +120,7 @@ internal static unsafe class Gemm
         if (k == 0)
         {
             if (!accumulate) c[..(m * n)].Clear();
+            fixed (float* pc = c) epilogue.Apply(pc, n, 0, m, 0, n);
             return;
         }
 
@@ -133,7 +136,7 @@ internal static unsafe class Gemm
             var args = new Args
             {
                 A = pa, B = pb, C = pc, M = m, N = n, K = k,
-                TransA = transA, TransB = transB, Accumulate = accumulate,
+                TransA = transA, TransB = transB, Accumulate = accumulate, Epilogue = epilogue,
             };
             if (!direct && transB && !transA && m <= DotTileRows && k >= 64 && DotTiles.IsSupported)
             {
@@ -173,6 +176,7 @@ internal static unsafe class Gemm
         ref readonly var g = ref *(Args*)state;
         var (n0, n1) = ParallelPartition.Range(g.N, g.Parts, part, 4);
         if (n1 > n0) DotTiles.Run(g.A, g.B, g.M, g.K, g.N, n0, n1, g.C, g.Accumulate);
+        g.Epilogue.Apply(g.C, g.N, 0, g.M, n0, n1 - n0);
     }
 
     /// <summary>
@@ -277,6 +281,8 @@ internal static unsafe class Gemm
                                     else tr.CopyTo(cr);
                                 }
                             }
+                            // The tile's sums are complete after the last k block: finish it while it is in L1.
+                            if (pc + kc == k) g.Epilogue.Apply(g.C, n, ic + ir, rows, jc + jr, cols);
                         }
                     }
                 }
@@ -323,6 +329,7 @@ internal static unsafe class Gemm
                     float aip = g.TransA ? g.A[(long)p * m + i] : g.A[(long)i * k + p];
                     TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(g.B + (long)p * n + n0, width), aip, cRow, cRow);
                 }
+                g.Epilogue.Apply(g.C, n, i, 1, n0, width);
             }
             return;
         }
@@ -339,6 +346,7 @@ internal static unsafe class Gemm
                     aRow = gathered.AsSpan(0, k);
                 }
                 fixed (float* pa = aRow) DotRows.Run(pa, g.B, k, n0, n1, g.C + (long)i * n, g.Accumulate);
+                g.Epilogue.Apply(g.C, n, i, 1, n0, width);
             }
         }
         finally

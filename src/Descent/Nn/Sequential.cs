@@ -45,10 +45,34 @@ public sealed class Sequential : Module, IEnumerable<Module>
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// A <see cref="Linear"/> followed by a <see cref="ReLU"/> or <see cref="GELU"/> runs as one op that applies
+    /// the activation in the product's write (<c>Tensor.AffineRelu</c>, <c>Tensor.AffineGelu</c>): the same bits,
+    /// forward and backward, as the two modules one after the other, and nothing outside the chain can see
+    /// the Linear's output in between.
+    /// </remarks>
     public override Tensor Forward(Tensor input)
     {
-        foreach (var (_, module) in NamedChildren()) input = module.Forward(input);
-        return input;
+        // A Linear waits here until the next module shows whether an activation can join it.
+        Linear? waiting = null;
+        foreach (var (_, module) in NamedChildren())
+        {
+            if (waiting != null)
+            {
+                var fused = module switch
+                {
+                    ReLU => input.AffineRelu(waiting.Weight, waiting.Bias),
+                    GELU gelu => input.AffineGelu(waiting.Weight, waiting.Bias, gelu.Approximate),
+                    _ => null,
+                };
+                input = fused ?? waiting.Forward(input);
+                waiting = null;
+                if (fused != null) continue;
+            }
+            if (module is Linear linear) waiting = linear;
+            else input = module.Forward(input);
+        }
+        return waiting != null ? waiting.Forward(input) : input;
     }
 
     /// <summary>The modules in order.</summary>

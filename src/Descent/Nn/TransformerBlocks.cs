@@ -18,8 +18,8 @@ internal static class TransformerBlocks
     // linear1 → activation → dropout → linear2 → the block's output dropout.
     public static Tensor FeedForward(Tensor x, Linear linear1, bool gelu, Dropout dropout, Linear linear2, Dropout output)
     {
-        var hidden = linear1.Forward(x);
-        hidden = gelu ? hidden.Gelu() : hidden.Relu();
+        // The activation runs in linear1's write (the same bits as Linear then the activation).
+        var hidden = gelu ? x.AffineGelu(linear1.Weight, linear1.Bias) : x.AffineRelu(linear1.Weight, linear1.Bias);
         return output.Forward(linear2.Forward(dropout.Forward(hidden)));
     }
 }

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using Descent.Kernels;
 
 namespace Descent;
@@ -13,29 +12,7 @@ public partial class Tensor
     /// </summary>
     internal Tensor Affine(Tensor weight, Tensor? bias)
     {
-        if (weight.Rank != 2)
-            throw new ArgumentException($"Linear: weight must be 2-D [out_features, in_features]; got input {Descent.Shape.Format(_shape)} and weight {Descent.Shape.Format(weight._shape)}");
-        if (Rank == 0 || Size(-1) != weight.Size(1))
-            throw new ArgumentException($"Linear: input's last dimension must be in_features={weight.Size(1)}; got input {Descent.Shape.Format(_shape)} and weight {Descent.Shape.Format(weight._shape)}");
-        if (bias != null && (bias.Rank != 1 || bias.Size(0) != weight.Size(0)))
-            throw new ArgumentException($"Linear: bias must be [out_features={weight.Size(0)}]; got bias {Descent.Shape.Format(bias._shape)} and weight {Descent.Shape.Format(weight._shape)}");
-        int inFeatures = weight._shape[1], outFeatures = weight._shape[0];
-        int rows = inFeatures == 0 ? Descent.Shape.Numel(_shape.AsSpan(0, Rank - 1)) : Numel / inFeatures;
-        var outShape = (int[])_shape.Clone();
-        outShape[^1] = outFeatures;
-        // The GEMM writes every element of its output (it clears it when k = 0), so none needs zeroing first.
-        var result = Uninitialized(outShape);
-        var y = result.DataSpan;
-        Gemm.Run(false, true, rows, outFeatures, inFeatures, Data, weight.Data, y);
-        if (bias != null)
-        {
-            var b = bias.Data;
-            for (int r = 0; r < rows; r++)
-            {
-                var row = y.Slice(r * outFeatures, outFeatures);
-                TensorPrimitives.Add(row, b, row);
-            }
-        }
+        var result = AffineForward(weight, bias, GemmActivation.None, keepPre: false, out int rows, out _);
         var x = this;
         if (bias == null)
         {
@@ -48,6 +25,31 @@ public partial class Tensor
             weight.RequiresGrad ? AffineWeightGrad(g, x, weight, rows) : null,
             // The engine sums the output-shaped gradient down to [out], exactly as for a broadcast add.
             g]);
+    }
+
+    /// <summary>
+    /// act(x·Wᵀ + b) in one GEMM whose write adds the bias and applies the activation (<see cref="GemmEpilogue"/>),
+    /// after checking the shapes as <c>Linear</c>'s; with <paramref name="keepPre"/>, <paramref name="pre"/> gets
+    /// x·Wᵀ + b as well (what GELU's backward reads).
+    /// </summary>
+    private Tensor AffineForward(Tensor weight, Tensor? bias, GemmActivation activation, bool keepPre, out int rows, out Tensor? pre)
+    {
+        if (weight.Rank != 2)
+            throw new ArgumentException($"Linear: weight must be 2-D [out_features, in_features]; got input {Descent.Shape.Format(_shape)} and weight {Descent.Shape.Format(weight._shape)}");
+        if (Rank == 0 || Size(-1) != weight.Size(1))
+            throw new ArgumentException($"Linear: input's last dimension must be in_features={weight.Size(1)}; got input {Descent.Shape.Format(_shape)} and weight {Descent.Shape.Format(weight._shape)}");
+        if (bias != null && (bias.Rank != 1 || bias.Size(0) != weight.Size(0)))
+            throw new ArgumentException($"Linear: bias must be [out_features={weight.Size(0)}]; got bias {Descent.Shape.Format(bias._shape)} and weight {Descent.Shape.Format(weight._shape)}");
+        int inFeatures = weight._shape[1], outFeatures = weight._shape[0];
+        rows = inFeatures == 0 ? Descent.Shape.Numel(_shape.AsSpan(0, Rank - 1)) : Numel / inFeatures;
+        var outShape = (int[])_shape.Clone();
+        outShape[^1] = outFeatures;
+        // The GEMM writes every element of its output (it clears it when k = 0), so none needs zeroing first.
+        var result = Uninitialized(outShape);
+        pre = keepPre ? Uninitialized(outShape) : null;
+        GemmEpilogue.Run(false, true, rows, outFeatures, inFeatures, Data, weight.Data, result.DataSpan,
+            bias != null ? bias.Data : default, activation, pre != null ? pre.DataSpan : default);
+        return result;
     }
 
     /// <summary>dX = dY·W: [rows, out]·[out, in].</summary>

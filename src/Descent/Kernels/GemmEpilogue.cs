@@ -1,0 +1,71 @@
+using System.Numerics.Tensors;
+
+namespace Descent.Kernels;
+
+/// <summary>The activation a fused product applies in its write (<see cref="GemmEpilogue"/>).</summary>
+internal enum GemmActivation { None, Relu, GeluExact, GeluTanh }
+
+/// <summary>
+/// What a product does to each element of C once its sum is complete: add a bias per column, keep that
+/// pre-activation where the backward needs it, and apply an activation, while it is still in cache (a packed
+/// product's tile in L1; a row, or a strip of up to 64 rows on the dot-product paths).
+/// Each step is the elementwise kernel the unfused ops run (<see cref="ActivationKernel"/>, whose results do
+/// not depend on where an element falls in a span), so a fused product gives the unfused ops' bits.
+/// </summary>
+/// <example><code>
+/// GemmEpilogue.Run(false, true, rows, outFeatures, inFeatures, x, w, y, bias, GemmActivation.Relu, pre: default);
+/// </code></example>
+internal readonly unsafe struct GemmEpilogue
+{
+    private readonly float* _bias, _pre;
+    private readonly GemmActivation _activation;
+
+    private GemmEpilogue(float* bias, float* pre, GemmActivation activation)
+    {
+        _bias = bias;
+        _pre = pre;
+        _activation = activation;
+    }
+
+    /// <summary>Whether there is nothing to do (a plain product).</summary>
+    public bool IsNone => _bias == null && _pre == null && _activation == GemmActivation.None;
+
+    /// <summary>
+    /// C = act(op(A)·op(B) + bias) over row-major spans, as <see cref="Gemm.Run(bool, bool, int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, bool)"/>
+    /// followed by a row-by-row bias add and the activation, but in the product's write. <paramref name="bias"/>
+    /// is [n] or empty; <paramref name="pre"/>, when not empty, receives the sum before the activation (m x n).
+    /// </summary>
+    public static void Run(bool transA, bool transB, int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b,
+        Span<float> c, ReadOnlySpan<float> bias, GemmActivation activation, Span<float> pre, int parts = 0)
+    {
+        if (!bias.IsEmpty && bias.Length < n)
+            throw new ArgumentException($"Gemm: bias must hold n={n} floats; got {bias.Length}");
+        if (!pre.IsEmpty && pre.Length < (long)m * n)
+            throw new ArgumentException($"Gemm: pre-activation span too short for m={m}, n={n}; got {pre.Length}");
+        fixed (float* pBias = bias, pPre = pre)
+            Gemm.Run(transA, transB, m, n, k, a, b, c, accumulate: false, parts, new GemmEpilogue(pBias, pPre, activation));
+    }
+
+    /// <summary>
+    /// Finishes the block of C at rows [row0, row0 + rows), columns [col0, col0 + cols), C being
+    /// <paramref name="n"/> columns wide; called once per element, after its last k block.
+    /// </summary>
+    public void Apply(float* c, int n, int row0, int rows, int col0, int cols)
+    {
+        if (IsNone || rows <= 0 || cols <= 0) return;
+        for (int r = row0; r < row0 + rows; r++)
+        {
+            long at = (long)r * n + col0;
+            var row = new Span<float>(c + at, cols);
+            // The unfused add: y[j] + b[j] in one rounding.
+            if (_bias != null) TensorPrimitives.Add(row, new ReadOnlySpan<float>(_bias + col0, cols), row);
+            if (_pre != null) row.CopyTo(new Span<float>(_pre + at, cols));
+            switch (_activation)
+            {
+                case GemmActivation.Relu: ActivationKernel.ReluForward(row, row); break;
+                case GemmActivation.GeluExact: ActivationKernel.GeluForward(row, false, row); break;
+                case GemmActivation.GeluTanh: ActivationKernel.GeluForward(row, true, row); break;
+            }
+        }
+    }
+}
