@@ -15,10 +15,9 @@ namespace Descent.Kernels;
 /// </summary>
 internal static class RecurrentKernel
 {
-    /// <summary>h = tanh(xg + hg) or relu(xg + hg), elementwise over [N, H].</summary>
-    public static void RnnForward(ReadOnlySpan<float> xg, ReadOnlySpan<float> hg, bool relu, Span<float> h)
+    /// <summary>h = tanh(a) or relu(a), elementwise over [N, H], in place: the pre-activation a comes in <paramref name="h"/>.</summary>
+    public static void RnnForward(Span<float> h, bool relu)
     {
-        TensorPrimitives.Add(xg, hg, h);
         if (relu) ActivationKernel.ReluForward(h, h);
         else TensorPrimitives.Tanh(h, h);
     }
@@ -41,14 +40,12 @@ internal static class RecurrentKernel
     }
 
     /// <summary>
-    /// LSTM step, gates in PyTorch's order i, f, g, o: c = f∘c_prev + i∘g, h = o∘tanh(c). The activated
-    /// gates are kept in <paramref name="gates"/> [N, 4H] for the backward.
+    /// LSTM step, gates in PyTorch's order i, f, g, o: c = f∘c_prev + i∘g, h = o∘tanh(c). The gates' pre-activations
+    /// [N, 4H] come in <paramref name="gates"/> and are activated in place, kept there for the backward.
     /// </summary>
-    public static void LstmForward(int n, int hidden, ReadOnlySpan<float> xg, ReadOnlySpan<float> hg, ReadOnlySpan<float> cPrev,
-        Span<float> gates, Span<float> c, Span<float> h)
+    public static void LstmForward(int n, int hidden, Span<float> gates, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> h)
     {
         int width = 4 * hidden;
-        TensorPrimitives.Add(xg[..(n * width)], hg[..(n * width)], gates);
         for (int r = 0; r < n; r++)
         {
             var row = gates.Slice(r * width, width);
@@ -212,6 +209,24 @@ internal static class RecurrentKernel
         int width = rows.Length / lengths.Length;
         for (int r = 0; r < lengths.Length; r++)
             if (t >= lengths[r]) rows.Slice(r * width, width).Clear();
+    }
+
+    /// <summary>
+    /// <paramref name="source"/> [rows, cols] transposed into <paramref name="destination"/> [cols, rows]: a weight
+    /// stored [out, in] as the [in, out] operand a GEMM reads in place, row by row.
+    /// </summary>
+    public static void Transpose(int rows, int cols, ReadOnlySpan<float> source, Span<float> destination)
+    {
+        // Blocks of 16 x 16 keep both the rows read and the rows written in L1.
+        const int B = 16;
+        for (int r0 = 0; r0 < rows; r0 += B)
+            for (int c0 = 0; c0 < cols; c0 += B)
+            {
+                int r1 = Math.Min(rows, r0 + B), c1 = Math.Min(cols, c0 + B);
+                for (int r = r0; r < r1; r++)
+                    for (int col = c0; col < c1; col++)
+                        destination[col * rows + r] = source[r * cols + col];
+            }
     }
 
     /// <summary>Adds <paramref name="bias"/> to every row of <paramref name="rows"/>.</summary>
