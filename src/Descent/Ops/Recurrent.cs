@@ -159,8 +159,10 @@ public partial class Tensor
             grads.Add(dx);
             grads.Add(wIh.RequiresGrad ? Product(dxg, x.Data, width, inputs, steps * n) : null);
             grads.Add(wHh.RequiresGrad ? HiddenProduct(dhg, hsR, h0.Data, steps, n, hidden, width, reverse) : null);
-            if (bIh != null) grads.Add(bIh.RequiresGrad ? ColumnSums(dxg, width) : null);
-            if (bHh != null) grads.Add(bHh.RequiresGrad ? ColumnSums(dhg, width) : null);
+            var dbIh = bIh != null && bIh.RequiresGrad ? ColumnSums(dxg, width) : null;
+            if (bIh != null) grads.Add(dbIh);
+            // Outside the GRU both biases add to the same pre-activations, so they share one gradient.
+            if (bHh != null) grads.Add(!bHh.RequiresGrad ? null : dbIh != null && !gru ? FromSpan(dbIh.Data, dbIh._shape) : ColumnSums(dhg, width));
             grads.Add(h0.RequiresGrad ? FromSpan(dh, h0._shape) : null);
             if (c0 != null) grads.Add(c0.RequiresGrad ? FromSpan(dc, c0._shape) : null);
             ScratchPool.Return(dxg);
