@@ -44,8 +44,19 @@ public partial class Tensor
         var scratch = !keepGates && (lstm || gru) ? ScratchPool.Rent(steps * rows) : null;
         var xg = pre != null ? pre.DataSpan : scratch != null ? scratch.AsSpan() : hs;
         Gemm.Run(false, true, steps * n, width, inputs, x.Data, wIh.Data, xg);
-        if (bIh != null) RecurrentKernel.AddRows(xg, bIh.Data);
-        if (bHh != null && !gru) RecurrentKernel.AddRows(xg, bHh.Data);
+        // Outside the GRU the two biases are summed first, so the T·N rows take one pass instead of two.
+        if (bIh != null && bHh != null && !gru)
+        {
+            var bias = ScratchPool.Rent(width);
+            System.Numerics.Tensors.TensorPrimitives.Add(bIh.Data, bHh.Data, bias);
+            RecurrentKernel.AddRows(xg, bias);
+            ScratchPool.Return(bias);
+        }
+        else
+        {
+            if (bIh != null) RecurrentKernel.AddRows(xg, bIh.Data);
+            if (bHh != null && !gru) RecurrentKernel.AddRows(xg, bHh.Data);
+        }
 
         // W_hh is stored [G·H, H]; transposed once, each step's h·W_hhᵀ is a product whose both operands the
         // GEMM reads in place (as dot products of rows it sums a whole vector per output, which at H = 128
