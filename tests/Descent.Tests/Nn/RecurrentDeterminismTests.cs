@@ -1,3 +1,4 @@
+using Descent.Kernels;
 using Descent.Nn;
 using Descent.Tests.Kernels;
 
@@ -42,6 +43,28 @@ public class RecurrentDeterminismTests
             Assert.True(one[i].AsSpan().SequenceEqual(two[i]), $"{kind}: array {i} differs between one and two threads");
             Assert.True(two[i].AsSpan().SequenceEqual(again[i]), $"{kind}: array {i} differs run to run");
         }
+    }
+
+    [Fact]
+    public void The_lstm_step_kernels_split_an_odd_batch_over_threads_without_changing_a_bit()
+    {
+        // 33 rows of 4 x 70 gates: above two parts' worth, cut 17 / 16, and 70 leaves a scalar tail in every row.
+        const int n = 33, hidden = 70;
+        Assert.True(n * 4 * hidden >= 2 * RecurrentKernel.MinGateElementsPerPart);
+        var rng = new Generator(21);
+        float[] Draw(int count) => Tensor.Randn([count], rng).ToArray();
+        float[] pre = Draw(n * 4 * hidden), cPrev = Draw(n * hidden), dh = Draw(n * hidden), dcOut = Draw(n * hidden), carry = Draw(n * hidden);
+        float[][] Step()
+        {
+            var gates = (float[])pre.Clone();
+            float[] c = new float[n * hidden], h = new float[n * hidden], dc = (float[])carry.Clone(), dGates = new float[n * 4 * hidden];
+            RecurrentKernel.LstmForward(n, hidden, gates, cPrev, c, h);
+            RecurrentKernel.LstmBackward(n, hidden, gates, cPrev, c, dh, dcOut, dc, dGates);
+            return [gates, c, h, dc, dGates];
+        }
+        var one = ThreadCountCollection.With(1, Step);
+        var two = ThreadCountCollection.With(2, Step);
+        for (int i = 0; i < one.Length; i++) Assert.True(one[i].AsSpan().SequenceEqual(two[i]), $"array {i} differs between one and two threads");
     }
 
     [Theory, MemberData(nameof(Kinds))]
