@@ -10,15 +10,51 @@ namespace Descent.Kernels;
 /// Row r's gates are G contiguous blocks of H, so each gate of a row is one span: the transcendentals run
 /// as whole-slice TensorPrimitives calls (exp and tanh per element dominated the scalar loop), and the
 /// combining arithmetic is one fused pass per row whose scalar tail computes exactly what its vector body
-/// does. Single-threaded: a step is small (the benchmark's LSTM has 16K gate elements a step) and a
-/// per-step split over threads has not been measured to pay.
+/// does. The LSTM's steps split their batch rows over threads above <see cref="MinGateElementsPerPart"/>; a
+/// row's arithmetic is the same whichever part holds it, so the split never changes a result.
 /// </summary>
-internal static class RecurrentKernel
+internal static unsafe class RecurrentKernel
 {
-    /// <summary>h = tanh(xg + hg) or relu(xg + hg), elementwise over [N, H].</summary>
-    public static void RnnForward(ReadOnlySpan<float> xg, ReadOnlySpan<float> hg, bool relu, Span<float> h)
+    /// <summary>
+    /// Gate elements (N·4H) per part of an LSTM step: about 5 µs of transcendentals, so a hand-off (a
+    /// microsecond) pays. The benchmark's step (N 32, H 128) has 16K and splits over two threads.
+    /// </summary>
+    internal const int MinGateElementsPerPart = 4096;
+
+    private struct LstmArgs
     {
-        TensorPrimitives.Add(xg, hg, h);
+        public float* Gates, CPrev, C, H, Dh, DcOut, DcCarry, DGates;
+        public int N, Hidden, Parts;
+    }
+
+    private static int LstmParts(int n, int hidden) => ParallelPartition.Parts((long)n * 4 * hidden, MinGateElementsPerPart, n);
+
+    private static void ForwardPart(int part, void* state)
+    {
+        ref readonly var a = ref *(LstmArgs*)state;
+        var (r0, r1) = ParallelPartition.Range(a.N, a.Parts, part);
+        int hidden = a.Hidden, w = 4 * hidden;
+        if (r1 > r0)
+            LstmForwardRows(r1 - r0, hidden, new Span<float>(a.Gates + (long)r0 * w, (r1 - r0) * w),
+                new ReadOnlySpan<float>(a.CPrev + (long)r0 * hidden, (r1 - r0) * hidden),
+                new Span<float>(a.C + (long)r0 * hidden, (r1 - r0) * hidden), new Span<float>(a.H + (long)r0 * hidden, (r1 - r0) * hidden));
+    }
+
+    private static void BackwardPart(int part, void* state)
+    {
+        ref readonly var a = ref *(LstmArgs*)state;
+        var (r0, r1) = ParallelPartition.Range(a.N, a.Parts, part);
+        int hidden = a.Hidden, w = 4 * hidden, rows = r1 - r0;
+        long e = (long)r0 * hidden;
+        if (r1 > r0)
+            LstmBackwardRows(rows, hidden, new ReadOnlySpan<float>(a.Gates + (long)r0 * w, rows * w),
+                new ReadOnlySpan<float>(a.CPrev + e, rows * hidden), new ReadOnlySpan<float>(a.C + e, rows * hidden),
+                new ReadOnlySpan<float>(a.Dh + e, rows * hidden), new ReadOnlySpan<float>(a.DcOut + e, rows * hidden),
+                new Span<float>(a.DcCarry + e, rows * hidden), new Span<float>(a.DGates + (long)r0 * w, rows * w));
+    }
+    /// <summary>h = tanh(a) or relu(a), elementwise over [N, H], in place: the pre-activation a comes in <paramref name="h"/>.</summary>
+    public static void RnnForward(Span<float> h, bool relu)
+    {
         if (relu) ActivationKernel.ReluForward(h, h);
         else TensorPrimitives.Tanh(h, h);
     }
@@ -41,14 +77,27 @@ internal static class RecurrentKernel
     }
 
     /// <summary>
-    /// LSTM step, gates in PyTorch's order i, f, g, o: c = f∘c_prev + i∘g, h = o∘tanh(c). The activated
-    /// gates are kept in <paramref name="gates"/> [N, 4H] for the backward.
+    /// LSTM step, gates in PyTorch's order i, f, g, o: c = f∘c_prev + i∘g, h = o∘tanh(c). The gates' pre-activations
+    /// [N, 4H] come in <paramref name="gates"/> and are activated in place, kept there for the backward.
     /// </summary>
-    public static void LstmForward(int n, int hidden, ReadOnlySpan<float> xg, ReadOnlySpan<float> hg, ReadOnlySpan<float> cPrev,
-        Span<float> gates, Span<float> c, Span<float> h)
+    public static void LstmForward(int n, int hidden, Span<float> gates, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> h)
+    {
+        int parts = LstmParts(n, hidden);
+        if (parts == 1)
+        {
+            LstmForwardRows(n, hidden, gates, cPrev, c, h);
+            return;
+        }
+        fixed (float* pg = gates, pcp = cPrev, pc = c, ph = h)
+        {
+            var args = new LstmArgs { Gates = pg, CPrev = pcp, C = pc, H = ph, N = n, Hidden = hidden, Parts = parts };
+            ParallelPool.Run(parts, &ForwardPart, &args);
+        }
+    }
+
+    private static void LstmForwardRows(int n, int hidden, Span<float> gates, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> h)
     {
         int width = 4 * hidden;
-        TensorPrimitives.Add(xg[..(n * width)], hg[..(n * width)], gates);
         for (int r = 0; r < n; r++)
         {
             var row = gates.Slice(r * width, width);
@@ -73,6 +122,26 @@ internal static class RecurrentKernel
     /// <paramref name="dGates"/> [N, 4H]; <paramref name="dcCarry"/> then holds the gradient of c_prev.
     /// </summary>
     public static void LstmBackward(int n, int hidden, ReadOnlySpan<float> gates, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> c,
+        ReadOnlySpan<float> dh, ReadOnlySpan<float> dcOut, Span<float> dcCarry, Span<float> dGates)
+    {
+        int parts = LstmParts(n, hidden);
+        if (parts == 1)
+        {
+            LstmBackwardRows(n, hidden, gates, cPrev, c, dh, dcOut, dcCarry, dGates);
+            return;
+        }
+        fixed (float* pg = gates, pcp = cPrev, pc = c, pdh = dh, pdo = dcOut, pdc = dcCarry, pdg = dGates)
+        {
+            var args = new LstmArgs
+            {
+                Gates = pg, CPrev = pcp, C = pc, Dh = pdh, DcOut = pdo, DcCarry = pdc, DGates = pdg,
+                N = n, Hidden = hidden, Parts = parts,
+            };
+            ParallelPool.Run(parts, &BackwardPart, &args);
+        }
+    }
+
+    private static void LstmBackwardRows(int n, int hidden, ReadOnlySpan<float> gates, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> c,
         ReadOnlySpan<float> dh, ReadOnlySpan<float> dcOut, Span<float> dcCarry, Span<float> dGates)
     {
         int width = 4 * hidden;
@@ -212,6 +281,24 @@ internal static class RecurrentKernel
         int width = rows.Length / lengths.Length;
         for (int r = 0; r < lengths.Length; r++)
             if (t >= lengths[r]) rows.Slice(r * width, width).Clear();
+    }
+
+    /// <summary>
+    /// <paramref name="source"/> [rows, cols] transposed into <paramref name="destination"/> [cols, rows]: a weight
+    /// stored [out, in] as the [in, out] operand a GEMM reads in place, row by row.
+    /// </summary>
+    public static void Transpose(int rows, int cols, ReadOnlySpan<float> source, Span<float> destination)
+    {
+        // Blocks of 16 x 16 keep both the rows read and the rows written in L1.
+        const int B = 16;
+        for (int r0 = 0; r0 < rows; r0 += B)
+            for (int c0 = 0; c0 < cols; c0 += B)
+            {
+                int r1 = Math.Min(rows, r0 + B), c1 = Math.Min(cols, c0 + B);
+                for (int r = r0; r < r1; r++)
+                    for (int col = c0; col < c1; col++)
+                        destination[col * rows + r] = source[r * cols + col];
+            }
     }
 
     /// <summary>Adds <paramref name="bias"/> to every row of <paramref name="rows"/>.</summary>

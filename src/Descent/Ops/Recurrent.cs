@@ -28,42 +28,75 @@ public partial class Tensor
         int width = wIh._shape[0], plane = n * hidden, rows = n * width;
         bool lstm = cell == RecurrentCell.Lstm, gru = cell == RecurrentCell.Gru, relu = cell == RecurrentCell.RnnRelu;
 
-        // All time steps' input products in one GEMM; the recurrence then only multiplies by W_hh. The GEMM
-        // overwrites every element and nothing outlives the loop, so the buffer (megabytes for a long
-        // sequence) is pooled scratch rather than a fresh large-object allocation per call.
-        var xg = ScratchPool.Rent(steps * rows);
-        Gemm.Run(false, true, steps * n, width, inputs, x.Data, wIh.Data, xg);
-        if (bIh != null) RecurrentKernel.AddRows(xg, bIh.Data);
-
+        bool needsGrad = Autograd.IsEnabled && (x.RequiresGrad || wIh.RequiresGrad || wHh.RequiresGrad || (bIh?.RequiresGrad ?? false)
+            || (bHh?.RequiresGrad ?? false) || h0.RequiresGrad || (c0?.RequiresGrad ?? false));
         var result = Uninitialized(lstm ? new[] { 2, steps, n, hidden } : new[] { steps, n, hidden });
-        var gates = lstm || gru ? new float[steps * rows] : Array.Empty<float>();
-        var hn = gru ? new float[steps * plane] : Array.Empty<float>();
-        var hg = new float[rows];
         var all = result.Storage.AsSpan(result.Offset, result.Numel);
         var hs = all[..(steps * plane)];
         var cs = lstm ? all[(steps * plane)..] : default;
+
+        // All time steps' input products in one GEMM, with both biases (the GRU's b_hn stays apart, inside r∘(·)).
+        // The LSTM's activated gates are kept for the backward, so they need a buffer of their own when it
+        // will run (a tensor, so a step scope recycles it); the RNN's pre-activations go straight into its
+        // output, which has their shape; scratch (megabytes for a long sequence) serves the rest.
+        bool keepGates = lstm && needsGrad;
+        var pre = keepGates ? Uninitialized([steps * rows]) : null;
+        var scratch = !keepGates && (lstm || gru) ? ScratchPool.Rent(steps * rows) : null;
+        var xg = pre != null ? pre.DataSpan : scratch != null ? scratch.AsSpan() : hs;
+        Gemm.Run(false, true, steps * n, width, inputs, x.Data, wIh.Data, xg);
+        // Outside the GRU the two biases are summed first, so the T·N rows take one pass instead of two.
+        if (bIh != null && bHh != null && !gru)
+        {
+            var bias = ScratchPool.Rent(width);
+            System.Numerics.Tensors.TensorPrimitives.Add(bIh.Data, bHh.Data, bias);
+            RecurrentKernel.AddRows(xg, bias);
+            ScratchPool.Return(bias);
+        }
+        else
+        {
+            if (bIh != null) RecurrentKernel.AddRows(xg, bIh.Data);
+            if (bHh != null && !gru) RecurrentKernel.AddRows(xg, bHh.Data);
+        }
+
+        // W_hh is stored [G·H, H]; transposed once, each step's h·W_hhᵀ is a product whose both operands the
+        // GEMM reads in place (as dot products of rows it sums a whole vector per output, which at H = 128
+        // cost as much as the multiply-adds), and it adds into the step's input products directly.
+        var wT = ScratchPool.Rent(hidden * width);
+        RecurrentKernel.Transpose(width, hidden, wHh.Data, wT);
+        var gates = gru ? new float[steps * rows] : Array.Empty<float>();
+        var hn = gru ? new float[steps * plane] : Array.Empty<float>();
+        var hg = gru ? ScratchPool.Rent(rows) : null;
         for (int s = 0; s < steps; s++)
         {
             int t = reverse ? steps - 1 - s : s, prev = reverse ? t + 1 : t - 1;
             ReadOnlySpan<float> hPrev = s == 0 ? h0.Data : (ReadOnlySpan<float>)hs.Slice(prev * plane, plane);
-            Gemm.Run(false, true, n, width, hidden, hPrev, wHh.Data, hg);
-            if (bHh != null) RecurrentKernel.AddRows(hg, bHh.Data);
-            var xgt = xg.AsSpan(t * rows, rows);
+            var xgt = xg.Slice(t * rows, rows);
             var h = hs.Slice(t * plane, plane);
-            if (lstm)
+            if (gru)
             {
-                ReadOnlySpan<float> cPrev = s == 0 ? c0!.Data : (ReadOnlySpan<float>)cs.Slice(prev * plane, plane);
-                RecurrentKernel.LstmForward(n, hidden, xgt, hg, cPrev, gates.AsSpan(t * rows, rows), cs.Slice(t * plane, plane), h);
-                if (lengths != null) RecurrentKernel.CarryEnded(lengths, t, cPrev, default, cs.Slice(t * plane, plane));
-            }
-            else if (gru)
+                Gemm.Run(false, false, n, width, hidden, hPrev, wT, hg);
+                if (bHh != null) RecurrentKernel.AddRows(hg, bHh.Data);
                 RecurrentKernel.GruForward(n, hidden, xgt, hg, hPrev, gates.AsSpan(t * rows, rows), hn.AsSpan(t * plane, plane), h);
+            }
             else
-                RecurrentKernel.RnnForward(xgt, hg, relu, h);
+            {
+                Gemm.Run(false, false, n, width, hidden, hPrev, wT, xgt, accumulate: true);
+                if (lstm)
+                {
+                    ReadOnlySpan<float> cPrev = s == 0 ? c0!.Data : (ReadOnlySpan<float>)cs.Slice(prev * plane, plane);
+                    RecurrentKernel.LstmForward(n, hidden, xgt, cPrev, cs.Slice(t * plane, plane), h);
+                    if (lengths != null) RecurrentKernel.CarryEnded(lengths, t, cPrev, default, cs.Slice(t * plane, plane));
+                }
+                else
+                    RecurrentKernel.RnnForward(h, relu);
+            }
             // The padded rows were computed with the rest (one GEMM for the batch) and are overwritten here.
             if (lengths != null) RecurrentKernel.CarryEnded(lengths, t, hPrev, default, h);
         }
-        ScratchPool.Return(xg);
+        ScratchPool.Return(wT);
+        if (scratch != null) ScratchPool.Return(scratch);
+        if (hg != null) ScratchPool.Return(hg);
+        if (!needsGrad) return result;
 
         var inputsList = new List<Tensor> { x, wIh, wHh };
         if (bIh != null) inputsList.Add(bIh);
@@ -73,7 +106,7 @@ public partial class Tensor
         return Graph.Record(result, cell switch { RecurrentCell.Lstm => "Lstm", RecurrentCell.Gru => "Gru", RecurrentCell.RnnRelu => "RnnRelu", _ => "RnnTanh" }, [.. inputsList], grad =>
         {
             var g = grad.Data;
-            // The step kernels write every element of dxg, dhg and hPrevs, and the gradients below are done
+            // The step kernels write every element of dxg and dhg, and the gradients below are done
             // with them before the closure returns, so they are pooled scratch; dh and dc are read before
             // their first write and stay zeroed allocations.
             var dxg = ScratchPool.Rent(steps * rows);
@@ -86,12 +119,10 @@ public partial class Tensor
             var ys = result.Data;
             var hsR = ys[..(steps * plane)];
             var csR = lstm ? ys[(steps * plane)..] : default;
-            var hPrevs = ScratchPool.Rent(steps * plane);
             for (int s = steps - 1; s >= 0; s--)
             {
                 int t = reverse ? steps - 1 - s : s, prev = reverse ? t + 1 : t - 1;
                 ReadOnlySpan<float> hPrev = s == 0 ? h0.Data : hsR.Slice(prev * plane, plane);
-                hPrev.CopyTo(hPrevs.AsSpan(t * plane, plane));
                 System.Numerics.Tensors.TensorPrimitives.Add(g.Slice(t * plane, plane), dh, dhTotal);
                 var dxgt = dxg.AsSpan(t * rows, rows);
                 if (lstm)
@@ -99,7 +130,7 @@ public partial class Tensor
                     ReadOnlySpan<float> cPrev = s == 0 ? c0!.Data : csR.Slice(prev * plane, plane);
                     var dcOut = g.Slice((steps + t) * plane, plane);
                     if (lengths != null) RecurrentKernel.CarryEnded(lengths, t, dc, dcOut, dcKept);
-                    RecurrentKernel.LstmBackward(n, hidden, gates.AsSpan(t * rows, rows), cPrev, csR.Slice(t * plane, plane),
+                    RecurrentKernel.LstmBackward(n, hidden, pre!.Data.Slice(t * rows, rows), cPrev, csR.Slice(t * plane, plane),
                         dhTotal, dcOut, dc, dxgt);
                     if (lengths != null)
                     {
@@ -138,14 +169,15 @@ public partial class Tensor
             }
             grads.Add(dx);
             grads.Add(wIh.RequiresGrad ? Product(dxg, x.Data, width, inputs, steps * n) : null);
-            grads.Add(wHh.RequiresGrad ? Product(dhg, hPrevs, width, hidden, steps * n) : null);
-            if (bIh != null) grads.Add(bIh.RequiresGrad ? ColumnSums(dxg, width) : null);
-            if (bHh != null) grads.Add(bHh.RequiresGrad ? ColumnSums(dhg, width) : null);
+            grads.Add(wHh.RequiresGrad ? HiddenProduct(dhg, hsR, h0.Data, steps, n, hidden, width, reverse) : null);
+            var dbIh = bIh != null && bIh.RequiresGrad ? ColumnSums(dxg, width) : null;
+            if (bIh != null) grads.Add(dbIh);
+            // Outside the GRU both biases add to the same pre-activations, so they share one gradient.
+            if (bHh != null) grads.Add(!bHh.RequiresGrad ? null : dbIh != null && !gru ? FromSpan(dbIh.Data, dbIh._shape) : ColumnSums(dhg, width));
             grads.Add(h0.RequiresGrad ? FromSpan(dh, h0._shape) : null);
             if (c0 != null) grads.Add(c0.RequiresGrad ? FromSpan(dc, c0._shape) : null);
             ScratchPool.Return(dxg);
             if (gru) ScratchPool.Return(dhg);
-            ScratchPool.Return(hPrevs);
             return [.. grads];
         });
     }
@@ -155,6 +187,25 @@ public partial class Tensor
     {
         var w = Uninitialized([width, cols]);
         Gemm.Run(true, false, width, cols, rows, dGates, a, w.DataSpan);
+        return w;
+    }
+
+    /// <summary>
+    /// dW_hh = Σ_t dG_tᵀ·h_prev(t). Every step's previous state but the first step's (h0) is an output one step
+    /// back in time order, so those steps are one product over the saved outputs shifted by a step, and h0's
+    /// step adds one more of N rows.
+    /// </summary>
+    private static Tensor HiddenProduct(ReadOnlySpan<float> dGates, ReadOnlySpan<float> hs, ReadOnlySpan<float> h0,
+        int steps, int n, int hidden, int width, bool reverse)
+    {
+        int rows = n * width, plane = n * hidden, shifted = (steps - 1) * n;
+        var w = Uninitialized([width, hidden]);
+        // In time order step t ≥ 1 follows output t − 1; reversed, step t < T − 1 follows output t + 1.
+        if (steps > 1)
+            Gemm.Run(true, false, width, hidden, shifted, reverse ? dGates[..(shifted * width)] : dGates[rows..],
+                reverse ? hs[plane..] : hs[..(shifted * hidden)], w.DataSpan);
+        int first = reverse ? steps - 1 : 0;
+        Gemm.Run(true, false, width, hidden, n, dGates.Slice(first * rows, rows), h0, w.DataSpan, accumulate: steps > 1);
         return w;
     }
 

@@ -29,9 +29,10 @@ public class RecurrentKernelTests
         int w = 4 * hidden, plane = n * hidden;
         float[] xg = Randn(n * w, rng), hg = Randn(n * w, rng), cPrev = Randn(plane, rng);
         var gates = new float[n * w];
+        for (int k = 0; k < gates.Length; k++) gates[k] = xg[k] + hg[k];
         var c = new float[plane];
         var h = new float[plane];
-        RecurrentKernel.LstmForward(n, hidden, xg, hg, cPrev, gates, c, h);
+        RecurrentKernel.LstmForward(n, hidden, gates, cPrev, c, h);
 
         float[] dh = Randn(plane, rng), dcOut = Randn(plane, rng), dcCarry = Randn(plane, rng);
         var dcIn = (float[])dcCarry.Clone();
@@ -107,8 +108,9 @@ public class RecurrentKernelTests
         var rng = new Generator((ulong)(count * 2 + (relu ? 1 : 0)));
         float[] xg = Randn(count, rng), hg = Randn(count, rng), dh = Randn(count, rng);
         var h = new float[count];
+        for (int i = 0; i < count; i++) h[i] = xg[i] + hg[i];
         var da = new float[count];
-        RecurrentKernel.RnnForward(xg, hg, relu, h);
+        RecurrentKernel.RnnForward(h, relu);
         RecurrentKernel.RnnBackward(h, dh, relu, da);
         for (int i = 0; i < count; i++)
         {
@@ -119,18 +121,29 @@ public class RecurrentKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(1, 1)] [InlineData(3, 5)] [InlineData(16, 16)] [InlineData(17, 33)] [InlineData(512, 128)]
+    public void Transpose_moves_every_element_to_its_mirror(int rows, int cols)
+    {
+        var source = Randn(rows * cols, new Generator((ulong)(rows * 100 + cols)));
+        var destination = new float[rows * cols];
+        RecurrentKernel.Transpose(rows, cols, source, destination);
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+                Assert.Equal(source[r * cols + c], destination[c * rows + r]);
+    }
+
     [Fact]
     public void Saturated_gates_stay_finite()
     {
         const int n = 2, hidden = 19;
         var xg = new float[n * 4 * hidden];
         for (int i = 0; i < xg.Length; i++) xg[i] = i % 2 == 0 ? 200f : -200f;
-        var hg = new float[xg.Length];
         var cPrev = new float[n * hidden];
-        var gates = new float[xg.Length];
+        var gates = (float[])xg.Clone();
         var c = new float[cPrev.Length];
         var h = new float[cPrev.Length];
-        RecurrentKernel.LstmForward(n, hidden, xg, hg, cPrev, gates, c, h);
+        RecurrentKernel.LstmForward(n, hidden, gates, cPrev, c, h);
         Assert.All(gates, v => Assert.InRange(v, -1f, 1f));
         Assert.All(h, v => Assert.True(float.IsFinite(v)));
     }

@@ -1,0 +1,98 @@
+using Descent.Kernels;
+using Descent.Nn;
+using Descent.Tests.Kernels;
+
+namespace Descent.Tests.Nn;
+
+/// <summary>
+/// The recurrent op's buffers and splits: at sizes where its products split over threads, the output and every
+/// gradient are bit-identical on one and two threads and run to run; a forward without grad (scratch buffers)
+/// computes what one with grad (kept gates) does; and the saved gates survive a backward that retains the graph.
+/// </summary>
+[Collection(nameof(ThreadCountCollection))]
+public class RecurrentDeterminismTests
+{
+    public static TheoryData<string> Kinds => new() { "rnn", "relu", "lstm", "gru" };
+
+    // Batch 32 and hidden 64: each step's h·W_hhᵀ (32 x 64·G x 64) is above the GEMM's threshold for a second thread.
+    private static Module Network(string kind) => kind switch
+    {
+        "rnn" => new RNN(20, 64, 2, "tanh", bidirectional: true, generator: new Generator(5)),
+        "relu" => new RNN(20, 64, 2, "relu", bidirectional: true, generator: new Generator(5)),
+        "lstm" => new LSTM(20, 64, 2, bidirectional: true, generator: new Generator(5)),
+        _ => new GRU(20, 64, 2, bidirectional: true, generator: new Generator(5)),
+    };
+
+    private static float[][] OutputAndGradients(string kind)
+    {
+        var net = Network(kind);
+        var x = Tensor.Randn([6, 32, 20], new Generator(6)).RequireGrad();
+        var y = net.Forward(x);
+        (y * Tensor.Randn(y.Shape, new Generator(7))).Sum().Backward();
+        return [y.ToArray(), x.Grad!.ToArray(), .. net.Parameters().Select(p => p.Grad!.ToArray())];
+    }
+
+    [Theory, MemberData(nameof(Kinds))]
+    public void Output_and_gradients_are_bit_identical_on_one_and_two_threads_and_run_to_run(string kind)
+    {
+        var one = ThreadCountCollection.With(1, () => OutputAndGradients(kind));
+        var two = ThreadCountCollection.With(2, () => OutputAndGradients(kind));
+        var again = ThreadCountCollection.With(2, () => OutputAndGradients(kind));
+        for (int i = 0; i < one.Length; i++)
+        {
+            Assert.True(one[i].AsSpan().SequenceEqual(two[i]), $"{kind}: array {i} differs between one and two threads");
+            Assert.True(two[i].AsSpan().SequenceEqual(again[i]), $"{kind}: array {i} differs run to run");
+        }
+    }
+
+    [Fact]
+    public void The_lstm_step_kernels_split_an_odd_batch_over_threads_without_changing_a_bit()
+    {
+        // 33 rows of 4 x 70 gates: above two parts' worth, cut 17 / 16, and 70 leaves a scalar tail in every row.
+        const int n = 33, hidden = 70;
+        Assert.True(n * 4 * hidden >= 2 * RecurrentKernel.MinGateElementsPerPart);
+        var rng = new Generator(21);
+        float[] Draw(int count) => Tensor.Randn([count], rng).ToArray();
+        float[] pre = Draw(n * 4 * hidden), cPrev = Draw(n * hidden), dh = Draw(n * hidden), dcOut = Draw(n * hidden), carry = Draw(n * hidden);
+        float[][] Step()
+        {
+            var gates = (float[])pre.Clone();
+            float[] c = new float[n * hidden], h = new float[n * hidden], dc = (float[])carry.Clone(), dGates = new float[n * 4 * hidden];
+            RecurrentKernel.LstmForward(n, hidden, gates, cPrev, c, h);
+            RecurrentKernel.LstmBackward(n, hidden, gates, cPrev, c, dh, dcOut, dc, dGates);
+            return [gates, c, h, dc, dGates];
+        }
+        var one = ThreadCountCollection.With(1, Step);
+        var two = ThreadCountCollection.With(2, Step);
+        for (int i = 0; i < one.Length; i++) Assert.True(one[i].AsSpan().SequenceEqual(two[i]), $"array {i} differs between one and two threads");
+    }
+
+    [Theory, MemberData(nameof(Kinds))]
+    public void A_forward_without_grad_computes_what_one_with_grad_does(string kind)
+    {
+        var net = Network(kind);
+        var x = Tensor.Randn([6, 32, 20], new Generator(8));
+        var withGrad = net.Forward(x);
+        Tensor without;
+        using (Descent.Autograd.NoGrad()) without = net.Forward(x);
+        Assert.NotNull(withGrad.GradFn);
+        Assert.Null(without.GradFn);
+        Assert.Equal(withGrad.ToArray(), without.ToArray());
+    }
+
+    [Theory, MemberData(nameof(Kinds))]
+    public void A_retained_graph_gives_the_same_gradients_twice(string kind)
+    {
+        var net = Network(kind);
+        // Each parameter gets one gradient per backward, so the second doubles it exactly (the input's sums two
+        // directions' gradients, whose rounding a second pass would change).
+        var x = Tensor.Randn([6, 32, 20], new Generator(9));
+        var loss = (net.Forward(x) * Tensor.Randn([6, 32, 128], new Generator(10))).Sum();
+        loss.Backward(retainGraph: true);
+        var first = net.Parameters().Select(p => p.Grad!.ToArray()).ToArray();
+        loss.Backward();
+        var twice = net.Parameters().Select(p => p.Grad!.ToArray()).ToArray();
+        for (int i = 0; i < first.Length; i++)
+            Assert.Equal(first[i].Select(v => v + v).ToArray(), twice[i]);
+    }
+}
