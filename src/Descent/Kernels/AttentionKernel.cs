@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Descent.Kernels;
 
@@ -125,8 +126,7 @@ internal static unsafe class AttentionKernel
         float* start = x.Data + x.Layout.Start(t);
         int size = x.Rows * x.Width;
         if (scratch == null) return new ReadOnlySpan<float>(start, size);
-        for (int i = 0; i < x.Rows; i++)
-            new ReadOnlySpan<float>(start + (long)i * x.Layout.RowStride, x.Width).CopyTo(scratch.AsSpan(i * x.Width, x.Width));
+        fixed (float* dst = scratch) CopyRows(start, x.Layout.RowStride, dst, x.Width, x.Rows, x.Width);
         return scratch.AsSpan(0, size);
     }
 
@@ -137,9 +137,27 @@ internal static unsafe class AttentionKernel
     private static void Store(in Operand x, int t, float[]? scratch)
     {
         if (scratch == null) return;
-        float* start = x.Data + x.Layout.Start(t);
-        for (int i = 0; i < x.Rows; i++)
-            scratch.AsSpan(i * x.Width, x.Width).CopyTo(new Span<float>(start + (long)i * x.Layout.RowStride, x.Width));
+        fixed (float* src = scratch) CopyRows(src, x.Width, x.Data + x.Layout.Start(t), x.Layout.RowStride, x.Rows, x.Width);
+    }
+
+    // A head's rows are short (32 floats in a 128-wide layer): whole vectors inline rather than a memmove call per row.
+    private static void CopyRows(float* src, int srcStride, float* dst, int dstStride, int rows, int width)
+    {
+        if (Vector512.IsHardwareAccelerated && width % Vector512<float>.Count == 0)
+        {
+            for (int i = 0; i < rows; i++, src += srcStride, dst += dstStride)
+                for (int j = 0; j < width; j += Vector512<float>.Count) Vector512.Store(Vector512.Load(src + j), dst + j);
+        }
+        else if (Vector256.IsHardwareAccelerated && width % Vector256<float>.Count == 0)
+        {
+            for (int i = 0; i < rows; i++, src += srcStride, dst += dstStride)
+                for (int j = 0; j < width; j += Vector256<float>.Count) Vector256.Store(Vector256.Load(src + j), dst + j);
+        }
+        else
+        {
+            for (int i = 0; i < rows; i++, src += srcStride, dst += dstStride)
+                new ReadOnlySpan<float>(src, width).CopyTo(new Span<float>(dst, width));
+        }
     }
 
     private static void ForwardPart(int part, void* state)
@@ -207,7 +225,7 @@ internal static unsafe class AttentionKernel
         float[]? scores = a.GradScores == null ? ScratchPool.Rent(ls) : null;
         bool needScores = a.GradQ.Data != null || a.GradK.Data != null || a.GradScores != null;
         float[]? qs = a.GradK.Data != null ? ScratchFor(a.Q) : null, ks = a.GradQ.Data != null ? ScratchFor(a.K) : null;
-        float[]? vs = needScores ? ScratchFor(a.V) : null, os = needScores ? ScratchFor(a.O) : null, gos = ScratchFor(a.GradO);
+        float[]? vs = needScores ? ScratchFor(a.V) : null, gos = ScratchFor(a.GradO);
         float[]? gqs = ScratchFor(a.GradQ), gks = ScratchFor(a.GradK), gvs = ScratchFor(a.GradV);
         for (int t = start; t < end; t++)
         {
@@ -229,12 +247,13 @@ internal static unsafe class AttentionKernel
 
             Gemm.Run(false, true, l, s, ev, go, Load(a.V, t, vs), gradP);
             if (a.Keep != null) TensorPrimitives.Multiply(gradP, keep, gradP);
-            var o = Load(a.O, t, os);
+            // O is only read a row at a time here, so it is read where it lies, never gathered.
+            float* o = a.O.Data + a.O.Layout.Start(t);
             var gs = a.GradScores != null ? new Span<float>(a.GradScores + (long)t * ls, ls) : scores.AsSpan();
             for (int i = 0; i < l; i++)
             {
                 // rowsum(P∘dP) = rowsum(dO∘O): the dropout factors are folded into O already.
-                float delta = TensorPrimitives.Dot(go.Slice(i * ev, ev), o.Slice(i * ev, ev));
+                float delta = TensorPrimitives.Dot(go.Slice(i * ev, ev), new ReadOnlySpan<float>(o + (long)i * a.O.Layout.RowStride, ev));
                 var row = gs.Slice(i * s, s);
                 TensorPrimitives.Subtract(gradP.AsSpan(i * s, s), delta, row);
                 TensorPrimitives.Multiply(row, p.Slice(i * s, s), row);
@@ -257,6 +276,6 @@ internal static unsafe class AttentionKernel
         ScratchPool.Return(gradP);
         if (dropped != null) ScratchPool.Return(dropped);
         if (scores != null) ScratchPool.Return(scores);
-        foreach (var buffer in (ReadOnlySpan<float[]?>)[qs, ks, vs, os, gos, gqs, gks, gvs]) Release(buffer);
+        foreach (var buffer in (ReadOnlySpan<float[]?>)[qs, ks, vs, gos, gqs, gks, gvs]) Release(buffer);
     }
 }
