@@ -6,23 +6,16 @@ namespace Descent.Kernels;
 /// <summary>
 /// Layer normalisation over [R, D] rows: y = (x − mean)·rstd·weight + bias with rstd = 1/√(var + eps) and
 /// the biased variance, as PyTorch's <c>layer_norm</c>. Forward keeps each row's mean and rstd, which is all
-/// backward needs besides x. Rows are split across threads, and the weight and bias gradients' columns are,
-/// so every value is computed by one thread in one order: results do not depend on the thread count. Vector
-/// and scalar tails use the same unfused arithmetic, so an element's bits do not depend on where a part
+/// backward needs besides x. Rows are split across threads, and the weight and bias gradients' columns are
+/// (<see cref="NormPasses"/>), so results do not depend on the thread count. Vector and scalar tails use the same unfused arithmetic, so an element's bits do not depend on where a part
 /// boundary falls either.
 /// </summary>
 internal static unsafe class LayerNormKernel
 {
-    /// <summary>Elements per part below which a pass stays on one thread.</summary>
-    internal const long MinElementsPerPart = 1 << 15;
-
-    private enum Pass { Forward, BackwardInput, BackwardAffine }
-
     private struct Args
     {
-        public Pass Pass;
         public float* X, G, Weight, Bias, Mean, Rstd, Y, GradBias;
-        public int Rows, D, Parts;
+        public int Rows, D;
         public float Eps;
     }
 
@@ -31,11 +24,13 @@ internal static unsafe class LayerNormKernel
         Span<float> mean, Span<float> rstd, Span<float> y)
     {
         fixed (float* px = x, pw = weight, pb = bias, pm = mean, pr = rstd, py = y)
-            Dispatch(new Args
+        {
+            var args = new Args
             {
-                Pass = Pass.Forward, X = px, Weight = weight.IsEmpty ? null : pw, Bias = bias.IsEmpty ? null : pb,
-                Mean = pm, Rstd = pr, Y = py, Rows = rows, D = d, Eps = eps,
-            }, rows);
+                X = px, Weight = weight.IsEmpty ? null : pw, Bias = bias.IsEmpty ? null : pb, Mean = pm, Rstd = pr, Y = py, D = d, Eps = eps,
+            };
+            NormPasses.ByRows(&args, rows, d, &ForwardRow);
+        }
     }
 
     /// <summary>
@@ -46,11 +41,10 @@ internal static unsafe class LayerNormKernel
         ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, Span<float> gradInput)
     {
         fixed (float* pg = g, px = x, pw = weight, pm = mean, pr = rstd, py = gradInput)
-            Dispatch(new Args
-            {
-                Pass = Pass.BackwardInput, G = pg, X = px, Weight = weight.IsEmpty ? null : pw, Mean = pm, Rstd = pr, Y = py,
-                Rows = rows, D = d,
-            }, rows);
+        {
+            var args = new Args { G = pg, X = px, Weight = weight.IsEmpty ? null : pw, Mean = pm, Rstd = pr, Y = py, D = d };
+            NormPasses.ByRows(&args, rows, d, &BackwardRow);
+        }
     }
 
     /// <summary>
@@ -60,42 +54,20 @@ internal static unsafe class LayerNormKernel
         ReadOnlySpan<float> rstd, Span<float> gradWeight, Span<float> gradBias)
     {
         fixed (float* pg = g, px = x, pm = mean, pr = rstd, pw = gradWeight, pb = gradBias)
-            Dispatch(new Args
+        {
+            var args = new Args
             {
-                Pass = Pass.BackwardAffine, G = pg, X = px, Mean = pm, Rstd = pr, Y = gradWeight.IsEmpty ? null : pw,
-                GradBias = gradBias.IsEmpty ? null : pb, Rows = rows, D = d,
-            }, d);
-    }
-
-    private static void Dispatch(Args args, int items)
-    {
-        if (args.Rows == 0 || args.D == 0) return;
-        args.Parts = ParallelPartition.Parts((long)args.Rows * args.D, MinElementsPerPart, items);
-        if (args.Parts == 1) Part(0, &args);
-        else ParallelPool.Run(args.Parts, &Part, &args);
-    }
-
-    private static void Part(int part, void* state)
-    {
-        ref var a = ref *(Args*)state;
-        if (a.Pass == Pass.BackwardAffine)
-        {
-            var (from, to) = ParallelPartition.Range(a.D, a.Parts, part, Vector<float>.Count);
-            AffineColumns(ref a, from, to);
-            return;
-        }
-        var (start, end) = ParallelPartition.Range(a.Rows, a.Parts, part);
-        for (int r = start; r < end; r++)
-        {
-            if (a.Pass == Pass.Forward) ForwardRow(ref a, r);
-            else BackwardRow(ref a, r);
+                G = pg, X = px, Mean = pm, Rstd = pr, Y = gradWeight.IsEmpty ? null : pw, GradBias = gradBias.IsEmpty ? null : pb, D = d, Rows = rows,
+            };
+            NormPasses.ByColumns(&args, rows, d, &AffineColumns);
         }
     }
 
     private static ReadOnlySpan<float> Row(float* p, in Args a, int r) => new(p + (long)r * a.D, a.D);
 
-    private static void ForwardRow(ref Args a, int r)
+    private static void ForwardRow(void* state, int r)
     {
+        ref var a = ref *(Args*)state;
         var x = Row(a.X, a, r);
         var y = new Span<float>(a.Y + (long)r * a.D, a.D);
         // Two passes (mean, then squares about it) rather than E[x²] − mean², which cancels for rows far from 0.
@@ -132,8 +104,9 @@ internal static unsafe class LayerNormKernel
         }
     }
 
-    private static void BackwardRow(ref Args a, int r)
+    private static void BackwardRow(void* state, int r)
     {
+        ref var a = ref *(Args*)state;
         var g = Row(a.G, a, r);
         var x = Row(a.X, a, r);
         var dx = new Span<float>(a.Y + (long)r * a.D, a.D);
@@ -199,10 +172,10 @@ internal static unsafe class LayerNormKernel
         return ((float)s1, (float)s2);
     }
 
-    private static void AffineColumns(ref Args a, int from, int to)
+    private static void AffineColumns(void* state, int from, int to)
     {
+        ref var a = ref *(Args*)state;
         int n = to - from;
-        if (n <= 0) return;
         var dw = a.Y != null ? new Span<float>(a.Y + from, n) : default;
         var db = a.GradBias != null ? new Span<float>(a.GradBias + from, n) : default;
         dw.Clear();

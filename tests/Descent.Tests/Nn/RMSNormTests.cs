@@ -99,7 +99,7 @@ public class RMSNormTests
         (float[] Y, float[] Gx, float[] Gw) Step(int threads) => ThreadCountCollection.With(threads, () =>
         {
             // 257 rows of 515 are enough work for two parts, so the threaded split is really taken.
-            if (threads == 2) Assert.Equal(2, Descent.Kernels.ParallelPartition.Parts(257L * 515, Descent.Kernels.RmsNormKernel.MinElementsPerPart, 257));
+            if (threads == 2) Assert.Equal(2, Descent.Kernels.ParallelPartition.Parts(257L * 515, Descent.Kernels.NormPasses.MinElementsPerPart, 257));
             var g = new Generator(8);
             var norm = Make([515], 9);
             var x = Tensor.Randn([257, 515], g).RequireGrad();
