@@ -29,6 +29,7 @@ internal static unsafe class AttentionKernel
         public Operand Q, K, V, O, GradO, GradQ, GradK, GradV;
         public float* Mask, Keep, P, GradScores;
         public int Count, L, S, E, Ev, Parts;
+        public long MaskStride;
         public float Scale;
         public bool Causal;
     }
@@ -40,7 +41,10 @@ internal static unsafe class AttentionKernel
         Forward(count, l, s, e, ev, scale, causal, q, AttentionLayout.Dense(l, e), k, AttentionLayout.Dense(s, e), v, AttentionLayout.Dense(s, ev),
             mask, keep, probabilities, output, AttentionLayout.Dense(l, ev));
 
-    /// <param name="mask">Additive [count, L, S] (0 or −∞ for masked positions, plus any float bias), or empty.</param>
+    /// <param name="mask">
+    /// Additive [count, L, S] (0 or −∞ for masked positions, plus any float bias), one [L, S] that every
+    /// problem shares (a causal or padding-free mask, built once rather than per batch row and head), or empty.
+    /// </param>
     /// <param name="keep">Dropout factors [count, L, S] (0 or 1/(1 − p)), or empty for no dropout.</param>
     /// <param name="probabilities">Receives P [count, L, S], before dropout.</param>
     public static void Forward(int count, int l, int s, int e, int ev, float scale, bool causal,
@@ -54,6 +58,7 @@ internal static unsafe class AttentionKernel
             {
                 Q = Of(pq, qLayout, l, e), K = Of(pk, kLayout, s, e), V = Of(pv, vLayout, s, ev), O = Of(po, oLayout, l, ev),
                 Mask = mask.IsEmpty ? null : pm, Keep = keep.IsEmpty ? null : pkeep, P = pp,
+                MaskStride = mask.Length == (long)l * s ? 0 : (long)l * s,
                 Count = count, L = l, S = s, E = e, Ev = ev, Scale = scale, Causal = causal,
             };
             Dispatch(ref args, &ForwardPart);
@@ -176,7 +181,7 @@ internal static unsafe class AttentionKernel
             {
                 var row = p.Slice(i * s, s);
                 TensorPrimitives.Multiply(row, a.Scale, row);
-                if (a.Mask != null) TensorPrimitives.Add(row, new ReadOnlySpan<float>(a.Mask + (long)t * ls + i * s, s), row);
+                if (a.Mask != null) TensorPrimitives.Add(row, new ReadOnlySpan<float>(a.Mask + t * a.MaskStride + i * s, s), row);
                 // PyTorch's is_causal is the top-left lower triangle: query i sees keys 0..i.
                 if (a.Causal && i + 1 < s) row[(i + 1)..].Fill(float.NegativeInfinity);
                 SoftmaxRow(row);

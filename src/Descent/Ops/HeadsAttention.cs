@@ -49,7 +49,9 @@ public partial class Tensor
         int count = n * heads;
         int[] scoreShape = [n, heads, l, s];
         float scale = 1f / MathF.Sqrt(headDim);
-        float[] mask = AttentionMask(allowed, attnBias, scoreShape);
+        // A mask that varies only over [L, S] (causal, or any 2-D one without key padding) is built once and shared.
+        bool shared = (allowed == null || allowed.Rank <= 2) && (attnBias == null || attnBias.Rank <= 2);
+        float[] mask = AttentionMask(allowed, attnBias, shared ? [l, s] : scoreShape);
         float[] keep = DropoutKeep(count * l * s, dropoutP, generator);
 
         var probabilities = Uninitialized(scoreShape);

@@ -72,6 +72,27 @@ public class HeadsAttentionTests
             Assert.Equal(theirs[i].Grad!.ToArray(), ours[i].Grad!.ToArray(), new ToleranceComparer(1e-5f));
     }
 
+    [Fact]
+    public void A_two_dimensional_mask_and_bias_serve_every_batch_row_and_head()
+    {
+        // [L, S] masks are built once and shared by all problems instead of expanded to [N, heads, L, S].
+        const int n = 3, l = 5, heads = 2, d = 4, e = heads * d;
+        var g = new Generator(11);
+        var qkv = Tensor.Randn([n, l, 3 * e], g);
+        var allowed = Allowed(12, l, l);
+        var bias = Tensor.Randn([l, l], g);
+        var ours = (X: qkv.Detach().RequireGrad(), B: bias.Detach().RequireGrad());
+        var y = Tensor.HeadsAttention(new(ours.X, 0), new(ours.X, e), new(ours.X, 2 * e), heads, d, true, allowed, ours.B, 0f, null);
+        (y * y).Sum().Backward();
+        var theirs = (X: qkv.Detach().RequireGrad(), B: bias.Detach().RequireGrad());
+        var reference = Join(Functional.ScaledDotProductAttention(Split(theirs.X, 0, heads, d, true), Split(theirs.X, e, heads, d, true),
+            Split(theirs.X, 2 * e, heads, d, true), attnMask: allowed, attnBias: theirs.B), true);
+        (reference * reference).Sum().Backward();
+        Assert.Equal(reference.ToArray(), y.ToArray(), new ToleranceComparer(1e-5f));
+        Assert.Equal(theirs.X.Grad!.ToArray(), ours.X.Grad!.ToArray(), new ToleranceComparer(1e-5f));
+        Assert.Equal(theirs.B.Grad!.ToArray(), ours.B.Grad!.ToArray(), new ToleranceComparer(1e-5f));
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
