@@ -77,14 +77,15 @@ public class MultiheadAttentionParityTests
     }
 
     private static void Compare(string name, MultiheadAttention mha, int l, int s, int n, bool needWeights, bool average,
-        bool padding, string mask, ulong seed)
+        bool padding, string mask, ulong seed, bool self = false)
     {
         using var scope = torch.NewDisposeScope();
         var g = new Generator(seed);
         int[] Layout(int len, int width) => mha.BatchFirst ? [n, len, width] : [len, n, width];
         var query = Rand(g, Layout(l, mha.EmbedDim));
-        var key = Rand(g, Layout(s, mha.KDim));
-        var value = Rand(g, Layout(s, mha.VDim));
+        // Self-attention passes one tensor three times, which the fused path projects in one product.
+        var key = self ? query : Rand(g, Layout(s, mha.KDim));
+        var value = self ? query : Rand(g, Layout(s, mha.VDim));
         var kpm = padding ? RandomMask(g, 0.3f, n, s) : null;
         BoolTensor? boolMask = mask == "bool" ? RandomMask(g, 0.3f, l, s) : mask == "bool3d" ? RandomMask(g, 0.3f, n * mha.NumHeads, l, s) : null;
         Tensor? floatMask = mask == "float" ? Rand(g, [l, s], requiresGrad: false) : null;
@@ -92,12 +93,13 @@ public class MultiheadAttentionParityTests
         var parameters = mha.NamedParameters().ToList();
         foreach (var (_, p) in parameters) p.ZeroGrad();
         var (x, y, z) = (query.Detach().RequireGrad(), key.Detach().RequireGrad(), value.Detach().RequireGrad());
+        if (self) (y, z) = (x, x);
         var (output, weights) = mha.Forward(x, y, z, keyPaddingMask: kpm, needWeights: needWeights, attnMask: boolMask,
             averageAttnWeights: average, attnBias: floatMask);
 
         var tx = ToTorch(query, true);
-        var ty = ToTorch(key, true);
-        var tz = ToTorch(value, true);
+        var ty = self ? tx : ToTorch(key, true);
+        var tz = self ? tx : ToTorch(value, true);
         var tp = parameters.ToDictionary(p => p.Name, p => ToTorch(p.Parameter, true));
         TT SeqFirst(TT t) => mha.BatchFirst ? t.transpose(0, 1) : t;
         var (tOut, tWeights) = Reference(SeqFirst(tx), SeqFirst(ty), SeqFirst(tz), tp, mha.NumHeads,
@@ -154,6 +156,16 @@ public class MultiheadAttentionParityTests
         var mha = new MultiheadAttention(12, 3, kdim: 5, vdim: 7, batchFirst: batchFirst, generator: new Generator(2));
         Compare($"MHA kdim=5 vdim=7 batchFirst={batchFirst} needWeights={needWeights} padding={padding} mask={mask}",
             mha, l: 4, s: 6, n: 2, needWeights, average: !perHeadWeights, padding, mask, seed: 30);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    [Parity("Nn.MultiheadAttention")]
+    public void SelfAttentionWithMasks(bool batchFirst, bool needWeights, bool padding, string mask, bool perHeadWeights)
+    {
+        var mha = new MultiheadAttention(12, 3, batchFirst: batchFirst, generator: new Generator(6));
+        Compare($"MHA self batchFirst={batchFirst} needWeights={needWeights} padding={padding} mask={mask}",
+            mha, l: 6, s: 6, n: 2, needWeights, average: !perHeadWeights, padding, mask, seed: 50, self: true);
     }
 
     [Theory]

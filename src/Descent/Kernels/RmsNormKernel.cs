@@ -6,22 +6,15 @@ namespace Descent.Kernels;
 /// <summary>
 /// RMS normalisation over [R, D] rows: y = (x·invrms)·weight with invrms = 1/√(mean(x²) + eps) per row,
 /// as PyTorch's <c>rms_norm</c> composes it. Rows are split across threads and the weight gradient's
-/// columns are, so every value is computed by one thread in one order: results do not depend on the
-/// thread count. Vector and scalar tails use the same unfused arithmetic, so an element's bits do not
+/// columns are (<see cref="NormPasses"/>), so results do not depend on the thread count. Vector and scalar tails use the same unfused arithmetic, so an element's bits do not
 /// depend on where a part boundary falls either.
 /// </summary>
 internal static unsafe class RmsNormKernel
 {
-    /// <summary>Elements per part below which a pass stays on one thread.</summary>
-    internal const long MinElementsPerPart = 1 << 15;
-
-    private enum Pass { Forward, BackwardInput, BackwardWeight }
-
     private struct Args
     {
-        public Pass Pass;
         public float* X, G, Weight, InvRms, Y;
-        public int Rows, D, Parts;
+        public int Rows, D;
         public float Eps;
     }
 
@@ -31,7 +24,10 @@ internal static unsafe class RmsNormKernel
     public static void Forward(ReadOnlySpan<float> x, int rows, int d, ReadOnlySpan<float> weight, float eps, Span<float> invRms, Span<float> y)
     {
         fixed (float* px = x, pw = weight, pi = invRms, py = y)
-            Dispatch(new Args { Pass = Pass.Forward, X = px, Weight = pw, InvRms = pi, Y = py, Rows = rows, D = d, Eps = eps }, rows);
+        {
+            var args = new Args { X = px, Weight = pw, InvRms = pi, Y = py, Rows = rows, D = d, Eps = eps };
+            NormPasses.ByRows(&args, rows, d, &ForwardRow);
+        }
     }
 
     /// <summary>
@@ -41,45 +37,27 @@ internal static unsafe class RmsNormKernel
         ReadOnlySpan<float> invRms, Span<float> gradInput)
     {
         fixed (float* pg = g, px = x, pw = weight, pi = invRms, py = gradInput)
-            Dispatch(new Args { Pass = Pass.BackwardInput, G = pg, X = px, Weight = pw, InvRms = pi, Y = py, Rows = rows, D = d }, rows);
+        {
+            var args = new Args { G = pg, X = px, Weight = pw, InvRms = pi, Y = py, Rows = rows, D = d };
+            NormPasses.ByRows(&args, rows, d, &BackwardRow);
+        }
     }
 
     /// <summary>dw = Σ over rows of g·(x·invrms), summed row by row in row order for every column.</summary>
     public static void BackwardWeight(ReadOnlySpan<float> g, ReadOnlySpan<float> x, int rows, int d, ReadOnlySpan<float> invRms, Span<float> gradWeight)
     {
         fixed (float* pg = g, px = x, pi = invRms, py = gradWeight)
-            Dispatch(new Args { Pass = Pass.BackwardWeight, G = pg, X = px, InvRms = pi, Y = py, Rows = rows, D = d }, d);
-    }
-
-    private static void Dispatch(Args args, int items)
-    {
-        if (args.Rows == 0 || args.D == 0) return;
-        args.Parts = ParallelPartition.Parts((long)args.Rows * args.D, MinElementsPerPart, items);
-        if (args.Parts == 1) Part(0, &args);
-        else ParallelPool.Run(args.Parts, &Part, &args);
-    }
-
-    private static void Part(int part, void* state)
-    {
-        ref var a = ref *(Args*)state;
-        if (a.Pass == Pass.BackwardWeight)
         {
-            var (from, to) = ParallelPartition.Range(a.D, a.Parts, part, Vector<float>.Count);
-            WeightColumns(ref a, from, to);
-            return;
-        }
-        var (start, end) = ParallelPartition.Range(a.Rows, a.Parts, part);
-        for (int r = start; r < end; r++)
-        {
-            if (a.Pass == Pass.Forward) ForwardRow(ref a, r);
-            else BackwardRow(ref a, r);
+            var args = new Args { G = pg, X = px, InvRms = pi, Y = py, Rows = rows, D = d };
+            NormPasses.ByColumns(&args, rows, d, &WeightColumns);
         }
     }
 
     private static ReadOnlySpan<float> Row(float* p, in Args a, int r) => new(p + (long)r * a.D, a.D);
 
-    private static void ForwardRow(ref Args a, int r)
+    private static void ForwardRow(void* state, int r)
     {
+        ref var a = ref *(Args*)state;
         var x = Row(a.X, a, r);
         var y = new Span<float>(a.Y + (long)r * a.D, a.D);
         // PyTorch's rms_norm: rsqrt of the float mean of squares plus eps.
@@ -104,8 +82,9 @@ internal static unsafe class RmsNormKernel
         for (; j < x.Length; j++) y[j] = affine ? x[j] * inv * w[j] : x[j] * inv;
     }
 
-    private static void BackwardRow(ref Args a, int r)
+    private static void BackwardRow(void* state, int r)
     {
+        ref var a = ref *(Args*)state;
         var g = Row(a.G, a, r);
         var x = Row(a.X, a, r);
         var dx = new Span<float>(a.Y + (long)r * a.D, a.D);
@@ -132,10 +111,10 @@ internal static unsafe class RmsNormKernel
         for (; j < g.Length; j++) dx[j] = ((affine ? g[j] * w[j] : g[j]) - x[j] * k) * inv;
     }
 
-    private static void WeightColumns(ref Args a, int from, int to)
+    private static void WeightColumns(void* state, int from, int to)
     {
+        ref var a = ref *(Args*)state;
         int n = to - from;
-        if (n <= 0) return;
         var dw = new Span<float>(a.Y + from, n);
         dw.Clear();
         for (int r = 0; r < a.Rows; r++)

@@ -137,7 +137,7 @@ public sealed class MultiheadAttention : Module
     /// Returns the output [L, N, E] (or [N, L, E]) and, when <paramref name="needWeights"/>, the attention
     /// weights after dropout, [N, L, S] averaged over heads or [N, heads, L, S]. With needWeights the
     /// weights are computed with separate ops as PyTorch does (a fully masked row gives NaN, as there);
-    /// without, one fused <see cref="Functional.ScaledDotProductAttention"/> (a fully masked row gives 0).
+    /// without, one fused op like <see cref="Functional.ScaledDotProductAttention"/> that reads the heads where the projections put them (a fully masked row gives 0).
     /// Dropout draws the same mask either way.
     /// </summary>
     public (Tensor Output, Tensor? Weights) Forward(Tensor query, Tensor key, Tensor value, BoolTensor? keyPaddingMask = null,
@@ -148,23 +148,16 @@ public sealed class MultiheadAttention : Module
         ArgumentNullException.ThrowIfNull(value);
         var (n, l, s, batched) = CheckShapes(query, key, value, keyPaddingMask, attnMask, attnBias, isCausal);
 
+        // Self-attention is recognised before unbatched inputs are reshaped into new tensors.
+        bool self = ReferenceEquals(query, key) && ReferenceEquals(key, value);
         // Unbatched inputs are a batch of one in batch-first order.
         bool batchFirst = BatchFirst || !batched;
         if (!batched)
         {
             query = query.Unsqueeze(0);
-            key = key.Unsqueeze(0);
-            value = value.Unsqueeze(0);
+            key = self ? query : key.Unsqueeze(0);
+            value = self ? query : value.Unsqueeze(0);
         }
-        var (wq, wk, wv) = InProjWeight != null
-            ? (InProjWeight.Narrow(0, 0, EmbedDim), InProjWeight.Narrow(0, EmbedDim, EmbedDim), InProjWeight.Narrow(0, 2 * EmbedDim, EmbedDim))
-            : ((Tensor)QProjWeight!, (Tensor)KProjWeight!, (Tensor)VProjWeight!);
-        var (bq, bk, bv) = InProjBias != null
-            ? (InProjBias.Narrow(0, 0, EmbedDim), InProjBias.Narrow(0, EmbedDim, EmbedDim), InProjBias.Narrow(0, 2 * EmbedDim, EmbedDim))
-            : ((Tensor?)null, (Tensor?)null, (Tensor?)null);
-        var q = Heads(Functional.Linear(query, wq, bq), n, l, batchFirst);
-        var k = Heads(Functional.Linear(key, wk, bk), n, s, batchFirst);
-        var v = Heads(Functional.Linear(value, wv, bv), n, s, batchFirst);
 
         // Masks as [L, S] or [N, heads, L, S], true = not allowed.
         BoolTensor? blocked = attnMask?.Rank == 3 ? attnMask.Reshape(n, NumHeads, l, s) : attnMask;
@@ -176,31 +169,58 @@ public sealed class MultiheadAttention : Module
         var bias = attnBias?.Rank == 3 ? attnBias.Reshape(n, NumHeads, l, s) : attnBias;
         float p = Training ? Dropout : 0f;
 
-        Tensor attended;
         Tensor? weights = null;
+        Tensor joined;
         if (needWeights)
         {
+            var (pq, pk, pv) = Projections(query, key, value);
+            var q = Heads(pq, n, l, batchFirst);
+            var k = Heads(pk, n, s, batchFirst);
+            var v = Heads(pv, n, s, batchFirst);
             var scores = (q * MathF.Sqrt(1f / HeadDim)).MatMul(k, transposeB: true);
             if (bias != null) scores = scores + bias;
             if (blocked != null) scores = scores.MaskedFill(blocked, float.NegativeInfinity);
             weights = scores.Softmax(-1);
             if (p > 0f) weights = Functional.Dropout(weights, p, training: true, generator: _generator);
-            attended = weights.MatMul(v);
+            var attended = weights.MatMul(v);
             if (averageAttnWeights) weights = weights.Mean(1);
             if (!batched) weights = weights.Squeeze(0);
+            // [N, heads, L, Eh] back to the input's order, heads joined.
+            joined = batchFirst
+                ? attended.Permute(0, 2, 1, 3).Reshape(n, l, EmbedDim)
+                : attended.Permute(2, 0, 1, 3).Reshape(l, n, EmbedDim);
         }
         else
         {
-            attended = Functional.ScaledDotProductAttention(q, k, v, attnMask: blocked == null ? null : !blocked, attnBias: bias,
-                dropoutP: p, generator: _generator);
+            // One fused op reads the heads where the projections put them and writes them joined. Self-attention
+            // projects q, k and v in one product, as PyTorch's in_proj does, and attends over its three column blocks.
+            Tensor.HeadsOperand oq, ok, ov;
+            if (self && InProjWeight != null)
+            {
+                var qkv = Functional.Linear(query, InProjWeight, InProjBias);
+                (oq, ok, ov) = (new(qkv, 0), new(qkv, EmbedDim), new(qkv, 2 * EmbedDim));
+            }
+            else
+            {
+                var (pq, pk, pv) = Projections(query, key, value);
+                (oq, ok, ov) = (new(pq, 0), new(pk, 0), new(pv, 0));
+            }
+            joined = Tensor.HeadsAttention(oq, ok, ov, NumHeads, HeadDim, batchFirst, blocked == null ? null : !blocked, bias, p, _generator);
         }
-
-        // [N, heads, L, Eh] back to the input's order, heads joined.
-        var joined = batchFirst
-            ? attended.Permute(0, 2, 1, 3).Reshape(n, l, EmbedDim)
-            : attended.Permute(2, 0, 1, 3).Reshape(l, n, EmbedDim);
         var output = OutProj.Forward(joined);
         return (batched ? output : output.Squeeze(0), weights);
+    }
+
+    // The three input projections, each [N, L, E] (or [L, N, E]).
+    private (Tensor Q, Tensor K, Tensor V) Projections(Tensor query, Tensor key, Tensor value)
+    {
+        var (wq, wk, wv) = InProjWeight != null
+            ? (InProjWeight.Narrow(0, 0, EmbedDim), InProjWeight.Narrow(0, EmbedDim, EmbedDim), InProjWeight.Narrow(0, 2 * EmbedDim, EmbedDim))
+            : ((Tensor)QProjWeight!, (Tensor)KProjWeight!, (Tensor)VProjWeight!);
+        var (bq, bk, bv) = InProjBias != null
+            ? (InProjBias.Narrow(0, 0, EmbedDim), InProjBias.Narrow(0, EmbedDim, EmbedDim), InProjBias.Narrow(0, 2 * EmbedDim, EmbedDim))
+            : ((Tensor?)null, (Tensor?)null, (Tensor?)null);
+        return (Functional.Linear(query, wq, bq), Functional.Linear(key, wk, bk), Functional.Linear(value, wv, bv));
     }
 
     // [L, N, E] (or [N, L, E]) to [N, heads, L, HeadDim].

@@ -46,32 +46,12 @@ public partial class Tensor
         int count = Descent.Shape.Numel(batch);
         float factor = scale ?? 1f / MathF.Sqrt(e);
 
-        float[] mask = [];
-        if (attnMask != null || attnBias != null)
-        {
-            mask = new float[count * l * s];
-            if (attnBias != null) BinaryKernel.BroadcastCopy(attnBias.Data, attnBias._shape, mask, scoreShape);
-            if (attnMask != null)
-            {
-                var allowed = attnMask.Expand(scoreShape).Data;
-                for (int i = 0; i < mask.Length; i++)
-                    if (!allowed[i]) mask[i] = float.NegativeInfinity;
-            }
-        }
+        float[] mask = AttentionMask(attnMask, attnBias, scoreShape);
+        float[] keep = DropoutKeep(count * l * s, dropoutP, generator);
 
-        float[] keep = [];
-        if (dropoutP > 0f)
-        {
-            // Drawn serially before the kernel so the same seed gives the same mask for any thread count.
-            var g = generator ?? Generator.Default;
-            float kept = 1f - dropoutP, survivor = dropoutP < 1f ? 1f / kept : 0f;
-            keep = new float[count * l * s];
-            for (int i = 0; i < keep.Length; i++) keep[i] = g.NextFloat() < kept ? survivor : 0f;
-        }
-
-        var probabilities = GC.AllocateUninitializedArray<float>(count * l * s);
+        var probabilities = Uninitialized(scoreShape);
         var result = Uninitialized([.. batch, l, ev]);
-        AttentionKernel.Forward(count, l, s, e, ev, factor, isCausal, q.Data, k.Data, v.Data, mask, keep, probabilities, result.DataSpan);
+        AttentionKernel.Forward(count, l, s, e, ev, factor, isCausal, q.Data, k.Data, v.Data, mask, keep, probabilities.DataSpan, result.DataSpan);
 
         bool biasGrad = attnBias is { RequiresGrad: true };
         Tensor[] inputs = biasGrad ? [q, k, v, attnBias!] : [q, k, v];
@@ -81,10 +61,40 @@ public partial class Tensor
             var gk = k.RequiresGrad ? Uninitialized(k._shape) : null;
             var gv = v.RequiresGrad ? Uninitialized(v._shape) : null;
             var gs = biasGrad ? Uninitialized(scoreShape) : null;
-            AttentionKernel.Backward(count, l, s, e, ev, factor, q.Data, k.Data, v.Data, keep, probabilities, result.Data, g.Data,
+            AttentionKernel.Backward(count, l, s, e, ev, factor, q.Data, k.Data, v.Data, keep, probabilities.Data, result.Data, g.Data,
                 gq != null ? gq.DataSpan : default, gk != null ? gk.DataSpan : default, gv != null ? gv.DataSpan : default,
                 gs != null ? gs.DataSpan : default);
             return biasGrad ? [gq, gk, gv, gs] : [gq, gk, gv];
         });
+    }
+
+    /// <summary>
+    /// The additive mask [scores] the kernel takes: <paramref name="bias"/> broadcast, −∞ where
+    /// <paramref name="allowed"/> (broadcast) is false; empty when neither is given.
+    /// </summary>
+    private static float[] AttentionMask(BoolTensor? allowed, Tensor? bias, int[] scoreShape)
+    {
+        if (allowed == null && bias == null) return [];
+        var mask = new float[Descent.Shape.Numel(scoreShape)];
+        if (bias != null) BinaryKernel.BroadcastCopy(bias.Data, bias._shape, mask, scoreShape);
+        if (allowed != null)
+        {
+            var flags = allowed.Expand(scoreShape).Data;
+            for (int i = 0; i < mask.Length; i++)
+                if (!flags[i]) mask[i] = float.NegativeInfinity;
+        }
+        return mask;
+    }
+
+    /// <summary>Dropout factors for <paramref name="length"/> attention weights, or empty when p is 0.</summary>
+    private static float[] DropoutKeep(int length, float p, Generator? generator)
+    {
+        if (!(p > 0f)) return [];
+        // Drawn serially before the kernel so the same seed gives the same mask for any thread count.
+        var g = generator ?? Generator.Default;
+        float kept = 1f - p, survivor = p < 1f ? 1f / kept : 0f;
+        var keep = new float[length];
+        for (int i = 0; i < keep.Length; i++) keep[i] = g.NextFloat() < kept ? survivor : 0f;
+        return keep;
     }
 }

@@ -1,7 +1,9 @@
 using Descent.Nn;
+using Descent.Tests.Kernels;
 
 namespace Descent.Tests.Nn;
 
+[Collection(nameof(ThreadCountCollection))]
 public class LayerNormTests
 {
     public static TheoryData<int[], int[]> Cases => new()
@@ -45,6 +47,25 @@ public class LayerNormTests
     [Theory, MemberData(nameof(Cases))]
     public void Gradients_match_finite_differences(int[] shape, int[] normalizedShape) =>
         ModuleGradCheck.Assert(Make(normalizedShape, 3), Tensor.Randn(shape, new Generator(4)));
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void Functional_gradients_match_finite_differences_with_either_affine_part(bool weight, bool bias)
+    {
+        foreach (var shape in new[] { new[] { 3, 5 }, new[] { 2, 2, 17 }, new[] { 1, 1 } })
+        {
+            int d = shape[^1];
+            var inputs = new List<Tensor> { Ops.Inputs.Normal(5, shape) };
+            if (weight) inputs.Add(Ops.Inputs.Positive(6, d));
+            if (bias) inputs.Add(Ops.Inputs.Normal(7, d));
+            GradCheck.Assert(t => Functional.LayerNorm(t[0], [d], weight ? t[1] : null, bias ? t[^1] : null), [.. inputs]);
+        }
+    }
+
+    [Fact]
+    public void Threaded_passes_give_the_same_bits_as_one_thread() => NormThreadCheck.AssertSameBits(() => Make([515], 9));
 
     [Fact]
     public void Train_and_eval_agree()
