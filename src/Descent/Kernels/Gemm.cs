@@ -17,7 +17,8 @@ internal enum GemmPath { Vector512, Vector256, Scalar }
 /// op(A) an mc x kc block at a time into mr-tall panels (the transposes happen in the packing), and a
 /// register-blocked micro-kernel for the widest vectors the CPU has (chosen once, at start-up, with
 /// block sizes for the CPU's caches: <see cref="GemmBlocking"/>) runs over the tiles. The AVX-512
-/// kernels read an A stored [m, k] where it lies, and pack only its edge panels. Small products, a few rows, and A·Bᵀ with few rows of A (dot products of rows that
+/// kernels read an A stored [m, k] where it lies, and pack only its edge panels; a transposed A is
+/// packed by the kernel that first reads each panel. Small products, a few rows, and A·Bᵀ with few rows of A (dot products of rows that
 /// are both contiguous) skip the packing. Threads split C into column (or row) ranges; which path an
 /// element takes depends only on the shape, and it is computed by one thread with the same sequence of
 /// operations whatever the split, so results are bit-identical for every thread count.
