@@ -21,6 +21,9 @@ public class GemmTests
             // A read in place by the widest path: a last panel of 4 or 8 rows in place, of 1-3, 5-7 or
             // 9-11 packed, after full row blocks, over several k blocks and column blocks.
             [104, 70, 530], [98, 33, 257], [107, 1100, 20], [192, 96, 1024], [28, 45, 260],
+            // A transposed A: packed by the kernel of the first B panel, also when that panel is an
+            // edge tile (n < 32), and packed ahead of the kernels when its rows lie 4 KB apart.
+            [60, 20, 300], [1024, 40, 70],
         ];
         foreach (var s in mixes) data.Add(s[0], s[1], s[2]);
         return data;
