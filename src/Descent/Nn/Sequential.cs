@@ -47,7 +47,8 @@ public sealed class Sequential : Module, IEnumerable<Module>
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input)
     {
-        foreach (var (_, module) in NamedChildren()) input = module.Forward(input);
+        // Indexed over the children, not NamedChildren's iterator, so a forward allocates nothing of its own.
+        for (int i = 0; i < ChildCount; i++) input = Child(i).Forward(input);
         return input;
     }
 

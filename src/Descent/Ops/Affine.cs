@@ -36,19 +36,22 @@ public partial class Tensor
                 TensorPrimitives.Add(row, b, row);
             }
         }
-        var x = this;
+        // Static closures that read their operands from the node: a step records no closure or arrays for them.
         if (bias == null)
         {
-            return Graph.RecordNoArrays(result, "Linear", x, weight, (_, g) => (
-                x.RequiresGrad ? AffineInputGrad(g, weight, x._shape, rows) : null,
-                weight.RequiresGrad ? AffineWeightGrad(g, x, weight, rows) : null));
+            return Graph.RecordNoArrays(result, "Linear", this, weight, static (n, g) => (
+                n.A.RequiresGrad ? AffineInputGrad(g, n.B, n.A._shape, AffineRows(n.A)) : null,
+                n.B.RequiresGrad ? AffineWeightGrad(g, n.A, n.B, AffineRows(n.A)) : null));
         }
-        return Graph.Record(result, "Linear", [x, weight, bias], g => [
-            x.RequiresGrad ? AffineInputGrad(g, weight, x._shape, rows) : null,
-            weight.RequiresGrad ? AffineWeightGrad(g, x, weight, rows) : null,
+        return Graph.RecordNoArrays(result, "Linear", this, weight, bias, static (n, g) => (
+            n.A.RequiresGrad ? AffineInputGrad(g, n.B, n.A._shape, AffineRows(n.A)) : null,
+            n.B.RequiresGrad ? AffineWeightGrad(g, n.A, n.B, AffineRows(n.A)) : null,
             // The engine sums the output-shaped gradient down to [out], exactly as for a broadcast add.
-            g]);
+            g));
     }
+
+    /// <summary>The rows of an affine map's input: every dimension but the last.</summary>
+    private static int AffineRows(Tensor x) => Descent.Shape.Numel(x._shape.AsSpan(0, x.Rank - 1));
 
     /// <summary>dX = dY·W: [rows, out]·[out, in].</summary>
     private static Tensor AffineInputGrad(Tensor g, Tensor weight, int[] inputShape, int rows)

@@ -57,13 +57,13 @@ public partial class Tensor
             BufferPool.Return(nll);
             BufferPool.Return(smooth);
         }
-        return Graph.Record(result, "NllLossBackward0", [this], g =>
+        return Graph.RecordNoArrays(result, "NllLossBackward0", this, (_, g) =>
         {
             var grad = Uninitialized(_shape);
             Span<float> one = [reduce ? (mean ? g.Item() / total : g.Item()) : 0f];
             ReadOnlySpan<float> scale = reduce ? one : g.Data;
             CrossEntropyKernel.Backward(Data, outer, classes, inner, target, weight is null ? default : weight.Data, stats.Data, scale, smoothing, grad.DataSpan);
-            return [grad];
+            return grad;
         });
     }
 
