@@ -48,12 +48,7 @@ internal static class Engine
         try
         {
             TopologicalOrder(root, order);
-            var seed = gradient;
-            if (seed == null)
-            {
-                seed = new Tensor(root.ShapeRef);
-                seed.Storage[0] = 1f;
-            }
+            var seed = gradient ?? One(root.ShapeRef);
             root.GradFn.PendingGrad = seed;
             using var _ = Autograd.NoGrad();
             var sink = new Sink();
@@ -74,6 +69,19 @@ internal static class Engine
             t_order = order;
             BufferPool.ExitArena();
         }
+    }
+
+    // The implicit seed of a 0-d loss, one per thread: closures must not write into the gradient they get and
+    // nothing made in a backward outlives it, so a step need not make a tensor for the constant 1.
+    [ThreadStatic] private static Tensor? t_one;
+
+    /// <summary>The gradient 1 of a one-element output: this thread's constant for a 0-d one, else a new tensor.</summary>
+    private static Tensor One(int[] shape)
+    {
+        var one = shape.Length == 0 ? t_one ??= new Tensor(new float[1], 0, []) : new Tensor(shape);
+        // Set on every use, so a closure that broke the rule and wrote into it cannot change the next pass.
+        one.Storage[0] = 1f;
+        return one;
     }
 
     private struct Sink : Node.IGradientSink

@@ -98,14 +98,14 @@ internal sealed class ClassTargets
 
     /// <summary>
     /// The checks of <see cref="Parse(string, Tensor, Tensor, int, bool)"/> with the classes as the fused loss takes
-    /// them: one per position, −1 where the target is the ignore index (a class is never negative).
+    /// them: one per position (<paramref name="indices"/>, the target's length), −1 where the target is the ignore
+    /// index (a class is never negative).
     /// </summary>
-    public static int[] Indices(string loss, Tensor input, Tensor target, int ignoreIndex, bool probabilitiesAllowed)
+    public static void Indices(string loss, Tensor input, Tensor target, int ignoreIndex, bool probabilitiesAllowed, Span<int> indices)
     {
         CheckShape(loss, input, target.ShapeRef, probabilitiesAllowed);
         int classes = input.Size(ClassDim(input));
         var values = target.Data;
-        var indices = new int[values.Length];
         for (int i = 0; i < values.Length; i++)
         {
             float v = values[i];
@@ -113,16 +113,14 @@ internal sealed class ClassTargets
             else if (float.IsFinite(v) && v == MathF.Floor(v) && v >= 0 && v < classes) indices[i] = (int)v;
             else throw NotAClass(loss, v, i, target.ShapeRef, classes, ignoreIndex);
         }
-        return indices;
     }
 
-    /// <inheritdoc cref="Indices(string, Tensor, Tensor, int, bool)"/>
-    public static int[] Indices(string loss, Tensor input, IntTensor target, int ignoreIndex)
+    /// <inheritdoc cref="Indices(string, Tensor, Tensor, int, bool, Span{int})"/>
+    public static void Indices(string loss, Tensor input, IntTensor target, int ignoreIndex, Span<int> indices)
     {
         CheckShape(loss, input, target.ShapeRef, probabilitiesAllowed: false);
         int classes = input.Size(ClassDim(input));
         var values = target.Data;
-        var indices = new int[values.Length];
         for (int i = 0; i < values.Length; i++)
         {
             long v = values[i];
@@ -130,7 +128,6 @@ internal sealed class ClassTargets
             else if (v >= 0 && v < classes) indices[i] = (int)v;
             else throw NotAClass(loss, v, i, target.ShapeRef, classes, ignoreIndex);
         }
-        return indices;
     }
 
     private static void CheckShape(string loss, Tensor input, int[] target, bool probabilitiesAllowed)
