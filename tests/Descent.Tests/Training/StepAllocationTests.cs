@@ -1,6 +1,7 @@
 using Descent.Data;
 using Descent.Nn;
 using Descent.Optim;
+using Descent.Tests.Proof;
 using Descent.Training;
 using Xunit.Abstractions;
 
@@ -20,7 +21,10 @@ namespace Descent.Tests.Training;
 /// Measured: 1.7 KB a step in a loop of one's own, 1.8 KB in Learner.Fit, from 4.9 KB before issue 15's work;
 /// most of what is left is each op's result tensor and graph node (about 160 bytes an op), which only pooling
 /// tensor objects could remove, and a tensor that escapes its step forbids that.
+/// Alone, as the process-memory tests run: other tests' allocations make collections so frequent that a step's
+/// tensors reach generation 2, where the step arena leaves their buffers to the GC and every step draws fresh ones.
 /// </remarks>
+[Collection(nameof(ProcessMemoryCollection))]
 public class StepAllocationTests(ITestOutputHelper output)
 {
     private const int Batch = 32, Warm = 200, Window = 10, Windows = 10;
