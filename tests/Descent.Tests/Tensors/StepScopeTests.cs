@@ -324,18 +324,8 @@ public class StepScopeReuseTests
     [Fact]
     public void ASteadyScopedStepTakesNoFreshLargeArrays()
     {
-        // On a thread of its own: the pool is per thread and keeps what it is given up to its cap, so on a
-        // test thread full of other tests' sizes the step's buffers could find no room (left alone: the pool
-        // does not evict old sizes).
-        Exception? failure = null;
-        var thread = new Thread(() =>
-        {
-            try { SteadyStep(); }
-            catch (Exception e) { failure = e; }
-        });
-        thread.Start();
-        thread.Join();
-        if (failure != null) throw failure;
+        // On a thread of its own: a test thread's pool may be full of other tests' sizes.
+        FreshThread.Run(SteadyStep);
     }
 
     private static void SteadyStep()

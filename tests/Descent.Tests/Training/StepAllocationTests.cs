@@ -43,25 +43,10 @@ public class StepAllocationTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void SteadyLearnerFitStepStaysInItsBudget() => OnAThreadOfItsOwn(LearnerFitStep);
+    public void SteadyLearnerFitStepStaysInItsBudget() => FreshThread.Run(LearnerFitStep);
 
     [Fact]
-    public void SteadyHandWrittenStepInAStepScopeStaysInItsBudget() => OnAThreadOfItsOwn(HandWrittenStep);
-
-    // The pool is per thread and keeps what it is given up to its cap without evicting old sizes, so on a test
-    // thread full of other tests' sizes the step's buffers could find no room and be drawn fresh every step.
-    private static void OnAThreadOfItsOwn(Action test)
-    {
-        Exception? failure = null;
-        var thread = new Thread(() =>
-        {
-            try { test(); }
-            catch (Exception e) { failure = e; }
-        });
-        thread.Start();
-        thread.Join();
-        if (failure != null) throw failure;
-    }
+    public void SteadyHandWrittenStepInAStepScopeStaysInItsBudget() => FreshThread.Run(HandWrittenStep);
 
     private void LearnerFitStep()
     {
