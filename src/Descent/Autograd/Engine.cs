@@ -48,12 +48,7 @@ internal static class Engine
         try
         {
             TopologicalOrder(root, order);
-            var seed = gradient;
-            if (seed == null)
-            {
-                seed = new Tensor(root.ShapeRef);
-                seed.Storage[0] = 1f;
-            }
+            var seed = gradient ?? One(root.ShapeRef);
             root.GradFn.PendingGrad = seed;
             using var _ = Autograd.NoGrad();
             var sink = new Sink();
@@ -74,6 +69,19 @@ internal static class Engine
             t_order = order;
             BufferPool.ExitArena();
         }
+    }
+
+    // The implicit seed of a 0-d loss, one per thread: closures must not write into the gradient they get and
+    // nothing made in a backward outlives it, so a step need not make a tensor for the constant 1.
+    [ThreadStatic] private static Tensor? t_one;
+
+    /// <summary>The gradient 1 of a one-element output: this thread's constant for a 0-d one, else a new tensor.</summary>
+    private static Tensor One(int[] shape)
+    {
+        var one = shape.Length == 0 ? t_one ??= new Tensor(new float[1], 0, []) : new Tensor(shape);
+        // Set on every use, so a closure that broke the rule and wrote into it cannot change the next pass.
+        one.Storage[0] = 1f;
+        return one;
     }
 
     private struct Sink : Node.IGradientSink
@@ -192,7 +200,11 @@ internal static class Engine
         return grad;
     }
 
-    /// <summary>Un-broadcasts <paramref name="g"/> to the leaf's shape and accumulates it.</summary>
+    /// <summary>
+    /// Un-broadcasts <paramref name="g"/> to the leaf's shape and accumulates it: reduced straight into the leaf's
+    /// buffer when that is logically zero, else into pooled scratch that is then added, so a bias's gradient
+    /// costs no tensor per step. The bits are those of reducing into a new tensor and copying or adding it.
+    /// </summary>
     private static void AccumulateLeaf(Tensor leaf, int[] gradShape, ReadOnlySpan<float> g)
     {
         var shape = leaf.ShapeRef;
@@ -201,7 +213,23 @@ internal static class Engine
             AccumulateLeaf(leaf, g);
             return;
         }
-        AccumulateLeaf(leaf, SumTo(gradShape, g, shape).Data);
+        CheckReducible(gradShape, shape);
+        var grad = LeafGrad(leaf, out bool overwrite)!;
+        if (overwrite)
+        {
+            SumInto(gradShape, g, shape, grad.DataSpan);
+            return;
+        }
+        var sum = BufferPool.RentScratch(grad.Numel);
+        try
+        {
+            SumInto(gradShape, g, shape, sum.AsSpan(0, grad.Numel));
+            TensorPrimitives.Add(grad.Data, sum.AsSpan(0, grad.Numel), grad.DataSpan);
+        }
+        finally
+        {
+            BufferPool.Return(sum);
+        }
     }
 
     /// <summary>Sums a gradient over the dimensions that broadcasting expanded, giving it <paramref name="shape"/>.</summary>
@@ -214,22 +242,37 @@ internal static class Engine
     /// </summary>
     internal static Tensor SumTo(int[] gs, ReadOnlySpan<float> data, int[] shape)
     {
-        int lead = gs.Length - shape.Length;
-        if (lead < 0)
+        CheckReducible(gs, shape);
+        var result = new Tensor(shape);
+        SumInto(gs, data, shape, result.DataSpan);
+        return result;
+    }
+
+    private static void CheckReducible(int[] gs, int[] shape)
+    {
+        if (gs.Length < shape.Length)
             throw new InvalidOperationException($"Backward: gradient of shape {Shape.Format(gs)} cannot be reduced to input shape {Shape.Format(shape)}");
+    }
+
+    /// <summary>
+    /// <see cref="SumTo(int[], ReadOnlySpan{float}, int[])"/> into <paramref name="destination"/> (the shape's
+    /// element count), every element of which it writes.
+    /// </summary>
+    private static void SumInto(int[] gs, ReadOnlySpan<float> data, int[] shape, Span<float> destination)
+    {
+        int lead = gs.Length - shape.Length;
         Span<int> current = gs.Length <= 16 ? stackalloc int[gs.Length] : new int[gs.Length];
         gs.CopyTo(current);
-        var result = new Tensor(shape);
         int remaining = 0;
         for (int i = 0; i < gs.Length; i++)
             if (IsReduced(gs, shape, lead, i)) remaining++;
         if (remaining == 0)
         {
             // Nothing was broadcast: only a same-size reshape can be meant.
-            if (data.Length != result.Numel)
+            if (data.Length != destination.Length)
                 throw new InvalidOperationException($"Backward: gradient of shape {Shape.Format(gs)} cannot be reduced to input shape {Shape.Format(shape)}");
-            data.CopyTo(result.DataSpan);
-            return result;
+            data.CopyTo(destination);
+            return;
         }
         ReadOnlySpan<float> source = data;
         for (int d = gs.Length - 1; d >= 0; d--)
@@ -238,13 +281,13 @@ internal static class Engine
             int outer = 1, inner = 1;
             for (int i = 0; i < d; i++) outer *= current[i];
             for (int i = d + 1; i < current.Length; i++) inner *= current[i];
-            var destination = --remaining == 0 ? result.Storage : BufferPool.ForTensor(outer * inner);
-            if (current[d] != 0)
-                ReduceKernel.Run<SumReduce>(source.Slice(0, outer * current[d] * inner), outer, current[d], inner, destination);
-            source = destination;
+            var target = --remaining == 0 ? destination : BufferPool.ForTensor(outer * inner);
+            // A sum over an empty dimension is zero; the kernel is not called for it.
+            if (current[d] != 0) ReduceKernel.Run<SumReduce>(source.Slice(0, outer * current[d] * inner), outer, current[d], inner, target);
+            else target.Slice(0, outer * inner).Clear();
+            source = target;
             current[d] = 1;
         }
-        return result;
     }
 
     private static bool IsReduced(int[] gs, int[] shape, int lead, int i) => i < lead || (shape[i - lead] == 1 && gs[i] != 1);

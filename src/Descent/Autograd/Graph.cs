@@ -6,7 +6,7 @@ namespace Descent;
 /// from the output's gradient to the inputs' gradients that captures what it needs. It is the same call users
 /// make through <see cref="Autograd.Record"/>, minus the argument checks, and every new op starts with it.
 /// <para>
-/// The <c>RecordNoArrays</c> overloads are the fast path for hot one- and two-input ops (elementwise
+/// The <c>RecordNoArrays</c> overloads are the fast path for hot one-, two- and three-input ops (elementwise
 /// arithmetic, activations, products, pooling, shape ops: what a training step runs many times). They keep
 /// the inputs in the node's fields and return the gradients directly, saving the inputs array and the
 /// gradients array of the general shape, and they hand the closure the node, so a <c>static</c> closure can
@@ -51,11 +51,22 @@ internal static class Graph
 
     /// <summary>
     /// <see cref="Record"/> for a hot two-input op, without its arrays; the closure gets the node, whose
-    /// <see cref="Node.A"/> and <see cref="Node.B"/> are the inputs and which carries <paramref name="saved"/>.
+    /// <see cref="Node.A"/> and <see cref="Node.B"/> are the inputs and which carries <paramref name="saved"/> and <paramref name="scalar"/>.
     /// </summary>
-    public static Tensor RecordNoArrays(Tensor result, string name, Tensor a, Tensor b, Func<Node, Tensor, (Tensor?, Tensor?)> backward, Tensor? saved = null)
+    public static Tensor RecordNoArrays(Tensor result, string name, Tensor a, Tensor b, Func<Node, Tensor, (Tensor?, Tensor?)> backward, Tensor? saved = null, float scalar = 0f)
     {
-        if (Needs(a, b)) Attach(result, new Node(name, a, b, backward) { Saved = saved });
+        if (Needs(a, b)) Attach(result, new Node(name, a, b, backward) { Saved = saved, Scalar = scalar });
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="Record"/> for a hot three-input op (an affine map with its bias), without its arrays; the
+    /// closure gets the node, whose <see cref="Node.A"/>, <see cref="Node.B"/> and <see cref="Node.C"/> are the inputs
+    /// and which carries <paramref name="saved"/> and <paramref name="scalar"/>.
+    /// </summary>
+    public static Tensor RecordNoArrays(Tensor result, string name, Tensor a, Tensor b, Tensor c, Func<Node, Tensor, (Tensor?, Tensor?, Tensor?)> backward, Tensor? saved = null, float scalar = 0f)
+    {
+        if ((a.RequiresGrad || b.RequiresGrad || c.RequiresGrad) && Autograd.IsEnabled) Attach(result, new Node(name, a, b, c, backward) { Saved = saved, Scalar = scalar });
         return result;
     }
 

@@ -9,18 +9,20 @@ namespace Descent;
 /// Three kinds of closure, one shape: the general one (<see cref="Autograd.Record"/>) takes the output's
 /// gradient and returns an array with one gradient per input. The two array-free kinds behind
 /// <see cref="Graph.RecordNoArrays(Tensor, string, Tensor, Func{Node, Tensor, Tensor?}, Tensor?, float)"/>
-/// keep one or two inputs in fields and also receive the node, so a static closure can read its operands
+/// keep one, two or three inputs in fields and also receive the node, so a static closure can read its operands
 /// from it (<see cref="A"/>, <see cref="B"/>, <see cref="Saved"/>, <see cref="Scalar"/>) instead of capturing them.
 /// </remarks>
 public sealed class Node
 {
     private Tensor? _a, _b;
-    private Tensor[]? _inputs;
+    // The third input of a three-input node (a Tensor), or every input of the general kind (a Tensor[]): one
+    // field for both keeps the node, made once per recorded op, no larger than before the three-input kind.
+    private object? _more;
     private Delegate? _backward;
     private readonly byte _kind;
     private bool _released;
 
-    private const byte Unary = 0, Binary = 1, Nary = 2;
+    private const byte Unary = 0, Binary = 1, Ternary = 2, Nary = 3;
 
     internal Tensor? PendingGrad;
 
@@ -37,10 +39,15 @@ public sealed class Node
 
     internal Node(string name, Tensor a, Tensor b, Func<Node, Tensor, (Tensor?, Tensor?)> backward) : this(name, a, b, backward, Binary) { }
 
+    internal Node(string name, Tensor a, Tensor b, Tensor c, Func<Node, Tensor, (Tensor?, Tensor?, Tensor?)> backward) : this(name, a, b, backward, Ternary)
+    {
+        _more = c;
+    }
+
     internal Node(string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
     {
         Name = name;
-        _inputs = inputs;
+        _more = inputs;
         _backward = backward;
         _kind = Nary;
     }
@@ -63,23 +70,26 @@ public sealed class Node
     /// <summary>The first input (closures that read the node use it instead of capturing it).</summary>
     internal Tensor A => _a!;
 
-    /// <summary>The second input of a two-input node.</summary>
+    /// <summary>The second input of a two- or three-input node.</summary>
     internal Tensor B => _b!;
+
+    /// <summary>The third input of a three-input node.</summary>
+    internal Tensor C => (Tensor)_more!;
 
     internal int InputCount
     {
         get
         {
             if (_released) throw Released();
-            return _inputs?.Length ?? (_b == null ? 1 : 2);
+            return _kind switch { Unary => 1, Binary => 2, Ternary => 3, _ => ((Tensor[])_more!).Length };
         }
     }
 
-    internal Tensor Input(int i) => _inputs != null ? _inputs[i] : i == 0 ? _a! : _b!;
+    internal Tensor Input(int i) => _kind == Nary ? ((Tensor[])_more!)[i] : i == 0 ? _a! : i == 1 ? _b! : (Tensor)_more!;
 
     /// <summary>
     /// Runs the closure and hands each input's gradient (in input order) to <paramref name="deliver"/>,
-    /// without allocating an array for one- and two-input nodes.
+    /// without allocating an array for one-, two- and three-input nodes.
     /// </summary>
     internal void Propagate<TDeliver>(Tensor grad, ref TDeliver deliver) where TDeliver : struct, IGradientSink
     {
@@ -96,9 +106,17 @@ public sealed class Node
                 deliver.Deliver(_b!, gb);
                 break;
             }
+            case Ternary:
+            {
+                var (ga, gb, gc) = ((Func<Node, Tensor, (Tensor?, Tensor?, Tensor?)>)_backward!)(this, grad);
+                deliver.Deliver(_a!, ga);
+                deliver.Deliver(_b!, gb);
+                deliver.Deliver((Tensor)_more!, gc);
+                break;
+            }
             default:
             {
-                var inputs = _inputs!;
+                var inputs = (Tensor[])_more!;
                 var grads = ((Func<Tensor, Tensor?[]>)_backward!)(grad);
                 // User-written closures (Autograd.Record) can miscount; say so instead of an index error.
                 if (grads.Length != inputs.Length)
@@ -114,7 +132,7 @@ public sealed class Node
         _released = true;
         _a = null;
         _b = null;
-        _inputs = null;
+        _more = null;
         _backward = null;
         Saved = null;
     }

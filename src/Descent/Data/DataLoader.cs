@@ -54,8 +54,17 @@ public sealed class DataLoader : IEnumerable<(Tensor Input, Tensor Target)>
         {
             int start = b * BatchSize;
             int size = Math.Min(BatchSize, n - start);
-            yield return Dataset.GetBatch(order.AsSpan(start, size));
+            yield return Batch(order.AsSpan(start, size));
         }
+    }
+
+    // Made inside a step scope of its own, so a batch's buffers are pooled and recycled once nothing reachable
+    // uses them, whether or not the caller's loop opens a scope before drawing (Learner.Fit does; the usual
+    // foreach with a scope in its body draws before it). Inside the caller's scope it simply nests.
+    private (Tensor Input, Tensor Target) Batch(ReadOnlySpan<int> indices)
+    {
+        using var scope = new StepScope();
+        return Dataset.GetBatch(indices);
     }
 
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();

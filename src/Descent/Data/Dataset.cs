@@ -67,7 +67,11 @@ public sealed class TensorDataset : Dataset
 
     /// <inheritdoc/>
     public override (Tensor Input, Tensor Target) GetBatch(ReadOnlySpan<int> indices) =>
-        (Gather(Inputs, indices), Gather(Targets, indices));
+        (Gather(Inputs, indices, ref _inputBatchShape), Gather(Targets, indices, ref _targetBatchShape));
+
+    // The last batch shapes made, shared by every batch of that size: a tensor never writes its shape array, and
+    // a loader asks for the same size every step, so a steady step makes no shape arrays.
+    private int[]? _inputBatchShape, _targetBatchShape;
 
     private static Tensor Row(Tensor t, int index)
     {
@@ -76,18 +80,28 @@ public sealed class TensorDataset : Dataset
         return Tensor.Create(t.Data.Slice(index * n, n).ToArray(), shape);
     }
 
-    private Tensor Gather(Tensor t, ReadOnlySpan<int> indices)
+    private Tensor Gather(Tensor t, ReadOnlySpan<int> indices, ref int[]? cachedShape)
     {
-        var shape = t.Shape;
-        int n = Shape.Numel(shape.AsSpan(1));
-        shape[0] = indices.Length;
-        MemoryGuard.Require(4L * indices.Length * n, $"a batch of {indices.Length} examples of shape {Shape.Format(shape[1..])}");
+        int n = Shape.Numel(t.ShapeRef.AsSpan(1));
+        long bytes = 4L * indices.Length * n;
+        // Checked only where MemoryGuard checks at all, so a steady step does not format the message.
+        if (bytes >= MemoryGuard.CheckedBytes)
+            MemoryGuard.Require(bytes, $"a batch of {indices.Length} examples of shape {Shape.Format(t.ShapeRef[1..])}");
         foreach (int index in indices) CheckIndex(index);
+        var shape = cachedShape is { } cached && cached[0] == indices.Length ? cached : BatchShape(t.ShapeRef, indices.Length);
+        cachedShape = shape;
         // Every row is written below; inside a StepScope the buffer is the step's to recycle.
         var batch = Tensor.Uninitialized(shape);
         var src = t.Data;
         var data = batch.DataSpan;
         for (int i = 0; i < indices.Length; i++) src.Slice(indices[i] * n, n).CopyTo(data.Slice(i * n, n));
+        return batch;
+    }
+
+    private static int[] BatchShape(int[] shape, int examples)
+    {
+        var batch = (int[])shape.Clone();
+        batch[0] = examples;
         return batch;
     }
 }

@@ -117,6 +117,12 @@ public abstract partial class Module
     /// <summary>Direct submodules in registration order.</summary>
     public IEnumerable<(string Name, Module Module)> NamedChildren() => _modules.Select(m => (m.Name, m.Value));
 
+    /// <summary>The number of direct submodules (with <see cref="Child"/>, a walk that allocates nothing).</summary>
+    internal int ChildCount => _modules.Count;
+
+    /// <summary>The direct submodule at <paramref name="index"/> in registration order.</summary>
+    internal Module Child(int index) => _modules[index].Value;
+
     /// <summary>This module and all submodules, depth first, with dotted names ("" for this one).</summary>
     public IEnumerable<(string Name, Module Module)> NamedModules(string prefix = "")
     {

@@ -55,8 +55,10 @@ public sealed class Sequential : Module, IEnumerable<Module>
     {
         // A Linear waits here until the next module shows whether an activation can join it.
         Linear? waiting = null;
-        foreach (var (_, module) in NamedChildren())
+        // Indexed over the children, not NamedChildren's iterator, so a forward allocates nothing of its own.
+        for (int i = 0; i < ChildCount; i++)
         {
+            var module = Child(i);
             if (waiting != null)
             {
                 var fused = module switch

@@ -12,19 +12,19 @@ public partial class Tensor
     /// </summary>
     internal Tensor Affine(Tensor weight, Tensor? bias)
     {
-        var result = AffineForward(weight, bias, GemmActivation.None, keepPre: false, out int rows, out _);
-        var x = this;
+        var result = AffineForward(weight, bias, GemmActivation.None, keepPre: false, out _);
+        // Static closures that read their operands from the node: a step records no closure or arrays for them.
         if (bias == null)
         {
-            return Graph.RecordNoArrays(result, "Linear", x, weight, (_, g) => (
-                x.RequiresGrad ? AffineInputGrad(g, weight, x._shape, rows) : null,
-                weight.RequiresGrad ? AffineWeightGrad(g, x, weight, rows) : null));
+            return Graph.RecordNoArrays(result, "Linear", this, weight, static (n, g) => (
+                n.A.RequiresGrad ? AffineInputGrad(g, n.B, n.A._shape, AffineRows(n.A)) : null,
+                n.B.RequiresGrad ? AffineWeightGrad(g, n.A, n.B, AffineRows(n.A)) : null));
         }
-        return Graph.Record(result, "Linear", [x, weight, bias], g => [
-            x.RequiresGrad ? AffineInputGrad(g, weight, x._shape, rows) : null,
-            weight.RequiresGrad ? AffineWeightGrad(g, x, weight, rows) : null,
+        return Graph.RecordNoArrays(result, "Linear", this, weight, bias, static (n, g) => (
+            n.A.RequiresGrad ? AffineInputGrad(g, n.B, n.A._shape, AffineRows(n.A)) : null,
+            n.B.RequiresGrad ? AffineWeightGrad(g, n.A, n.B, AffineRows(n.A)) : null,
             // The engine sums the output-shaped gradient down to [out], exactly as for a broadcast add.
-            g]);
+            g));
     }
 
     /// <summary>
@@ -32,7 +32,7 @@ public partial class Tensor
     /// after checking the shapes as <c>Linear</c>'s; with <paramref name="keepPre"/>, <paramref name="pre"/> gets
     /// x·Wᵀ + b as well (what GELU's backward reads).
     /// </summary>
-    private Tensor AffineForward(Tensor weight, Tensor? bias, GemmActivation activation, bool keepPre, out int rows, out Tensor? pre)
+    private Tensor AffineForward(Tensor weight, Tensor? bias, GemmActivation activation, bool keepPre, out Tensor? pre)
     {
         if (weight.Rank != 2)
             throw new ArgumentException($"Linear: weight must be 2-D [out_features, in_features]; got input {Descent.Shape.Format(_shape)} and weight {Descent.Shape.Format(weight._shape)}");
@@ -41,7 +41,7 @@ public partial class Tensor
         if (bias != null && (bias.Rank != 1 || bias.Size(0) != weight.Size(0)))
             throw new ArgumentException($"Linear: bias must be [out_features={weight.Size(0)}]; got bias {Descent.Shape.Format(bias._shape)} and weight {Descent.Shape.Format(weight._shape)}");
         int inFeatures = weight._shape[1], outFeatures = weight._shape[0];
-        rows = inFeatures == 0 ? Descent.Shape.Numel(_shape.AsSpan(0, Rank - 1)) : Numel / inFeatures;
+        int rows = inFeatures == 0 ? Descent.Shape.Numel(_shape.AsSpan(0, Rank - 1)) : Numel / inFeatures;
         var outShape = (int[])_shape.Clone();
         outShape[^1] = outFeatures;
         // The GEMM writes every element of its output (it clears it when k = 0), so none needs zeroing first.
@@ -51,6 +51,9 @@ public partial class Tensor
             bias != null ? bias.Data : default, activation, pre != null ? pre.DataSpan : default);
         return result;
     }
+
+    /// <summary>The rows of an affine map's input: every dimension but the last.</summary>
+    private static int AffineRows(Tensor x) => Descent.Shape.Numel(x._shape.AsSpan(0, x.Rank - 1));
 
     /// <summary>dX = dY·W: [rows, out]·[out, in].</summary>
     private static Tensor AffineInputGrad(Tensor g, Tensor weight, int[] inputShape, int rows)

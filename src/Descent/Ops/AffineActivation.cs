@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Descent.Kernels;
 
 namespace Descent;
@@ -32,20 +33,51 @@ public partial class Tensor
         bool record = Autograd.IsEnabled && (RequiresGrad || weight.RequiresGrad || bias is { RequiresGrad: true });
         // ReLU's backward reads its output, GELU's its input: only GELU needs the sum kept apart.
         bool keepPre = record && activation != GemmActivation.Relu;
-        var result = AffineForward(weight, bias, activation, keepPre, out int rows, out var pre);
+        var result = AffineForward(weight, bias, activation, keepPre, out var pre);
         if (!record) return result;
-        var x = this;
-        var saved = pre ?? result;
         string name = activation == GemmActivation.Relu ? "Relu" : "Gelu";
-        return Graph.Record(result, name, bias == null ? [x, weight] : [x, weight, bias], g =>
+        // Static closures reading the operands, the saved tensor and the activation (as the scalar) from the
+        // node: a step records no closure or arrays for the fused pair.
+        if (bias == null)
         {
-            var dz = Uninitialized(g._shape);
-            var biasGrad = bias is { RequiresGrad: true } ? Uninitialized(bias._shape) : null;
-            EpilogueBackwardKernel.Run(g.Data, saved.Data, activation, g._shape.AsSpan(0, g.Rank - 1), weight._shape[0],
-                dz.DataSpan, biasGrad != null ? biasGrad.DataSpan : default);
-            var gx = x.RequiresGrad ? AffineInputGrad(dz, weight, x._shape, rows) : null;
-            var gw = weight.RequiresGrad ? AffineWeightGrad(dz, x, weight, rows) : null;
-            return bias == null ? [gx, gw] : [gx, gw, biasGrad];
-        });
+            return Graph.RecordNoArrays(result, name, this, weight, static (n, g) =>
+            {
+                var (gx, gw, _) = AffineActivationGrad(n, g, null);
+                return (gx, gw);
+            }, pre ?? result, (float)activation);
+        }
+        return Graph.RecordNoArrays(result, name, this, weight, bias, static (n, g) => AffineActivationGrad(n, g, n.C), pre ?? result, (float)activation);
     }
+
+    /// <summary>The input, weight and bias gradients of act(x·Wᵀ + b) from the node that recorded it.</summary>
+    private static (Tensor? X, Tensor? Weight, Tensor? Bias) AffineActivationGrad(Node n, Tensor g, Tensor? bias)
+    {
+        Tensor x = n.A, weight = n.B;
+        var activation = (GemmActivation)(int)n.Scalar;
+        var dz = Uninitialized(g._shape);
+        // The bias gradient goes straight into the parameter's own buffer (Engine.WriteGradient), so the
+        // pair costs no bias-gradient tensor per step.
+        var biasGrad = bias is { RequiresGrad: true }
+            ? Engine.WriteGradient(bias, (G: g, Saved: n.Saved!, Activation: activation, Dz: dz, N: weight._shape[0]), static (s, gb, accumulate) =>
+            {
+                if (!accumulate)
+                {
+                    EpilogueBackward(s.G, s.Saved, s.Activation, s.N, s.Dz, gb);
+                    return;
+                }
+                var sum = BufferPool.RentScratch(s.N);
+                EpilogueBackward(s.G, s.Saved, s.Activation, s.N, s.Dz, sum.AsSpan(0, s.N));
+                TensorPrimitives.Add(gb, sum.AsSpan(0, s.N), gb);
+                BufferPool.Return(sum);
+            })
+            : null;
+        if (bias is not { RequiresGrad: true }) EpilogueBackward(g, n.Saved!, activation, weight._shape[0], dz, default);
+        var gx = x.RequiresGrad ? AffineInputGrad(dz, weight, x._shape, AffineRows(x)) : null;
+        var gw = weight.RequiresGrad ? AffineWeightGrad(dz, x, weight, AffineRows(x)) : null;
+        return (gx, gw, biasGrad);
+    }
+
+    /// <summary>dZ = dY∘act'(saved), and the bias gradient (column sums of dZ) when <paramref name="biasGrad"/> is not empty.</summary>
+    private static void EpilogueBackward(Tensor g, Tensor saved, GemmActivation activation, int n, Tensor dz, Span<float> biasGrad) =>
+        EpilogueBackwardKernel.Run(g.Data, saved.Data, activation, g._shape.AsSpan(0, g.Rank - 1), n, dz.DataSpan, biasGrad);
 }

@@ -13,7 +13,7 @@ public partial class Tensor
     /// −Σ_c w_c·log p_c mixed in as (1 − ε)·nll + (ε/C)·smooth; reduced by sum, by the mean over the summed
     /// position weights, or not at all. Checking the targets and the weight is the caller's (the loss's).
     /// </summary>
-    internal Tensor CrossEntropyOfClasses(int[] target, Tensor? weight, bool reduce, bool mean, float smoothing)
+    internal Tensor CrossEntropyOfClasses(ReadOnlySpan<int> target, Tensor? weight, bool reduce, bool mean, float smoothing)
     {
         int cd = Rank == 1 ? 0 : 1;
         int classes = _shape[cd];
@@ -21,14 +21,20 @@ public partial class Tensor
         int positions = target.Length;
         int inner = outer == 0 ? 1 : positions / outer;
         var w = weight is null ? default : weight.Data;
-        var stats = Uninitialized([2 * positions]);
+        // Everything the backward needs besides the logits, in one step-pooled buffer, so that recording the op
+        // costs no closure (without a weight) and no array of targets.
+        var saved = Uninitialized([3 * positions + 2]);
+        var stats = saved.DataSpan.Slice(0, 2 * positions);
+        target.CopyTo(SavedClasses(saved, positions));
+        saved.DataSpan[3 * positions] = smoothing;
+        saved.DataSpan[3 * positions + 1] = (reduce ? 1 : 0) + (mean ? 2 : 0);
         var nll = BufferPool.RentScratch(positions);
         var smooth = smoothing > 0f ? BufferPool.RentScratch(positions) : [];
         float total = 0f;
         Tensor result;
         try
         {
-            CrossEntropyKernel.Forward(Data, outer, classes, inner, target, w, stats.DataSpan, nll, smooth);
+            CrossEntropyKernel.Forward(Data, outer, classes, inner, target, w, stats, nll, smooth);
             float keep = 1f - smoothing, share = smoothing / classes;
             if (!reduce)
             {
@@ -57,18 +63,38 @@ public partial class Tensor
             BufferPool.Return(nll);
             BufferPool.Return(smooth);
         }
-        return Graph.Record(result, "NllLossBackward0", [this], g =>
-        {
-            var grad = Uninitialized(_shape);
-            Span<float> one = [reduce ? (mean ? g.Item() / total : g.Item()) : 0f];
-            ReadOnlySpan<float> scale = reduce ? one : g.Data;
-            CrossEntropyKernel.Backward(Data, outer, classes, inner, target, weight is null ? default : weight.Data, stats.Data, scale, smoothing, grad.DataSpan);
-            return [grad];
-        });
+        if (weight is null)
+            return Graph.RecordNoArrays(result, "NllLossBackward0", this, static (n, g) => CrossEntropyOfClassesGrad(n, g, null), saved, total);
+        return Graph.RecordNoArrays(result, "NllLossBackward0", this, (n, g) => CrossEntropyOfClassesGrad(n, g, weight), saved, total);
+    }
+
+    /// <summary>The classes kept in a cross-entropy's saved buffer, after its 2·positions statistics, as int bits.</summary>
+    private static Span<int> SavedClasses(Tensor saved, int positions) =>
+        System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(saved.DataSpan.Slice(2 * positions, positions));
+
+    /// <summary>The logits' gradient, from the node of <see cref="CrossEntropyOfClasses"/>: its input, saved buffer and total weight.</summary>
+    private static Tensor CrossEntropyOfClassesGrad(Node n, Tensor g, Tensor? weight)
+    {
+        var x = n.A;
+        var saved = n.Saved!;
+        int positions = (saved.Numel - 2) / 3;
+        int cd = x.Rank == 1 ? 0 : 1;
+        int classes = x._shape[cd];
+        int outer = cd == 0 ? 1 : x._shape[0];
+        int inner = outer == 0 ? 1 : positions / outer;
+        float smoothing = saved.Data[3 * positions];
+        int flags = (int)saved.Data[3 * positions + 1];
+        bool reduce = (flags & 1) != 0, mean = (flags & 2) != 0;
+        var grad = Uninitialized(x._shape);
+        Span<float> one = [reduce ? (mean ? g.Item() / n.Scalar : g.Item()) : 0f];
+        ReadOnlySpan<float> scale = reduce ? one : g.Data;
+        CrossEntropyKernel.Backward(x.Data, outer, classes, inner, SavedClasses(saved, positions), weight is null ? default : weight.Data,
+            saved.Data.Slice(0, 2 * positions), scale, smoothing, grad.DataSpan);
+        return grad;
     }
 
     /// <summary>Σ w_t over the positions that count (their number without weights), in position order.</summary>
-    private static float TotalWeight(int[] target, ReadOnlySpan<float> weight)
+    private static float TotalWeight(ReadOnlySpan<int> target, ReadOnlySpan<float> weight)
     {
         float total = 0f;
         foreach (int t in target)

@@ -84,7 +84,9 @@ public abstract class Optimizer
     {
         using var _ = Autograd.NoGrad();
         StepCount++;
-        foreach (var group in ParamGroups) StepGroup(group);
+        // Indexed loops here and in ZeroGrad: an interface's foreach would allocate an enumerator every step.
+        var groups = ParamGroups;
+        for (int i = 0; i < groups.Count; i++) StepGroup(groups[i]);
     }
 
     /// <summary>Applies one update to <paramref name="parameter"/> given its gradient; runs under no-grad.</summary>
@@ -96,15 +98,20 @@ public abstract class Optimizer
     /// </summary>
     private protected virtual void StepGroup(ParamGroup group)
     {
-        foreach (var p in group.Parameters)
-            if (p.Grad != null) Update(group, p, p.Grad);
+        var parameters = group.Parameters;
+        for (int i = 0; i < parameters.Count; i++)
+            if (parameters[i].Grad is { } grad) Update(group, parameters[i], grad);
     }
 
     /// <summary>Zeroes every parameter's gradient in place.</summary>
     public void ZeroGrad()
     {
-        foreach (var g in ParamGroups)
-            foreach (var p in g.Parameters) p.ZeroGrad();
+        var groups = ParamGroups;
+        for (int i = 0; i < groups.Count; i++)
+        {
+            var parameters = groups[i].Parameters;
+            for (int j = 0; j < parameters.Count; j++) parameters[j].ZeroGrad();
+        }
     }
 
     /// <summary>

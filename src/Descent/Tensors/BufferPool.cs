@@ -30,6 +30,14 @@ internal static class BufferPool
     /// </summary>
     internal const int MinPooledLength = 256;
 
+    /// <summary>
+    /// The same threshold inside a <see cref="StepScope"/>, lower: a step's batch-sized vectors (a batch's class
+    /// targets, a loss's per-example statistics) recur every step and would otherwise be most of what a steady
+    /// step asks the GC for, while a step is long enough that tracking them costs nothing measurable. A
+    /// one-element tensor (a loss, the tutorial's parameters) stays below it.
+    /// </summary>
+    internal const int MinStepPooledLength = 32;
+
     [ThreadStatic] private static List<float[]>? t_arena;
     [ThreadStatic] private static int t_arenaDepth;
 
@@ -42,14 +50,14 @@ internal static class BufferPool
     /// <summary>A zero-filled buffer for a new tensor: from the pool and tracked inside an arena, else a fresh array.</summary>
     internal static float[] ForTensor(int length)
     {
-        if (length < MinPooledLength) return new float[length];
-        if (t_arenaDepth > 0)
+        if (length < MinStepPooledLength) return new float[length];
+        if (t_arenaDepth > 0 && length >= MinPooledLength)
         {
             var buffer = ScratchPool.Take(length, clear: true);
             t_arena!.Add(buffer);
             return buffer;
         }
-        return StepArena.IsOpen ? ScratchPool.Take(length, clear: true) : new float[length];
+        return t_arenaDepth == 0 && StepArena.IsOpen ? ScratchPool.Take(length, clear: true) : new float[length];
     }
 
     /// <summary>
@@ -59,7 +67,7 @@ internal static class BufferPool
     /// </summary>
     internal static void Adopt(Tensor owner)
     {
-        if (owner.Storage.Length >= MinPooledLength && t_arenaDepth == 0 && StepArena.IsOpen) StepArena.Track(owner);
+        if (owner.Storage.Length >= MinStepPooledLength && t_arenaDepth == 0 && StepArena.IsOpen) StepArena.Track(owner);
     }
 
     /// <summary>
@@ -68,9 +76,10 @@ internal static class BufferPool
     /// </summary>
     internal static float[] ForTensorUninitialized(int length)
     {
-        if (length < MinPooledLength) return new float[length];
+        if (length < MinStepPooledLength) return new float[length];
         if (t_arenaDepth == 0)
             return StepArena.IsOpen ? ScratchPool.Take(length, clear: false) : GC.AllocateUninitializedArray<float>(length);
+        if (length < MinPooledLength) return new float[length];
         var buffer = ScratchPool.Take(length, clear: false);
         t_arena!.Add(buffer);
         return buffer;

@@ -16,10 +16,15 @@ public static class Shape
         foreach (int d in shape)
         {
             n *= d;
-            if (n > Array.MaxLength) throw new ArgumentException($"Shape {Format(shape)} has more elements than an array can hold.");
+            if (n > Array.MaxLength) ThrowTooLarge(shape);
         }
         return (int)n;
     }
+
+    // Out of line, so that Numel (which Tensor.Numel calls on every read) stays small enough to inline.
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowTooLarge(ReadOnlySpan<int> shape) =>
+        throw new ArgumentException($"Shape {Format(shape)} has more elements than an array can hold.");
 
     /// <summary>Prints a shape the way PyTorch error messages do: <c>[2, 3]</c>.</summary>
     public static string Format(ReadOnlySpan<int> shape) => "[" + string.Join(", ", shape.ToArray()) + "]";

@@ -23,7 +23,7 @@ namespace Descent;
 /// collection every few steps: the GC's own ones come rarely once the big buffers are recycled, so one is
 /// forced (generation 1, where a step's short-lived tensors live) when pending bytes pass
 /// <see cref="ForceCollectBytes"/>. A small step (the tutorial's, a 1-element add) tracks nothing: buffers
-/// under <see cref="BufferPool.MinPooledLength"/> floats are never pooled, so it never forces a collection.
+/// under <see cref="BufferPool.MinStepPooledLength"/> floats are never pooled, so it never forces a collection.
 /// An owner that reached generation 2 (optimizer state made in the first step, a tensor kept for good)
 /// is released from tracking: only a full collection could show it dead, and forcing those would cost more
 /// than the buffer is worth, so its buffer is left to the GC like any other array.

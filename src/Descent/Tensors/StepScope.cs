@@ -14,7 +14,8 @@ namespace Descent;
 /// never touched. The one thing the GC cannot see is a span: read <see cref="Tensor.Data"/> or
 /// <see cref="Tensor.DataSpan"/> while you still hold the tensor, not after letting it go and a scope ending.
 /// Scopes nest (the outermost recycles) and belong to the thread that opened them; end them on that thread,
-/// innermost first. Values are bit-identical with and without a scope.
+/// innermost first. Values are bit-identical with and without a scope. A <c>DataLoader</c> makes each batch in a
+/// scope of its own, so a batch drawn before the step's scope opens (as in the example) is pooled too.
 /// </remarks>
 /// <example><code>
 /// foreach (var (x, y) in loader)

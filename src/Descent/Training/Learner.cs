@@ -226,7 +226,8 @@ public sealed partial class Learner
             Step++;
             double item = value.Item();
             loss.Add(item, input.Size(0));
-            foreach (var metric in Metrics) metric.Update(output, target);
+            // Indexed: a foreach over the interface would allocate an enumerator every step.
+            for (int m = 0; m < Metrics.Count; m++) Metrics[m].Update(output, target);
             var result = new BatchResult(epoch, batch, batches, item, lr, Step);
             Progress?.OnBatch(result);
             foreach (var c in _callbacks) c.OnBatchEnd(this, result);

@@ -266,6 +266,52 @@ public class StepScopeTests
         Assert.Equal(pending, StepArena.Counters.Pending);
         Assert.Equal(201f, a.Item());
     }
+
+    [Fact]
+    public void BatchSizedVectorsAreTrackedInAScopeAndNotInTheBackwardArena()
+    {
+        int n = BufferPool.MinStepPooledLength;
+        using var scope = new StepScope();
+        int pending = StepArena.Counters.Pending;
+        var below = Tensor.Zeros(n - 1);
+        Assert.Equal(pending, StepArena.Counters.Pending);
+        var vector = Tensor.Zeros(n);
+        Assert.Equal(pending + 1, StepArena.Counters.Pending);
+        // The backward arena keeps its own threshold: a vector this small is a fresh array there, never tracked.
+        BufferPool.EnterArena();
+        try
+        {
+            var first = BufferPool.ForTensor(n);
+            BufferPool.ExitArena();
+            BufferPool.EnterArena();
+            Assert.NotSame(first, BufferPool.ForTensor(n));
+        }
+        finally
+        {
+            BufferPool.ExitArena();
+        }
+        Assert.Equal(new float[n], vector.ToArray());
+        Assert.Equal(n - 1, below.Numel);
+    }
+
+    [Fact]
+    public void TheLoaderMakesItsBatchesInAScopeOfItsOwn()
+    {
+        var g = new Generator(5);
+        var inputs = Tensor.Randn([12, 64], g);
+        var loader = new DataLoader(new TensorDataset(inputs, Tensor.RandInt(0, 3, [12], g)), batchSize: 4);
+        static long Tracked() => StepArena.Counters.Pending + StepArena.Counters.Recycled + StepArena.Counters.Released;
+        long tracked = Tracked();
+        var batches = new List<Tensor>();
+        foreach (var (x, _) in loader)
+        {
+            Assert.False(StepArena.IsOpen);
+            batches.Add(x);
+        }
+        // Each [4, 64] input was tracked (the [4] targets are under the threshold), and all keep their values.
+        Assert.Equal(tracked + 3, Tracked());
+        for (int b = 0; b < 3; b++) Assert.Equal(inputs.Data.Slice(b * 256, 256).ToArray(), batches[b].ToArray());
+    }
 }
 
 /// <summary>
@@ -278,18 +324,8 @@ public class StepScopeReuseTests
     [Fact]
     public void ASteadyScopedStepTakesNoFreshLargeArrays()
     {
-        // On a thread of its own: the pool is per thread and keeps what it is given up to its cap, so on a
-        // test thread full of other tests' sizes the step's buffers could find no room (left alone: the pool
-        // does not evict old sizes).
-        Exception? failure = null;
-        var thread = new Thread(() =>
-        {
-            try { SteadyStep(); }
-            catch (Exception e) { failure = e; }
-        });
-        thread.Start();
-        thread.Join();
-        if (failure != null) throw failure;
+        // On a thread of its own: a test thread's pool may be full of other tests' sizes.
+        FreshThread.Run(SteadyStep);
     }
 
     private static void SteadyStep()

@@ -70,7 +70,8 @@ internal sealed class ClassTargets
     /// <summary>Checks the target's shape and that every value is a class in [0, C) or the ignore index.</summary>
     public static ClassTargets Parse(string loss, Tensor input, IntTensor target, int ignoreIndex, bool probabilitiesAllowed)
     {
-        var expected = CheckShape(loss, input, target.ShapeRef, probabilitiesAllowed);
+        CheckShape(loss, input, target.ShapeRef, probabilitiesAllowed);
+        var expected = IndexTargetShape(input);
         int cd = ClassDim(input);
         int classes = input.Size(cd);
         var values = target.Data;
@@ -97,14 +98,14 @@ internal sealed class ClassTargets
 
     /// <summary>
     /// The checks of <see cref="Parse(string, Tensor, Tensor, int, bool)"/> with the classes as the fused loss takes
-    /// them: one per position, −1 where the target is the ignore index (a class is never negative).
+    /// them: one per position (<paramref name="indices"/>, the target's length), −1 where the target is the ignore
+    /// index (a class is never negative).
     /// </summary>
-    public static int[] Indices(string loss, Tensor input, Tensor target, int ignoreIndex, bool probabilitiesAllowed)
+    public static void Indices(string loss, Tensor input, Tensor target, int ignoreIndex, bool probabilitiesAllowed, Span<int> indices)
     {
         CheckShape(loss, input, target.ShapeRef, probabilitiesAllowed);
         int classes = input.Size(ClassDim(input));
         var values = target.Data;
-        var indices = new int[values.Length];
         for (int i = 0; i < values.Length; i++)
         {
             float v = values[i];
@@ -112,16 +113,14 @@ internal sealed class ClassTargets
             else if (float.IsFinite(v) && v == MathF.Floor(v) && v >= 0 && v < classes) indices[i] = (int)v;
             else throw NotAClass(loss, v, i, target.ShapeRef, classes, ignoreIndex);
         }
-        return indices;
     }
 
-    /// <inheritdoc cref="Indices(string, Tensor, Tensor, int, bool)"/>
-    public static int[] Indices(string loss, Tensor input, IntTensor target, int ignoreIndex)
+    /// <inheritdoc cref="Indices(string, Tensor, Tensor, int, bool, Span{int})"/>
+    public static void Indices(string loss, Tensor input, IntTensor target, int ignoreIndex, Span<int> indices)
     {
         CheckShape(loss, input, target.ShapeRef, probabilitiesAllowed: false);
         int classes = input.Size(ClassDim(input));
         var values = target.Data;
-        var indices = new int[values.Length];
         for (int i = 0; i < values.Length; i++)
         {
             long v = values[i];
@@ -129,18 +128,28 @@ internal sealed class ClassTargets
             else if (v >= 0 && v < classes) indices[i] = (int)v;
             else throw NotAClass(loss, v, i, target.ShapeRef, classes, ignoreIndex);
         }
-        return indices;
     }
 
-    private static int[] CheckShape(string loss, Tensor input, int[] target, bool probabilitiesAllowed)
+    private static void CheckShape(string loss, Tensor input, int[] target, bool probabilitiesAllowed)
     {
-        var expected = IndexTargetShape(input);
-        if (!Shape.Equal(expected, target))
+        // The fused loss checks every step; the expected shape is made only when the target does not fit.
+        if (!IsIndexTargetShape(input, target))
         {
+            var expected = IndexTargetShape(input);
             string alternative = probabilitiesAllowed ? $", or the input's shape {Shape.Format(input.ShapeRef)} for class probabilities" : "";
             throw new ArgumentException($"{loss}: target must have shape {Shape.Format(expected)} (the input's shape without the class dimension) for class indices{alternative}; got input {Shape.Format(input.ShapeRef)} and target {Shape.Format(target)}");
         }
-        return expected;
+    }
+
+    /// <summary>Whether <paramref name="target"/> equals <see cref="IndexTargetShape"/> of the input, without making it.</summary>
+    private static bool IsIndexTargetShape(Tensor input, int[] target)
+    {
+        var shape = input.ShapeRef;
+        int cd = ClassDim(input);
+        if (target.Length != shape.Length - 1) return false;
+        for (int i = 0, j = 0; i < shape.Length; i++)
+            if (i != cd && shape[i] != target[j++]) return false;
+        return true;
     }
 
     private static ArgumentOutOfRangeException NotAClass(string loss, object value, int position, int[] shape, int classes, int ignoreIndex) =>

@@ -24,8 +24,11 @@ public static partial class Losses
         if (Shape.Equal(input.ShapeRef, target.ShapeRef))
             return ProbabilityCrossEntropy(input.LogSoftmax(cd), target, weight, reduction, labelSmoothing, cd);
         if (Fusable(input, weight))
-            return input.CrossEntropyOfClasses(ClassTargets.Indices(loss, input, target, ignoreIndex, probabilitiesAllowed: true),
-                weight, reduction != Reduction.None, reduction == Reduction.Mean, labelSmoothing);
+        {
+            using var classes = new PooledClasses(target.Numel);
+            ClassTargets.Indices(loss, input, target, ignoreIndex, probabilitiesAllowed: true, classes.Span);
+            return input.CrossEntropyOfClasses(classes.Span, weight, reduction != Reduction.None, reduction == Reduction.Mean, labelSmoothing);
+        }
         var targets = ClassTargets.Parse(loss, input, target, ignoreIndex, probabilitiesAllowed: true);
         return IndexCrossEntropy(input.LogSoftmax(cd), targets, weight, reduction, labelSmoothing, cd);
     }
@@ -44,10 +47,26 @@ public static partial class Losses
         const string loss = "CrossEntropyLoss";
         int cd = CheckCrossEntropy(loss, input, target, weight, reduction, labelSmoothing);
         if (Fusable(input, weight))
-            return input.CrossEntropyOfClasses(ClassTargets.Indices(loss, input, target, ignoreIndex),
-                weight, reduction != Reduction.None, reduction == Reduction.Mean, labelSmoothing);
+        {
+            using var classes = new PooledClasses(target.Numel);
+            ClassTargets.Indices(loss, input, target, ignoreIndex, classes.Span);
+            return input.CrossEntropyOfClasses(classes.Span, weight, reduction != Reduction.None, reduction == Reduction.Mean, labelSmoothing);
+        }
         var targets = ClassTargets.Parse(loss, input, target, ignoreIndex, probabilitiesAllowed: false);
         return IndexCrossEntropy(input.LogSoftmax(cd), targets, weight, reduction, labelSmoothing, cd);
+    }
+
+    /// <summary>
+    /// The classes of a fused cross-entropy for the length of the call: the op copies them into its own saved
+    /// buffer, so a pooled array serves and a step makes none.
+    /// </summary>
+    private readonly struct PooledClasses(int length) : IDisposable
+    {
+        private readonly int[] _array = System.Buffers.ArrayPool<int>.Shared.Rent(length);
+
+        public Span<int> Span => _array.AsSpan(0, length);
+
+        public void Dispose() => System.Buffers.ArrayPool<int>.Shared.Return(_array);
     }
 
     /// <summary>
