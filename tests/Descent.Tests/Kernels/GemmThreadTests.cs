@@ -33,6 +33,8 @@ public class GemmThreadTests
     [InlineData(false, false, 4, 3000, 1000)]
     [InlineData(false, true, 45, 301, 250)]   // 4 x 4 dot-product blocks with leftover rows, columns and k
     [InlineData(false, false, 30, 700, 200)]  // B read in place
+    [InlineData(false, true, 1030, 130, 300)] // split by rows though A is read in place, with edge rows and columns
+    [InlineData(false, false, 70, 40, 300)]   // split by rows into parts few enough to read B in place, unlike one part
     public void OneAndTwoThreadsGiveIdenticalBits(bool transA, bool transB, int m, int n, int k)
     {
         var a = GemmReference.Random(m * k, 31);
