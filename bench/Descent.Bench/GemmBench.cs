@@ -5,9 +5,7 @@ namespace Descent.Bench;
 
 /// <summary>
 /// Square SGEMM two ways, each library called as its users would: the allocating product (Descent's
-/// <c>MatMul</c> against <c>torch.matmul</c>, both returning a new n × n tensor, each call under its library's
-/// scope for short-lived tensors: a <see cref="StepScope"/>, and a <c>using</c> that frees libtorch's output at once,
-/// as each library's users write a loop of products) and the raw product into a
+/// <c>MatMul</c> against <c>torch.matmul</c>, both returning a new n × n tensor) and the raw product into a
 /// preallocated output (Descent's kernel <c>Gemm.Run</c> against libtorch's in-place <c>addmm_</c> with
 /// beta 0, which MKL runs as C = A·B with no read of C).
 /// </summary>
@@ -25,12 +23,8 @@ public static class GemmBench
             var ta = torch.tensor(a, n, n);
             var tb = torch.tensor(b, n, n);
             var tc = torch.zeros(n, n);
-            foreach (var row in ThreadCounts.Each(threadCounts, t => timing.Compare("sgemm", $"MatMul (step scope) vs torch.matmul (using), n {n}", t,
-                () =>
-                {
-                    using var scope = new StepScope();
-                    Sink.Consume(da.MatMul(db));
-                },
+            foreach (var row in ThreadCounts.Each(threadCounts, t => timing.Compare("sgemm", $"MatMul vs torch.matmul, n {n}", t,
+                () => Sink.Consume(da.MatMul(db)),
                 () => { using var r = torch.matmul(ta, tb); Sink.Consume(r); },
                 Flops.Sgemm(n), Target.Sgemm(n, t))))
                 yield return row;
