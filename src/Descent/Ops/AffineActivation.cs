@@ -55,10 +55,12 @@ public partial class Tensor
         Tensor x = n.A, weight = n.B;
         var activation = (GemmActivation)(int)n.Scalar;
         var dz = Uninitialized(g._shape);
-        // The bias gradient goes straight into the parameter's own buffer (Engine.WriteGradient), so the
-        // pair costs no bias-gradient tensor per step.
-        var biasGrad = bias is { RequiresGrad: true }
-            ? Engine.WriteGradient(bias, (G: g, Saved: n.Saved!, Activation: activation, Dz: dz, N: weight._shape[0]), static (s, gb, accumulate) =>
+        Tensor? biasGrad = null;
+        if (bias is { RequiresGrad: true })
+        {
+            // Straight into the parameter's own buffer (Engine.WriteGradient), so the pair costs no
+            // bias-gradient tensor per step; the kernel only writes, so an accumulation goes through scratch.
+            biasGrad = Engine.WriteGradient(bias, (G: g, Saved: n.Saved!, Activation: activation, Dz: dz, N: weight._shape[0]), static (s, gb, accumulate) =>
             {
                 if (!accumulate)
                 {
@@ -69,9 +71,12 @@ public partial class Tensor
                 EpilogueBackward(s.G, s.Saved, s.Activation, s.N, s.Dz, sum.AsSpan(0, s.N));
                 TensorPrimitives.Add(gb, sum.AsSpan(0, s.N), gb);
                 BufferPool.Return(sum);
-            })
-            : null;
-        if (bias is not { RequiresGrad: true }) EpilogueBackward(g, n.Saved!, activation, weight._shape[0], dz, default);
+            });
+        }
+        else
+        {
+            EpilogueBackward(g, n.Saved!, activation, weight._shape[0], dz, default);
+        }
         var gx = x.RequiresGrad ? AffineInputGrad(dz, weight, x._shape, AffineRows(x)) : null;
         var gw = weight.RequiresGrad ? AffineWeightGrad(dz, x, weight, AffineRows(x)) : null;
         return (gx, gw, biasGrad);
