@@ -11,17 +11,19 @@ namespace Descent.Bench;
 /// </summary>
 public static class ProfileLoops
 {
-    /// <summary>Runs the named loop (<c>transformer</c>, <c>lstm</c>, <c>gpt</c> or <c>sample</c>) for <paramref name="seconds"/> and prints its step time.</summary>
+    /// <summary>Runs the named loop (<c>mlp32</c>, <c>mlp128</c>, <c>transformer</c>, <c>lstm</c>, <c>gpt</c> or <c>sample</c>) for <paramref name="seconds"/> and prints its step time.</summary>
     public static void Run(string name, double seconds, int threads)
     {
         Threads.Count = threads;
         Action step = name switch
         {
+            "mlp32" => MlpStep(32),
+            "mlp128" => MlpStep(128),
             "transformer" => TransformerStep(),
             "lstm" => LstmStep(),
             "gpt" => GptStep(),
             "sample" => GptSample(),
-            _ => throw new ArgumentException($"profile: unknown loop '{name}'; expected transformer, lstm, gpt or sample"),
+            _ => throw new ArgumentException($"profile: unknown loop '{name}'; expected mlp32, mlp128, transformer, lstm, gpt or sample"),
         };
         for (int i = 0; i < 20; i++) step();   // past the JIT's tiering thresholds
         // Processor time as well as wall time: on a shared machine the wall clock counts other processes' turns.
@@ -40,6 +42,23 @@ public static class ProfileLoops
         times.Sort();
         double cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
         Console.WriteLine($"profile {name}: {steps} steps, {clock.Elapsed.TotalMilliseconds / steps:F2} ms per step ({cpuMs / steps:F2} ms of processor time; fastest {times[0]:F2}, median {times[times.Count / 2]:F2}), {threads} thread(s)");
+    }
+
+    // The benchmark's MLP training step: 784-256-128-10 ReLU, cross-entropy, SGD lr 0.01 momentum 0.9.
+    private static Action MlpStep(int batch)
+    {
+        var gen = new Generator(1);
+        var model = new Sequential(new Linear(784, 256, generator: gen), new ReLU(), new Linear(256, 128, generator: gen), new ReLU(), new Linear(128, 10, generator: gen));
+        var opt = new SGD(model.Parameters(), lr: 0.01, momentum: 0.9);
+        var loss = new CrossEntropyLoss();
+        var x = Tensor.Randn([batch, 784], gen);
+        var labels = Tensor.RandInt(0, 10, [batch], gen);
+        return () =>
+        {
+            opt.ZeroGrad();
+            loss.Forward(model.Forward(x), labels).Backward();
+            opt.Step();
+        };
     }
 
     // The benchmark's transformer case: batch 12, T 64, width 128, 4 heads, MLP 512, pre-norm, MSE, AdamW.

@@ -132,6 +132,12 @@ internal static unsafe class Gemm
         // A·Bᵀ with few outputs (a convolution's weight gradient, a 10-way output layer) is a set of
         // long dot products of rows both stored contiguously: packing would transpose B for nothing.
         bool direct = macs < DirectMacs || m <= 4 || (transB && !transA && (long)m * n <= DirectOutputs);
+        // A small batch times a weight stored [n, k] runs as its transpose, the weight read in place.
+        if (!direct && transB && !transA && GemmTransposedProduct.Suits(m, n, k))
+        {
+            GemmTransposedProduct.Run(a, b, m, n, k, c, accumulate, parts, epilogue);
+            return;
+        }
         fixed (float* pa = a, pb = b, pc = c)
         {
             var args = new Args

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -123,31 +124,7 @@ internal static unsafe class GemmPack
         for (int c = 0; c < cEnd; c += 8)
         {
             float* src = s + (long)c * k;
-            for (int p = 0; p < pEnd; p += 8)
-            {
-                float* r = src + p;
-                var t0 = Avx.UnpackLow(Avx.LoadVector256(r), Avx.LoadVector256(r + k));
-                var t1 = Avx.UnpackHigh(Avx.LoadVector256(r), Avx.LoadVector256(r + k));
-                var t2 = Avx.UnpackLow(Avx.LoadVector256(r + 2L * k), Avx.LoadVector256(r + 3L * k));
-                var t3 = Avx.UnpackHigh(Avx.LoadVector256(r + 2L * k), Avx.LoadVector256(r + 3L * k));
-                var t4 = Avx.UnpackLow(Avx.LoadVector256(r + 4L * k), Avx.LoadVector256(r + 5L * k));
-                var t5 = Avx.UnpackHigh(Avx.LoadVector256(r + 4L * k), Avx.LoadVector256(r + 5L * k));
-                var t6 = Avx.UnpackLow(Avx.LoadVector256(r + 6L * k), Avx.LoadVector256(r + 7L * k));
-                var t7 = Avx.UnpackHigh(Avx.LoadVector256(r + 6L * k), Avx.LoadVector256(r + 7L * k));
-                var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE);
-                var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
-                var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
-                var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
-                float* o = d + (long)p * nr + c;
-                Avx.Store(o, Avx.Permute2x128(u0, u4, 0x20));
-                Avx.Store(o + nr, Avx.Permute2x128(u1, u5, 0x20));
-                Avx.Store(o + 2 * nr, Avx.Permute2x128(u2, u6, 0x20));
-                Avx.Store(o + 3 * nr, Avx.Permute2x128(u3, u7, 0x20));
-                Avx.Store(o + 4 * nr, Avx.Permute2x128(u0, u4, 0x31));
-                Avx.Store(o + 5 * nr, Avx.Permute2x128(u1, u5, 0x31));
-                Avx.Store(o + 6 * nr, Avx.Permute2x128(u2, u6, 0x31));
-                Avx.Store(o + 7 * nr, Avx.Permute2x128(u3, u7, 0x31));
-            }
+            for (int p = 0; p < pEnd; p += 8) Transpose8x8(src + p, k, d + (long)p * nr + c, nr);
             for (int cc = c; cc < c + 8; cc++)
             {
                 float* sc = s + (long)cc * k;
@@ -155,5 +132,35 @@ internal static unsafe class GemmPack
             }
         }
         return cEnd;
+    }
+
+    /// <summary>
+    /// The 8 x 8 block of floats at <paramref name="s"/> (rows <paramref name="sourceStride"/> apart) written
+    /// transposed at <paramref name="d"/> (rows <paramref name="destinationStride"/> apart), in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Transpose8x8(float* s, long sourceStride, float* d, long destinationStride)
+    {
+        long k = sourceStride, nr = destinationStride;
+        var t0 = Avx.UnpackLow(Avx.LoadVector256(s), Avx.LoadVector256(s + k));
+        var t1 = Avx.UnpackHigh(Avx.LoadVector256(s), Avx.LoadVector256(s + k));
+        var t2 = Avx.UnpackLow(Avx.LoadVector256(s + 2 * k), Avx.LoadVector256(s + 3 * k));
+        var t3 = Avx.UnpackHigh(Avx.LoadVector256(s + 2 * k), Avx.LoadVector256(s + 3 * k));
+        var t4 = Avx.UnpackLow(Avx.LoadVector256(s + 4 * k), Avx.LoadVector256(s + 5 * k));
+        var t5 = Avx.UnpackHigh(Avx.LoadVector256(s + 4 * k), Avx.LoadVector256(s + 5 * k));
+        var t6 = Avx.UnpackLow(Avx.LoadVector256(s + 6 * k), Avx.LoadVector256(s + 7 * k));
+        var t7 = Avx.UnpackHigh(Avx.LoadVector256(s + 6 * k), Avx.LoadVector256(s + 7 * k));
+        var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(d + nr, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(d + 2 * nr, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(d + 3 * nr, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(d + 4 * nr, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(d + 5 * nr, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(d + 6 * nr, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(d + 7 * nr, Avx.Permute2x128(u3, u7, 0x31));
     }
 }

@@ -5,7 +5,7 @@ namespace Descent.Tests.Kernels;
 
 /// <summary>
 /// A product with an epilogue gives the bits of the product, then the bias added row by row, then the activation
-/// kernel over the whole result: on every path of the GEMM (direct, dot products, 4 x 4 dot tiles, packed with
+/// kernel over the whole result: on every path of the GEMM (direct, dot products, 4 x 4 dot tiles, A·Bᵀ as its transpose, packed with
 /// edge tiles and several k blocks, A or B transposed, k = 0) and for any number of parts.
 /// </summary>
 public class GemmEpilogueTests
@@ -16,7 +16,8 @@ public class GemmEpilogueTests
         { false, true, 4, 300, 200 },    // a few rows: direct dot products
         { false, false, 4, 300, 200 },   // a few rows: rows of B scaled and added
         { false, true, 20, 40, 100 },    // few outputs of A·Bᵀ: dot products
-        { false, true, 45, 301, 250 },   // 4 x 4 dot tiles with leftover rows and columns
+        { false, true, 21, 301, 250 },   // 4 x 4 dot tiles with leftover rows and columns
+        { false, true, 45, 301, 250 },   // A·Bᵀ as its transpose, with edge tiles
         { false, true, 130, 77, 300 },   // packed: edge tiles in both directions, two k blocks
         { true, false, 100, 70, 513 },   // packed with A transposed, three k blocks
         { false, false, 30, 700, 200 },  // B read in place

@@ -24,6 +24,9 @@ public class GemmTests
             // A transposed A: packed by the kernel of the first B panel, also when that panel is an
             // edge tile (n < 32), and packed ahead of the kernels when its rows lie 4 KB apart.
             [60, 20, 300], [1024, 40, 70],
+            // A·Bᵀ with 24-64 rows of A, run as its transpose B·Aᵀ (a small batch through a Linear layer):
+            // edge rows and columns of the transposed product, the fewest and most rows that take it.
+            [40, 130, 100], [24, 65, 64], [64, 100, 300], [23, 70, 64],
         ];
         foreach (var s in mixes) data.Add(s[0], s[1], s[2]);
         return data;
@@ -125,6 +128,7 @@ public class GemmTests
     [InlineData(1000, 40, 100)]
     [InlineData(3, 2000, 600)]
     [InlineData(65, 129, 31)]
+    [InlineData(40, 300, 130)]
     public void EveryPartitionGivesIdenticalBits(int m, int n, int k)
     {
         foreach (bool transA in new[] { false, true })

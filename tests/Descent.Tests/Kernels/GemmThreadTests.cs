@@ -31,7 +31,8 @@ public class GemmThreadTests
     [InlineData(false, true, 700, 300, 257)]
     [InlineData(true, true, 129, 1025, 100)]
     [InlineData(false, false, 4, 3000, 1000)]
-    [InlineData(false, true, 45, 301, 250)]   // 4 x 4 dot-product blocks with leftover rows, columns and k
+    [InlineData(false, true, 21, 301, 250)]   // 4 x 4 dot-product blocks with leftover rows, columns and k
+    [InlineData(false, true, 45, 301, 250)]   // A·Bᵀ as its transpose, with edge tiles
     [InlineData(false, false, 30, 700, 200)]  // B read in place
     [InlineData(false, true, 1030, 130, 300)] // split by rows though A is read in place, with edge rows and columns
     [InlineData(false, false, 70, 40, 300)]   // split by rows into parts few enough to read B in place, unlike one part

@@ -32,7 +32,8 @@ public class AffineActivationTests
         { [7], 4, true },            // 1-D
         { [6, 10], 1, true },        // one output
         { [2, 3, 5], 1, true },
-        { [45, 250], 301, false },   // no bias; 4 x 4 dot tiles
+        { [21, 250], 301, false },   // no bias; 4 x 4 dot tiles
+        { [45, 250], 301, true },    // a small batch as the transposed product, with edge tiles
         { [4, 200], 300, true },     // a few rows: direct
         { [0, 5], 3, true },         // no rows
     };
