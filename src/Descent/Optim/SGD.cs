@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using Descent.Kernels;
 
 namespace Descent.Optim;
@@ -107,6 +108,8 @@ public sealed class SGD : Optimizer<SGD.State>
     {
         private readonly Vector<float> _wd = new((float)weightDecay), _mu = new((float)momentum),
             _keep = new((float)(1 - dampening)), _negLr = new((float)-lr);
+        private readonly Vector512<float> _wd512 = Vector512.Create((float)weightDecay), _mu512 = Vector512.Create((float)momentum),
+            _keep512 = Vector512.Create((float)(1 - dampening)), _negLr512 = Vector512.Create((float)-lr);
         private readonly bool _hasWd = weightDecay != 0, _hasMomentum = momentum != 0;
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -120,6 +123,21 @@ public sealed class SGD : Optimizer<SGD.State>
                 g = nesterov ? Vector.FusedMultiplyAdd(buf, _mu, g) : buf;
             }
             p = Vector.FusedMultiplyAdd(g, _negLr, p);
+        }
+
+        public static bool HasWide => true;
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public void ApplyWide(ref Vector512<float> p, Vector512<float> grad, ref Vector512<float> buf, ref Vector512<float> s1, ref Vector512<float> s2)
+        {
+            var g = maximize ? -grad : grad;
+            if (_hasWd) g = Vector512.FusedMultiplyAdd(p, _wd512, g);
+            if (_hasMomentum)
+            {
+                buf = first ? g : Vector512.FusedMultiplyAdd(g, _keep512, buf * _mu512);
+                g = nesterov ? Vector512.FusedMultiplyAdd(buf, _mu512, g) : buf;
+            }
+            p = Vector512.FusedMultiplyAdd(g, _negLr512, p);
         }
     }
 }
