@@ -6,7 +6,8 @@ using TorchSharp;
 // Descent side by side with libtorch (TorchSharp-cpu) in one process, same data, each case on 1 and on N threads.
 // Usage: dotnet run -c Release --project bench/Descent.Bench -- [sections] [--threads N] [--quick] [--seed S] [--json FILE] [--save]
 //        ... -- table FILE      the README's speed tables (markdown) from a saved run
-//        ... -- profile transformer|lstm|gpt|sample SECONDS [--threads N]   Descent only, for perf record
+//        ... -- profile mlp32|mlp128|transformer|lstm|gpt|sample SECONDS [--threads N]   Descent only, for perf record
+//        ... -- products BATCH [--threads N]   the MLP step's products and SGD update one by one (DOTNET_TieredCompilation=0)
 // Sections: peak dispatch sgemm tutorial op mlp cnn transformer lstm alloc; none runs them all. The clock and the FMA
 // peak are measured in every run, since every "% of peak" divides by them ("peak" alone runs nothing else).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -28,6 +29,12 @@ if (argList.Count == 2 && argList[0] == "table")
         Console.Error.WriteLine(e.Message);
         Environment.Exit(1);
     }
+    return;
+}
+// `products BATCH` times the MLP step's products and update one by one, Descent only.
+if (argList.Count == 2 && argList[0] == "products")
+{
+    MlpProducts.Run(int.Parse(argList[1], CultureInfo.InvariantCulture), threads);
     return;
 }
 // `profile NAME SECONDS` runs one Descent-only loop for a sampling profiler and nothing else.
