@@ -18,8 +18,8 @@ internal enum GemmPath { Vector512, Vector256, Scalar }
 /// register-blocked micro-kernel for the widest vectors the CPU has (chosen once, at start-up, with
 /// block sizes for the CPU's caches: <see cref="GemmBlocking"/>) runs over the tiles. The AVX-512
 /// kernels read an A stored [m, k] where it lies, and pack only its edge panels; a transposed A is
-/// packed by the kernel that first reads each panel. Small products, a few rows, and A·Bᵀ with few rows of A (dot products of rows that
-/// are both contiguous) skip the packing. Threads split C into column (or row) ranges; which path an
+/// packed by the kernel that first reads each panel. Small products, a few rows, and A·Bᵀ with few rows of A (as its transpose, or as dot
+/// products of rows that are both contiguous) skip the packing of B. Threads split C into column (or row) ranges; which path an
 /// element takes depends only on the shape, and it is computed by one thread with the same sequence of
 /// operations whatever the split, so results are bit-identical for every thread count.
 /// </summary>
@@ -172,9 +172,9 @@ internal static unsafe class Gemm
     }
 
     /// <summary>
-    /// Up to this many rows of A, A·Bᵀ runs as 4 x 4 blocks of dot products (<see cref="DotTiles"/>):
-    /// packing would transpose all of B to use each panel a few times (measured: a batch of 32
-    /// through a 784 x 256 layer, 90 µs packed, 60 µs as dot products, on two threads).
+    /// Up to this many rows of A, A·Bᵀ skips the packed path, which would transpose all of B to use each panel
+    /// a few times: as its transpose B·Aᵀ (<see cref="GemmTransposedProduct"/>) from 24 rows of A against
+    /// more than this many rows of B, else as 4 x 4 blocks of dot products (<see cref="DotTiles"/>).
     /// </summary>
     internal const int DotTileRows = 64;
 
