@@ -77,7 +77,8 @@ internal static unsafe class GemmPack
     /// </summary>
     public static void B(bool transB, float* b, int k, int n, int p0, int kc, int j0, int nc, int nr, float* dst)
     {
-        for (int jr = 0; jr < nc; jr += nr)
+        int jr = transB ? 0 : FullPanelsByRows(b + (long)p0 * n + j0, n, kc, nc, nr, dst);
+        for (; jr < nc; jr += nr)
         {
             int cols = Math.Min(nr, nc - jr);
             float* d = dst + (long)jr * kc;
@@ -96,13 +97,6 @@ internal static unsafe class GemmPack
             else
             {
                 float* s = b + (long)p0 * n + j0 + jr;
-                if (cols == nr && nr % 8 == 0)
-                {
-                    // Full panels: a few vector copies a row instead of a call into memmove.
-                    for (int p = 0; p < kc; p++, s += n, d += nr)
-                        for (int c = 0; c < nr; c += 8) Vector256.Store(Vector256.Load(s + c), d + c);
-                    continue;
-                }
                 for (int p = 0; p < kc; p++, s += n, d += nr)
                 {
                     new ReadOnlySpan<float>(s, cols).CopyTo(new Span<float>(d, cols));
@@ -110,6 +104,35 @@ internal static unsafe class GemmPack
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Packs the full panels of a B stored [k, n] row by row: each row's run across all of them is read
+    /// in one pass and dealt out nr floats to a panel. Panel by panel, every step of a panel read two
+    /// lines of a row n floats from the last, a page apart for n = 1024, which the hardware prefetchers
+    /// do not follow; row by row the reads are sequential (measured on one core of a Xeon, model 207:
+    /// the packing from 4.7 % to 3.8 % of the micro-kernel's time in a 1024³ product, which ran 1.6-1.9 %
+    /// faster; 2048³ 0.8-1.2 %).
+    /// Returns the first column left for the panel-by-panel loop (the partial panel, or all of them
+    /// where nr is not a whole number of vectors).
+    /// </summary>
+    private static int FullPanelsByRows(float* s, int n, int kc, int nc, int nr, float* dst)
+    {
+        int full = nc - nc % nr;
+        if (nr % Vector256<float>.Count != 0) return 0;
+        long panelStride = (long)nr * kc;
+        for (int p = 0; p < kc; p++, s += n)
+        {
+            float* d = dst + (long)p * nr;
+            for (int j = 0; j < full; j += nr, d += panelStride)
+            {
+                if (Vector512.IsHardwareAccelerated && nr % Vector512<float>.Count == 0)
+                    for (int c = 0; c < nr; c += Vector512<float>.Count) Vector512.Store(Vector512.Load(s + j + c), d + c);
+                else
+                    for (int c = 0; c < nr; c += Vector256<float>.Count) Vector256.Store(Vector256.Load(s + j + c), d + c);
+            }
+        }
+        return full;
     }
 
     /// <summary>
