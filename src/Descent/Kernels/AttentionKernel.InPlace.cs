@@ -145,7 +145,7 @@ internal static unsafe partial class AttentionKernel
                 for (int i = 0; i < l; i++)
                 {
                     // rowsum(P∘dP) = rowsum(dO∘O): the dropout factors are folded into O already.
-                    float delta = TensorPrimitives.Dot(new ReadOnlySpan<float>(go + (long)i * oStride, ev), new ReadOnlySpan<float>(o + (long)i * oStride, ev));
+                    float delta = RowDot(go + (long)i * oStride, o + (long)i * oStride, ev);
                     long r = (long)i * s;
                     ScoreGradientRow(s, delta, a.Scale, gradP + r, keep != null ? keep + r : null, p + r, gs != null ? gs + r : null, scaled + r);
                 }
@@ -156,6 +156,18 @@ internal static unsafe partial class AttentionKernel
             }
         }
         ScratchPool.Return(scratch);
+    }
+
+    // A head's row is a vector or two: inline, rather than a library call per row.
+    private static float RowDot(float* x, float* y, int n)
+    {
+        if (!Vector512.IsHardwareAccelerated) return TensorPrimitives.Dot(new ReadOnlySpan<float>(x, n), new ReadOnlySpan<float>(y, n));
+        var sum = Vector512<float>.Zero;
+        int j = 0;
+        for (; j + 16 <= n; j += 16) sum = Vector512.FusedMultiplyAdd(Vector512.Load(x + j), Vector512.Load(y + j), sum);
+        float total = Vector512.Sum(sum);
+        for (; j < n; j++) total = MathF.FusedMultiplyAdd(x[j], y[j], total);
+        return total;
     }
 
     /// <summary>

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Descent.Kernels;
 
@@ -135,24 +137,71 @@ internal static unsafe class HeadGemm
     /// </summary>
     public static void Transpose(float* src, int ld, int rows, int cols, float* dst)
     {
-        // Four source rows at a time: each destination row gets four neighbouring stores per pass.
-        int r = 0;
-        for (; r + 4 <= rows; r += 4)
+        int fullRows = 0, fullCols = 0;
+        if (Avx512F.IsSupported)
         {
-            float* s0 = src + (long)r * ld, s1 = s0 + ld, s2 = s1 + ld, s3 = s2 + ld;
-            float* d = dst + r;
-            for (int j = 0; j < cols; j++, d += rows)
-            {
-                d[0] = s0[j];
-                d[1] = s1[j];
-                d[2] = s2[j];
-                d[3] = s3[j];
-            }
+            // 16 × 16 blocks in registers: a store per 16 values instead of one per value.
+            fullRows = rows - rows % 16;
+            fullCols = cols - cols % 16;
+            for (int r = 0; r < fullRows; r += 16)
+                for (int j = 0; j < fullCols; j += 16) Transpose16(src + (long)r * ld + j, ld, dst + (long)j * rows + r, rows);
         }
-        for (; r < rows; r++)
+        TransposeScalar(src, ld, 0, fullRows, fullCols, cols, rows, dst);
+        TransposeScalar(src, ld, fullRows, rows, 0, cols, rows, dst);
+    }
+
+    private static void TransposeScalar(float* src, int ld, int r0, int r1, int j0, int j1, int rows, float* dst)
+    {
+        for (int r = r0; r < r1; r++)
         {
             float* s = src + (long)r * ld;
-            for (int j = 0; j < cols; j++) dst[(long)j * rows + r] = s[j];
+            for (int j = j0; j < j1; j++) dst[(long)j * rows + r] = s[j];
         }
+    }
+
+    /// <summary>
+    /// A 16 × 16 block in four rounds: round d swaps bit d of the row index with bit d of the column index (rows
+    /// r and r + d exchange their d-wide runs of columns, one two-source permute per row), so after bits 1, 2,
+    /// 4 and 8 every element has moved from (r, c) to (c, r).
+    /// </summary>
+    private static void Transpose16(float* src, int ld, float* dst, int ldd)
+    {
+        var x = stackalloc Vector512<float>[16];
+        for (int i = 0; i < 16; i++) x[i] = Vector512.Load(src + (long)i * ld);
+        SwapRound(x, 1, Low1, High1);
+        SwapRound(x, 2, Low2, High2);
+        SwapRound(x, 4, Low4, High4);
+        SwapRound(x, 8, Low8, High8);
+        for (int i = 0; i < 16; i++) Vector512.Store(x[i], dst + (long)i * ldd);
+    }
+
+    private static void SwapRound(Vector512<float>* x, int d, Vector512<int> low, Vector512<int> high)
+    {
+        for (int r = 0; r < 16; r++)
+        {
+            if ((r & d) != 0) continue;
+            var a = x[r];
+            var b = x[r + d];
+            x[r] = Avx512F.PermuteVar16x32x2(a, low, b);
+            x[r + d] = Avx512F.PermuteVar16x32x2(a, high, b);
+        }
+    }
+
+    private static readonly Vector512<int> Low1 = SwapControl(1, true), High1 = SwapControl(1, false);
+    private static readonly Vector512<int> Low2 = SwapControl(2, true), High2 = SwapControl(2, false);
+    private static readonly Vector512<int> Low4 = SwapControl(4, true), High4 = SwapControl(4, false);
+    private static readonly Vector512<int> Low8 = SwapControl(8, true), High8 = SwapControl(8, false);
+
+    // For round d: the low row keeps its columns with bit d clear and takes the high row's runs shifted down
+    // (index 16 + c names the second source's element c); the high row takes the low row's runs shifted up.
+    private static Vector512<int> SwapControl(int d, bool low)
+    {
+        var control = new int[16];
+        for (int c = 0; c < 16; c++)
+        {
+            bool clear = (c & d) == 0;
+            control[c] = low ? (clear ? c : 16 + c - d) : (clear ? c + d : 16 + c);
+        }
+        return Vector512.Create(control);
     }
 }

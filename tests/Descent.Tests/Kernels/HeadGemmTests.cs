@@ -78,6 +78,7 @@ public unsafe class HeadGemmTests
     [Theory]
     [InlineData(64, 32, 96)]
     [InlineData(7, 5, 9)]
+    [InlineData(37, 20, 21)]
     [InlineData(1, 3, 3)]
     public void TransposeOfABlock(int rows, int cols, int ld)
     {
