@@ -15,6 +15,7 @@ public class AttentionKernelTests
     [InlineData(3, 2, 5, 3, false, true)]      // rows and keys past whole vectors and tiles
     [InlineData(1, 1, 37, 17, true, false)]
     [InlineData(2, 1, 1, 4, true, true)]
+    [InlineData(1, 2, 128, 32, true, true)]    // big enough to run on the threaded Gemm, rows gathered
     public void Forward_and_backward_match_attention_in_double(int n, int heads, int l, int d, bool causal, bool withMask)
     {
         int c = heads * d, count = n * heads;
