@@ -11,7 +11,7 @@ namespace Descent.Bench;
 /// </summary>
 public static class ProfileLoops
 {
-    /// <summary>Runs the named loop (<c>mlp32</c>, <c>mlp128</c>, <c>transformer</c>, <c>lstm</c>, <c>gpt</c> or <c>sample</c>) for <paramref name="seconds"/> and prints its step time.</summary>
+    /// <summary>Runs the named loop (<c>mlp32</c>, <c>mlp128</c>, <c>transformer</c>, <c>attention</c>, <c>lstm</c>, <c>gpt</c> or <c>sample</c>) for <paramref name="seconds"/> and prints its step time.</summary>
     public static void Run(string name, double seconds, int threads)
     {
         Threads.Count = threads;
@@ -20,10 +20,11 @@ public static class ProfileLoops
             "mlp32" => MlpStep(32),
             "mlp128" => MlpStep(128),
             "transformer" => TransformerStep(),
+            "attention" => AttentionStep(),
             "lstm" => LstmStep(),
             "gpt" => GptStep(),
             "sample" => GptSample(),
-            _ => throw new ArgumentException($"profile: unknown loop '{name}'; expected mlp32, mlp128, transformer, lstm, gpt or sample"),
+            _ => throw new ArgumentException($"profile: unknown loop '{name}'; expected mlp32, mlp128, transformer, attention, lstm, gpt or sample"),
         };
         for (int i = 0; i < 20; i++) step();   // past the JIT's tiering thresholds
         // Processor time as well as wall time: on a shared machine the wall clock counts other processes' turns.
@@ -67,6 +68,22 @@ public static class ProfileLoops
         var gen = new Generator(11);
         var layer = new TransformerEncoderLayer(128, 4, dimFeedforward: 512, dropout: 0f, normFirst: true, batchFirst: true, generator: gen);
         return MseStep(layer, Tensor.Randn([12, 64, 128], gen), Tensor.Randn([12, 64, 128], gen));
+    }
+
+    // The transformer case's attention alone: its 12 × 4 heads of 64 × 32, forward and backward, no mask.
+    private static Action AttentionStep()
+    {
+        var gen = new Generator(13);
+        var q = Tensor.Randn([12, 4, 64, 32], gen).RequireGrad();
+        var k = Tensor.Randn([12, 4, 64, 32], gen).RequireGrad();
+        var v = Tensor.Randn([12, 4, 64, 32], gen).RequireGrad();
+        return () =>
+        {
+            q.ZeroGrad();
+            k.ZeroGrad();
+            v.ZeroGrad();
+            Functional.ScaledDotProductAttention(q, k, v).Sum().Backward();
+        };
     }
 
     // The benchmark's LSTM case: LSTM(64, 128), one layer, x [T 64, N 32, 64] sequence-first, zero initial

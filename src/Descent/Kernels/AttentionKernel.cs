@@ -7,15 +7,16 @@ namespace Descent.Kernels;
 /// Scaled dot-product attention over <c>count</c> independent (batch·head) problems: Q [L, E], K [S, E],
 /// V [S, Ev] give P = softmax(Q·Kᵀ·scale + mask) [L, S] and O = P·V [L, Ev]. Each operand's rows lie where its
 /// <see cref="AttentionLayout"/> says, so a layer's heads are read from and written to its projections in
-/// place; a problem whose rows are not contiguous is gathered into per-thread scratch for the products.
+/// place. Problems the size of a layer's heads are computed where they lie, strides and all, on <see cref="HeadGemm"/>
+/// with a fused scale, mask and softmax (AttentionKernel.InPlace.cs); a problem big enough to thread on its own runs
+/// its products on <see cref="Gemm"/>, its rows gathered into per-thread scratch where they are not contiguous.
 /// Forward keeps P itself rather than each row's log-sum-exp: backward needs P as the GEMM operand of
 /// dV = Pᵀ·dO and in dS = P∘(dP − rowsum(dO∘O)), so keeping the row statistic would only trade the
-/// [L, S] buffer for a second Q·Kᵀ product and a second pass of the mask. The products run on
-/// <see cref="Gemm"/>; whole problems are split across threads by count alone, and a problem is computed
-/// the same way whichever thread runs it (Gemm is bit-identical for every split), so results do not depend
-/// on the thread count.
+/// [L, S] buffer for a second Q·Kᵀ product and a second pass of the mask. Which path a problem takes depends on
+/// its shape alone; whole problems are split across threads by count, and a problem is computed the same way
+/// whichever thread runs it (Gemm is bit-identical for every split), so results do not depend on the thread count.
 /// </summary>
-internal static unsafe class AttentionKernel
+internal static unsafe partial class AttentionKernel
 {
     private struct Operand
     {
@@ -61,7 +62,7 @@ internal static unsafe class AttentionKernel
                 MaskStride = mask.Length == (long)l * s ? 0 : (long)l * s,
                 Count = count, L = l, S = s, E = e, Ev = ev, Scale = scale, Causal = causal,
             };
-            Dispatch(ref args, &ForwardPart);
+            Dispatch(ref args, &ForwardPart, &InPlaceForwardPart);
         }
     }
 
@@ -96,19 +97,21 @@ internal static unsafe class AttentionKernel
                 Keep = keep.IsEmpty ? null : pkeep, P = pp, GradScores = gradScores.IsEmpty ? null : gs,
                 Count = count, L = l, S = s, E = e, Ev = ev, Scale = scale,
             };
-            Dispatch(ref args, &BackwardPart);
+            Dispatch(ref args, &BackwardPart, &InPlaceBackwardPart);
         }
     }
 
     private static Operand Of(float* data, AttentionLayout layout, int rows, int width) =>
         new() { Data = data, Layout = layout, Rows = rows, Width = width };
 
-    private static void Dispatch(ref Args args, delegate*<int, void*, void> body)
+    private static void Dispatch(ref Args args, delegate*<int, void*, void> large, delegate*<int, void*, void> small)
     {
-        // One problem big enough to thread on its own leaves the threading to Gemm; otherwise whole
-        // problems go to threads, and the Gemm calls inside a part run inline.
+        // One problem big enough to thread on its own runs on Gemm, which threads and blocks it for the caches;
+        // otherwise whole problems go to threads, each computed in place on HeadGemm (AttentionKernel.InPlace.cs).
         long macs = (long)args.L * args.S * (args.E + args.Ev);
-        args.Parts = macs >= Gemm.MacsPerThread * 2 ? 1 : ParallelPartition.Parts(macs * args.Count, Gemm.MacsPerThread, args.Count);
+        bool isLarge = macs >= Gemm.MacsPerThread * 2;
+        args.Parts = isLarge ? 1 : ParallelPartition.Parts(macs * args.Count, Gemm.MacsPerThread, args.Count);
+        var body = isLarge ? large : small;
         fixed (Args* pa = &args)
         {
             if (args.Parts <= 1) body(0, pa);

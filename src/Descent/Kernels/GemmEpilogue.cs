@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Descent.Kernels;
 
@@ -53,6 +54,11 @@ internal readonly unsafe struct GemmEpilogue
     public void Apply(float* c, int n, int row0, int rows, int col0, int cols)
     {
         if (IsNone || rows <= 0 || cols <= 0) return;
+        if (Vector512.IsHardwareAccelerated && cols % 16 == 0 && _activation is GemmActivation.None or GemmActivation.Relu)
+        {
+            ApplyInline(c, n, row0, rows, col0, cols);
+            return;
+        }
         for (int r = row0; r < row0 + rows; r++)
         {
             long at = (long)r * n + col0;
@@ -65,6 +71,30 @@ internal readonly unsafe struct GemmEpilogue
                 case GemmActivation.Relu: ActivationKernel.ReluForward(row, row); break;
                 case GemmActivation.GeluExact: ActivationKernel.GeluForward(row, false, row); break;
                 case GemmActivation.GeluTanh: ActivationKernel.GeluForward(row, true, row); break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The bias add and ReLU of <see cref="Apply"/> for whole 512-bit vectors, written out: a tile's rows are 32 floats,
+    /// and a library call per row and step cost more than the arithmetic (the per-row calls were 6 % of a transformer
+    /// block's training step on a Xeon, model 207). The same operations as the row kernels (one rounding for the add,
+    /// <see cref="ActivationKernel.ReluForward"/>'s select), so the same bits.
+    /// </summary>
+    private void ApplyInline(float* c, int n, int row0, int rows, int col0, int cols)
+    {
+        bool relu = _activation == GemmActivation.Relu;
+        for (int r = row0; r < row0 + rows; r++)
+        {
+            long at = (long)r * n + col0;
+            for (int j = 0; j < cols; j += 16)
+            {
+                var v = Vector512.Load(c + at + j);
+                if (_bias != null) v += Vector512.Load(_bias + col0 + j);
+                if (_pre != null) Vector512.Store(v, _pre + at + j);
+                // Keeps x where x > 0 or x is NaN (not x <= 0), zero elsewhere.
+                if (relu) v = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(v, Vector512<float>.Zero), Vector512<float>.Zero, v);
+                Vector512.Store(v, c + at + j);
             }
         }
     }

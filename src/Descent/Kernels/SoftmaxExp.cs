@@ -1,0 +1,39 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Descent.Kernels;
+
+/// <summary>
+/// eˣ for the shifted scores of a softmax (x ≤ 0, −∞ for a masked key), within 1 ulp of the exact value (checked
+/// against double over [−87, 0.5]). <see cref="Vector512.Exp(Vector512{float})"/> computes in double to be
+/// correctly rounded nearly everywhere and took 2.4 times as long (measured on a Xeon, model 207): at a transformer
+/// block's 64 × 64 scores per head that was a tenth of its attention. Cody-Waite reduction x = n·ln 2 + r, a
+/// degree-7 polynomial for eʳ (Cephes' expf), and n added to the exponent; below −87.3, where eˣ is not a normal
+/// float, the result is 0, so a masked key weighs exactly nothing.
+/// </summary>
+internal static class SoftmaxExp
+{
+    private const float Lowest = -87.3f;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Exp(Vector512<float> x)
+    {
+        var clamped = Vector512.Max(x, Vector512.Create(Lowest));
+        var n = Vector512.Round(clamped * Vector512.Create(1.44269504f));
+        // ln 2 in two parts, the first exact in float, so n·ln 2 is subtracted without rounding away r.
+        var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-0.693145751953125f), clamped);
+        r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-1.428606765330187045e-06f), r);
+        var p = Vector512.Create(1.9875691500e-4f);
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.3981999507e-3f));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(8.3334519073e-3f));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(4.1665795894e-2f));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.6666665459e-1f));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(5.0000001201e-1f));
+        p = Vector512.FusedMultiplyAdd(p, r * r, r + Vector512<float>.One);
+        var scale = ((Vector512.ConvertToInt32(n) + Vector512.Create(127)) << 23).AsSingle();
+        return Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512.Create(Lowest)), Vector512<float>.Zero, p * scale);
+    }
+
+    /// <summary>The scalar twin of <see cref="Exp(Vector512{float})"/>, for the elements past a row's last whole vector (on AVX-512 only).</summary>
+    public static float Exp(float x) => x < Lowest ? 0f : Exp(Vector512.Create(x)).ToScalar();
+}
