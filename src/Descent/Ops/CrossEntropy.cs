@@ -23,7 +23,7 @@ public partial class Tensor
         var w = weight is null ? default : weight.Data;
         // Everything the backward needs besides the logits, in one step-pooled buffer, so that recording the op
         // costs no closure (without a weight) and no array of targets.
-        var saved = Uninitialized([3 * positions + 2]);
+        var saved = Uninitialized(SharedShapes.Vector(3 * positions + 2));
         var stats = saved.DataSpan.Slice(0, 2 * positions);
         target.CopyTo(SavedClasses(saved, positions));
         saved.DataSpan[3 * positions] = smoothing;
