@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Descent.Data;
 using Descent.Nn;
 using Descent.Optim;
 
@@ -11,7 +12,7 @@ namespace Descent.Bench;
 /// </summary>
 public static class ProfileLoops
 {
-    /// <summary>Runs the named loop (<c>mlp32</c>, <c>mlp128</c>, <c>transformer</c>, <c>attention</c>, <c>lstm</c>, <c>gpt</c> or <c>sample</c>) for <paramref name="seconds"/> and prints its step time.</summary>
+    /// <summary>Runs the named loop (<c>mlp32</c>, <c>mlp128</c>, <c>transformer</c>, <c>attention</c>, <c>lstm</c>, <c>gpt</c>, <c>sample</c> or <c>fit</c>) for <paramref name="seconds"/> and prints its step time.</summary>
     public static void Run(string name, double seconds, int threads)
     {
         Threads.Count = threads;
@@ -24,7 +25,8 @@ public static class ProfileLoops
             "lstm" => LstmStep(),
             "gpt" => GptStep(),
             "sample" => GptSample(),
-            _ => throw new ArgumentException($"profile: unknown loop '{name}'; expected mlp32, mlp128, transformer, attention, lstm, gpt or sample"),
+            "fit" => FitStep(),
+            _ => throw new ArgumentException($"profile: unknown loop '{name}'; expected mlp32, mlp128, transformer, attention, lstm, gpt, sample or fit"),
         };
         for (int i = 0; i < 20; i++) step();   // past the JIT's tiering thresholds
         // Processor time as well as wall time: on a shared machine the wall clock counts other processes' turns.
@@ -105,6 +107,32 @@ public static class ProfileLoops
             opt.ZeroGrad();
             loss.Forward(model.Forward(x), target).Backward();
             opt.Step();
+        };
+    }
+
+    // The alloc case's step as Learner.Fit runs it: MLP 784-256-128-10 with ReLU, batch 32 drawn from a shuffling
+    // loader inside the step's scope, cross-entropy, SGD with momentum.
+    private static Action FitStep()
+    {
+        var gen = new Generator(3);
+        var inputs = Tensor.Randn([32 * 200, 784], gen);
+        var loader = new DataLoader(new TensorDataset(inputs, Tensor.RandInt(0, 10, [inputs.Size(0)], gen)), 32, shuffle: true, generator: new Generator(4));
+        var model = new Sequential(new Linear(784, 256, generator: gen), new ReLU(), new Linear(256, 128, generator: gen), new ReLU(), new Linear(128, 10, generator: gen));
+        var opt = new SGD(model.Parameters(), lr: 0.01, momentum: 0.9);
+        var loss = new CrossEntropyLoss();
+        var batches = loader.GetEnumerator();
+        return () =>
+        {
+            using var scope = new StepScope();
+            if (!batches.MoveNext())
+            {
+                batches = loader.GetEnumerator();
+                batches.MoveNext();
+            }
+            var (x, y) = batches.Current;
+            loss.Forward(model.Forward(x), y).Backward();
+            opt.Step();
+            opt.ZeroGrad();
         };
     }
 

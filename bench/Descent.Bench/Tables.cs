@@ -43,7 +43,8 @@ public static class Tables
         {
             o.WriteLine();
             o.WriteLine($"A steady `Learner.Fit` step (MLP, batch {a.Batch}, {a.Steps} steps): {a.BytesPerStep.ToString("N0", CultureInfo.InvariantCulture)} B from the GC per step "
-                + $"(of which the loader's batch {a.LoaderBytesPerBatch.ToString("N0", CultureInfo.InvariantCulture)} B); target ≤ {AllocResult.TargetBytesPerStep:N0} B: {(a.Met ? "met" : "missed")}.");
+                + $"(of which the loader's batch {a.LoaderBytesPerBatch.ToString("N0", CultureInfo.InvariantCulture)} B); target ≤ {AllocResult.TargetBytesPerStep:N0} B: {(a.Met ? "met" : "missed")}."
+                + (double.IsNaN(a.BytesPerStepAfterBigProducts) ? "" : $" After big products in scopes filled the buffer pool: {a.BytesPerStepAfterBigProducts.ToString("N0", CultureInfo.InvariantCulture)} B per step."));
         }
         o.WriteLine();
         string perSection = string.Join("; ", r.GateBySection.Select(g => $"{g.Key} {g.Value.Redone} redone, {g.Value.Flagged} flagged of {g.Value.Batches}, others ≤ {g.Value.WorstOthersCores:F2} cores, steal ≤ {100 * g.Value.WorstSteal:F1} % in kept batches"));

@@ -1,9 +1,8 @@
 namespace Descent.Tests;
 
 /// <summary>
-/// Runs a test on a new thread and rethrows its failure. For measurements of the per-thread pools: the pool keeps
-/// what it is given up to its cap without evicting old sizes, so on a test thread full of other tests' sizes a
-/// step's buffers could find no room and be drawn fresh every step.
+/// Runs a test on a new thread and rethrows its failure. For measurements of the per-thread pools: a test thread
+/// carries other tests' buffers and retired tensors, which would make a count depend on what ran before it.
 /// </summary>
 internal static class FreshThread
 {

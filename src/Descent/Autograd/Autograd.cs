@@ -35,8 +35,10 @@ public static class Autograd
     /// then pass it here: it comes back marked as requiring grad when recording is on and some input requires
     /// grad, untouched otherwise. The closure captures what it needs (inputs, the result, intermediates). It
     /// runs with recording off, must not write into the gradient it receives (other nodes may hold the same
-    /// tensor), and returns each gradient shaped like its input, or like the result where that input was
-    /// broadcast: the engine sums broadcast dimensions down to the input's shape and accumulates into leaves.
+    /// tensor) nor keep it, or any tensor it makes, past the call (Backward recycles them, objects and buffers,
+    /// when it ends; copy values you want with <c>ToArray</c>), and returns each gradient shaped like its input,
+    /// or like the result where that input was broadcast: the engine sums broadcast dimensions down to the
+    /// input's shape and accumulates into leaves.
     /// The graph keeps <paramref name="inputs"/> itself: do not change the array afterwards.
     /// </remarks>
     /// <param name="result">The op's output, not yet part of any graph.</param>

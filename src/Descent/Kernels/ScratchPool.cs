@@ -6,20 +6,40 @@ namespace Descent.Kernels;
 /// scratch here (im2col columns, per-thread partial sums) and give it back in a pair around the work;
 /// the core's tensor buffers recycle through the same free lists.
 /// </summary>
+/// <remarks>
+/// Bounded and evicting: a thread keeps at most <see cref="MaxPooledFloats"/> floats, and a buffer given back
+/// when that is full makes room by dropping the free buffers of the lengths least recently asked for or given
+/// back (to the GC). Without eviction, sizes a program has stopped using (a few big products once) would fill
+/// the pool for good, and every later step would draw fresh buffers; with it, they go as soon as the sizes in
+/// use need the room, while a steady step, whose own sizes are always the most recent, never evicts its own.
+/// </remarks>
 internal static class ScratchPool
 {
-    /// <summary>Free buffers kept per thread, in floats (64 MiB); beyond this, returned buffers go to the GC.</summary>
+    /// <summary>Free buffers kept per thread, in floats (64 MiB); past it the least recently used lengths are dropped.</summary>
     internal const long MaxPooledFloats = 16L << 20;
 
-    [ThreadStatic] private static Dictionary<int, Stack<float[]>>? t_free;
+    /// <summary>The free buffers of one length, and when that length was last asked for or given back.</summary>
+    private sealed class Bucket
+    {
+        public readonly Stack<float[]> Free = new();
+        public long LastUse;
+    }
+
+    [ThreadStatic] private static Dictionary<int, Bucket>? t_free;
     [ThreadStatic] private static long t_pooledFloats;
     [ThreadStatic] private static long t_fresh;
+    [ThreadStatic] private static long t_evicted;
+    // Counts Take and Return calls: the recency of a length, without reading a clock.
+    [ThreadStatic] private static long t_uses;
 
     /// <summary>Floats held in this thread's free lists.</summary>
     internal static long PooledFloats => t_pooledFloats;
 
     /// <summary>Buffers this thread's <see cref="Take"/> had to allocate because none was free (a steady step should add none).</summary>
     internal static long FreshBuffers => t_fresh;
+
+    /// <summary>Free buffers this thread dropped to make room for more recently used lengths.</summary>
+    internal static long EvictedBuffers => t_evicted;
 
     /// <summary>
     /// A buffer of exactly <paramref name="length"/> floats with unspecified contents, for scratch that
@@ -30,23 +50,54 @@ internal static class ScratchPool
     /// <summary>Gives a buffer back; the caller must not touch it afterwards.</summary>
     internal static void Return(float[] buffer)
     {
-        if (buffer.Length == 0 || t_pooledFloats + buffer.Length > MaxPooledFloats) return;
-        var free = t_free ??= new Dictionary<int, Stack<float[]>>();
-        if (!free.TryGetValue(buffer.Length, out var stack)) free[buffer.Length] = stack = new Stack<float[]>();
-        stack.Push(buffer);
-        t_pooledFloats += buffer.Length;
+        int length = buffer.Length;
+        if (length == 0 || length > MaxPooledFloats) return;
+        var free = t_free ??= new Dictionary<int, Bucket>();
+        if (!free.TryGetValue(length, out var bucket)) free[length] = bucket = new Bucket();
+        bucket.LastUse = ++t_uses;
+        if (t_pooledFloats + length > MaxPooledFloats && !MakeRoom(free, length, bucket)) return;
+        bucket.Free.Push(buffer);
+        t_pooledFloats += length;
     }
 
     /// <summary>A pooled buffer of <paramref name="length"/> floats if one is free, else a new one; zeroed when <paramref name="clear"/>.</summary>
     internal static float[] Take(int length, bool clear)
     {
-        if (t_free is { } free && free.TryGetValue(length, out var stack) && stack.TryPop(out var buffer))
+        if (t_free is { } free && free.TryGetValue(length, out var bucket))
         {
-            t_pooledFloats -= length;
-            if (clear) Array.Clear(buffer);
-            return buffer;
+            bucket.LastUse = ++t_uses;
+            if (bucket.Free.TryPop(out var buffer))
+            {
+                t_pooledFloats -= length;
+                if (clear) Array.Clear(buffer);
+                return buffer;
+            }
         }
         t_fresh++;
         return clear ? new float[length] : GC.AllocateUninitializedArray<float>(length);
+    }
+
+    /// <summary>
+    /// Drops the free buffers of the least recently used lengths other than <paramref name="keep"/>'s until
+    /// <paramref name="length"/> more floats fit; false when even that leaves no room (the buffer is then dropped).
+    /// </summary>
+    private static bool MakeRoom(Dictionary<int, Bucket> free, int length, Bucket keep)
+    {
+        while (t_pooledFloats + length > MaxPooledFloats)
+        {
+            int oldest = 0;
+            Bucket? victim = null;
+            foreach (var (size, bucket) in free)
+            {
+                if (bucket == keep || bucket.Free.Count == 0 || (victim != null && bucket.LastUse >= victim.LastUse)) continue;
+                oldest = size;
+                victim = bucket;
+            }
+            if (victim == null) return false;
+            t_pooledFloats -= (long)oldest * victim.Free.Count;
+            t_evicted += victim.Free.Count;
+            free.Remove(oldest);
+        }
+        return true;
     }
 }

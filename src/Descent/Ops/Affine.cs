@@ -42,8 +42,7 @@ public partial class Tensor
             throw new ArgumentException($"Linear: bias must be [out_features={weight.Size(0)}]; got bias {Descent.Shape.Format(bias._shape)} and weight {Descent.Shape.Format(weight._shape)}");
         int inFeatures = weight._shape[1], outFeatures = weight._shape[0];
         int rows = inFeatures == 0 ? Descent.Shape.Numel(_shape.AsSpan(0, Rank - 1)) : Numel / inFeatures;
-        var outShape = (int[])_shape.Clone();
-        outShape[^1] = outFeatures;
+        var outShape = SharedShapes.WithLast(_shape, outFeatures);
         // The GEMM writes every element of its output (it clears it when k = 0), so none needs zeroing first.
         var result = Uninitialized(outShape);
         pre = keepPre ? Uninitialized(outShape) : null;

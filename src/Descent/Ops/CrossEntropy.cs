@@ -23,7 +23,7 @@ public partial class Tensor
         var w = weight is null ? default : weight.Data;
         // Everything the backward needs besides the logits, in one step-pooled buffer, so that recording the op
         // costs no closure (without a weight) and no array of targets.
-        var saved = Uninitialized([3 * positions + 2]);
+        var saved = Uninitialized(SharedShapes.Vector(3 * positions + 2));
         var stats = saved.DataSpan.Slice(0, 2 * positions);
         target.CopyTo(SavedClasses(saved, positions));
         saved.DataSpan[3 * positions] = smoothing;
@@ -65,8 +65,13 @@ public partial class Tensor
         }
         if (weight is null)
             return Graph.RecordNoArrays(result, "NllLossBackward0", this, static (n, g) => CrossEntropyOfClassesGrad(n, g, null), saved, total);
-        return Graph.RecordNoArrays(result, "NllLossBackward0", this, (n, g) => CrossEntropyOfClassesGrad(n, g, weight), saved, total);
+        return RecordWeighted(result, this, saved, total, weight);
     }
+
+    // Apart, so that only a weighted loss makes the closure's captured state: captured in the op itself, the
+    // weight's display class is made on entry, a 24-byte object every unweighted step too.
+    private static Tensor RecordWeighted(Tensor result, Tensor input, Tensor saved, float total, Tensor weight) =>
+        Graph.RecordNoArrays(result, "NllLossBackward0", input, (n, g) => CrossEntropyOfClassesGrad(n, g, weight), saved, total);
 
     /// <summary>The classes kept in a cross-entropy's saved buffer, after its 2·positions statistics, as int bits.</summary>
     private static Span<int> SavedClasses(Tensor saved, int positions) =>

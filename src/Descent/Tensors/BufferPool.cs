@@ -11,7 +11,11 @@ namespace Descent;
 /// <item>The backward arena: while <see cref="Engine.Backward"/> runs, every tensor the engine and the
 /// backward closures create takes its buffer from here and is tracked; when Backward ends, all of them
 /// come back. Nothing created inside the arena can outlive it: closures run under NoGrad (no node can
-/// capture one), leaf gradients are allocated outside the arena, and pending gradients are dropped.</item>
+/// capture one), leaf gradients are allocated outside the arena, and pending gradients are dropped.
+/// The tensor objects that kernels fill whole (<see cref="Tensor.Uninitialized"/>: a product's input gradient,
+/// an activation's, a loss's) come back too, with their buffers (<see cref="ArenaTensor"/>), so a steady
+/// backward makes no objects either; this rests on the same rule, which these tensors were already held to,
+/// since a tensor that outlived Backward would read a recycled buffer whether or not its object was reused.</item>
 /// <item>The step arena (<see cref="StepArena"/>): while a <see cref="StepScope"/> is open (and no backward
 /// arena), every new tensor takes its buffer from here and is tracked by its owner; a buffer comes back
 /// only once the GC has shown that no tensor over it is reachable, so tensors may escape the step.</item>
@@ -39,7 +43,12 @@ internal static class BufferPool
     internal const int MinStepPooledLength = 32;
 
     [ThreadStatic] private static List<float[]>? t_arena;
+    [ThreadStatic] private static List<Tensor>? t_arenaTensors;
+    [ThreadStatic] private static Stack<Tensor>? t_freeTensors;
     [ThreadStatic] private static int t_arenaDepth;
+
+    /// <summary>Retired arena tensor objects kept per thread for reuse; a backward that makes more leaves the rest to the GC.</summary>
+    internal const int MaxFreeTensors = 256;
 
     /// <inheritdoc cref="ScratchPool.PooledFloats"/>
     internal static long PooledFloats => ScratchPool.PooledFloats;
@@ -85,6 +94,21 @@ internal static class BufferPool
         return buffer;
     }
 
+    /// <summary>
+    /// Inside a backward arena, a tensor of <paramref name="shape"/> (<paramref name="length"/> elements, at least
+    /// <see cref="MinPooledLength"/>) over an uninitialized pooled buffer, both object and buffer the arena's and
+    /// recycled when it closes; otherwise null, and the caller makes the tensor as usual.
+    /// </summary>
+    internal static Tensor? ArenaTensor(int length, int[] shape)
+    {
+        if (t_arenaDepth == 0 || length < MinPooledLength) return null;
+        var buffer = ScratchPool.Take(length, clear: false);
+        t_arena!.Add(buffer);
+        var tensor = t_freeTensors is { Count: > 0 } free ? free.Pop().Reuse(buffer, shape) : new Tensor(buffer, 0, shape);
+        t_arenaTensors!.Add(tensor);
+        return tensor;
+    }
+
     /// <inheritdoc cref="ScratchPool.Rent"/>
     internal static float[] RentScratch(int length) => ScratchPool.Rent(length);
 
@@ -94,7 +118,9 @@ internal static class BufferPool
     /// <summary>Opens a backward arena (arenas nest; the outermost one returns everything).</summary>
     internal static void EnterArena()
     {
-        if (t_arenaDepth++ == 0) t_arena ??= new List<float[]>();
+        if (t_arenaDepth++ != 0) return;
+        t_arena ??= new List<float[]>();
+        t_arenaTensors ??= new List<Tensor>();
     }
 
     /// <summary>Closes the arena; the outermost close returns every buffer tracked since it opened.</summary>
@@ -104,5 +130,13 @@ internal static class BufferPool
         var arena = t_arena!;
         foreach (var buffer in arena) ScratchPool.Return(buffer);
         arena.Clear();
+        var tensors = t_arenaTensors!;
+        var free = t_freeTensors ??= new Stack<Tensor>();
+        foreach (var tensor in tensors)
+        {
+            tensor.Retire();
+            if (free.Count < MaxFreeTensors) free.Push(tensor);
+        }
+        tensors.Clear();
     }
 }

@@ -13,11 +13,13 @@ namespace Descent;
 /// </code></example>
 public partial class Tensor
 {
-    private readonly int[] _shape;
+    // Not readonly only so that the backward arena can reuse a tensor object it made (Reuse, Retire); nothing else
+    // writes them after construction.
+    private int[] _shape;
     private bool _requiresGrad;
 
-    internal readonly float[] Storage;
-    internal readonly int Offset;
+    internal float[] Storage;
+    internal int Offset;
 
     /// <summary>
     /// The tensor that owns the storage when this one is a view of it (PyTorch's <c>_base</c>), else null.
@@ -52,9 +54,40 @@ public partial class Tensor
         BufferPool.Adopt(this);
     }
 
-    /// <summary>A new tensor whose contents are unspecified: only for a kernel that overwrites every element.</summary>
-    internal static Tensor Uninitialized(int[] shape) =>
-        OverPooledBuffer(BufferPool.ForTensorUninitialized(MemoryGuard.TensorElements(shape)), shape);
+    /// <summary>
+    /// A new tensor whose contents are unspecified: only for a kernel that overwrites every element. Inside
+    /// Backward a big one is the backward arena's, object and buffer, recycled when Backward ends (<see cref="BufferPool.ArenaTensor"/>).
+    /// </summary>
+    internal static Tensor Uninitialized(int[] shape)
+    {
+        int length = MemoryGuard.TensorElements(shape);
+        return BufferPool.ArenaTensor(length, shape) ?? OverPooledBuffer(BufferPool.ForTensorUninitialized(length), shape);
+    }
+
+    /// <summary>Makes this retired arena tensor the owner of <paramref name="storage"/> with <paramref name="shape"/>, as if new.</summary>
+    internal Tensor Reuse(float[] storage, int[] shape)
+    {
+        Storage = storage;
+        _shape = shape;
+        return this;
+    }
+
+    /// <summary>
+    /// Empties an arena tensor when Backward ends: no storage, shape [0], no gradient, no graph. Nothing reachable
+    /// holds it then (the arena's rule), and emptying it means it pins no buffer while it waits to be reused.
+    /// </summary>
+    internal void Retire()
+    {
+        Storage = [];
+        Offset = 0;
+        _shape = s_retiredShape;
+        _requiresGrad = false;
+        _grad = null;
+        _gradZeroPending = false;
+        GradFn = null;
+    }
+
+    private static readonly int[] s_retiredShape = [0];
 
     /// <summary>A tensor owning a buffer that came from <see cref="BufferPool.ForTensor"/>, tracked as a new tensor's would be.</summary>
     internal static Tensor OverPooledBuffer(float[] buffer, int[] shape)

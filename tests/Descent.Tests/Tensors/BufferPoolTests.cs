@@ -1,3 +1,5 @@
+using Descent.Kernels;
+
 namespace Descent.Tests.Tensors;
 
 public class BufferPoolTests
@@ -44,15 +46,56 @@ public class BufferPoolTests
     }
 
     [Fact]
-    public void ThePoolKeepsNoMoreThanItsCap()
+    public void ThePoolKeepsNoMoreThanItsCap() => FreshThread.Run(() =>
     {
-        // Sized from what this thread's pool still has room for, so other tests' leftovers do not matter.
-        int n = (int)((BufferPool.MaxPooledFloats - BufferPool.PooledFloats) / 2) + 1;
+        int n = (int)(BufferPool.MaxPooledFloats / 2) + 1;
         var a = new float[n];
         var b = new float[n];
         BufferPool.Return(a);
-        BufferPool.Return(b);   // over the cap: left to the GC
+        BufferPool.Return(b);   // over the cap, and no other length to drop: left to the GC
+        Assert.True(BufferPool.PooledFloats <= BufferPool.MaxPooledFloats);
         Assert.Same(a, BufferPool.RentScratch(n));
         Assert.NotSame(b, BufferPool.RentScratch(n));
-    }
+    });
+
+    [Fact]
+    public void AFullPoolDropsTheLeastRecentlyUsedLengthsFirst() => FreshThread.Run(() =>
+    {
+        int third = (int)(BufferPool.MaxPooledFloats / 3);
+        var stale = new float[third];
+        var used = new float[third - 1];
+        BufferPool.Return(stale);
+        BufferPool.Return(used);
+        // Asked for again after the stale length: the more recent of the two.
+        Assert.Same(used, BufferPool.RentScratch(third - 1));
+        BufferPool.Return(used);
+        long evicted = ScratchPool.EvictedBuffers;
+        var incoming = new float[third + 4];
+        BufferPool.Return(incoming);   // does not fit beside both: the stale length makes room
+        Assert.Equal(evicted + 1, ScratchPool.EvictedBuffers);
+        Assert.Same(incoming, BufferPool.RentScratch(third + 4));
+        Assert.Same(used, BufferPool.RentScratch(third - 1));
+        Assert.NotSame(stale, BufferPool.RentScratch(third));
+    });
+
+    [Fact]
+    public void ASteadyRoundOfLengthsEvictsNothingOnceThePoolHoldsIt() => FreshThread.Run(() =>
+    {
+        // Four lengths that together fill most of the cap, taken and given back in turn as a step does.
+        int quarter = (int)(BufferPool.MaxPooledFloats / 4) - 16;
+        int[] lengths = [quarter, quarter + 1, quarter + 2, quarter + 3];
+        for (int round = 0; round < 3; round++)
+        {
+            var taken = lengths.Select(BufferPool.RentScratch).ToArray();
+            foreach (var buffer in taken) BufferPool.Return(buffer);
+        }
+        long fresh = ScratchPool.FreshBuffers, evicted = ScratchPool.EvictedBuffers;
+        for (int round = 0; round < 5; round++)
+        {
+            var taken = lengths.Select(BufferPool.RentScratch).ToArray();
+            foreach (var buffer in taken) BufferPool.Return(buffer);
+        }
+        Assert.Equal(fresh, ScratchPool.FreshBuffers);
+        Assert.Equal(evicted, ScratchPool.EvictedBuffers);
+    });
 }
