@@ -14,7 +14,7 @@ internal enum RecurrentKind { Tanh, Relu, Lstm, Gru }
 /// around it.
 /// </summary>
 /// <example><code>
-/// RecurrentSteps.Forward(RecurrentKind.Lstm, steps, n, hidden, reverse: false, xg, wT, default, h0, c0, default, default, default, hs, cs);
+/// RecurrentSteps.Forward(RecurrentKind.Lstm, steps, n, hidden, reverse: false, xg, bias, wT, default, h0, c0, default, default, default, hs, cs);
 /// </code></example>
 internal static unsafe class RecurrentSteps
 {
@@ -27,13 +27,15 @@ internal static unsafe class RecurrentSteps
         public int Steps, N, Hidden, Width, Parts;
         public bool Reverse, InnerSplit;
         public int* Lengths;
-        public float* Xg, WT, BHh, H0, C0, Gates, Hn, Hs, Cs, Hg;
+        public float* Xg, BIn, WT, BHh, H0, C0, Gates, Hn, Hs, Cs, Hg;
         public float* G, WHh, DXg, DHg, Dh, Dc, DhTotal, DcKept;
     }
 
     /// <summary>
     /// Runs the recurrence over all steps, in time order or reversed. <paramref name="xg"/> [T, N, G·H] holds
-    /// each step's input products with the biases; the step's h·W_hhᵀ is added into it (the LSTM's gates are
+    /// each step's input products; the step adds <paramref name="inputBias"/> [G·H] (empty: none) to its rows
+    /// while they are about to be read anyway (a pass of its own over all T·N rows cost a read and a write of
+    /// them from memory), then its h·W_hhᵀ (the LSTM's gates are
     /// then activated in place and kept; for the RNN, <paramref name="xg"/> is <paramref name="hs"/> itself).
     /// <paramref name="wT"/> is W_hh transposed, [H, G·H]. The GRU adds h·W_hhᵀ + <paramref name="bHh"/> apart
     /// (its n gate takes them through r) and keeps its activated gates in <paramref name="gates"/> [T, N, 3H] and W_hn·h + b_hn in <paramref name="hn"/>
@@ -41,19 +43,19 @@ internal static unsafe class RecurrentSteps
     /// <paramref name="cs"/>. With <paramref name="lengths"/> (empty: every row runs all steps), a row's steps
     /// past its length carry its state unchanged.
     /// </summary>
-    public static void Forward(RecurrentKind kind, int steps, int n, int hidden, bool reverse, Span<float> xg, ReadOnlySpan<float> wT,
-        ReadOnlySpan<float> bHh, ReadOnlySpan<float> h0, ReadOnlySpan<float> c0, ReadOnlySpan<int> lengths,
+    public static void Forward(RecurrentKind kind, int steps, int n, int hidden, bool reverse, Span<float> xg, ReadOnlySpan<float> inputBias,
+        ReadOnlySpan<float> wT, ReadOnlySpan<float> bHh, ReadOnlySpan<float> h0, ReadOnlySpan<float> c0, ReadOnlySpan<int> lengths,
         Span<float> gates, Span<float> hn, Span<float> hs, Span<float> cs)
     {
         int width = Width(kind, hidden);
         var hg = kind == RecurrentKind.Gru ? ScratchPool.Rent(n * width) : null;
-        fixed (float* pXg = xg, pWT = wT, pB = bHh, pH0 = h0, pC0 = c0, pGates = gates, pHn = hn, pHs = hs, pCs = cs, pHg = hg)
+        fixed (float* pXg = xg, pBIn = inputBias, pWT = wT, pB = bHh, pH0 = h0, pC0 = c0, pGates = gates, pHn = hn, pHs = hs, pCs = cs, pHg = hg)
         fixed (int* pLen = lengths)
         {
             var args = new Args
             {
                 Kind = kind, Steps = steps, N = n, Hidden = hidden, Width = width, Reverse = reverse,
-                Lengths = lengths.IsEmpty ? null : pLen, Xg = pXg, WT = pWT, BHh = bHh.IsEmpty ? null : pB, H0 = pH0, C0 = pC0,
+                Lengths = lengths.IsEmpty ? null : pLen, Xg = pXg, BIn = inputBias.IsEmpty ? null : pBIn, WT = pWT, BHh = bHh.IsEmpty ? null : pB, H0 = pH0, C0 = pC0,
                 Gates = pGates, Hn = pHn, Hs = pHs, Cs = pCs, Hg = pHg,
             };
             Dispatch(ref args, &ForwardPart);
@@ -141,6 +143,7 @@ internal static unsafe class RecurrentSteps
             var hPrev = new ReadOnlySpan<float>(s == 0 ? a.H0 + (long)r0 * hidden : a.Hs + (long)prev * plane + (long)r0 * hidden, m * hidden);
             var xgt = new Span<float>(a.Xg + (long)t * rows + (long)r0 * width, m * width);
             var h = new Span<float>(a.Hs + (long)t * plane + (long)r0 * hidden, m * hidden);
+            if (a.BIn != null) RecurrentKernel.AddRows(xgt, new ReadOnlySpan<float>(a.BIn, width));
             if (a.Kind == RecurrentKind.Gru)
             {
                 var hg = new Span<float>(a.Hg + (long)r0 * width, m * width);

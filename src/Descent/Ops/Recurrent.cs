@@ -35,7 +35,7 @@ public partial class Tensor
         var hs = all[..(steps * plane)];
         var cs = lstm ? all[(steps * plane)..] : default;
 
-        // All time steps' input products in one GEMM, with both biases (the GRU's b_hn stays apart, inside r∘(·)).
+        // All time steps' input products in one GEMM; the time loop adds the biases.
         // The LSTM's and GRU's activated gates (and the GRU's W_hn·h + b_hn) are kept for the backward, so they
         // need buffers of their own when it will run (tensors, so a step scope recycles them); the RNN's
         // pre-activations go straight into its output, which has their shape; scratch (megabytes for a long
@@ -50,7 +50,8 @@ public partial class Tensor
         var pre = lstm && needsGrad ? Uninitialized([steps * rows]) : null;
         var scratch = lstm && !needsGrad || gru ? ScratchPool.Rent(steps * rows) : null;
         var xg = pre != null ? pre.DataSpan : scratch != null ? scratch.AsSpan() : hs;
-        InputProducts(x, wIh, bIh, gru ? null : bHh, xg, steps * n, width, inputs);
+        Gemm.Run(false, true, steps * n, width, inputs, x.Data, wIh.Data, xg);
+        var inputBias = InputBias(bIh, gru ? null : bHh, width, out var biasScratch);
 
         var gates = gru && needsGrad ? Uninitialized([steps * rows]) : null;
         var hn = gru && needsGrad ? Uninitialized([steps * plane]) : null;
@@ -62,9 +63,10 @@ public partial class Tensor
         // cost as much as the multiply-adds), and it adds into the step's input products directly.
         var wT = ScratchPool.Rent(hidden * width);
         RecurrentKernel.Transpose(width, hidden, wHh.Data, wT);
-        RecurrentSteps.Forward(kind, steps, n, hidden, reverse, xg, wT, gru && bHh != null ? bHh.Data : default, h0.Data,
+        RecurrentSteps.Forward(kind, steps, n, hidden, reverse, xg, inputBias, wT, gru && bHh != null ? bHh.Data : default, h0.Data,
             lstm ? c0!.Data : default, lengths, gateSpan, hnSpan, hs, cs);
         ScratchPool.Return(wT);
+        if (biasScratch != null) ScratchPool.Return(biasScratch);
         if (scratch != null) ScratchPool.Return(scratch);
         if (gruScratch != null) ScratchPool.Return(gruScratch);
         if (!needsGrad) return result;
@@ -114,21 +116,20 @@ public partial class Tensor
     }
 
     /// <summary>
-    /// xg = x·W_ihᵀ + b_ih + b_hh over all T·N rows. Both biases are summed first, so the rows take one pass
-    /// instead of two. (Added in the product's write instead, as <see cref="GemmEpilogue"/> does, the bias
-    /// costs a call per tile row of 32 columns: measured no faster than this pass.)
+    /// The bias the time loop adds to each step's input products: b_ih + b_hh summed first (so each element takes
+    /// one add), or the one there is; the GRU's b_hh stays apart, inside r∘(·). Null when there is none;
+    /// <paramref name="rented"/> is the scratch to give back.
     /// </summary>
-    private static void InputProducts(Tensor x, Tensor wIh, Tensor? bIh, Tensor? bHh, Span<float> xg, int rows, int width, int inputs)
+    private static ReadOnlySpan<float> InputBias(Tensor? bIh, Tensor? bHh, int width, out float[]? rented)
     {
-        Gemm.Run(false, true, rows, width, inputs, x.Data, wIh.Data, xg);
+        rented = null;
         if (bIh != null && bHh != null)
         {
-            var bias = ScratchPool.Rent(width);
-            System.Numerics.Tensors.TensorPrimitives.Add(bIh.Data, bHh.Data, bias);
-            RecurrentKernel.AddRows(xg, bias);
-            ScratchPool.Return(bias);
+            rented = ScratchPool.Rent(width);
+            System.Numerics.Tensors.TensorPrimitives.Add(bIh.Data, bHh.Data, rented);
+            return rented;
         }
-        else if ((bIh ?? bHh) is { } one) RecurrentKernel.AddRows(xg, one.Data);
+        return (bIh ?? bHh) is { } one ? one.Data : default;
     }
 
     /// <summary>dW = dGᵀ·A: [G·H, rows]·[rows, cols], the transpose read in place.</summary>
