@@ -50,12 +50,15 @@ internal static class GateFunctions
 
     private struct SigmoidOp : IGate
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<float> Apply(Vector512<float> x) => Vector512<float>.One / (Vector512<float>.One + Exp(-x));
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> Apply(Vector256<float> x) => Vector256<float>.One / (Vector256<float>.One + Exp(-x));
     }
 
     private struct TanhOp : IGate
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<float> Apply(Vector512<float> x)
         {
             var ax = Vector512.Abs(x);
@@ -71,6 +74,7 @@ internal static class GateFunctions
             return Vector512.ConditionalSelect(Vector512.Create(-0f), x, magnitude);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> Apply(Vector256<float> x)
         {
             var ax = Vector256.Abs(x);
