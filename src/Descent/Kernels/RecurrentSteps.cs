@@ -7,8 +7,9 @@ internal enum RecurrentKind { Tanh, Relu, Lstm, Gru }
 /// The time loops of one recurrent layer-direction, forward and backward through time: per step one GEMM for
 /// all gates against W_hh and the step's gate kernel (<see cref="RecurrentKernel"/>). A batch row's recurrence
 /// never reads another row, so the loops split the batch's rows over threads, each part running every step
-/// for its rows with no hand-off between steps (split per step, two hand-offs a step cost more than the
-/// product they divided at a batch of 32). A part's rows are computed as they are in the whole batch, so the
+/// for its rows with no hand-off between steps (split inside each step, the product and the gate kernel made
+/// four hand-offs a step, 256 in a training step of the benchmark's LSTM, each waiting for the slower thread).
+/// A part's rows are computed as they are in the whole batch, so the
 /// split never changes a result: the gate kernels work row by row, and each part's products stay on the
 /// GEMM's packed path (<see cref="RowsComputeAlike"/>), where an element's sum does not depend on the rows
 /// around it.
