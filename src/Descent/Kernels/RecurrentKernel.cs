@@ -6,9 +6,9 @@ namespace Descent.Kernels;
 /// <summary>
 /// The elementwise part of one time step of the recurrent cells (Elman RNN, LSTM, GRU), forward and
 /// backward through time, on [N, G·H] rows of pre-activations. The matrix products around them are GEMMs
-/// in the op; these loops only combine gates, so each writes its destinations once and allocates nothing.
+/// in the time loops (<see cref="RecurrentSteps"/>); these loops only combine gates, so each writes its destinations once and allocates nothing.
 /// Row r's gates are G contiguous blocks of H, so each gate of a row is one span: the transcendentals run
-/// as whole-slice TensorPrimitives calls (exp and tanh per element dominated the scalar loop), and the
+/// as whole-slice calls (<see cref="GateFunctions"/>; exp and tanh per element dominated the scalar loop), and the
 /// combining arithmetic is one fused pass per row whose scalar tail computes exactly what its vector body
 /// does. The LSTM's steps split their batch rows over threads above <see cref="MinGateElementsPerPart"/>; a
 /// row's arithmetic is the same whichever part holds it, so the split never changes a result.
@@ -56,7 +56,7 @@ internal static unsafe class RecurrentKernel
     public static void RnnForward(Span<float> h, bool relu)
     {
         if (relu) ActivationKernel.ReluForward(h, h);
-        else TensorPrimitives.Tanh(h, h);
+        else GateFunctions.Tanh(h, h);
     }
 
     /// <summary>The pre-activation's gradient from the output h and its gradient dh.</summary>
@@ -102,16 +102,16 @@ internal static unsafe class RecurrentKernel
         {
             var row = gates.Slice(r * width, width);
             // i and f are adjacent, so one sigmoid call covers both.
-            TensorPrimitives.Sigmoid(row[..(2 * hidden)], row[..(2 * hidden)]);
+            GateFunctions.Sigmoid(row[..(2 * hidden)], row[..(2 * hidden)]);
             var g = row.Slice(2 * hidden, hidden);
-            TensorPrimitives.Tanh(g, g);
+            GateFunctions.Tanh(g, g);
             var o = row.Slice(3 * hidden, hidden);
-            TensorPrimitives.Sigmoid(o, o);
+            GateFunctions.Sigmoid(o, o);
             var cr = c.Slice(r * hidden, hidden);
             var hr = h.Slice(r * hidden, hidden);
             TensorPrimitives.Multiply(row.Slice(hidden, hidden), cPrev.Slice(r * hidden, hidden), cr);
             TensorPrimitives.MultiplyAdd(row[..hidden], g, cr, cr);
-            TensorPrimitives.Tanh(cr, hr);
+            GateFunctions.Tanh(cr, hr);
             TensorPrimitives.Multiply(o, hr, hr);
         }
     }
@@ -154,7 +154,7 @@ internal static unsafe class RecurrentKernel
             ReadOnlySpan<float> cp = cPrev.Slice(r * hidden, hidden), dhr = dh.Slice(r * hidden, hidden), dco = dcOut.Slice(r * hidden, hidden);
             var dcc = dcCarry.Slice(r * hidden, hidden);
             // tanh(c) is parked in the o gate's slot, which the fused pass reads before it overwrites it.
-            TensorPrimitives.Tanh(c.Slice(r * hidden, hidden), dO);
+            GateFunctions.Tanh(c.Slice(r * hidden, hidden), dO);
             int j = 0;
             for (; j <= hidden - Vector<float>.Count; j += Vector<float>.Count)
             {
@@ -196,12 +196,12 @@ internal static unsafe class RecurrentKernel
             var row = gates.Slice(r * width, width);
             var rz = row[..(2 * hidden)];
             TensorPrimitives.Add(xr[..(2 * hidden)], hgr[..(2 * hidden)], rz);
-            TensorPrimitives.Sigmoid(rz, rz);
+            GateFunctions.Sigmoid(rz, rz);
             var hnr = hn.Slice(r * hidden, hidden);
             hgr.Slice(2 * hidden, hidden).CopyTo(hnr);
             var nv = row.Slice(2 * hidden, hidden);
             TensorPrimitives.MultiplyAdd(row[..hidden], hnr, xr.Slice(2 * hidden, hidden), nv);
-            TensorPrimitives.Tanh(nv, nv);
+            GateFunctions.Tanh(nv, nv);
             var z = row.Slice(hidden, hidden);
             var hr = h.Slice(r * hidden, hidden);
             var hp = hPrev.Slice(r * hidden, hidden);

@@ -35,67 +35,40 @@ public partial class Tensor
         var hs = all[..(steps * plane)];
         var cs = lstm ? all[(steps * plane)..] : default;
 
-        // All time steps' input products in one GEMM, with both biases (the GRU's b_hn stays apart, inside r∘(·)).
-        // The LSTM's activated gates are kept for the backward, so they need a buffer of their own when it
-        // will run (a tensor, so a step scope recycles it); the RNN's pre-activations go straight into its
-        // output, which has their shape; scratch (megabytes for a long sequence) serves the rest.
-        bool keepGates = lstm && needsGrad;
-        var pre = keepGates ? Uninitialized([steps * rows]) : null;
-        var scratch = !keepGates && (lstm || gru) ? ScratchPool.Rent(steps * rows) : null;
+        // All time steps' input products in one GEMM; the time loop adds the biases.
+        // The LSTM's and GRU's activated gates (and the GRU's W_hn·h + b_hn) are kept for the backward, so they
+        // need buffers of their own when it will run (tensors, so a step scope recycles them); the RNN's
+        // pre-activations go straight into its output, which has their shape; scratch (megabytes for a long
+        // sequence) serves the rest.
+        var kind = cell switch
+        {
+            RecurrentCell.Lstm => RecurrentKind.Lstm,
+            RecurrentCell.Gru => RecurrentKind.Gru,
+            RecurrentCell.RnnRelu => RecurrentKind.Relu,
+            _ => RecurrentKind.Tanh,
+        };
+        var pre = lstm && needsGrad ? Uninitialized([steps * rows]) : null;
+        var scratch = lstm && !needsGrad || gru ? ScratchPool.Rent(steps * rows) : null;
         var xg = pre != null ? pre.DataSpan : scratch != null ? scratch.AsSpan() : hs;
         Gemm.Run(false, true, steps * n, width, inputs, x.Data, wIh.Data, xg);
-        // Outside the GRU the two biases are summed first, so the T·N rows take one pass instead of two.
-        if (bIh != null && bHh != null && !gru)
-        {
-            var bias = ScratchPool.Rent(width);
-            System.Numerics.Tensors.TensorPrimitives.Add(bIh.Data, bHh.Data, bias);
-            RecurrentKernel.AddRows(xg, bias);
-            ScratchPool.Return(bias);
-        }
-        else
-        {
-            if (bIh != null) RecurrentKernel.AddRows(xg, bIh.Data);
-            if (bHh != null && !gru) RecurrentKernel.AddRows(xg, bHh.Data);
-        }
+        var inputBias = InputBias(bIh, gru ? null : bHh, width, out var biasScratch);
 
+        var gates = gru && needsGrad ? Uninitialized([steps * rows]) : null;
+        var hn = gru && needsGrad ? Uninitialized([steps * plane]) : null;
+        var gruScratch = gru && !needsGrad ? ScratchPool.Rent(steps * (rows + plane)) : null;
+        var gateSpan = gates != null ? gates.DataSpan : gruScratch != null ? gruScratch.AsSpan(0, steps * rows) : default;
+        var hnSpan = hn != null ? hn.DataSpan : gruScratch != null ? gruScratch.AsSpan(steps * rows) : default;
         // W_hh is stored [G·H, H]; transposed once, each step's h·W_hhᵀ is a product whose both operands the
         // GEMM reads in place (as dot products of rows it sums a whole vector per output, which at H = 128
         // cost as much as the multiply-adds), and it adds into the step's input products directly.
         var wT = ScratchPool.Rent(hidden * width);
         RecurrentKernel.Transpose(width, hidden, wHh.Data, wT);
-        var gates = gru ? new float[steps * rows] : Array.Empty<float>();
-        var hn = gru ? new float[steps * plane] : Array.Empty<float>();
-        var hg = gru ? ScratchPool.Rent(rows) : null;
-        for (int s = 0; s < steps; s++)
-        {
-            int t = reverse ? steps - 1 - s : s, prev = reverse ? t + 1 : t - 1;
-            ReadOnlySpan<float> hPrev = s == 0 ? h0.Data : (ReadOnlySpan<float>)hs.Slice(prev * plane, plane);
-            var xgt = xg.Slice(t * rows, rows);
-            var h = hs.Slice(t * plane, plane);
-            if (gru)
-            {
-                Gemm.Run(false, false, n, width, hidden, hPrev, wT, hg);
-                if (bHh != null) RecurrentKernel.AddRows(hg, bHh.Data);
-                RecurrentKernel.GruForward(n, hidden, xgt, hg, hPrev, gates.AsSpan(t * rows, rows), hn.AsSpan(t * plane, plane), h);
-            }
-            else
-            {
-                Gemm.Run(false, false, n, width, hidden, hPrev, wT, xgt, accumulate: true);
-                if (lstm)
-                {
-                    ReadOnlySpan<float> cPrev = s == 0 ? c0!.Data : (ReadOnlySpan<float>)cs.Slice(prev * plane, plane);
-                    RecurrentKernel.LstmForward(n, hidden, xgt, cPrev, cs.Slice(t * plane, plane), h);
-                    if (lengths != null) RecurrentKernel.CarryEnded(lengths, t, cPrev, default, cs.Slice(t * plane, plane));
-                }
-                else
-                    RecurrentKernel.RnnForward(h, relu);
-            }
-            // The padded rows were computed with the rest (one GEMM for the batch) and are overwritten here.
-            if (lengths != null) RecurrentKernel.CarryEnded(lengths, t, hPrev, default, h);
-        }
+        RecurrentSteps.Forward(kind, steps, n, hidden, reverse, xg, inputBias, wT, gru && bHh != null ? bHh.Data : default, h0.Data,
+            lstm ? c0!.Data : default, lengths, gateSpan, hnSpan, hs, cs);
         ScratchPool.Return(wT);
+        if (biasScratch != null) ScratchPool.Return(biasScratch);
         if (scratch != null) ScratchPool.Return(scratch);
-        if (hg != null) ScratchPool.Return(hg);
+        if (gruScratch != null) ScratchPool.Return(gruScratch);
         if (!needsGrad) return result;
 
         var inputsList = new List<Tensor> { x, wIh, wHh };
@@ -105,60 +78,20 @@ public partial class Tensor
         if (c0 != null) inputsList.Add(c0);
         return Graph.Record(result, cell switch { RecurrentCell.Lstm => "Lstm", RecurrentCell.Gru => "Gru", RecurrentCell.RnnRelu => "RnnRelu", _ => "RnnTanh" }, [.. inputsList], grad =>
         {
-            var g = grad.Data;
-            // The step kernels write every element of dxg and dhg, and the gradients below are done
-            // with them before the closure returns, so they are pooled scratch; dh and dc are read before
-            // their first write and stay zeroed allocations.
+            // The time loop writes every element of dxg and dhg, and the gradients below are done with them
+            // before the closure returns, so they are pooled scratch.
             var dxg = ScratchPool.Rent(steps * rows);
             var dhg = gru ? ScratchPool.Rent(steps * rows) : dxg;
-            var dh = new float[plane];
-            var dhTotal = new float[plane];
-            var dc = lstm ? new float[plane] : Array.Empty<float>();
-            // The LSTM step kernel overwrites the cell's carried gradient of every row; padded rows keep theirs here.
-            var dcKept = lstm && lengths != null ? new float[plane] : Array.Empty<float>();
+            var dh0 = h0.RequiresGrad ? Uninitialized((int[])h0._shape.Clone()) : null;
+            var dc0 = c0 != null && c0.RequiresGrad ? Uninitialized((int[])c0._shape.Clone()) : null;
+            var stateScratch = dh0 == null || (lstm && dc0 == null) ? ScratchPool.Rent(2 * plane) : null;
             var ys = result.Data;
-            var hsR = ys[..(steps * plane)];
-            var csR = lstm ? ys[(steps * plane)..] : default;
-            for (int s = steps - 1; s >= 0; s--)
-            {
-                int t = reverse ? steps - 1 - s : s, prev = reverse ? t + 1 : t - 1;
-                ReadOnlySpan<float> hPrev = s == 0 ? h0.Data : hsR.Slice(prev * plane, plane);
-                System.Numerics.Tensors.TensorPrimitives.Add(g.Slice(t * plane, plane), dh, dhTotal);
-                var dxgt = dxg.AsSpan(t * rows, rows);
-                if (lstm)
-                {
-                    ReadOnlySpan<float> cPrev = s == 0 ? c0!.Data : csR.Slice(prev * plane, plane);
-                    var dcOut = g.Slice((steps + t) * plane, plane);
-                    if (lengths != null) RecurrentKernel.CarryEnded(lengths, t, dc, dcOut, dcKept);
-                    RecurrentKernel.LstmBackward(n, hidden, pre!.Data.Slice(t * rows, rows), cPrev, csR.Slice(t * plane, plane),
-                        dhTotal, dcOut, dc, dxgt);
-                    if (lengths != null)
-                    {
-                        RecurrentKernel.CarryEnded(lengths, t, dcKept, default, dc);
-                        RecurrentKernel.ClearEnded(lengths, t, dxgt);
-                    }
-                    Gemm.Run(false, false, n, hidden, width, dxgt, wHh.Data, dh);
-                }
-                else if (gru)
-                {
-                    var dhgt = dhg.AsSpan(t * rows, rows);
-                    RecurrentKernel.GruBackward(n, hidden, gates.AsSpan(t * rows, rows), hn.AsSpan(t * plane, plane), hPrev, dhTotal, dxgt, dhgt, dh);
-                    if (lengths != null)
-                    {
-                        RecurrentKernel.ClearEnded(lengths, t, dxgt);
-                        RecurrentKernel.ClearEnded(lengths, t, dhgt);
-                    }
-                    Gemm.Run(false, false, n, hidden, width, dhgt, wHh.Data, dh, accumulate: true);
-                }
-                else
-                {
-                    RecurrentKernel.RnnBackward(hsR.Slice(t * plane, plane), dhTotal, relu, dxgt);
-                    if (lengths != null) RecurrentKernel.ClearEnded(lengths, t, dxgt);
-                    Gemm.Run(false, false, n, hidden, width, dxgt, wHh.Data, dh);
-                }
-                // A padded step is the identity on the state, so its whole gradient goes to the step before.
-                if (lengths != null) RecurrentKernel.CarryEnded(lengths, t, dhTotal, default, dh);
-            }
+            RecurrentSteps.Backward(kind, steps, n, hidden, reverse, grad.Data, lstm ? pre!.Data : gru ? gates!.Data : default,
+                gru ? hn!.Data : default, ys[..(steps * plane)], lstm ? ys[(steps * plane)..] : default, h0.Data,
+                lstm ? c0!.Data : default, wHh.Data, lengths, dxg, gru ? dhg : default,
+                dh0 != null ? dh0.DataSpan : stateScratch!.AsSpan(0, plane),
+                !lstm ? default : dc0 != null ? dc0.DataSpan : stateScratch!.AsSpan(plane, plane));
+            if (stateScratch != null) ScratchPool.Return(stateScratch);
 
             var grads = new List<Tensor?>();
             Tensor? dx = null;
@@ -169,17 +102,34 @@ public partial class Tensor
             }
             grads.Add(dx);
             grads.Add(wIh.RequiresGrad ? Product(dxg, x.Data, width, inputs, steps * n) : null);
-            grads.Add(wHh.RequiresGrad ? HiddenProduct(dhg, hsR, h0.Data, steps, n, hidden, width, reverse) : null);
+            grads.Add(wHh.RequiresGrad ? HiddenProduct(dhg, ys[..(steps * plane)], h0.Data, steps, n, hidden, width, reverse) : null);
             var dbIh = bIh != null && bIh.RequiresGrad ? ColumnSums(dxg, width) : null;
             if (bIh != null) grads.Add(dbIh);
             // Outside the GRU both biases add to the same pre-activations, so they share one gradient.
             if (bHh != null) grads.Add(!bHh.RequiresGrad ? null : dbIh != null && !gru ? FromSpan(dbIh.Data, dbIh._shape) : ColumnSums(dhg, width));
-            grads.Add(h0.RequiresGrad ? FromSpan(dh, h0._shape) : null);
-            if (c0 != null) grads.Add(c0.RequiresGrad ? FromSpan(dc, c0._shape) : null);
+            grads.Add(dh0);
+            if (c0 != null) grads.Add(dc0);
             ScratchPool.Return(dxg);
             if (gru) ScratchPool.Return(dhg);
             return [.. grads];
         });
+    }
+
+    /// <summary>
+    /// The bias the time loop adds to each step's input products: b_ih + b_hh summed first (so each element takes
+    /// one add), or the one there is; the GRU's b_hh stays apart, inside r∘(·). Null when there is none;
+    /// <paramref name="rented"/> is the scratch to give back.
+    /// </summary>
+    private static ReadOnlySpan<float> InputBias(Tensor? bIh, Tensor? bHh, int width, out float[]? rented)
+    {
+        rented = null;
+        if (bIh != null && bHh != null)
+        {
+            rented = ScratchPool.Rent(width);
+            System.Numerics.Tensors.TensorPrimitives.Add(bIh.Data, bHh.Data, rented);
+            return rented;
+        }
+        return (bIh ?? bHh) is { } one ? one.Data : default;
     }
 
     /// <summary>dW = dGᵀ·A: [G·H, rows]·[rows, cols], the transpose read in place.</summary>

@@ -68,6 +68,53 @@ public class RecurrentDeterminismTests
     }
 
     [Theory, MemberData(nameof(Kinds))]
+    public void An_odd_batch_with_lengths_splits_over_threads_without_changing_a_bit(string kind)
+    {
+        // 37 rows cut 19 / 18 between two threads, each running every step of its rows; lengths end rows inside
+        // either part, so the carried states and the gradients passed through padding cross no part's edge.
+        const int batch = 37, steps = 7;
+        int width = (kind == "lstm" ? 4 : kind == "gru" ? 3 : 1) * 64;
+        Assert.Equal(2, ThreadCountCollection.With(2, () => RecurrentSteps.Parts(batch, 64, width, steps)));
+        var lengths = IntTensor.FromArray(Enumerable.Range(0, batch).Select(r => (long)(1 + r * 5 % steps)).ToArray());
+        float[][] Run()
+        {
+            var net = Network(kind);
+            var x = Tensor.Randn([steps, batch, 20], new Generator(11)).RequireGrad();
+            var y = net switch
+            {
+                LSTM l => l.Forward(x, null, lengths).Output,
+                GRU g => g.Forward(x, null, lengths).Output,
+                RNN r => r.Forward(x, null, lengths).Output,
+                _ => throw new InvalidOperationException(kind),
+            };
+            (y * Tensor.Randn(y.Shape, new Generator(12))).Sum().Backward();
+            return [y.ToArray(), x.Grad!.ToArray(), .. net.Parameters().Select(p => p.Grad!.ToArray())];
+        }
+        var one = ThreadCountCollection.With(1, Run);
+        var two = ThreadCountCollection.With(2, Run);
+        for (int i = 0; i < one.Length; i++)
+            Assert.True(one[i].AsSpan().SequenceEqual(two[i]), $"{kind}: array {i} differs between one and two threads");
+    }
+
+    [Fact]
+    public void The_time_loop_splits_rows_only_where_each_part_keeps_the_products_path()
+    {
+        ThreadCountCollection.With(2, () =>
+        {
+            // The benchmark's LSTM: 32 rows, 16 a part.
+            Assert.Equal(2, RecurrentSteps.Parts(32, 128, 512, 64));
+            // Fewer than two parts' worth of rows.
+            Assert.Equal(1, RecurrentSteps.Parts(2 * RecurrentSteps.MinRowsPerPart - 1, 128, 512, 64));
+            // Enough rows and steps, but 8 rows x 32 x 8 is below the GEMM's direct-path size, where it sums otherwise.
+            Assert.False(RecurrentSteps.RowsComputeAlike(8, 32, 8));
+            Assert.True(RecurrentSteps.RowsComputeAlike(16, 32, 8 * 8));
+            Assert.Equal(1, RecurrentSteps.Parts(16, 8, 32, 4000));
+            return 0;
+        });
+        Assert.Equal(1, ThreadCountCollection.With(1, () => RecurrentSteps.Parts(32, 128, 512, 64)));
+    }
+
+    [Theory, MemberData(nameof(Kinds))]
     public void A_forward_without_grad_computes_what_one_with_grad_does(string kind)
     {
         var net = Network(kind);
