@@ -110,6 +110,7 @@ public static class TrainingBench
             var tx = ToTorch(x);
             foreach (var row in ThreadCounts.Each(threadCounts, t => timing.Compare("mlp", $"inference, batch {batch}", t, () =>
             {
+                using var scope = new StepScope();
                 using (Autograd.NoGrad()) Sink.Consume(model.Forward(x));
             }, () =>
             {
