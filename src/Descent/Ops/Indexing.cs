@@ -40,12 +40,30 @@ public partial class Tensor
             plan.Gather<float>(Data, result.DataSpan);
         }
         var inShape = _shape;
-        return Graph.RecordNoArrays(result, "Index", this, (_, g) =>
+        return Graph.RecordNoArrays(result, "Index", this, (_, g) => IndexGrad(plan, inShape, g));
+    }
+
+    /// <summary>
+    /// The gradient of an index read: <paramref name="g"/> at the selected positions and zero elsewhere. A view
+    /// covering the whole source hands back <paramref name="g"/> itself, reshaped; any other view writes each
+    /// element once (its run copied, only the rest cleared), where zeroing everything first wrote the run twice.
+    /// </summary>
+    private static Tensor IndexGrad(IndexPlan plan, int[] inShape, Tensor g)
+    {
+        if (!plan.IsView)
         {
-            var grad = new Tensor(inShape);
-            plan.Scatter<float>(g.Data, grad.DataSpan);
-            return grad;
-        });
+            var scattered = new Tensor(inShape);
+            plan.Scatter<float>(g.Data, scattered.DataSpan);
+            return scattered;
+        }
+        int start = plan.BlockOffsets[0], length = plan.BlockLength;
+        if (start == 0 && length == Descent.Shape.Numel(inShape)) return new Tensor(g, g.Offset, inShape);
+        var grad = Uninitialized(inShape);
+        var span = grad.DataSpan;
+        span[..start].Clear();
+        g.Data.CopyTo(span.Slice(start, length));
+        span[(start + length)..].Clear();
+        return grad;
     }
 
     /// <summary>

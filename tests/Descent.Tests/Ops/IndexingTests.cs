@@ -117,6 +117,36 @@ public class IndexingTests
     }
 
     [Fact]
+    public void Gradient_OfAViewIsZeroOutsideItsRun_AndOfAWholeViewIsTheGradientItself()
+    {
+        // A run at the start, in the middle and at the end of the source, and one covering all of it; an
+        // intermediate tensor (Exp) so that the gradient goes on through another node, not into a leaf.
+        var x = Tensor.Arange(12).Div(10f).RequireGrad();
+        var e = x.Reshape(3, 4).Exp();
+        var ev = e.Detach().ToArray();
+        var seed = Tensor.Arange(4).Add(1f);
+        (e[0] * seed).Sum().Backward(retainGraph: true);
+        var expected = new float[12];
+        for (int i = 0; i < 4; i++) expected[i] = (i + 1) * ev[i];
+        Assert.Equal(expected, x.Grad!.ToArray());
+
+        x.Grad = null;
+        ((e[1] * seed).Sum() + (e[2] * seed).Sum() * 2f).Backward();
+        expected = new float[12];
+        for (int i = 0; i < 4; i++)
+        {
+            expected[4 + i] = (i + 1) * ev[4 + i];
+            expected[8 + i] = (i + 1) * 2f * ev[8 + i];
+        }
+        Assert.Equal(expected, x.Grad!.ToArray());
+
+        x.Grad = null;
+        var whole = x.Reshape(1, 12).Exp()[0];
+        (whole * Tensor.Full([12], 3f)).Sum().Backward();
+        Assert.Equal(ev.Select(v => 3f * v).ToArray(), x.Grad!.ToArray());
+    }
+
+    [Fact]
     public void ConsecutiveSelections_AreViews_WritesShowThroughBothWays()
     {
         var x = Positions(3, 2, 2);

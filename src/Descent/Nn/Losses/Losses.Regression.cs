@@ -16,7 +16,7 @@ public static partial class Losses
     public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
     {
         Elementwise("MSELoss", input, target, reduction);
-        return LossChecks.Reduce(input.Sub(target).Square(), reduction);
+        return Tensor.SquaredError(input, target, reduce: reduction != Reduction.None, mean: reduction == Reduction.Mean);
     }
 
     /// <summary>Absolute error |input - target|, reduced; like <c>F.l1_loss</c> (gradient 0 where they are equal).</summary>
