@@ -156,13 +156,36 @@ internal static class ActivationKernel
         for (; i < g.Length; i++) destination[i] = g[i] * (1f - y[i] * y[i]);
     }
 
-    /// <summary>x for x &gt; 0, else alpha·(eˣ − 1), with TensorPrimitives' expm1 for the negative branch.</summary>
+    /// <summary>x for x &gt; 0, else alpha·(eˣ − 1), with eˣ − 1 in double and rounded once.</summary>
     public static void EluForward(ReadOnlySpan<float> x, float alpha, Span<float> destination)
     {
-        TensorPrimitives.Min(x, 0f, destination);
-        TensorPrimitives.ExpM1(destination, destination);
-        TensorPrimitives.Multiply(destination, alpha, destination);
-        for (int i = 0; i < destination.Length; i++) if (x[i] > 0f) destination[i] = x[i];
+        // TensorPrimitives' ExpM1 (System.Numerics.Tensors 11) is eˣ − 1 in float: 1.2e-7 at x = 0 and 75 ulp off at
+        // x = −0.015. The tail is padded into a full vector, as GeluExact's, so no element depends on its place.
+        int width = Vector<float>.Count, n = x.Length, i = 0;
+        for (; i <= n - width; i += width) Elu(new Vector<float>(x.Slice(i)), alpha).CopyTo(destination.Slice(i));
+        if (i == n) return;
+        Span<float> tail = stackalloc float[width];
+        x.Slice(i).CopyTo(tail);
+        Elu(new Vector<float>(tail), alpha).CopyTo(tail);
+        tail.Slice(0, n - i).CopyTo(destination.Slice(i));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> Elu(Vector<float> x, float alpha)
+    {
+        Vector.Widen(x, out var low, out var high);
+        var negative = Vector.Narrow(ExpM1(low) * (double)alpha, ExpM1(high) * (double)alpha);
+        return Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<float>.Zero), x, negative);
+    }
+
+    // eˣ − 1 in double: below |x| = 1e-5 its series to x³ (the next term is 4e-21 of x), above it the difference,
+    // whose cancellation costs at most 1e-11 of the result there, far below a float's rounding.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<double> ExpM1(Vector<double> x)
+    {
+        var series = x * (Vector<double>.One + x * (new Vector<double>(0.5) + x * (1.0 / 6)));
+        var near = Vector.LessThan(Vector.Abs(x), new Vector<double>(1e-5));
+        return Vector.ConditionalSelect(near, series, Vector.Exp(x) - Vector<double>.One);
     }
 
     /// <summary>g·alpha·eˣ for x &lt;= 0, else g: PyTorch's elu_backward, whose exponential branch includes 0.</summary>

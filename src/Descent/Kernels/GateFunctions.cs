@@ -14,14 +14,15 @@ namespace Descent.Kernels;
 /// rows of 128-256), and its tanh loses relative accuracy near 0 (tanh(1e-6) = 9.54e-7 on AVX-512).
 /// A span's last, partial vector is computed in a padded vector, so an element's value never depends on
 /// where it falls in a span. Where neither 512- nor 256-bit vectors are accelerated (and FMA may be missing),
-/// TensorPrimitives computes both functions, with its own accuracy and its scalar tails.
+/// TensorPrimitives computes σ, with its own accuracy and its scalar tails, and tanh is double precision's
+/// rounded to float: TensorPrimitives' tanh is as far off near 0 on its 128-bit path (tanh(0) = −6e-8).
 /// </summary>
 /// <example><code>
 /// GateFunctions.Sigmoid(gates[..(2 * hidden)], gates[..(2 * hidden)]); // in place
 /// </code></example>
 internal static class GateFunctions
 {
-    /// <summary>Whether this CPU runs the single-precision vector code (false: TensorPrimitives).</summary>
+    /// <summary>Whether this CPU runs the single-precision vector code (false: TensorPrimitives for σ, double precision for tanh).</summary>
     public static bool IsVectorized => Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated;
 
     /// <summary>y = 1 / (1 + e^−x), elementwise; <paramref name="y"/> may be <paramref name="x"/>.</summary>
@@ -39,7 +40,7 @@ internal static class GateFunctions
         Check(x, y);
         if (Vector512.IsHardwareAccelerated) Run512<TanhOp>(x, y);
         else if (Vector256.IsHardwareAccelerated) Run256<TanhOp>(x, y);
-        else TensorPrimitives.Tanh(x, y);
+        else for (int i = 0; i < x.Length; i++) y[i] = (float)Math.Tanh(x[i]);
     }
 
     private interface IGate

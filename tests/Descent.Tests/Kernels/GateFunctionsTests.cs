@@ -44,7 +44,7 @@ public class GateFunctionsTests
     [Fact]
     public void Tanh_is_within_three_ulp_of_the_exact_value_and_keeps_its_relative_accuracy_near_zero()
     {
-        if (!GateFunctions.IsVectorized) return;   // TensorPrimitives computes it there, with its own accuracy
+        // The scalar fallback is double precision's tanh, so this holds on every path.
         var x = Inputs();
         var y = new float[x.Length];
         GateFunctions.Tanh(x, y);
