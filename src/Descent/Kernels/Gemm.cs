@@ -191,15 +191,14 @@ internal static unsafe class Gemm
     /// that moves fewer floats in all. Splitting rows makes every part pack all of B (k·n); splitting
     /// columns makes every part pack all of A (m·k) once per column block of its own range. Where A is
     /// read in place nothing of it is packed, but every part still streams all of A once per column
-    /// block, a kernel's loads from lines L2 may not hold, so that read is weighed as a packing:
-    /// columns cost the reads of A beyond the one per column block a single part would make, rows
-    /// the copies of B beyond the first (measured on two cores of a Xeon, model 207: a batch of 1024
+    /// block, a kernel's loads from lines L2 may not hold, so that read is weighed as a packing
+    /// (measured on two cores of a Xeon, model 207: a batch of 1024
     /// through a 784 x 256 layer, 1024 x 256 x 784 A·Bᵀ, from 1448 to 1337 µs by rows; 1024 x 128 x 10
     /// from 60 to 15 µs; 256 x 1024 x 512 stays by columns, 959 µs by rows against 915; the
     /// 784-256-128-10 MLP at batch 1024, inference from 2553 to 2145 µs and a training step from 5505
-    /// to 5034 µs). A tie goes to columns: their parts are whole 32-column tiles, where rows come in
-    /// 12-row tiles that split n = 512 into 264 and 248 rows; and square products of n = 1024 and 2048
-    /// read A no more often by columns (two threads, CPU time of both: 1024³ 1.9 % less by columns).
+    /// to 5034 µs). Square products split by rows: splitting them by columns (a tie broken that way,
+    /// 1.9 % less CPU time of both threads at 1024³) measured slower by the wall clock, 512³ on two
+    /// threads 1394-1443 µs against 894 by rows (bench runs 2026-12-07 13:21-14:08).
     /// </summary>
     private static bool SplitColumns(int m, int n, int k, bool transA, int parts, int mTiles, int nTiles)
     {
@@ -207,8 +206,7 @@ internal static unsafe class Gemm
         if (nTiles < parts) return false;
         long nPart = (n + parts - 1) / parts, mPart = (m + parts - 1) / parts;
         long readsOfA = (long)m * k * ((nPart + NC - 1) / NC);
-        if (Kernel4 != null && !transA)
-            return parts * readsOfA - (long)m * k * ((n + NC - 1) / NC) <= (long)(parts - 1) * k * n;
+        if (Kernel4 != null && !transA) return readsOfA < (long)k * n;
         long byRows = (long)k * n + mPart * k * ((n + NC - 1) / NC);
         long byColumns = nPart * k + readsOfA;
         return byColumns < byRows;
