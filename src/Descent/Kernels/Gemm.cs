@@ -62,6 +62,15 @@ internal static unsafe class Gemm
     private static readonly delegate*<int, float*, int, float*, int, float*, int, bool, void> RowsKernel12 =
         Path == GemmPath.Vector512 ? &GemmMicroKernels.Vector512Kernel<Rows12, RowsA> : null;
 
+    /// <summary>
+    /// Row splits fall on multiples of this: 4 where the 4- and 8-row kernels finish a part's last panel
+    /// (every kernel computes an element alike, so where a part ends never changes a result), else the
+    /// tile height. Whole 12-row tiles split 512 rows 264 and 248, the first part 6 % longer than an even
+    /// split and its thread the one the other waits for (two threads, Xeon model 207: the slowest part's
+    /// CPU time 0.97 of the 12-row split at 512³, 0.98 at 1024 x 256 x 784 A·Bᵀ).
+    /// </summary>
+    private static readonly int RowAlign = Kernel4 != null ? 4 : MR;
+
     /// <summary>Up to this many rows of A (per part), a B stored [k, n] is read in place rather than packed.</summary>
     private static readonly int InPlaceBRows = 3 * MR;
 
@@ -196,9 +205,12 @@ internal static unsafe class Gemm
     /// through a 784 x 256 layer, 1024 x 256 x 784 A·Bᵀ, from 1448 to 1337 µs by rows; 1024 x 128 x 10
     /// from 60 to 15 µs; 256 x 1024 x 512 stays by columns, 959 µs by rows against 915; the
     /// 784-256-128-10 MLP at batch 1024, inference from 2553 to 2145 µs and a training step from 5505
-    /// to 5034 µs). Square products split by rows: splitting them by columns (a tie broken that way,
-    /// 1.9 % less CPU time of both threads at 1024³) measured slower by the wall clock, 512³ on two
-    /// threads 1394-1443 µs against 894 by rows (bench runs 2026-12-07 13:21-14:08).
+    /// to 5034 µs). A tie (a square product, or 128 x 128 x 256 A·Bᵀ at batch 128) goes to columns:
+    /// each part packs only its half of B, and whole 32-column tiles split evenly where rows come in
+    /// 12-row tiles (128 rows: 72 and 56). The slowest part's CPU time on two threads, columns against
+    /// rows: 256³ 0.94, 512³ 0.98, 1024³ 0.98, 2048³ 0.98, 128 x 128 x 256 A·Bᵀ 0.79. (Reverting this
+    /// tie once, 512³ by rows read 894 µs against 1394-1443 by columns, but the runs met the host in
+    /// different states: a later run read 1467 µs by rows beside libtorch's same 1126-1186 µs.)
     /// </summary>
     private static bool SplitColumns(int m, int n, int k, bool transA, int parts, int mTiles, int nTiles)
     {
@@ -206,7 +218,7 @@ internal static unsafe class Gemm
         if (nTiles < parts) return false;
         long nPart = (n + parts - 1) / parts, mPart = (m + parts - 1) / parts;
         long readsOfA = (long)m * k * ((nPart + NC - 1) / NC);
-        if (Kernel4 != null && !transA) return readsOfA < (long)k * n;
+        if (Kernel4 != null && !transA) return readsOfA <= (long)k * n;
         long byRows = (long)k * n + mPart * k * ((n + NC - 1) / NC);
         long byColumns = nPart * k + readsOfA;
         return byColumns < byRows;
@@ -222,7 +234,7 @@ internal static unsafe class Gemm
         }
         else
         {
-            var (m0, m1) = ParallelPartition.Range(g.M, g.Parts, part, MR);
+            var (m0, m1) = ParallelPartition.Range(g.M, g.Parts, part, RowAlign);
             if (m1 > m0) Packed(in g, m0, m1, 0, g.N);
         }
     }

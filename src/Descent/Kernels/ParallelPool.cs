@@ -59,6 +59,7 @@ internal static unsafe class ParallelPool
         }
         try
         {
+            if (PoolTrace.On) PoolTrace.Mark(PoolTrace.Kind.Dispatch, parts);
             var workers = EnsureWorkers(helpers);
             _body = body;
             _state = state;
@@ -86,7 +87,9 @@ internal static unsafe class ParallelPool
                 if (Interlocked.CompareExchange(ref workers[i].Offer, 0, 1) == 1) withdrawn++;
             }
             if (withdrawn > 0) Interlocked.Add(ref _pending, -withdrawn);
+            if (PoolTrace.On) PoolTrace.Mark(PoolTrace.Kind.JoinStart, withdrawn);
             WaitForHelpers();
+            if (PoolTrace.On) PoolTrace.Mark(PoolTrace.Kind.JoinEnd, 0);
             _body = null;
             _state = null;
             if (_error is { } error) ExceptionDispatchInfo.Capture(error).Throw();
@@ -133,8 +136,10 @@ internal static unsafe class ParallelPool
         int p;
         while ((p = Interlocked.Increment(ref _next) - 1) < _parts)
         {
+            if (PoolTrace.On) PoolTrace.Mark(PoolTrace.Kind.PartStart, p);
             try { _body(p, _state); }
             catch (Exception e) { Interlocked.CompareExchange(ref _error, e, null); }
+            if (PoolTrace.On) PoolTrace.Mark(PoolTrace.Kind.PartEnd, p);
         }
     }
 
@@ -163,6 +168,7 @@ internal static unsafe class ParallelPool
         while (true)
         {
             WaitForOffer(w);
+            if (PoolTrace.On) PoolTrace.Mark(PoolTrace.Kind.Woken, 0);
             Work();
             if (Interlocked.Decrement(ref _pending) == 0 && Volatile.Read(ref _callerSleeping) == 1)
             {

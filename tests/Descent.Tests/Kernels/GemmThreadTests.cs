@@ -36,6 +36,8 @@ public class GemmThreadTests
     [InlineData(false, false, 30, 700, 200)]  // B read in place
     [InlineData(false, true, 1030, 130, 300)] // split by rows though A is read in place, with edge rows and columns
     [InlineData(false, false, 70, 40, 300)]   // split by rows into parts few enough to read B in place, unlike one part
+    [InlineData(false, true, 1024, 256, 784)] // split by rows at row 512, inside a 12-row tile (an 8-row panel ends the first part)
+    [InlineData(false, true, 128, 128, 256)]  // a tie between the splits, by columns
     public void OneAndTwoThreadsGiveIdenticalBits(bool transA, bool transB, int m, int n, int k)
     {
         var a = GemmReference.Random(m * k, 31);
@@ -91,6 +93,19 @@ public class GemmThreadTests
         {
             Threads.Count = saved;
         }
+    }
+
+    [Fact]
+    public void PoolTraceRecordsOnlyWhenAsked()
+    {
+        Assert.Equal(Environment.GetEnvironmentVariable("DESCENT_POOL_TRACE") == "1", PoolTrace.On);
+        if (PoolTrace.On) return;
+        var a = GemmReference.Random(256 * 256, 51);
+        var c = new float[256 * 256];
+        ThreadCountCollection.With(2, () => { Gemm.Run(false, false, 256, 256, 256, a, a, c); return 0; });
+        // Off, the pool never reaches the trace, and the trace has no room to keep anything in.
+        PoolTrace.Mark(PoolTrace.Kind.Dispatch, 2);
+        Assert.Empty(PoolTrace.Read());
     }
 
     [Fact]
