@@ -32,11 +32,8 @@ internal static unsafe class LstmGates512
         for (; j <= hidden - W; j += W) ForwardVector(gates + j, bias == null ? null : bias + j, hidden, cPrev + j, c + j, h + j);
         if (j == hidden) return;
         int rest = hidden - j;
-        float* g = stackalloc float[4 * W];
-        float* b = stackalloc float[4 * W];
-        float* cp = stackalloc float[W];
-        float* ct = stackalloc float[W];
-        float* ht = stackalloc float[W];
+        float* pad = stackalloc float[11 * W];
+        float* g = pad, b = pad + 4 * W, cp = pad + 8 * W, ct = pad + 9 * W, ht = pad + 10 * W;
         Pad(gates + j, hidden, rest, g, 4);
         if (bias != null) Pad(bias + j, hidden, rest, b, 4);
         Pad(cPrev + j, 0, rest, cp, 1);
@@ -56,12 +53,8 @@ internal static unsafe class LstmGates512
         for (; j <= hidden - W; j += W) BackwardVector(gates + j, hidden, cPrev + j, c + j, dh + j, dcCarry + j, dGates + j);
         if (j == hidden) return;
         int rest = hidden - j;
-        float* g = stackalloc float[4 * W];
-        float* dg = stackalloc float[4 * W];
-        float* cp = stackalloc float[W];
-        float* ct = stackalloc float[W];
-        float* dht = stackalloc float[W];
-        float* dct = stackalloc float[W];
+        float* pad = stackalloc float[12 * W];
+        float* g = pad, dg = pad + 4 * W, cp = pad + 8 * W, ct = pad + 9 * W, dht = pad + 10 * W, dct = pad + 11 * W;
         Pad(gates + j, hidden, rest, g, 4);
         Pad(cPrev + j, 0, rest, cp, 1);
         Pad(c + j, 0, rest, ct, 1);
