@@ -324,38 +324,6 @@ internal static unsafe class RecurrentKernel
                 destination[col * rows + r] = source[r * cols + col];
     }
 
-    /// <summary>
-    /// Row (t, r) of <paramref name="destination"/> [T·N, in + H] is x[t, r] followed by the state step t started
-    /// from: h0[r] at the first step (t = 0 in time order, T − 1 reversed), else the output one step back in time
-    /// order, <paramref name="hs"/>[t ∓ 1, r].
-    /// </summary>
-    public static void JoinPrevious(int steps, int n, int inputs, int hidden, bool reverse, ReadOnlySpan<float> x,
-        ReadOnlySpan<float> hs, ReadOnlySpan<float> h0, Span<float> destination)
-    {
-        int cols = inputs + hidden, plane = n * hidden, first = reverse ? steps - 1 : 0;
-        for (int t = 0; t < steps; t++)
-        {
-            var previous = t == first ? h0[..plane] : hs.Slice((reverse ? t + 1 : t - 1) * plane, plane);
-            for (int r = 0; r < n; r++)
-            {
-                var row = destination.Slice((t * n + r) * cols, cols);
-                x.Slice((t * n + r) * inputs, inputs).CopyTo(row);
-                previous.Slice(r * hidden, hidden).CopyTo(row[inputs..]);
-            }
-        }
-    }
-
-    /// <summary>The first <paramref name="left"/> columns of each of <paramref name="rows"/> rows into <paramref name="a"/>, the other <paramref name="right"/> into <paramref name="b"/>.</summary>
-    public static void SplitColumns(int rows, int left, int right, ReadOnlySpan<float> source, Span<float> a, Span<float> b)
-    {
-        int cols = left + right;
-        for (int r = 0; r < rows; r++)
-        {
-            source.Slice(r * cols, left).CopyTo(a.Slice(r * left, left));
-            source.Slice(r * cols + left, right).CopyTo(b.Slice(r * right, right));
-        }
-    }
-
     /// <summary>Adds <paramref name="bias"/> to every row of <paramref name="rows"/>.</summary>
     public static void AddRows(Span<float> rows, ReadOnlySpan<float> bias)
     {

@@ -122,34 +122,6 @@ public class RecurrentKernelTests
     }
 
     [Theory]
-    [InlineData(false)] [InlineData(true)]
-    public void Join_previous_puts_each_steps_input_beside_the_state_it_started_from(bool reverse)
-    {
-        const int steps = 3, n = 2, inputs = 3, hidden = 4;
-        var rng = new Generator(reverse ? 7UL : 8UL);
-        float[] x = Randn(steps * n * inputs, rng), hs = Randn(steps * n * hidden, rng), h0 = Randn(n * hidden, rng);
-        var joined = new float[steps * n * (inputs + hidden)];
-        RecurrentKernel.JoinPrevious(steps, n, inputs, hidden, reverse, x, hs, h0, joined);
-        for (int t = 0; t < steps; t++)
-            for (int r = 0; r < n; r++)
-            {
-                int row = (t * n + r) * (inputs + hidden), prev = reverse ? t + 1 : t - 1;
-                for (int j = 0; j < inputs; j++) Assert.Equal(x[(t * n + r) * inputs + j], joined[row + j]);
-                for (int j = 0; j < hidden; j++)
-                    Assert.Equal(prev < 0 || prev >= steps ? h0[r * hidden + j] : hs[(prev * n + r) * hidden + j], joined[row + inputs + j]);
-            }
-
-        var a = new float[steps * inputs];
-        var b = new float[steps * hidden];
-        RecurrentKernel.SplitColumns(steps, inputs, hidden, joined, a, b);
-        for (int r = 0; r < steps; r++)
-        {
-            Assert.Equal(joined.AsSpan(r * (inputs + hidden), inputs).ToArray(), a.AsSpan(r * inputs, inputs).ToArray());
-            Assert.Equal(joined.AsSpan(r * (inputs + hidden) + inputs, hidden).ToArray(), b.AsSpan(r * hidden, hidden).ToArray());
-        }
-    }
-
-    [Theory]
     [InlineData(1, 1)] [InlineData(3, 5)] [InlineData(16, 16)] [InlineData(17, 33)] [InlineData(512, 128)] [InlineData(24, 9)]
     public void Transpose_moves_every_element_to_its_mirror(int rows, int cols)
     {
