@@ -43,6 +43,14 @@ internal static class GateFunctions
         else for (int i = 0; i < x.Length; i++) y[i] = (float)Math.Tanh(x[i]);
     }
 
+    /// <summary>σ of one 512-bit vector, as <see cref="Sigmoid(ReadOnlySpan{float}, Span{float})"/> computes each vector of a span.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> Sigmoid(Vector512<float> x) => SigmoidOp.Apply(x);
+
+    /// <summary>tanh of one 512-bit vector, as <see cref="Tanh(ReadOnlySpan{float}, Span{float})"/> computes each vector of a span.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> Tanh(Vector512<float> x) => TanhOp.Apply(x);
+
     private interface IGate
     {
         static abstract Vector512<float> Apply(Vector512<float> x);

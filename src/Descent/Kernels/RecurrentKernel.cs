@@ -23,7 +23,7 @@ internal static unsafe class RecurrentKernel
 
     private struct LstmArgs
     {
-        public float* Gates, CPrev, C, H, Dh, DcOut, DcCarry, DGates;
+        public float* Gates, Bias, CPrev, C, H, Dh, DcCarry, DGates;
         public int N, Hidden, Parts;
     }
 
@@ -35,7 +35,7 @@ internal static unsafe class RecurrentKernel
         var (r0, r1) = ParallelPartition.Range(a.N, a.Parts, part);
         int hidden = a.Hidden, w = 4 * hidden;
         if (r1 > r0)
-            LstmForwardRows(r1 - r0, hidden, new Span<float>(a.Gates + (long)r0 * w, (r1 - r0) * w),
+            LstmForwardRows(r1 - r0, hidden, new Span<float>(a.Gates + (long)r0 * w, (r1 - r0) * w), a.Bias == null ? default : new ReadOnlySpan<float>(a.Bias, w),
                 new ReadOnlySpan<float>(a.CPrev + (long)r0 * hidden, (r1 - r0) * hidden),
                 new Span<float>(a.C + (long)r0 * hidden, (r1 - r0) * hidden), new Span<float>(a.H + (long)r0 * hidden, (r1 - r0) * hidden));
     }
@@ -49,8 +49,7 @@ internal static unsafe class RecurrentKernel
         if (r1 > r0)
             LstmBackwardRows(rows, hidden, new ReadOnlySpan<float>(a.Gates + (long)r0 * w, rows * w),
                 new ReadOnlySpan<float>(a.CPrev + e, rows * hidden), new ReadOnlySpan<float>(a.C + e, rows * hidden),
-                new ReadOnlySpan<float>(a.Dh + e, rows * hidden), new ReadOnlySpan<float>(a.DcOut + e, rows * hidden),
-                new Span<float>(a.DcCarry + e, rows * hidden), new Span<float>(a.DGates + (long)r0 * w, rows * w));
+                new ReadOnlySpan<float>(a.Dh + e, rows * hidden), new Span<float>(a.DcCarry + e, rows * hidden), new Span<float>(a.DGates + (long)r0 * w, rows * w));
     }
     /// <summary>h = tanh(a) or relu(a), elementwise over [N, H], in place: the pre-activation a comes in <paramref name="h"/>.</summary>
     public static void RnnForward(Span<float> h, bool relu)
@@ -78,29 +77,38 @@ internal static unsafe class RecurrentKernel
 
     /// <summary>
     /// LSTM step, gates in PyTorch's order i, f, g, o: c = f∘c_prev + i∘g, h = o∘tanh(c). The gates' pre-activations
-    /// [N, 4H] come in <paramref name="gates"/> and are activated in place, kept there for the backward.
+    /// [N, 4H] come in <paramref name="gates"/>, <paramref name="bias"/> [4H] (empty: none) is added to each row,
+    /// and they are activated in place, kept there for the backward.
     /// </summary>
-    public static void LstmForward(int n, int hidden, Span<float> gates, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> h)
+    public static void LstmForward(int n, int hidden, Span<float> gates, ReadOnlySpan<float> bias, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> h)
     {
         int parts = LstmParts(n, hidden);
         if (parts == 1)
         {
-            LstmForwardRows(n, hidden, gates, cPrev, c, h);
+            LstmForwardRows(n, hidden, gates, bias, cPrev, c, h);
             return;
         }
-        fixed (float* pg = gates, pcp = cPrev, pc = c, ph = h)
+        fixed (float* pg = gates, pb = bias, pcp = cPrev, pc = c, ph = h)
         {
-            var args = new LstmArgs { Gates = pg, CPrev = pcp, C = pc, H = ph, N = n, Hidden = hidden, Parts = parts };
+            var args = new LstmArgs { Gates = pg, Bias = bias.IsEmpty ? null : pb, CPrev = pcp, C = pc, H = ph, N = n, Hidden = hidden, Parts = parts };
             ParallelPool.Run(parts, &ForwardPart, &args);
         }
     }
 
-    private static void LstmForwardRows(int n, int hidden, Span<float> gates, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> h)
+    private static void LstmForwardRows(int n, int hidden, Span<float> gates, ReadOnlySpan<float> bias, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> h)
     {
         int width = 4 * hidden;
+        if (LstmGates512.IsSupported)
+        {
+            fixed (float* pg = gates, pb = bias, pcp = cPrev, pc = c, ph = h)
+                for (int r = 0; r < n; r++)
+                    LstmGates512.Forward(hidden, pg + (long)r * width, bias.IsEmpty ? null : pb, pcp + (long)r * hidden, pc + (long)r * hidden, ph + (long)r * hidden);
+            return;
+        }
         for (int r = 0; r < n; r++)
         {
             var row = gates.Slice(r * width, width);
+            if (!bias.IsEmpty) TensorPrimitives.Add(row, bias, row);
             // i and f are adjacent, so one sigmoid call covers both.
             GateFunctions.Sigmoid(row[..(2 * hidden)], row[..(2 * hidden)]);
             var g = row.Slice(2 * hidden, hidden);
@@ -117,24 +125,24 @@ internal static unsafe class RecurrentKernel
     }
 
     /// <summary>
-    /// LSTM step backward: from dh and the cell's gradient (<paramref name="dcOut"/> from outside plus
-    /// <paramref name="dcCarry"/> from the next step) to the four gates' pre-activation gradients
+    /// LSTM step backward: from dh and the cell's gradient <paramref name="dcCarry"/> (from the next step, or from
+    /// outside at the last) to the four gates' pre-activation gradients
     /// <paramref name="dGates"/> [N, 4H]; <paramref name="dcCarry"/> then holds the gradient of c_prev.
     /// </summary>
     public static void LstmBackward(int n, int hidden, ReadOnlySpan<float> gates, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> c,
-        ReadOnlySpan<float> dh, ReadOnlySpan<float> dcOut, Span<float> dcCarry, Span<float> dGates)
+        ReadOnlySpan<float> dh, Span<float> dcCarry, Span<float> dGates)
     {
         int parts = LstmParts(n, hidden);
         if (parts == 1)
         {
-            LstmBackwardRows(n, hidden, gates, cPrev, c, dh, dcOut, dcCarry, dGates);
+            LstmBackwardRows(n, hidden, gates, cPrev, c, dh, dcCarry, dGates);
             return;
         }
-        fixed (float* pg = gates, pcp = cPrev, pc = c, pdh = dh, pdo = dcOut, pdc = dcCarry, pdg = dGates)
+        fixed (float* pg = gates, pcp = cPrev, pc = c, pdh = dh, pdc = dcCarry, pdg = dGates)
         {
             var args = new LstmArgs
             {
-                Gates = pg, CPrev = pcp, C = pc, Dh = pdh, DcOut = pdo, DcCarry = pdc, DGates = pdg,
+                Gates = pg, CPrev = pcp, C = pc, Dh = pdh, DcCarry = pdc, DGates = pdg,
                 N = n, Hidden = hidden, Parts = parts,
             };
             ParallelPool.Run(parts, &BackwardPart, &args);
@@ -142,16 +150,26 @@ internal static unsafe class RecurrentKernel
     }
 
     private static void LstmBackwardRows(int n, int hidden, ReadOnlySpan<float> gates, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> c,
-        ReadOnlySpan<float> dh, ReadOnlySpan<float> dcOut, Span<float> dcCarry, Span<float> dGates)
+        ReadOnlySpan<float> dh, Span<float> dcCarry, Span<float> dGates)
     {
         int width = 4 * hidden;
+        if (LstmGates512.IsSupported)
+        {
+            fixed (float* pg = gates, pcp = cPrev, pc = c, pdh = dh, pdc = dcCarry, pdg = dGates)
+                for (int r = 0; r < n; r++)
+                {
+                    long e = (long)r * hidden, w = (long)r * width;
+                    LstmGates512.Backward(hidden, pg + w, pcp + e, pc + e, pdh + e, pdc + e, pdg + w);
+                }
+            return;
+        }
         for (int r = 0; r < n; r++)
         {
             var gr = gates.Slice(r * width, width);
             var dr = dGates.Slice(r * width, width);
             ReadOnlySpan<float> gi = gr[..hidden], gf = gr.Slice(hidden, hidden), gg = gr.Slice(2 * hidden, hidden), go = gr.Slice(3 * hidden, hidden);
             Span<float> di = dr[..hidden], df = dr.Slice(hidden, hidden), dg = dr.Slice(2 * hidden, hidden), dO = dr.Slice(3 * hidden, hidden);
-            ReadOnlySpan<float> cp = cPrev.Slice(r * hidden, hidden), dhr = dh.Slice(r * hidden, hidden), dco = dcOut.Slice(r * hidden, hidden);
+            ReadOnlySpan<float> cp = cPrev.Slice(r * hidden, hidden), dhr = dh.Slice(r * hidden, hidden);
             var dcc = dcCarry.Slice(r * hidden, hidden);
             // tanh(c) is parked in the o gate's slot, which the fused pass reads before it overwrites it.
             GateFunctions.Tanh(c.Slice(r * hidden, hidden), dO);
@@ -161,7 +179,7 @@ internal static unsafe class RecurrentKernel
                 var one = Vector<float>.One;
                 Vector<float> i = new(gi[j..]), f = new(gf[j..]), g = new(gg[j..]), o = new(go[j..]);
                 Vector<float> tc = new(dO[j..]), d = new(dhr[j..]);
-                var dc = new Vector<float>(dco[j..]) + new Vector<float>(dcc[j..]) + d * o * (one - tc * tc);
+                var dc = new Vector<float>(dcc[j..]) + d * o * (one - tc * tc);
                 (dc * g * i * (one - i)).CopyTo(di[j..]);
                 (dc * new Vector<float>(cp[j..]) * f * (one - f)).CopyTo(df[j..]);
                 (dc * i * (one - g * g)).CopyTo(dg[j..]);
@@ -171,7 +189,7 @@ internal static unsafe class RecurrentKernel
             for (; j < hidden; j++)
             {
                 float i = gi[j], f = gf[j], g = gg[j], o = go[j], tc = dO[j], d = dhr[j];
-                float dc = dco[j] + dcc[j] + d * o * (1f - tc * tc);
+                float dc = dcc[j] + d * o * (1f - tc * tc);
                 di[j] = dc * g * i * (1f - i);
                 df[j] = dc * cp[j] * f * (1f - f);
                 dg[j] = dc * i * (1f - g * g);
@@ -289,16 +307,21 @@ internal static unsafe class RecurrentKernel
     /// </summary>
     public static void Transpose(int rows, int cols, ReadOnlySpan<float> source, Span<float> destination)
     {
-        // Blocks of 16 x 16 keep both the rows read and the rows written in L1.
-        const int B = 16;
-        for (int r0 = 0; r0 < rows; r0 += B)
-            for (int c0 = 0; c0 < cols; c0 += B)
-            {
-                int r1 = Math.Min(rows, r0 + B), c1 = Math.Min(cols, c0 + B);
-                for (int r = r0; r < r1; r++)
-                    for (int col = c0; col < c1; col++)
-                        destination[col * rows + r] = source[r * cols + col];
-            }
+        // 8 x 8 blocks in registers where AVX has them (element by element, W_hh's transpose was 0.4 % of the
+        // benchmark's LSTM step); the edges, and every block without AVX, one element at a time.
+        int r8 = System.Runtime.Intrinsics.X86.Avx.IsSupported ? rows & ~7 : 0, c8 = r8 > 0 ? cols & ~7 : 0;
+        if (r8 > 0 && c8 > 0)
+        {
+            if (source.Length < rows * cols || destination.Length < rows * cols)
+                throw new ArgumentException($"RecurrentKernel.Transpose: spans too short for {rows} x {cols}; got {source.Length} and {destination.Length}");
+            fixed (float* s = source, d = destination)
+                for (int r = 0; r < r8; r += 8)
+                    for (int c = 0; c < c8; c += 8)
+                        GemmPack.Transpose8x8(s + (long)r * cols + c, cols, d + (long)c * rows + r, rows);
+        }
+        for (int r = 0; r < rows; r++)
+            for (int col = r < r8 ? c8 : 0; col < cols; col++)
+                destination[col * rows + r] = source[r * cols + col];
     }
 
     /// <summary>Adds <paramref name="bias"/> to every row of <paramref name="rows"/>.</summary>

@@ -36,7 +36,8 @@ internal static unsafe class RecurrentSteps
     /// Runs the recurrence over all steps, in time order or reversed. <paramref name="xg"/> [T, N, G·H] holds
     /// each step's input products; the step adds <paramref name="inputBias"/> [G·H] (empty: none) to its rows
     /// while they are about to be read anyway (a pass of its own over all T·N rows cost a read and a write of
-    /// them from memory), then its h·W_hhᵀ (the LSTM's gates are
+    /// them from memory; the LSTM's gate kernel adds it after the product, as it loads the gates, which saves
+    /// the step that pass too), and its h·W_hhᵀ (the LSTM's gates are
     /// then activated in place and kept; for the RNN, <paramref name="xg"/> is <paramref name="hs"/> itself).
     /// <paramref name="wT"/> is W_hh transposed, [H, G·H]. The GRU adds h·W_hhᵀ + <paramref name="bHh"/> apart
     /// (its n gate takes them through r) and keeps its activated gates in <paramref name="gates"/> [T, N, 3H] and W_hn·h + b_hn in <paramref name="hn"/>
@@ -66,7 +67,7 @@ internal static unsafe class RecurrentSteps
 
     /// <summary>
     /// Backward through time from <paramref name="g"/>, the gradient of the forward's result ([T, N, H], and for
-    /// the LSTM the cell states' [T, N, H] after it), with what the forward kept (the LSTM's activated gates in
+    /// the LSTM the final cell state's [N, H] after it, which enters at the last step), with what the forward kept (the LSTM's activated gates in
     /// <paramref name="gates"/>, the GRU's gates and <paramref name="hn"/>). Writes every step's pre-activation
     /// gradients <paramref name="dxg"/> [T, N, G·H] (and the GRU's hidden side apart, <paramref name="dhg"/>),
     /// and the initial states' gradients <paramref name="dh0"/> and (LSTM) <paramref name="dc0"/> [N, H].
@@ -144,7 +145,8 @@ internal static unsafe class RecurrentSteps
             var hPrev = new ReadOnlySpan<float>(s == 0 ? a.H0 + (long)r0 * hidden : a.Hs + (long)prev * plane + (long)r0 * hidden, m * hidden);
             var xgt = new Span<float>(a.Xg + (long)t * rows + (long)r0 * width, m * width);
             var h = new Span<float>(a.Hs + (long)t * plane + (long)r0 * hidden, m * hidden);
-            if (a.BIn != null) RecurrentKernel.AddRows(xgt, new ReadOnlySpan<float>(a.BIn, width));
+            var bias = a.BIn == null ? default : new ReadOnlySpan<float>(a.BIn, width);
+            if (a.BIn != null && a.Kind != RecurrentKind.Lstm) RecurrentKernel.AddRows(xgt, bias);
             if (a.Kind == RecurrentKind.Gru)
             {
                 var hg = new Span<float>(a.Hg + (long)r0 * width, m * width);
@@ -160,7 +162,7 @@ internal static unsafe class RecurrentSteps
                 {
                     var cPrev = new ReadOnlySpan<float>(s == 0 ? a.C0 + (long)r0 * hidden : a.Cs + (long)prev * plane + (long)r0 * hidden, m * hidden);
                     var c = new Span<float>(a.Cs + (long)t * plane + (long)r0 * hidden, m * hidden);
-                    RecurrentKernel.LstmForward(m, hidden, xgt, cPrev, c, h);
+                    RecurrentKernel.LstmForward(m, hidden, xgt, bias, cPrev, c, h);
                     if (!lengths.IsEmpty) RecurrentKernel.CarryEnded(lengths, t, cPrev, default, c);
                 }
                 else
@@ -182,11 +184,12 @@ internal static unsafe class RecurrentSteps
         bool lstm = a.Kind == RecurrentKind.Lstm, gru = a.Kind == RecurrentKind.Gru;
         var wHh = new ReadOnlySpan<float>(a.WHh, width * hidden);
         var lengths = a.Lengths == null ? default : new ReadOnlySpan<int>(a.Lengths + r0, m);
-        // dh and dc are read before their first write: nothing flows in from past the last step.
+        // dh and dc are read before their first write: nothing flows into h from past the last step, and into c
+        // only the final cell state's gradient.
         var dh = new Span<float>(a.Dh + e0, m * hidden);
         var dc = lstm ? new Span<float>(a.Dc + e0, m * hidden) : default;
         dh.Clear();
-        dc.Clear();
+        if (lstm) new ReadOnlySpan<float>(a.G + (long)steps * plane + e0, m * hidden).CopyTo(dc);
         var dhTotal = new Span<float>(a.DhTotal + e0, m * hidden);
         // The LSTM step kernel overwrites the cell's carried gradient of every row; padded rows keep theirs here.
         var dcKept = a.DcKept == null ? default : new Span<float>(a.DcKept + e0, m * hidden);
@@ -200,10 +203,9 @@ internal static unsafe class RecurrentSteps
             if (lstm)
             {
                 var cPrev = new ReadOnlySpan<float>(s == 0 ? a.C0 + e0 : a.Cs + (long)prev * plane + e0, m * hidden);
-                var dcOut = new ReadOnlySpan<float>(a.G + (long)(steps + t) * plane + e0, m * hidden);
-                if (!lengths.IsEmpty) RecurrentKernel.CarryEnded(lengths, t, dc, dcOut, dcKept);
+                if (!lengths.IsEmpty) RecurrentKernel.CarryEnded(lengths, t, dc, default, dcKept);
                 RecurrentKernel.LstmBackward(m, hidden, new ReadOnlySpan<float>(a.Gates + wt, m * width), cPrev,
-                    new ReadOnlySpan<float>(a.Cs + et, m * hidden), dhTotal, dcOut, dc, dxgt);
+                    new ReadOnlySpan<float>(a.Cs + et, m * hidden), dhTotal, dc, dxgt);
                 if (!lengths.IsEmpty)
                 {
                     RecurrentKernel.CarryEnded(lengths, t, dcKept, default, dc);

@@ -129,9 +129,9 @@ public abstract class RNNBase : Module
                 var y = Tensor.Recurrent(_cell, x, p[0], p[1], perDirection == 4 ? p[2] : null, perDirection == 4 ? p[3] : null,
                     h[k], c?[k], reverse: d == 1, valid);
                 int last = d == 1 ? 0 : steps - 1;
-                outputs[d] = lstm ? y[0] : y;
-                hN[k] = lstm ? y[0, last] : y[last];
-                if (lstm) cN[k] = y[1, last];
+                outputs[d] = lstm ? y[..steps] : y;
+                hN[k] = y[last];
+                if (lstm) cN[k] = y[steps];
             }
             x = directions == 1 ? outputs[0] : Tensor.Cat(outputs, dim: 2);
             if (Dropout > 0f && Training && layer < NumLayers - 1) x = Functional.Dropout(x, Dropout, training: true, _generator);

@@ -71,8 +71,8 @@ public abstract class RNNCellBase : Module
         var h0 = (hx ?? Tensor.Zeros(n, HiddenSize)).Reshape(n, HiddenSize);
         var c0 = lstm ? (cx ?? Tensor.Zeros(n, HiddenSize)).Reshape(n, HiddenSize) : null;
         var y = Tensor.Recurrent(_cell, input.Reshape(1, n, InputSize), WeightIh, WeightHh, BiasIh, BiasHh, h0, c0, reverse: false);
-        var h = (lstm ? y[0, 0] : y[0]).Reshape(stateShape);
-        return (h, lstm ? y[1, 0].Reshape(stateShape) : null);
+        var h = y[0].Reshape(stateShape);
+        return (h, lstm ? y[1].Reshape(stateShape) : null);
     }
 
     /// <summary>The Elman cell for a nonlinearity name, refused by <paramref name="module"/>'s name otherwise.</summary>

@@ -27,24 +27,24 @@ public class RecurrentKernelTests
     {
         var rng = new Generator((ulong)(n * 1000 + hidden));
         int w = 4 * hidden, plane = n * hidden;
-        float[] xg = Randn(n * w, rng), hg = Randn(n * w, rng), cPrev = Randn(plane, rng);
+        float[] xg = Randn(n * w, rng), hg = Randn(n * w, rng), cPrev = Randn(plane, rng), bias = Randn(w, rng);
         var gates = new float[n * w];
         for (int k = 0; k < gates.Length; k++) gates[k] = xg[k] + hg[k];
         var c = new float[plane];
         var h = new float[plane];
-        RecurrentKernel.LstmForward(n, hidden, gates, cPrev, c, h);
+        RecurrentKernel.LstmForward(n, hidden, gates, bias, cPrev, c, h);
 
-        float[] dh = Randn(plane, rng), dcOut = Randn(plane, rng), dcCarry = Randn(plane, rng);
+        float[] dh = Randn(plane, rng), dcCarry = Randn(plane, rng);
         var dcIn = (float[])dcCarry.Clone();
         var dGates = new float[n * w];
-        RecurrentKernel.LstmBackward(n, hidden, gates, cPrev, c, dh, dcOut, dcCarry, dGates);
+        RecurrentKernel.LstmBackward(n, hidden, gates, cPrev, c, dh, dcCarry, dGates);
 
         for (int r = 0; r < n; r++)
             for (int j = 0; j < hidden; j++)
             {
                 int k = r * w + j, e = r * hidden + j;
-                double i = Sig((double)xg[k] + hg[k]), f = Sig((double)xg[k + hidden] + hg[k + hidden]);
-                double g = Math.Tanh((double)xg[k + 2 * hidden] + hg[k + 2 * hidden]), o = Sig((double)xg[k + 3 * hidden] + hg[k + 3 * hidden]);
+                double Pre(int at) => (double)xg[at] + hg[at] + bias[at % w];
+                double i = Sig(Pre(k)), f = Sig(Pre(k + hidden)), g = Math.Tanh(Pre(k + 2 * hidden)), o = Sig(Pre(k + 3 * hidden));
                 double cell = f * cPrev[e] + i * g, tc = Math.Tanh(cell);
                 Assert.Equal(i, gates[k], Tol); Assert.Equal(f, gates[k + hidden], Tol);
                 Assert.Equal(g, gates[k + 2 * hidden], Tol); Assert.Equal(o, gates[k + 3 * hidden], Tol);
@@ -54,7 +54,7 @@ public class RecurrentKernelTests
                 // The backward from the kernel's own saved gates and cell, so only its arithmetic is judged.
                 double gi = gates[k], gf = gates[k + hidden], gg = gates[k + 2 * hidden], go = gates[k + 3 * hidden];
                 double tcs = Math.Tanh(c[e]);
-                double dc = (double)dcOut[e] + dcIn[e] + dh[e] * go * (1 - tcs * tcs);
+                double dc = (double)dcIn[e] + dh[e] * go * (1 - tcs * tcs);
                 Assert.Equal(dc * gg * gi * (1 - gi), dGates[k], Tol);
                 Assert.Equal(dc * cPrev[e] * gf * (1 - gf), dGates[k + hidden], Tol);
                 Assert.Equal(dc * gi * (1 - gg * gg), dGates[k + 2 * hidden], Tol);
@@ -122,7 +122,7 @@ public class RecurrentKernelTests
     }
 
     [Theory]
-    [InlineData(1, 1)] [InlineData(3, 5)] [InlineData(16, 16)] [InlineData(17, 33)] [InlineData(512, 128)]
+    [InlineData(1, 1)] [InlineData(3, 5)] [InlineData(16, 16)] [InlineData(17, 33)] [InlineData(512, 128)] [InlineData(24, 9)]
     public void Transpose_moves_every_element_to_its_mirror(int rows, int cols)
     {
         var source = Randn(rows * cols, new Generator((ulong)(rows * 100 + cols)));
@@ -143,7 +143,7 @@ public class RecurrentKernelTests
         var gates = (float[])xg.Clone();
         var c = new float[cPrev.Length];
         var h = new float[cPrev.Length];
-        RecurrentKernel.LstmForward(n, hidden, gates, cPrev, c, h);
+        RecurrentKernel.LstmForward(n, hidden, gates, default, cPrev, c, h);
         Assert.All(gates, v => Assert.InRange(v, -1f, 1f));
         Assert.All(h, v => Assert.True(float.IsFinite(v)));
     }

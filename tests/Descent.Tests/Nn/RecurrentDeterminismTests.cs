@@ -53,13 +53,13 @@ public class RecurrentDeterminismTests
         Assert.True(n * 4 * hidden >= 2 * RecurrentKernel.MinGateElementsPerPart);
         var rng = new Generator(21);
         float[] Draw(int count) => Tensor.Randn([count], rng).ToArray();
-        float[] pre = Draw(n * 4 * hidden), cPrev = Draw(n * hidden), dh = Draw(n * hidden), dcOut = Draw(n * hidden), carry = Draw(n * hidden);
+        float[] pre = Draw(n * 4 * hidden), cPrev = Draw(n * hidden), dh = Draw(n * hidden), carry = Draw(n * hidden), bias = Draw(4 * hidden);
         float[][] Step()
         {
             var gates = (float[])pre.Clone();
             float[] c = new float[n * hidden], h = new float[n * hidden], dc = (float[])carry.Clone(), dGates = new float[n * 4 * hidden];
-            RecurrentKernel.LstmForward(n, hidden, gates, cPrev, c, h);
-            RecurrentKernel.LstmBackward(n, hidden, gates, cPrev, c, dh, dcOut, dc, dGates);
+            RecurrentKernel.LstmForward(n, hidden, gates, bias, cPrev, c, h);
+            RecurrentKernel.LstmBackward(n, hidden, gates, cPrev, c, dh, dc, dGates);
             return [gates, c, h, dc, dGates];
         }
         var one = ThreadCountCollection.With(1, Step);
