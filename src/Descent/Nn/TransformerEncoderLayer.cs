@@ -81,10 +81,10 @@ public sealed class TransformerEncoderLayer : Module
         if (NormFirst)
         {
             x = x + AttentionBlock(Norm1.Forward(x), srcMask, srcKeyPaddingMask, isCausal);
-            return x + FeedForwardBlock(Norm2.Forward(x));
+            return FeedForwardBlock(Norm2.Forward(x), residual: x);
         }
         x = Norm1.Forward(x + AttentionBlock(x, srcMask, srcKeyPaddingMask, isCausal));
-        return Norm2.Forward(x + FeedForwardBlock(x));
+        return Norm2.Forward(FeedForwardBlock(x, residual: x));
     }
 
     /// <summary>
@@ -101,5 +101,6 @@ public sealed class TransformerEncoderLayer : Module
     private Tensor AttentionBlock(Tensor x, BoolTensor? mask, BoolTensor? padding, bool isCausal) =>
         Dropout1.Forward(SelfAttn.Forward(x, x, x, keyPaddingMask: padding, needWeights: false, attnMask: mask, isCausal: isCausal).Output);
 
-    private Tensor FeedForwardBlock(Tensor x) => TransformerBlocks.FeedForward(x, Linear1, _gelu, Dropout, Linear2, Dropout2);
+    // x + the feed-forward block of x's normalisation (pre-norm) or of x itself (post-norm).
+    private Tensor FeedForwardBlock(Tensor x, Tensor residual) => TransformerBlocks.FeedForward(x, Linear1, _gelu, Dropout, Linear2, Dropout2, residual);
 }
