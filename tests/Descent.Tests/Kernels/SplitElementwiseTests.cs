@@ -9,20 +9,6 @@ namespace Descent.Tests.Kernels;
 [Collection(nameof(ThreadCountCollection))]
 public class SplitElementwiseTests
 {
-    private static T OnThreads<T>(int threads, Func<T> run)
-    {
-        int saved = Threads.Count;
-        try
-        {
-            Threads.Count = threads;
-            return run();
-        }
-        finally
-        {
-            Threads.Count = saved;
-        }
-    }
-
     [Fact]
     public void SameShapeAddOnTwoThreadsEqualsTheElementwiseSum()
     {
@@ -31,8 +17,8 @@ public class SplitElementwiseTests
         var g = new Generator(31);
         var a = Tensor.Randn([n], g).ToArray();
         var b = Tensor.Randn([n], g).ToArray();
-        Assert.Equal(2, OnThreads(2, () => ParallelPartition.Parts(n, BinaryKernel.ElementsPerThread, int.MaxValue)));
-        var d = OnThreads(2, () =>
+        Assert.Equal(2, ThreadCountCollection.With(2, () => ParallelPartition.Parts(n, BinaryKernel.ElementsPerThread, int.MaxValue)));
+        var d = ThreadCountCollection.With(2, () =>
         {
             var d = new float[n];
             BinaryKernel.Run<AddOp>(a, [n], b, [n], d, [n]);
@@ -52,25 +38,15 @@ public class SplitElementwiseTests
         var grad = Tensor.Randn([rows, d], g).ToArray();
         var w = Tensor.Uniform([d], 0.5f, 1.5f, g).ToArray();
         var b = Tensor.Randn([d], g).ToArray();
-        (float[], float[], float[], float[]) Run()
-        {
-            var mean = new float[rows];
-            var rstd = new float[rows];
-            var y = new float[rows * d];
-            var dx = new float[rows * d];
-            var dw = new float[d];
-            var db = new float[d];
-            LayerNormKernel.Forward(x, rows, d, w, b, 1e-5f, mean, rstd, y);
-            LayerNormKernel.BackwardInput(grad, x, rows, d, w, mean, rstd, dx);
-            LayerNormKernel.BackwardAffine(grad, x, rows, d, mean, rstd, dw, db);
-            return (y, dx, dw, db);
-        }
-        Assert.Equal(2, OnThreads(2, () => ParallelPartition.Parts((long)rows * d, NormPasses.MinElementsPerPart, d)));
-        var one = OnThreads(1, Run);
-        var two = OnThreads(2, Run);
-        Assert.Equal(one.Item1, two.Item1);
-        Assert.Equal(one.Item2, two.Item2);
-        Assert.Equal(one.Item3, two.Item3);
-        Assert.Equal(one.Item4, two.Item4);
+        var run = () => LayerNormKernelTests.RunAll(x, grad, w, b, rows, d, 1e-5f);
+        Assert.Equal(2, ThreadCountCollection.With(2, () => ParallelPartition.Parts((long)rows * d, NormPasses.MinElementsPerPart, d)));
+        var one = ThreadCountCollection.With(1, run);
+        var two = ThreadCountCollection.With(2, run);
+        Assert.Equal(one.Mean, two.Mean);
+        Assert.Equal(one.Rstd, two.Rstd);
+        Assert.Equal(one.Y, two.Y);
+        Assert.Equal(one.Dx, two.Dx);
+        Assert.Equal(one.Dw, two.Dw);
+        Assert.Equal(one.Db, two.Db);
     }
 }
