@@ -97,13 +97,15 @@ public static class ProfileLoops
         return MseStep(lstm, Tensor.Randn([64, 32, 64], gen), Tensor.Randn([64, 32, 128], gen));
     }
 
-    // The sequence cases' step: MSE against a fixed target, AdamW lr 1e-3, weight decay 0.01.
+    // The sequence cases' step: MSE against a fixed target, AdamW lr 1e-3, weight decay 0.01, in a StepScope as the
+    // benchmark's Steps.Descent runs it (without one, fresh buffers every step put the kernel's page clearing in the profile).
     private static Action MseStep(Module model, Tensor x, Tensor target)
     {
         var opt = new AdamW(model.Parameters(), lr: 1e-3, weightDecay: 0.01);
         var loss = new MSELoss();
         return () =>
         {
+            using var scope = new StepScope();
             opt.ZeroGrad();
             loss.Forward(model.Forward(x), target).Backward();
             opt.Step();
