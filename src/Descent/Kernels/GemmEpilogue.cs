@@ -18,33 +18,38 @@ internal enum GemmActivation { None, Relu, GeluExact, GeluTanh }
 /// </code></example>
 internal readonly unsafe struct GemmEpilogue
 {
-    private readonly float* _bias, _pre;
+    private readonly float* _bias, _pre, _residual;
     private readonly GemmActivation _activation;
 
-    private GemmEpilogue(float* bias, float* pre, GemmActivation activation)
+    private GemmEpilogue(float* bias, float* pre, GemmActivation activation, float* residual)
     {
         _bias = bias;
         _pre = pre;
         _activation = activation;
+        _residual = residual;
     }
 
     /// <summary>Whether there is nothing to do (a plain product).</summary>
-    public bool IsNone => _bias == null && _pre == null && _activation == GemmActivation.None;
+    public bool IsNone => _bias == null && _pre == null && _activation == GemmActivation.None && _residual == null;
 
     /// <summary>
     /// C = act(op(A)·op(B) + bias) over row-major spans, as <see cref="Gemm.Run(bool, bool, int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, bool)"/>
     /// followed by a row-by-row bias add and the activation, but in the product's write. <paramref name="bias"/>
     /// is [n] or empty; <paramref name="pre"/>, when not empty, receives the sum before the activation (m x n).
+    /// <paramref name="residual"/>, when not empty (m x n), is added last: a pre-norm transformer block's
+    /// <c>x + linear(…)</c>, in the same rounding as the separate add, without its pass over memory.
     /// </summary>
     public static void Run(bool transA, bool transB, int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b,
-        Span<float> c, ReadOnlySpan<float> bias, GemmActivation activation, Span<float> pre, int parts = 0)
+        Span<float> c, ReadOnlySpan<float> bias, GemmActivation activation, Span<float> pre, int parts = 0, ReadOnlySpan<float> residual = default)
     {
         if (!bias.IsEmpty && bias.Length < n)
             throw new ArgumentException($"Gemm: bias must hold n={n} floats; got {bias.Length}");
         if (!pre.IsEmpty && pre.Length < (long)m * n)
             throw new ArgumentException($"Gemm: pre-activation span too short for m={m}, n={n}; got {pre.Length}");
-        fixed (float* pBias = bias, pPre = pre)
-            Gemm.Run(transA, transB, m, n, k, a, b, c, accumulate: false, parts, new GemmEpilogue(pBias, pPre, activation));
+        if (!residual.IsEmpty && residual.Length < (long)m * n)
+            throw new ArgumentException($"Gemm: residual span too short for m={m}, n={n}; got {residual.Length}");
+        fixed (float* pBias = bias, pPre = pre, pResidual = residual)
+            Gemm.Run(transA, transB, m, n, k, a, b, c, accumulate: false, parts, new GemmEpilogue(pBias, pPre, activation, pResidual));
     }
 
     /// <summary>
@@ -72,6 +77,7 @@ internal readonly unsafe struct GemmEpilogue
                 case GemmActivation.GeluExact: ActivationKernel.GeluForward(row, false, row); break;
                 case GemmActivation.GeluTanh: ActivationKernel.GeluForward(row, true, row); break;
             }
+            if (_residual != null) TensorPrimitives.Add(row, new ReadOnlySpan<float>(_residual + at, cols), row);
         }
     }
 
@@ -94,6 +100,7 @@ internal readonly unsafe struct GemmEpilogue
                 if (_pre != null) Vector512.Store(v, _pre + at + j);
                 // Keeps x where x > 0 or x is NaN (not x <= 0), zero elsewhere.
                 if (relu) v = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(v, Vector512<float>.Zero), Vector512<float>.Zero, v);
+                if (_residual != null) v += Vector512.Load(_residual + at + j);
                 Vector512.Store(v, c + at + j);
             }
         }

@@ -10,7 +10,7 @@ namespace Descent.Kernels;
 /// (<see cref="NormPasses"/>), so results do not depend on the thread count. Vector and scalar tails use the same unfused arithmetic, so an element's bits do not depend on where a part
 /// boundary falls either.
 /// </summary>
-internal static unsafe class LayerNormKernel
+internal static unsafe partial class LayerNormKernel
 {
     private struct Args
     {
@@ -68,6 +68,11 @@ internal static unsafe class LayerNormKernel
     private static void ForwardRow(void* state, int r)
     {
         ref var a = ref *(Args*)state;
+        if (Wide(a.D))
+        {
+            ForwardRowWide(in a, r);
+            return;
+        }
         var x = Row(a.X, a, r);
         var y = new Span<float>(a.Y + (long)r * a.D, a.D);
         // Two passes (mean, then squares about it) rather than E[x²] − mean², which cancels for rows far from 0.
@@ -107,6 +112,11 @@ internal static unsafe class LayerNormKernel
     private static void BackwardRow(void* state, int r)
     {
         ref var a = ref *(Args*)state;
+        if (Wide(a.D))
+        {
+            BackwardRowWide(in a, r);
+            return;
+        }
         var g = Row(a.G, a, r);
         var x = Row(a.X, a, r);
         var dx = new Span<float>(a.Y + (long)r * a.D, a.D);
@@ -175,6 +185,11 @@ internal static unsafe class LayerNormKernel
     private static void AffineColumns(void* state, int from, int to)
     {
         ref var a = ref *(Args*)state;
+        if (Wide(a.D))
+        {
+            AffineColumnsWide(in a, from, to);
+            return;
+        }
         int n = to - from;
         var dw = a.Y != null ? new Span<float>(a.Y + from, n) : default;
         var db = a.GradBias != null ? new Span<float>(a.GradBias + from, n) : default;

@@ -211,6 +211,12 @@ internal static unsafe class OptimizerUpdateKernel
             ? Vector.FusedMultiplyAdd(new Vector<float>(weight), end - start, start)
             : Vector.FusedMultiplyAdd(new Vector<float>(weight - 1f), end - start, end);
 
+    /// <summary><see cref="Lerp(Vector{float}, Vector{float}, float)"/> on 16 lanes, the same operations.</summary>
+    public static Vector512<float> Lerp(Vector512<float> start, Vector512<float> end, float weight) =>
+        MathF.Abs(weight) < 0.5f
+            ? Vector512.FusedMultiplyAdd(Vector512.Create(weight), end - start, start)
+            : Vector512.FusedMultiplyAdd(Vector512.Create(weight - 1f), end - start, end);
+
     /// <summary><c>torch.sign</c>: -1, 0 or 1, and NaN stays NaN.</summary>
     public static Vector<float> Sign(Vector<float> x)
     {

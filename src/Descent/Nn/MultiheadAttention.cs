@@ -141,7 +141,19 @@ public sealed class MultiheadAttention : Module
     /// Dropout draws the same mask either way.
     /// </summary>
     public (Tensor Output, Tensor? Weights) Forward(Tensor query, Tensor key, Tensor value, BoolTensor? keyPaddingMask = null,
-        bool needWeights = true, BoolTensor? attnMask = null, bool averageAttnWeights = true, bool isCausal = false, Tensor? attnBias = null)
+        bool needWeights = true, BoolTensor? attnMask = null, bool averageAttnWeights = true, bool isCausal = false, Tensor? attnBias = null) =>
+        Forward(query, key, value, keyPaddingMask, needWeights, attnMask, averageAttnWeights, isCausal, attnBias, residual: null);
+
+    /// <summary>
+    /// <paramref name="residual"/> + the attention's output without weights, as a transformer layer's attention
+    /// block joins its input: the residual is added in the output projection's write where it has the output's
+    /// shape (the bits of the separate add), else by the add itself.
+    /// </summary>
+    internal Tensor Forward(Tensor query, Tensor key, Tensor value, BoolTensor? keyPaddingMask, BoolTensor? attnMask, bool isCausal, Tensor residual) =>
+        Forward(query, key, value, keyPaddingMask, needWeights: false, attnMask, averageAttnWeights: true, isCausal, attnBias: null, residual).Output;
+
+    private (Tensor Output, Tensor? Weights) Forward(Tensor query, Tensor key, Tensor value, BoolTensor? keyPaddingMask,
+        bool needWeights, BoolTensor? attnMask, bool averageAttnWeights, bool isCausal, Tensor? attnBias, Tensor? residual)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(key);
@@ -207,8 +219,11 @@ public sealed class MultiheadAttention : Module
             }
             joined = Tensor.HeadsAttention(oq, ok, ov, NumHeads, HeadDim, batchFirst, blocked == null ? null : !blocked, bias, p, _generator);
         }
+        if (residual != null && batched && Shape.Equal(residual.ShapeRef, joined.ShapeRef))
+            return (joined.AffineResidual(OutProj.Weight, OutProj.Bias, residual), weights);
         var output = OutProj.Forward(joined);
-        return (batched ? output : output.Squeeze(0), weights);
+        if (!batched) output = output.Squeeze(0);
+        return (residual != null ? residual + output : output, weights);
     }
 
     // The three input projections, each [N, L, E] (or [L, N, E]).

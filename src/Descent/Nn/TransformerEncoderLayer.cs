@@ -80,11 +80,11 @@ public sealed class TransformerEncoderLayer : Module
         var x = src;
         if (NormFirst)
         {
-            x = x + AttentionBlock(Norm1.Forward(x), srcMask, srcKeyPaddingMask, isCausal);
-            return x + FeedForwardBlock(Norm2.Forward(x));
+            x = AttentionBlock(Norm1.Forward(x), srcMask, srcKeyPaddingMask, isCausal, residual: x);
+            return FeedForwardBlock(Norm2.Forward(x), residual: x);
         }
-        x = Norm1.Forward(x + AttentionBlock(x, srcMask, srcKeyPaddingMask, isCausal));
-        return Norm2.Forward(x + FeedForwardBlock(x));
+        x = Norm1.Forward(AttentionBlock(x, srcMask, srcKeyPaddingMask, isCausal, residual: x));
+        return Norm2.Forward(FeedForwardBlock(x, residual: x));
     }
 
     /// <summary>
@@ -98,8 +98,13 @@ public sealed class TransformerEncoderLayer : Module
     /// </code></example>
     public TransformerEncoderLayer Clone() => ModuleCopy.CopyState(this, _rebuild());
 
-    private Tensor AttentionBlock(Tensor x, BoolTensor? mask, BoolTensor? padding, bool isCausal) =>
-        Dropout1.Forward(SelfAttn.Forward(x, x, x, keyPaddingMask: padding, needWeights: false, attnMask: mask, isCausal: isCausal).Output);
+    // residual + the attention block of x; with the block's dropout the identity (evaluation, or p = 0), the residual
+    // is added in the output projection's write.
+    private Tensor AttentionBlock(Tensor x, BoolTensor? mask, BoolTensor? padding, bool isCausal, Tensor residual) =>
+        !Dropout1.Training || Dropout1.P == 0f
+            ? SelfAttn.Forward(x, x, x, padding, mask, isCausal, residual)
+            : residual + Dropout1.Forward(SelfAttn.Forward(x, x, x, keyPaddingMask: padding, needWeights: false, attnMask: mask, isCausal: isCausal).Output);
 
-    private Tensor FeedForwardBlock(Tensor x) => TransformerBlocks.FeedForward(x, Linear1, _gelu, Dropout, Linear2, Dropout2);
+    // x + the feed-forward block of x's normalisation (pre-norm) or of x itself (post-norm).
+    private Tensor FeedForwardBlock(Tensor x, Tensor residual) => TransformerBlocks.FeedForward(x, Linear1, _gelu, Dropout, Linear2, Dropout2, residual);
 }

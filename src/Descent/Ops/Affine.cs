@@ -32,7 +32,7 @@ public partial class Tensor
     /// after checking the shapes as <c>Linear</c>'s; with <paramref name="keepPre"/>, <paramref name="pre"/> gets
     /// x·Wᵀ + b as well (what GELU's backward reads).
     /// </summary>
-    private Tensor AffineForward(Tensor weight, Tensor? bias, GemmActivation activation, bool keepPre, out Tensor? pre)
+    private Tensor AffineForward(Tensor weight, Tensor? bias, GemmActivation activation, bool keepPre, out Tensor? pre, Tensor? residual = null)
     {
         if (weight.Rank != 2)
             throw new ArgumentException($"Linear: weight must be 2-D [out_features, in_features]; got input {Descent.Shape.Format(_shape)} and weight {Descent.Shape.Format(weight._shape)}");
@@ -47,7 +47,7 @@ public partial class Tensor
         var result = Uninitialized(outShape);
         pre = keepPre ? Uninitialized(outShape) : null;
         GemmEpilogue.Run(false, true, rows, outFeatures, inFeatures, Data, weight.Data, result.DataSpan,
-            bias != null ? bias.Data : default, activation, pre != null ? pre.DataSpan : default);
+            bias != null ? bias.Data : default, activation, pre != null ? pre.DataSpan : default, residual: residual != null ? residual.Data : default);
         return result;
     }
 

@@ -8,7 +8,8 @@ public partial class Tensor
     internal static Tensor Broadcast<TOp>(string op, Tensor a, Tensor b) where TOp : IBinaryOp
     {
         var shape = BroadcastShape(op, a._shape, b._shape);
-        var result = new Tensor(shape);
+        // The kernel writes every element, so the buffer need not be cleared first.
+        var result = Uninitialized(shape);
         BinaryKernel.Run<TOp>(a.Data, a._shape, b.Data, b._shape, result.DataSpan, shape);
         return result;
     }
@@ -36,7 +37,7 @@ public partial class Tensor
 
     internal static Tensor Map(Tensor a, float scalar, ScalarMap map)
     {
-        var result = new Tensor(a._shape);
+        var result = Uninitialized(a._shape);
         map(a.Data, scalar, result.DataSpan);
         return result;
     }

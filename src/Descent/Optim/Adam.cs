@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using Descent.Kernels;
 
 namespace Descent.Optim;
@@ -139,6 +140,9 @@ public class Adam : Optimizer<Adam.State>
         private readonly Vector<float> _wd = new((float)weightDecay), _decay = new((float)(1 - lr * weightDecay)),
             _b2 = new((float)beta2), _c2 = new((float)(1 - beta2)), _eps = new((float)eps),
             _negStep = new((float)-stepSize), _bc2Sqrt = new((float)biasCorrection2Sqrt);
+        private readonly Vector512<float> _wd512 = Vector512.Create((float)weightDecay), _decay512 = Vector512.Create((float)(1 - lr * weightDecay)),
+            _b2512 = Vector512.Create((float)beta2), _c2512 = Vector512.Create((float)(1 - beta2)), _eps512 = Vector512.Create((float)eps),
+            _negStep512 = Vector512.Create((float)-stepSize), _bc2Sqrt512 = Vector512.Create((float)biasCorrection2Sqrt);
         private readonly bool _hasWd = weightDecay != 0;
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -153,6 +157,23 @@ public class Adam : Optimizer<Adam.State>
             if (amsgrad) vHat = vMax = Vector.Max(vMax, v);
             var denom = Vector.SquareRoot(vHat) / _bc2Sqrt + _eps;
             p += _negStep * m / denom;
+        }
+
+        public static bool HasWide => true;
+
+        // Apply's operations in the same order on 16 lanes; its square root and two divisions dominate the update.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public void ApplyWide(ref Vector512<float> p, Vector512<float> grad, ref Vector512<float> m, ref Vector512<float> v, ref Vector512<float> vMax)
+        {
+            var g = maximize ? -grad : grad;
+            if (_hasWd && decoupled) p *= _decay512;
+            else if (_hasWd) g = Vector512.FusedMultiplyAdd(p, _wd512, g);
+            m = OptimizerUpdateKernel.Lerp(m, g, _w1);
+            v = v * _b2512 + _c2512 * g * g;
+            var vHat = v;
+            if (amsgrad) vHat = vMax = Vector512.Max(vMax, v);
+            var denom = Vector512.Sqrt(vHat) / _bc2Sqrt512 + _eps512;
+            p += _negStep512 * m / denom;
         }
     }
 }

@@ -11,6 +11,21 @@ public class LayerNormKernelTests
         { 5, 33, true, true }, { 2, 70, true, true }, { 3, 128, true, true },
     };
 
+    /// <summary>Forward, then both backward passes, each into new arrays.</summary>
+    internal static (float[] Mean, float[] Rstd, float[] Y, float[] Dx, float[] Dw, float[] Db) RunAll(float[] x, float[] g, float[] w, float[] b, int rows, int d, float eps)
+    {
+        var mean = new float[rows];
+        var rstd = new float[rows];
+        var y = new float[rows * d];
+        var dx = new float[rows * d];
+        var dw = new float[d];
+        var db = new float[d];
+        LayerNormKernel.Forward(x, rows, d, w, b, eps, mean, rstd, y);
+        LayerNormKernel.BackwardInput(g, x, rows, d, w, mean, rstd, dx);
+        LayerNormKernel.BackwardAffine(g, x, rows, d, mean, rstd, dw, db);
+        return (mean, rstd, y, dx, dw, db);
+    }
+
     [Theory, MemberData(nameof(Cases))]
     public void Forward_and_every_gradient_match_the_double_reference(int rows, int d, bool affine, bool bias)
     {
@@ -21,15 +36,7 @@ public class LayerNormKernelTests
         var w = affine ? Tensor.Uniform([d], 0.5f, 1.5f, rng).ToArray() : [];
         var b = bias ? Tensor.Randn([d], rng).ToArray() : [];
         const float eps = 1e-5f;
-        var mean = new float[rows];
-        var rstd = new float[rows];
-        var y = new float[rows * d];
-        var dx = new float[rows * d];
-        var dw = new float[d];
-        var db = new float[d];
-        LayerNormKernel.Forward(x, rows, d, w, b, eps, mean, rstd, y);
-        LayerNormKernel.BackwardInput(g, x, rows, d, w, mean, rstd, dx);
-        LayerNormKernel.BackwardAffine(g, x, rows, d, mean, rstd, dw, db);
+        var (_, _, y, dx, dw, db) = RunAll(x, g, w, b, rows, d, eps);
 
         var dwExpected = new double[d];
         var dbExpected = new double[d];
