@@ -1,6 +1,4 @@
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace Descent.Kernels;
 
@@ -20,9 +18,6 @@ internal static unsafe class EpilogueBackwardKernel
 {
     /// <summary>Each extra thread needs at least this many elements (a few microseconds of streaming).</summary>
     private const long ElementsPerThread = 1 << 15;
-
-    /// <summary>The rows <see cref="ReluRows"/> walks down one strip before the next strip: 32 KB of gradient at 256 columns.</summary>
-    private const int StripRows = 32;
 
     private struct Args
     {
@@ -119,12 +114,6 @@ internal static unsafe class EpilogueBackwardKernel
         var (c0, c1) = ParallelPartition.Range(a.N, a.Parts, part, 16);
         int width = c1 - c0;
         if (width <= 0) return;
-        if (Vector512.IsHardwareAccelerated && a.Depth == 1 && width % 16 == 0
-            && a.Activation is GemmActivation.Relu or GemmActivation.None)
-        {
-            ReluRows(in a, c0, width);
-            return;
-        }
         Span<int> index = stackalloc int[Math.Max(1, a.Depth)];
         index.Clear();
         for (int r = 0; r < a.Rows; r++)
@@ -141,72 +130,6 @@ internal static unsafe class EpilogueBackwardKernel
             }
             if (a.BiasGrad != null) Fold(in a, index, c0, width, dz);
         }
-    }
-
-    /// <summary>
-    /// <see cref="Part"/> for a ReLU (or no activation) over one leading dimension, written out on 512-bit
-    /// vectors: the derivative, the store of dZ and the running column sums in one pass, where two library
-    /// calls per row (mask, then add) cost more than their arithmetic. The same operations as <see cref="ActivationKernel.ReluBackward"/>'s select and
-    /// <see cref="Fold"/>'s first copy and one-rounding adds, so the same bits.
-    /// </summary>
-    private static void ReluRows(in Args a, int c0, int width)
-    {
-        bool relu = a.Activation == GemmActivation.Relu;
-        int rows = a.Rows, n = a.N;
-        // Strips of 64 columns down a block of rows, their four running sums in registers: summed row by row
-        // through memory, each sum's store and next load chained the rows together (1024 x 128 in 32 µs,
-        // now 18). Blocks of rows keep the strips' lines in cache for the next strip, as a whole-height strip
-        // over a megabyte of gradient did not (1024 x 256 from 60 to 72 µs).
-        for (int r0 = 0; r0 < rows; r0 += StripRows)
-        {
-            int r1 = Math.Min(rows, r0 + StripRows);
-            for (int j = c0; j < c0 + width; j += 64)
-            {
-                int vectors = Math.Min(4, (c0 + width - j) / 16);
-                long at = (long)r0 * n + j;
-                float* g = a.G + at, saved = a.Saved + at, dz = a.Dz + at;
-                float* sums = a.BiasGrad == null ? null : a.BiasGrad + j;
-                Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
-                if (sums != null && r0 > 0)
-                {
-                    s0 = Vector512.Load(sums);
-                    if (vectors > 1) s1 = Vector512.Load(sums + 16);
-                    if (vectors > 2) s2 = Vector512.Load(sums + 32);
-                    if (vectors > 3) s3 = Vector512.Load(sums + 48);
-                }
-                for (int r = r0; r < r1; r++, g += n, saved += n, dz += n)
-                {
-                    var v0 = Derivative(g, saved, relu);
-                    Vector512.Store(v0, dz);
-                    s0 = r == 0 ? v0 : s0 + v0;
-                    if (vectors < 2) continue;
-                    var v1 = Derivative(g + 16, saved + 16, relu);
-                    Vector512.Store(v1, dz + 16);
-                    s1 = r == 0 ? v1 : s1 + v1;
-                    if (vectors < 3) continue;
-                    var v2 = Derivative(g + 32, saved + 32, relu);
-                    Vector512.Store(v2, dz + 32);
-                    s2 = r == 0 ? v2 : s2 + v2;
-                    if (vectors < 4) continue;
-                    var v3 = Derivative(g + 48, saved + 48, relu);
-                    Vector512.Store(v3, dz + 48);
-                    s3 = r == 0 ? v3 : s3 + v3;
-                }
-                if (sums == null) continue;
-                Vector512.Store(s0, sums);
-                if (vectors > 1) Vector512.Store(s1, sums + 16);
-                if (vectors > 2) Vector512.Store(s2, sums + 32);
-                if (vectors > 3) Vector512.Store(s3, sums + 48);
-            }
-        }
-    }
-
-    /// <summary>The gradient where the output is above zero (or NaN), zero elsewhere: ReluBackward's mask.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Derivative(float* g, float* saved, bool relu)
-    {
-        var v = Vector512.Load(g);
-        return relu ? Vector512.ConditionalSelect(Vector512.LessThanOrEqual(Vector512.Load(saved), Vector512<float>.Zero), Vector512<float>.Zero, v) : v;
     }
 
     /// <summary>Adds one row of dZ into the innermost running sum, and folds every sum whose dimension ends here outward.</summary>
