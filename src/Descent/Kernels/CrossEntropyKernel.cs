@@ -113,10 +113,7 @@ internal static unsafe class CrossEntropyKernel
             int t = a.Target[i];
             if (t < 0)
             {
-                a.Stats[2 * i] = 0f;
-                a.Stats[2 * i + 1] = 0f;
-                a.Nll[i] = 0f;
-                if (a.Smooth != null) a.Smooth[i] = 0f;
+                Ignore(ref a, i);
                 continue;
             }
             var shifted = Shifted(ref a, i, row);
@@ -181,6 +178,15 @@ internal static unsafe class CrossEntropyKernel
         ScratchPool.Return(row);
     }
 
+    /// <summary>An ignored position's stats and losses: zeros.</summary>
+    private static void Ignore(ref Job a, int i)
+    {
+        a.Stats[2 * i] = 0f;
+        a.Stats[2 * i + 1] = 0f;
+        a.Nll[i] = 0f;
+        if (a.Smooth != null) a.Smooth[i] = 0f;
+    }
+
     /// <summary>
     /// Whether the logits are rows ([N, C]) of at least one 128-bit vector: TensorPrimitives takes shorter runs'
     /// exponentials one by one (MathF.Exp), whose bits can differ from its vector lanes', so a row of 3 classes
@@ -218,9 +224,7 @@ internal static unsafe class CrossEntropyKernel
                 int t = a.Target[i];
                 if (t < 0)
                 {
-                    a.Stats[2 * i] = 0f;
-                    a.Stats[2 * i + 1] = 0f;
-                    a.Nll[i] = 0f;
+                    Ignore(ref a, i);
                     continue;
                 }
                 float logSum = MathF.Log(TensorPrimitives.Sum(exps.Slice((i - start) * c, c)));
