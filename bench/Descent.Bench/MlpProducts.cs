@@ -8,7 +8,8 @@ namespace Descent.Bench;
 
 /// <summary>
 /// The MLP train step's pieces (784-256-128-10 at one batch size) timed alone on the kernels Descent runs: each
-/// product with its path's share of the FMA peak, and the SGD-momentum update beside a bare 512-bit loop of the
+/// product with its path's share of the FMA peak, the passes between them (ReLU's derivative with the bias gradient,
+/// the cross-entropy), and the SGD-momentum update beside a bare 512-bit loop of the
 /// same arithmetic (the memory's pace). Where a step's time goes, piece by piece, without libtorch.
 /// Run with DOTNET_TieredCompilation=0, so no piece is timed before the JIT has optimized it.
 /// </summary>
@@ -38,7 +39,18 @@ public static class MlpProducts
             // The first layer's input needs no gradient.
             if (l > 0) Time($"input    dY·W NN {batch}x{i}x{o}", macs, peak, () => Gemm.Run(false, false, batch, i, o, y, w, dx));
             Time($"weight   dYᵀ·X TN {o}x{i}x{batch}", macs, peak, () => Gemm.Run(true, false, o, i, batch, y, x, dw));
+            // Between the products: the ReLU's derivative and the bias gradient in one pass (the last layer has no ReLU).
+            float[] dz = new float[batch * o], db = new float[o];
+            var activation = l < 2 ? GemmActivation.Relu : GemmActivation.None;
+            Time($"dZ = dY∘relu′, bias grad {batch}x{o}", 0, peak, () => EpilogueBackwardKernel.Run(y, y, activation, [batch], o, dz, db));
         }
+        float[] logits = Fill(batch * 10), stats = new float[2 * batch], nll = new float[batch], dLogits = new float[batch * 10];
+        int[] targets = Enumerable.Range(0, batch).Select(b => b % 10).ToArray();
+        Time($"cross-entropy forward + backward {batch}x10", 0, peak, () =>
+        {
+            CrossEntropyKernel.Forward(logits, batch, 10, 1, targets, default, stats, nll, default);
+            CrossEntropyKernel.Backward(logits, batch, 10, 1, targets, default, stats, [1f / batch], 0f, dLogits);
+        });
         var gen = new Generator(1);
         var model = new Sequential(new Linear(784, 256, generator: gen), new ReLU(), new Linear(256, 128, generator: gen), new ReLU(), new Linear(128, 10, generator: gen));
         foreach (var p in model.Parameters()) p.Grad = Tensor.Randn(p.Shape, gen);

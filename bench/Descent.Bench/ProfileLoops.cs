@@ -12,7 +12,7 @@ namespace Descent.Bench;
 /// </summary>
 public static class ProfileLoops
 {
-    /// <summary>Runs the named loop (<c>mlp32</c>, <c>mlp128</c>, <c>transformer</c>, <c>attention</c>, <c>lstm</c>, <c>gpt</c>, <c>sample</c> or <c>fit</c>) for <paramref name="seconds"/> and prints its step time.</summary>
+    /// <summary>Runs the named loop (<c>mlp32</c>, <c>mlp128</c>, <c>mlp1024</c>, <c>inference1024</c>, <c>transformer</c>, <c>attention</c>, <c>lstm</c>, <c>gpt</c>, <c>sample</c> or <c>fit</c>) for <paramref name="seconds"/> and prints its step time.</summary>
     public static void Run(string name, double seconds, int threads)
     {
         Threads.Count = threads;
@@ -20,13 +20,15 @@ public static class ProfileLoops
         {
             "mlp32" => MlpStep(32),
             "mlp128" => MlpStep(128),
+            "mlp1024" => MlpStep(1024),
+            "inference1024" => MlpInference(1024),
             "transformer" => TransformerStep(),
             "attention" => AttentionStep(),
             "lstm" => LstmStep(),
             "gpt" => GptStep(),
             "sample" => GptSample(),
             "fit" => FitStep(),
-            _ => throw new ArgumentException($"profile: unknown loop '{name}'; expected mlp32, mlp128, transformer, attention, lstm, gpt, sample or fit"),
+            _ => throw new ArgumentException($"profile: unknown loop '{name}'; expected mlp32, mlp128, mlp1024, inference1024, transformer, attention, lstm, gpt, sample or fit"),
         };
         for (int i = 0; i < 20; i++) step();   // past the JIT's tiering thresholds
         // Processor time as well as wall time: on a shared machine the wall clock counts other processes' turns.
@@ -58,9 +60,23 @@ public static class ProfileLoops
         var labels = Tensor.RandInt(0, 10, [batch], gen);
         return () =>
         {
+            using var scope = new StepScope();
             opt.ZeroGrad();
             loss.Forward(model.Forward(x), labels).Backward();
             opt.Step();
+        };
+    }
+
+    // The benchmark's MLP inference: the same model under NoGrad in a step scope, as the bench times it.
+    private static Action MlpInference(int batch)
+    {
+        var gen = new Generator(1);
+        var model = new Sequential(new Linear(784, 256, generator: gen), new ReLU(), new Linear(256, 128, generator: gen), new ReLU(), new Linear(128, 10, generator: gen));
+        var x = Tensor.Randn([batch, 784], gen);
+        return () =>
+        {
+            using var scope = new StepScope();
+            using (Autograd.NoGrad()) GC.KeepAlive(model.Forward(x));
         };
     }
 

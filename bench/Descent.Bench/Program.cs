@@ -6,7 +6,7 @@ using TorchSharp;
 // Descent side by side with libtorch (TorchSharp-cpu) in one process, same data, each case on 1 and on N threads.
 // Usage: dotnet run -c Release --project bench/Descent.Bench -- [sections] [--threads N] [--quick] [--seed S] [--json FILE] [--save]
 //        ... -- table FILE      the README's speed tables (markdown) from a saved run
-//        ... -- profile mlp32|mlp128|transformer|attention|lstm|gpt|sample|fit SECONDS [--threads N]   Descent only, for perf record
+//        ... -- profile mlp32|mlp128|mlp1024|inference1024|transformer|attention|lstm|gpt|sample|fit SECONDS [--threads N]   Descent only, for perf record
 //        ... -- products BATCH [--threads N]   the MLP step's products and SGD update one by one (DOTNET_TieredCompilation=0)
 // Sections: peak dispatch sgemm tutorial op mlp cnn transformer lstm alloc; none runs them all. The clock and the FMA
 // peak are measured in every run, since every "% of peak" divides by them ("peak" alone runs nothing else).

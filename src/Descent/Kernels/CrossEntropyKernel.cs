@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Descent.Kernels;
 
@@ -98,6 +99,11 @@ internal static unsafe class CrossEntropyKernel
     {
         ref var a = ref *(Job*)state;
         var (start, end) = ParallelPartition.Range(a.Outer * a.Inner, a.Parts, part);
+        if (RowsFit(ref a) && a.Smooth == null)
+        {
+            ForwardRows(ref a, start, end);
+            return;
+        }
         int c = a.Classes;
         var weight = a.Weight == null ? default : new ReadOnlySpan<float>(a.Weight, c);
         float weightSum = a.Weight == null ? c : TensorPrimitives.Sum(weight);
@@ -107,10 +113,7 @@ internal static unsafe class CrossEntropyKernel
             int t = a.Target[i];
             if (t < 0)
             {
-                a.Stats[2 * i] = 0f;
-                a.Stats[2 * i + 1] = 0f;
-                a.Nll[i] = 0f;
-                if (a.Smooth != null) a.Smooth[i] = 0f;
+                Ignore(ref a, i);
                 continue;
             }
             var shifted = Shifted(ref a, i, row);
@@ -131,6 +134,11 @@ internal static unsafe class CrossEntropyKernel
     {
         ref var a = ref *(Job*)state;
         var (start, end) = ParallelPartition.Range(a.Outer * a.Inner, a.Parts, part);
+        if (RowsFit(ref a) && a.SmoothShare == 0f)
+        {
+            BackwardRows(ref a, start, end);
+            return;
+        }
         int c = a.Classes, inner = a.Inner;
         var weight = a.Weight == null ? default : new ReadOnlySpan<float>(a.Weight, c);
         var row = ScratchPool.Rent(c);
@@ -168,6 +176,110 @@ internal static unsafe class CrossEntropyKernel
             if (!contiguous) Store(ref a, i, g);
         }
         ScratchPool.Return(row);
+    }
+
+    /// <summary>An ignored position's stats and losses: zeros.</summary>
+    private static void Ignore(ref Job a, int i)
+    {
+        a.Stats[2 * i] = 0f;
+        a.Stats[2 * i + 1] = 0f;
+        a.Nll[i] = 0f;
+        if (a.Smooth != null) a.Smooth[i] = 0f;
+    }
+
+    /// <summary>
+    /// Whether the logits are rows ([N, C]) of at least one 128-bit vector: TensorPrimitives takes shorter runs'
+    /// exponentials one by one (MathF.Exp), whose bits can differ from its vector lanes', so a row of 3 classes
+    /// exponentiated alone and within a run of rows would differ.
+    /// </summary>
+    private static bool RowsFit(ref Job a) => a.Inner == 1 && a.Classes >= Vector128<float>.Count;
+
+    /// <summary>
+    /// <see cref="ForwardPart"/> for rows of logits ([N, C], no smoothing) written as passes over the part's rows:
+    /// each row's max, the shift and the exponentials for all rows at once, then each row's sum and log. Row by
+    /// row, ten library calls per row of ten classes cost more than their arithmetic (the 784-256-128-10 MLP at a
+    /// batch of 1024: 131 µs for the loss, forward and backward, on one core of a Xeon, model 207). The same
+    /// operations on each element: the exponential is TensorPrimitives' whichever run holds it, and the
+    /// subtraction is one rounding either way.
+    /// </summary>
+    private static void ForwardRows(ref Job a, int start, int end)
+    {
+        int c = a.Classes, rows = end - start;
+        if (rows <= 0) return;
+        var block = ScratchPool.Rent(rows * c);
+        try
+        {
+            var exps = block.AsSpan(0, rows * c);
+            for (int i = start; i < end; i++)
+            {
+                var logits = new ReadOnlySpan<float>(a.X + (long)i * c, c);
+                float max = TensorPrimitives.Max(logits);
+                a.Stats[2 * i] = max;
+                var shifted = exps.Slice((i - start) * c, c);
+                for (int k = 0; k < c; k++) shifted[k] = logits[k] - max;
+            }
+            TensorPrimitives.Exp(exps, exps);
+            for (int i = start; i < end; i++)
+            {
+                int t = a.Target[i];
+                if (t < 0)
+                {
+                    Ignore(ref a, i);
+                    continue;
+                }
+                float logSum = MathF.Log(TensorPrimitives.Sum(exps.Slice((i - start) * c, c)));
+                a.Stats[2 * i + 1] = logSum;
+                float wt = a.Weight == null ? 1f : a.Weight[t];
+                a.Nll[i] = -wt * ((a.X[(long)i * c + t] - a.Stats[2 * i]) - logSum);
+            }
+        }
+        finally
+        {
+            ScratchPool.Return(block);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="BackwardPart"/> for rows of logits without smoothing, as passes over the part's rows (see
+    /// <see cref="ForwardRows"/>): the shifts, the exponentials of all rows at once, the scales, then each
+    /// target's p − 1. Each element takes the row-by-row path's operations in its order.
+    /// </summary>
+    private static void BackwardRows(ref Job a, int start, int end)
+    {
+        int c = a.Classes;
+        if (end <= start) return;
+        var grad = new Span<float>(a.Grad + (long)start * c, (end - start) * c);
+        for (int i = start; i < end; i++)
+        {
+            var g = grad.Slice((i - start) * c, c);
+            float* x = a.X + (long)i * c;
+            float max = a.Stats[2 * i], logSum = a.Stats[2 * i + 1];
+            for (int k = 0; k < c; k++) g[k] = x[k] - max - logSum;
+        }
+        TensorPrimitives.Exp(grad, grad);
+        for (int i = start; i < end; i++)
+        {
+            var g = grad.Slice((i - start) * c, c);
+            int t = a.Target[i];
+            if (t < 0)
+            {
+                g.Clear();
+                continue;
+            }
+            float s = a.ScaleCount == 1 ? a.Scale[0] : a.Scale[i];
+            float wt = a.Weight == null ? 1f : a.Weight[t];
+            float alpha = s * (a.KeepShare * wt + a.SmoothShare * a.WeightSum);
+            for (int k = 0; k < c; k++) g[k] *= alpha;
+            // Zero without smoothing unless the scale is not finite, where the row path's subtraction carries the NaN.
+            float gamma = s * a.SmoothShare;
+            if (gamma != 0f)
+            {
+                if (a.Weight == null) TensorPrimitives.Subtract(g, gamma, g);
+                else TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(a.Weight, c), -gamma, g, g);
+            }
+            float pt = MathF.Exp(a.X[(long)i * c + t] - a.Stats[2 * i] - a.Stats[2 * i + 1]);
+            g[t] = s * (a.KeepShare * wt * (pt - 1f) + a.SmoothShare * (a.WeightSum * pt - wt));
+        }
     }
 
     /// <summary>

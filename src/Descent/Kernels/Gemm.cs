@@ -147,6 +147,12 @@ internal static unsafe class Gemm
             GemmTransposedProduct.Run(a, b, m, n, k, c, accumulate, parts, epilogue);
             return;
         }
+        // A batch through a classifier's few outputs: the packed path's 32-wide tiles would be mostly empty.
+        if (!direct && transB && !transA && GemmNarrowProduct.Suits(m, n, k))
+        {
+            GemmNarrowProduct.Run(a, b, m, n, k, c, accumulate, parts, epilogue);
+            return;
+        }
         fixed (float* pa = a, pb = b, pc = c)
         {
             var args = new Args

@@ -20,6 +20,7 @@ public class EpilogueBackwardKernelTests
         { [2, 3, 5], 1 },
         { [4, 1, 3], 20 },  // a dimension of 1 between others
         { [64, 40], 600 },  // big enough for two threads
+        { [300], 264 },     // one leading dimension on two threads, the second's columns not whole vectors
     };
 
     [Theory, MemberData(nameof(Shapes))]

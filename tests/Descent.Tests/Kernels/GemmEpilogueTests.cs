@@ -19,6 +19,7 @@ public class GemmEpilogueTests
         { false, true, 21, 301, 250 },   // 4 x 4 dot tiles with leftover rows and columns
         { false, true, 45, 301, 250 },   // A·Bᵀ as its transpose, with edge tiles
         { false, true, 130, 77, 300 },   // packed: edge tiles in both directions, two k blocks
+        { false, true, 150, 10, 130 },   // A·Bᵀ with few columns: twelve rows at a time and the rest
         { true, false, 100, 70, 513 },   // packed with A transposed, three k blocks
         { false, false, 30, 700, 200 },  // B read in place
         { true, true, 61, 45, 129 },

@@ -27,6 +27,9 @@ public class GemmTests
             // A·Bᵀ with 24-64 rows of A, run as its transpose B·Aᵀ (a small batch through a Linear layer):
             // edge rows and columns of the transposed product, the fewest and most rows that take it.
             [40, 130, 100], [24, 65, 64], [64, 100, 300], [23, 70, 64],
+            // A·Bᵀ with at most 16 columns and more than 64 rows (a batch through a classifier's output layer):
+            // twelve rows at a time and the rows left over, 1 to 16 columns.
+            [65, 10, 128], [300, 7, 40], [100, 16, 513], [400, 3, 300], [1100, 1, 60],
         ];
         foreach (var s in mixes) data.Add(s[0], s[1], s[2]);
         return data;
@@ -129,6 +132,7 @@ public class GemmTests
     [InlineData(3, 2000, 600)]
     [InlineData(65, 129, 31)]
     [InlineData(40, 300, 130)]
+    [InlineData(150, 10, 128)]
     public void EveryPartitionGivesIdenticalBits(int m, int n, int k)
     {
         foreach (bool transA in new[] { false, true })
