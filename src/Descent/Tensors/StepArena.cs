@@ -22,7 +22,7 @@ namespace Descent;
 /// later end scans it only when a collection has run since the last scan. The steady state needs a
 /// collection every few steps: the GC's own ones come rarely once the big buffers are recycled, so one is
 /// forced (generation 1, where a step's short-lived tensors live) when pending bytes pass
-/// <see cref="ForceCollectBytes"/>. A small step (the tutorial's, a 1-element add) tracks nothing: buffers
+/// <see cref="ForceCollectBytes"/> (32 MB). A small step (the tutorial's, a 1-element add) tracks nothing: buffers
 /// under <see cref="BufferPool.MinStepPooledLength"/> floats are never pooled, so it never forces a collection.
 /// An owner that reached generation 2 (optimizer state made in the first step, a tensor kept for good)
 /// is released from tracking: only a full collection could show it dead, and forcing those would cost more
@@ -32,8 +32,20 @@ namespace Descent;
 /// </remarks>
 internal static class StepArena
 {
-    /// <summary>Pending bytes past which a scope's end forces a generation-1 collection.</summary>
-    internal const long ForceCollectBytes = 16L << 20;
+    /// <summary>
+    /// Pending bytes past which a scope's end forces a generation-1 collection: half the pool's cap, so the buffers
+    /// one collection hands back and those the steps until the next one take both fit in the pool.
+    /// </summary>
+    /// <remarks>
+    /// A collection after a step costs about the same whatever the step left behind: 250-350 µs of the thread's
+    /// processor time for the benchmark's transformer step, whether it follows 1, 3 or 10 steps (a collection
+    /// right after another costs 30 µs: the step has flushed the GC's own data from the caches), and generation 0
+    /// costs what generation 1 does. So the pause per step is that cost over the steps between collections, and
+    /// the threshold trades memory held for it: 16 MB forced one every 3 transformer or LSTM steps (130-150 µs a
+    /// step), 32 MB one every 5-6 (the benchmark's <c>gc transformer</c> and <c>gc lstm</c>). At 48 MB the pool
+    /// overflowed and steps drew fresh buffers.
+    /// </remarks>
+    internal const long ForceCollectBytes = ScratchPool.MaxPooledFloats * sizeof(float) / 2;
 
     private struct Entry
     {
