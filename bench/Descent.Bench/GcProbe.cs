@@ -192,16 +192,6 @@ public static class GcProbe
         return (wall[15], cpu[15]);
     }
 
-    private static Action Scoped(Optimizer opt, Func<Tensor> loss) => () =>
-    {
-        using var scope = new StepScope();
-        opt.ZeroGrad();
-        var value = loss();
-        value.Backward();
-        opt.Step();
-        Sink.Consume(value);
-    };
-
     private static Action MlpStep(int batch)
     {
         var gen = new Generator(1);
@@ -209,7 +199,7 @@ public static class GcProbe
         var x = Tensor.Randn([batch, 784], gen);
         var labels = Tensor.RandInt(0, 10, [batch], gen);
         var lossFn = new CrossEntropyLoss();
-        return Scoped(new SGD(model.Parameters(), lr: 0.01, momentum: 0.9), () => lossFn.Forward(model.Forward(x), labels));
+        return Steps.Descent(new SGD(model.Parameters(), lr: 0.01, momentum: 0.9), () => lossFn.Forward(model.Forward(x), labels), model.Parameters().First());
     }
 
     private static Action CnnStep()
@@ -220,7 +210,7 @@ public static class GcProbe
         var x = Tensor.Randn([64, 1, 28, 28], gen);
         var labels = Tensor.RandInt(0, 10, [64], gen);
         var lossFn = new CrossEntropyLoss();
-        return Scoped(new Adam(model.Parameters(), lr: 1e-3), () => lossFn.Forward(model.Forward(x), labels));
+        return Steps.Descent(new Adam(model.Parameters(), lr: 1e-3), () => lossFn.Forward(model.Forward(x), labels), model.Parameters().First());
     }
 
     private static Action TransformerStep()
@@ -230,7 +220,7 @@ public static class GcProbe
         var x = Tensor.Randn([12, 64, 128], gen);
         var target = Tensor.Randn([12, 64, 128], gen);
         var lossFn = new MSELoss();
-        return Scoped(new AdamW(layer.Parameters(), lr: 1e-3, weightDecay: 0.01), () => lossFn.Forward(layer.Forward(x), target));
+        return Steps.Descent(new AdamW(layer.Parameters(), lr: 1e-3, weightDecay: 0.01), () => lossFn.Forward(layer.Forward(x), target), layer.Parameters().First());
     }
 
     private static Action LstmStep()
@@ -240,7 +230,7 @@ public static class GcProbe
         var x = Tensor.Randn([64, 32, 64], gen);
         var target = Tensor.Randn([64, 32, 128], gen);
         var lossFn = new MSELoss();
-        return Scoped(new AdamW(lstm.Parameters(), lr: 1e-3, weightDecay: 0.01), () => lossFn.Forward(lstm.Forward(x), target));
+        return Steps.Descent(new AdamW(lstm.Parameters(), lr: 1e-3, weightDecay: 0.01), () => lossFn.Forward(lstm.Forward(x), target), lstm.Parameters().First());
     }
 
     // The sgemm section's allocating case: a new n × n result per call, no scope, one element sunk.
