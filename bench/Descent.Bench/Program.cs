@@ -7,6 +7,7 @@ using TorchSharp;
 // Usage: dotnet run -c Release --project bench/Descent.Bench -- [sections] [--threads N] [--quick] [--seed S] [--json FILE] [--save]
 //        ... -- table FILE      the README's speed tables (markdown) from a saved run
 //        ... -- profile mlp32|mlp128|mlp1024|inference1024|transformer|attention|lstm|gpt|sample|fit SECONDS [--threads N]   Descent only, for perf record
+//        ... -- gc mlp1024|mlp128|cnn|transformer|lstm|matmul1024|matmul2048 CALLS [--threads N]   what the GC does per call, Descent only
 //        ... -- products BATCH [--threads N]   the MLP step's products and SGD update one by one (DOTNET_TieredCompilation=0)
 // Sections: peak dispatch sgemm tutorial op mlp cnn transformer lstm alloc; none runs them all. The clock and the FMA
 // peak are measured in every run, since every "% of peak" divides by them ("peak" alone runs nothing else).
@@ -35,6 +36,12 @@ if (argList.Count == 2 && argList[0] == "table")
 if (argList.Count == 2 && argList[0] == "products")
 {
     MlpProducts.Run(int.Parse(argList[1], CultureInfo.InvariantCulture), threads);
+    return;
+}
+// `gc NAME CALLS` reports what the GC does during one case's Descent calls (GcProbe.cs), and nothing else.
+if (argList.Count == 3 && argList[0] == "gc")
+{
+    GcProbe.Run(argList[1], int.Parse(argList[2], CultureInfo.InvariantCulture), threads);
     return;
 }
 // `profile NAME SECONDS` runs one Descent-only loop for a sampling profiler and nothing else.
@@ -110,7 +117,9 @@ void Run(string section, Func<IEnumerable<Row>> cases)
         string met = row.Met(measuredPeaks) is bool m ? $", target {row.Target}: {(m ? "met" : "missed")}" : "";
         Console.WriteLine($"  {section}: {row.Case}, {row.Threads} thr: Descent {row.Descent.MedianUs:F2} µs ({row.Descent.MinUs:F2}-{row.Descent.MaxUs:F2}), " +
             $"libtorch {row.Torch.MedianUs:F2} µs ({row.Torch.MinUs:F2}-{row.Torch.MaxUs:F2}), {row.Speedup:F2}x{pct}{met}; " +
-            $"GC pause {row.Descent.GcPauseUsPerCall:F2} / {row.Torch.GcPauseUsPerCall:F2} µs per call; gate {row.Gate.Redone} redone, {row.Gate.Flagged} flagged");
+            $"GC pause {row.Descent.GcPauseUsPerCall:F2} / {row.Torch.GcPauseUsPerCall:F2} µs per call; Descent's collections per call " +
+            $"{row.Descent.CollectionsPerCall:F3} (gen1 {row.Descent.Gen1CollectionsPerCall:F3}, gen2 {row.Descent.Gen2CollectionsPerCall:F3}); " +
+            $"gate {row.Gate.Redone} redone, {row.Gate.Flagged} flagged");
     }
 }
 Run("sgemm", () => GemmBench.Run(timing, quick ? [64, 256] : [64, 128, 256, 512, 1024, 2048], threadCounts));
