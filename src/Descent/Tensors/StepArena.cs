@@ -22,9 +22,8 @@ namespace Descent;
 /// later end scans it only when a collection has run since the last scan. The steady state needs a
 /// collection every few steps: the GC's own ones come rarely once the big buffers are recycled, so one is
 /// forced (generation 1, where a step's short-lived tensors live) when pending bytes pass
-/// <see cref="ForceCollectBytes"/> (16 MB), or <see cref="StepsPerCollection"/> steps' buffers for a bigger step.
-/// A small step (the tutorial's, a 1-element add) tracks nothing: buffers under
-/// <see cref="BufferPool.MinStepPooledLength"/> floats are never pooled, so it never forces a collection.
+/// <see cref="ForceCollectBytes"/>. A small step (the tutorial's, a 1-element add) tracks nothing: buffers
+/// under <see cref="BufferPool.MinStepPooledLength"/> floats are never pooled, so it never forces a collection.
 /// An owner that reached generation 2 (optimizer state made in the first step, a tensor kept for good)
 /// is released from tracking: only a full collection could show it dead, and forcing those would cost more
 /// than the buffer is worth, so its buffer is left to the GC like any other array.
@@ -33,30 +32,8 @@ namespace Descent;
 /// </remarks>
 internal static class StepArena
 {
-    /// <summary>Pending bytes past which a scope's end forces a generation-1 collection, for a step that tracks little.</summary>
+    /// <summary>Pending bytes past which a scope's end forces a generation-1 collection.</summary>
     internal const long ForceCollectBytes = 16L << 20;
-
-    /// <summary>
-    /// A step that tracks more waits for at least this many steps' buffers (up to <see cref="MaxForceCollectBytes"/>)
-    /// before it forces a collection.
-    /// </summary>
-    /// <remarks>
-    /// A collection after a step costs about the same whatever the step left behind: 250-350 µs of the thread's
-    /// processor time after the benchmark's transformer step, whether it follows 1, 3 or 10 steps (right after
-    /// another collection it costs 30 µs: the step has flushed the GC's own data from the caches), and generation 0
-    /// costs what generation 1 does. So the pause per step is that cost over the steps between collections. At a
-    /// flat 16 MB a transformer or LSTM step (about 6 MB each) forced one every 3 steps, 130-150 µs a step; waiting
-    /// for 6 steps' buffers halves that (the benchmark's <c>gc transformer</c>, <c>gc lstm</c>, <c>gc cnn</c>), while
-    /// a small step keeps the 16 MB, so its pool fills as quickly as before (a flat 32 MB doubled the warm-up of
-    /// issue 15's batch-32 MLP step, whose buffers are drawn fresh until a few collections have come round).
-    /// </remarks>
-    internal const int StepsPerCollection = 6;
-
-    /// <summary>
-    /// The most bytes left waiting: half the pool's cap, so the buffers one collection hands back and those the steps
-    /// until the next one draw both fit in the pool (at 48 MB the transformer step overflowed it and drew fresh buffers).
-    /// </summary>
-    internal const long MaxForceCollectBytes = ScratchPool.MaxPooledFloats * sizeof(float) / 2;
 
     private struct Entry
     {
@@ -68,8 +45,6 @@ internal static class StepArena
     [ThreadStatic] private static List<Entry>? t_pending;
     [ThreadStatic] private static Stack<GCHandle>? t_freeHandles;
     [ThreadStatic] private static long t_pendingBytes;
-    // Every byte tracked so far, and its value when the outermost scope opened: the step's own bytes at its end.
-    [ThreadStatic] private static long t_trackedBytes, t_trackedAtEnter;
     [ThreadStatic] private static int t_scannedAtCollection;
     [ThreadStatic] private static long t_recycled, t_released, t_forced;
 
@@ -80,7 +55,6 @@ internal static class StepArena
     internal static int Enter()
     {
         t_pending ??= new List<Entry>();
-        if (t_depth == 0) t_trackedAtEnter = t_trackedBytes;
         return ++t_depth;
     }
 
@@ -101,17 +75,14 @@ internal static class StepArena
         var handle = handles is { Count: > 0 } ? handles.Pop() : GCHandle.Alloc(null, GCHandleType.Weak);
         handle.Target = owner;
         t_pending!.Add(new Entry { Owner = handle, Buffer = owner.Storage });
-        long bytes = (long)owner.Storage.Length * sizeof(float);
-        t_pendingBytes += bytes;
-        t_trackedBytes += bytes;
+        t_pendingBytes += (long)owner.Storage.Length * sizeof(float);
     }
 
     private static void Recycle()
     {
         var pending = t_pending!;
         if (pending.Count == 0) return;
-        long threshold = Math.Clamp(StepsPerCollection * (t_trackedBytes - t_trackedAtEnter), ForceCollectBytes, MaxForceCollectBytes);
-        if (t_pendingBytes >= threshold && GC.CollectionCount(0) == t_scannedAtCollection)
+        if (t_pendingBytes >= ForceCollectBytes && GC.CollectionCount(0) == t_scannedAtCollection)
         {
             GC.Collect(1, GCCollectionMode.Forced, blocking: true);
             t_forced++;
