@@ -112,11 +112,19 @@ internal static class GateFunctions
     // round to their limits, and below −87.3 the results would be subnormal. NaN passes through Min and Max.
     private const float ExpLow = -87.33654f, ExpHigh = 88f;
 
+    // 1.5·2^23: floats from 2^23 to 2^24 are the integers, and the half keeps x·log2 e's negative values there too.
+    private const float RoundingShift = 12582912f;
+    private const int RoundingShiftBits = 0x4B400000;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Exp(Vector512<float> x)
     {
         x = Vector512.Min(Vector512.Max(x, Vector512.Create(ExpLow)), Vector512.Create(ExpHigh));
-        var n = Vector512.Round(x * Vector512.Create(Log2E));
+        // n = round(x·log2 e) as the low bits of a float near 1.5·2^23, whose spacing is 1: one add rounds to the
+        // nearest integer and leaves n + 127 in the mantissa's low bits, 2^n's exponent once shifted. Round and
+        // the saturating float-to-int conversion took six instructions of the e^x they serve.
+        var shifted = Vector512.FusedMultiplyAdd(x, Vector512.Create(Log2E), Vector512.Create(RoundingShift));
+        var n = shifted - Vector512.Create(RoundingShift);
         var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Hi), x);
         r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Lo), r);
         var p = Vector512.FusedMultiplyAdd(Vector512.Create(E5), r, Vector512.Create(E4));
@@ -125,7 +133,7 @@ internal static class GateFunctions
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(E1));
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(E0));
         var e = Vector512.FusedMultiplyAdd(p, r * r, r) + Vector512<float>.One;
-        var scale = Vector512.ShiftLeft(Vector512.ConvertToInt32(n) + Vector512.Create(127), 23).AsSingle();
+        var scale = Vector512.ShiftLeft(shifted.AsInt32() + Vector512.Create(127 - RoundingShiftBits), 23).AsSingle();
         return e * scale;
     }
 
@@ -133,7 +141,11 @@ internal static class GateFunctions
     private static Vector256<float> Exp(Vector256<float> x)
     {
         x = Vector256.Min(Vector256.Max(x, Vector256.Create(ExpLow)), Vector256.Create(ExpHigh));
-        var n = Vector256.Round(x * Vector256.Create(Log2E));
+        // n = round(x·log2 e) as the low bits of a float near 1.5·2^23, whose spacing is 1: one add rounds to the
+        // nearest integer and leaves n + 127 in the mantissa's low bits, 2^n's exponent once shifted. Round and
+        // the saturating float-to-int conversion took six instructions of the e^x they serve.
+        var shifted = Vector256.FusedMultiplyAdd(x, Vector256.Create(Log2E), Vector256.Create(RoundingShift));
+        var n = shifted - Vector256.Create(RoundingShift);
         var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Hi), x);
         r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Lo), r);
         var p = Vector256.FusedMultiplyAdd(Vector256.Create(E5), r, Vector256.Create(E4));
@@ -142,7 +154,7 @@ internal static class GateFunctions
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(E1));
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(E0));
         var e = Vector256.FusedMultiplyAdd(p, r * r, r) + Vector256<float>.One;
-        var scale = Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
+        var scale = Vector256.ShiftLeft(shifted.AsInt32() + Vector256.Create(127 - RoundingShiftBits), 23).AsSingle();
         return e * scale;
     }
 
