@@ -47,14 +47,12 @@ internal static unsafe class LstmGates512
     /// From the activated gates, c_prev, c, dh and the cell's carried gradient <paramref name="dcCarry"/> to the
     /// gates' pre-activation gradients <paramref name="dGates"/> [4H]; <paramref name="dcCarry"/> then holds c_prev's.
     /// With <paramref name="sums"/> (not null, [4H]) the gradients are also added into it, the bias gradient's
-    /// running sum for this row while they are in registers. With <paramref name="dhMore"/> (not null, [H]), h's
-    /// gradient is dh + dhMore, added as it is loaded.
+    /// running sum for this row while they are in registers.
     /// </summary>
-    public static void Backward(int hidden, float* gates, float* cPrev, float* c, float* dh, float* dcCarry, float* dGates, float* sums = null, float* dhMore = null)
+    public static void Backward(int hidden, float* gates, float* cPrev, float* c, float* dh, float* dcCarry, float* dGates, float* sums = null)
     {
         int j = 0;
-        for (; j <= hidden - W; j += W)
-            BackwardVector(gates + j, hidden, cPrev + j, c + j, dh + j, dhMore == null ? null : dhMore + j, dcCarry + j, dGates + j, sums == null ? null : sums + j);
+        for (; j <= hidden - W; j += W) BackwardVector(gates + j, hidden, cPrev + j, c + j, dh + j, dcCarry + j, dGates + j, sums == null ? null : sums + j);
         if (j == hidden) return;
         int rest = hidden - j;
         float* pad = stackalloc float[12 * W];
@@ -63,10 +61,8 @@ internal static unsafe class LstmGates512
         Pad(cPrev + j, 0, rest, cp, 1);
         Pad(c + j, 0, rest, ct, 1);
         Pad(dh + j, 0, rest, dht, 1);
-        if (dhMore != null)
-            for (int e = 0; e < rest; e++) dht[e] += dhMore[j + e];
         Pad(dcCarry + j, 0, rest, dct, 1);
-        BackwardVector(g, W, cp, ct, dht, null, dct, dg, null);
+        BackwardVector(g, W, cp, ct, dht, dct, dg, null);
         Unpad(dg, rest, dGates + j, hidden, 4);
         Unpad(dct, rest, dcCarry + j, 0, 1);
         if (sums != null)
@@ -94,12 +90,12 @@ internal static unsafe class LstmGates512
     private static Vector512<float> Plus(float* g, float* b) => b == null ? Vector512.Load(g) : Vector512.Load(g) + Vector512.Load(b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void BackwardVector(float* g, int stride, float* cPrev, float* c, float* dh, float* dhMore, float* dcCarry, float* dg, float* sums)
+    private static void BackwardVector(float* g, int stride, float* cPrev, float* c, float* dh, float* dcCarry, float* dg, float* sums)
     {
         var one = Vector512<float>.One;
         Vector512<float> i = Vector512.Load(g), f = Vector512.Load(g + stride), gg = Vector512.Load(g + 2 * stride), o = Vector512.Load(g + 3 * stride);
         var tc = GateFunctions.Tanh(Vector512.Load(c));
-        var d = Plus(dh, dhMore);
+        var d = Vector512.Load(dh);
         var dc = Vector512.Load(dcCarry) + d * o * (one - tc * tc);
         var di = dc * gg * i * (one - i);
         var df = dc * Vector512.Load(cPrev) * f * (one - f);

@@ -23,7 +23,7 @@ internal static unsafe class RecurrentKernel
 
     private struct LstmArgs
     {
-        public float* Gates, Bias, CPrev, C, H, Dh, DhMore, DcCarry, DGates, Sums;
+        public float* Gates, Bias, CPrev, C, H, Dh, DcCarry, DGates, Sums;
         public int N, Hidden, Parts;
     }
 
@@ -50,7 +50,7 @@ internal static unsafe class RecurrentKernel
             LstmBackwardRows(rows, hidden, new ReadOnlySpan<float>(a.Gates + (long)r0 * w, rows * w),
                 new ReadOnlySpan<float>(a.CPrev + e, rows * hidden), new ReadOnlySpan<float>(a.C + e, rows * hidden),
                 new ReadOnlySpan<float>(a.Dh + e, rows * hidden), new Span<float>(a.DcCarry + e, rows * hidden), new Span<float>(a.DGates + (long)r0 * w, rows * w),
-                a.Sums == null ? default : new Span<float>(a.Sums + (long)r0 * w, rows * w), a.DhMore == null ? default : new ReadOnlySpan<float>(a.DhMore + e, rows * hidden));
+                a.Sums == null ? default : new Span<float>(a.Sums + (long)r0 * w, rows * w));
     }
     /// <summary>h = tanh(a) or relu(a), elementwise over [N, H], in place: the pre-activation a comes in <paramref name="h"/>.</summary>
     public static void RnnForward(Span<float> h, bool relu)
@@ -131,25 +131,22 @@ internal static unsafe class RecurrentKernel
     /// <paramref name="dGates"/> [N, 4H]; <paramref name="dcCarry"/> then holds the gradient of c_prev. With
     /// <paramref name="dGateSums"/> [N, 4H] (empty: none), each row's gradients are also added into its row there:
     /// summed over the steps while they are in registers, they leave the bias gradient N rows to add instead of
-    /// T·N rows read back from memory. With <paramref name="dhMore"/> (empty: none), h's gradient is dh + dhMore,
-    /// added as the kernel loads it (the step's output gradient and the one from the step after, without a pass
-    /// that writes their sum first).
+    /// T·N rows read back from memory.
     /// </summary>
     public static void LstmBackward(int n, int hidden, ReadOnlySpan<float> gates, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> c,
-        ReadOnlySpan<float> dh, Span<float> dcCarry, Span<float> dGates, Span<float> dGateSums = default, ReadOnlySpan<float> dhMore = default)
+        ReadOnlySpan<float> dh, Span<float> dcCarry, Span<float> dGates, Span<float> dGateSums = default)
     {
         int parts = LstmParts(n, hidden);
         if (parts == 1)
         {
-            LstmBackwardRows(n, hidden, gates, cPrev, c, dh, dcCarry, dGates, dGateSums, dhMore);
+            LstmBackwardRows(n, hidden, gates, cPrev, c, dh, dcCarry, dGates, dGateSums);
             return;
         }
-        fixed (float* pg = gates, pcp = cPrev, pc = c, pdh = dh, pdc = dcCarry, pdg = dGates, ps = dGateSums, pdm = dhMore)
+        fixed (float* pg = gates, pcp = cPrev, pc = c, pdh = dh, pdc = dcCarry, pdg = dGates, ps = dGateSums)
         {
             var args = new LstmArgs
             {
                 Gates = pg, CPrev = pcp, C = pc, Dh = pdh, DcCarry = pdc, DGates = pdg, Sums = dGateSums.IsEmpty ? null : ps,
-                DhMore = dhMore.IsEmpty ? null : pdm,
                 N = n, Hidden = hidden, Parts = parts,
             };
             ParallelPool.Run(parts, &BackwardPart, &args);
@@ -157,16 +154,16 @@ internal static unsafe class RecurrentKernel
     }
 
     private static void LstmBackwardRows(int n, int hidden, ReadOnlySpan<float> gates, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> c,
-        ReadOnlySpan<float> dh, Span<float> dcCarry, Span<float> dGates, Span<float> sums, ReadOnlySpan<float> dhMore)
+        ReadOnlySpan<float> dh, Span<float> dcCarry, Span<float> dGates, Span<float> sums)
     {
         int width = 4 * hidden;
         if (LstmGates512.IsSupported)
         {
-            fixed (float* pg = gates, pcp = cPrev, pc = c, pdh = dh, pdc = dcCarry, pdg = dGates, ps = sums, pdm = dhMore)
+            fixed (float* pg = gates, pcp = cPrev, pc = c, pdh = dh, pdc = dcCarry, pdg = dGates, ps = sums)
                 for (int r = 0; r < n; r++)
                 {
                     long e = (long)r * hidden, w = (long)r * width;
-                    LstmGates512.Backward(hidden, pg + w, pcp + e, pc + e, pdh + e, pdc + e, pdg + w, sums.IsEmpty ? null : ps + w, dhMore.IsEmpty ? null : pdm + e);
+                    LstmGates512.Backward(hidden, pg + w, pcp + e, pc + e, pdh + e, pdc + e, pdg + w, sums.IsEmpty ? null : ps + w);
                 }
             return;
         }
@@ -177,7 +174,6 @@ internal static unsafe class RecurrentKernel
             ReadOnlySpan<float> gi = gr[..hidden], gf = gr.Slice(hidden, hidden), gg = gr.Slice(2 * hidden, hidden), go = gr.Slice(3 * hidden, hidden);
             Span<float> di = dr[..hidden], df = dr.Slice(hidden, hidden), dg = dr.Slice(2 * hidden, hidden), dO = dr.Slice(3 * hidden, hidden);
             ReadOnlySpan<float> cp = cPrev.Slice(r * hidden, hidden), dhr = dh.Slice(r * hidden, hidden);
-            var dhm = dhMore.IsEmpty ? default : dhMore.Slice(r * hidden, hidden);
             var dcc = dcCarry.Slice(r * hidden, hidden);
             // tanh(c) is parked in the o gate's slot, which the fused pass reads before it overwrites it.
             GateFunctions.Tanh(c.Slice(r * hidden, hidden), dO);
@@ -186,7 +182,7 @@ internal static unsafe class RecurrentKernel
             {
                 var one = Vector<float>.One;
                 Vector<float> i = new(gi[j..]), f = new(gf[j..]), g = new(gg[j..]), o = new(go[j..]);
-                Vector<float> tc = new(dO[j..]), d = dhm.IsEmpty ? new(dhr[j..]) : new Vector<float>(dhr[j..]) + new Vector<float>(dhm[j..]);
+                Vector<float> tc = new(dO[j..]), d = new(dhr[j..]);
                 var dc = new Vector<float>(dcc[j..]) + d * o * (one - tc * tc);
                 (dc * g * i * (one - i)).CopyTo(di[j..]);
                 (dc * new Vector<float>(cp[j..]) * f * (one - f)).CopyTo(df[j..]);
@@ -196,7 +192,7 @@ internal static unsafe class RecurrentKernel
             }
             for (; j < hidden; j++)
             {
-                float i = gi[j], f = gf[j], g = gg[j], o = go[j], tc = dO[j], d = dhm.IsEmpty ? dhr[j] : dhr[j] + dhm[j];
+                float i = gi[j], f = gf[j], g = gg[j], o = go[j], tc = dO[j], d = dhr[j];
                 float dc = dcc[j] + d * o * (1f - tc * tc);
                 di[j] = dc * g * i * (1f - i);
                 df[j] = dc * cp[j] * f * (1f - f);

@@ -201,18 +201,14 @@ internal static unsafe class RecurrentSteps
             int t = a.Reverse ? steps - 1 - s : s, prev = a.Reverse ? t + 1 : t - 1;
             long et = (long)t * plane + e0, wt = (long)t * rows + w0;
             var hPrev = new ReadOnlySpan<float>(s == 0 ? a.H0 + e0 : a.Hs + (long)prev * plane + e0, m * hidden);
-            var gt = new ReadOnlySpan<float>(a.G + et, m * hidden);
-            // The LSTM's kernel adds the output's gradient to dh as it loads it; padding needs the sum kept apart.
-            bool fuseDh = lstm && lengths.IsEmpty;
-            if (!fuseDh) System.Numerics.Tensors.TensorPrimitives.Add(gt, dh, dhTotal);
+            System.Numerics.Tensors.TensorPrimitives.Add(new ReadOnlySpan<float>(a.G + et, m * hidden), dh, dhTotal);
             var dxgt = new Span<float>(a.DXg + wt, m * width);
             if (lstm)
             {
                 var cPrev = new ReadOnlySpan<float>(s == 0 ? a.C0 + e0 : a.Cs + (long)prev * plane + e0, m * hidden);
                 if (!lengths.IsEmpty) RecurrentKernel.CarryEnded(lengths, t, dc, default, dcKept);
                 RecurrentKernel.LstmBackward(m, hidden, new ReadOnlySpan<float>(a.Gates + wt, m * width), cPrev,
-                    new ReadOnlySpan<float>(a.Cs + et, m * hidden), fuseDh ? dh : dhTotal, dc, dxgt,
-                    a.DSums == null ? default : new Span<float>(a.DSums + w0, m * width), fuseDh ? gt : default);
+                    new ReadOnlySpan<float>(a.Cs + et, m * hidden), dhTotal, dc, dxgt, a.DSums == null ? default : new Span<float>(a.DSums + w0, m * width));
                 if (!lengths.IsEmpty)
                 {
                     RecurrentKernel.CarryEnded(lengths, t, dcKept, default, dc);

@@ -152,23 +152,6 @@ public class RecurrentKernelTests
         for (int k = 0; k < sums.Length; k++) Assert.Equal(before[k] + dGates[k], sums[k]);
     }
 
-    [Theory, MemberData(nameof(Cases))]
-    public void Lstm_backward_with_a_second_dh_computes_what_their_sum_gives(int n, int hidden)
-    {
-        var rng = new Generator((ulong)(n * 91 + hidden));
-        int w = 4 * hidden, plane = n * hidden;
-        float[] gates = Randn(n * w, rng), cPrev = Randn(plane, rng), dh = Randn(plane, rng), more = Randn(plane, rng), carry = Randn(plane, rng);
-        var c = new float[plane];
-        RecurrentKernel.LstmForward(n, hidden, gates, default, cPrev, c, new float[plane]);
-        var sum = new float[plane];
-        for (int e = 0; e < plane; e++) sum[e] = more[e] + dh[e];
-        float[] summedCarry = (float[])carry.Clone(), fusedCarry = (float[])carry.Clone(), summed = new float[n * w], fused = new float[n * w];
-        RecurrentKernel.LstmBackward(n, hidden, gates, cPrev, c, sum, summedCarry, summed);
-        RecurrentKernel.LstmBackward(n, hidden, gates, cPrev, c, dh, fusedCarry, fused, default, more);
-        Assert.Equal(summed, fused);
-        Assert.Equal(summedCarry, fusedCarry);
-    }
-
     [Fact]
     public void Saturated_gates_stay_finite()
     {
