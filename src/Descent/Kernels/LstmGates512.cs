@@ -46,13 +46,11 @@ internal static unsafe class LstmGates512
     /// <summary>
     /// From the activated gates, c_prev, c, dh and the cell's carried gradient <paramref name="dcCarry"/> to the
     /// gates' pre-activation gradients <paramref name="dGates"/> [4H]; <paramref name="dcCarry"/> then holds c_prev's.
-    /// With <paramref name="sums"/> (not null, [4H]) the gradients are also added into it, the bias gradient's
-    /// running sum for this row while they are in registers.
     /// </summary>
-    public static void Backward(int hidden, float* gates, float* cPrev, float* c, float* dh, float* dcCarry, float* dGates, float* sums = null)
+    public static void Backward(int hidden, float* gates, float* cPrev, float* c, float* dh, float* dcCarry, float* dGates)
     {
         int j = 0;
-        for (; j <= hidden - W; j += W) BackwardVector(gates + j, hidden, cPrev + j, c + j, dh + j, dcCarry + j, dGates + j, sums == null ? null : sums + j);
+        for (; j <= hidden - W; j += W) BackwardVector(gates + j, hidden, cPrev + j, c + j, dh + j, dcCarry + j, dGates + j);
         if (j == hidden) return;
         int rest = hidden - j;
         float* pad = stackalloc float[12 * W];
@@ -62,12 +60,9 @@ internal static unsafe class LstmGates512
         Pad(c + j, 0, rest, ct, 1);
         Pad(dh + j, 0, rest, dht, 1);
         Pad(dcCarry + j, 0, rest, dct, 1);
-        BackwardVector(g, W, cp, ct, dht, dct, dg, null);
+        BackwardVector(g, W, cp, ct, dht, dct, dg);
         Unpad(dg, rest, dGates + j, hidden, 4);
         Unpad(dct, rest, dcCarry + j, 0, 1);
-        if (sums != null)
-            for (int b = 0; b < 4; b++)
-                for (int e = 0; e < rest; e++) sums[b * hidden + j + e] += dg[b * W + e];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -90,27 +85,18 @@ internal static unsafe class LstmGates512
     private static Vector512<float> Plus(float* g, float* b) => b == null ? Vector512.Load(g) : Vector512.Load(g) + Vector512.Load(b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void BackwardVector(float* g, int stride, float* cPrev, float* c, float* dh, float* dcCarry, float* dg, float* sums)
+    private static void BackwardVector(float* g, int stride, float* cPrev, float* c, float* dh, float* dcCarry, float* dg)
     {
         var one = Vector512<float>.One;
         Vector512<float> i = Vector512.Load(g), f = Vector512.Load(g + stride), gg = Vector512.Load(g + 2 * stride), o = Vector512.Load(g + 3 * stride);
         var tc = GateFunctions.Tanh(Vector512.Load(c));
         var d = Vector512.Load(dh);
         var dc = Vector512.Load(dcCarry) + d * o * (one - tc * tc);
-        var di = dc * gg * i * (one - i);
-        var df = dc * Vector512.Load(cPrev) * f * (one - f);
-        var dg2 = dc * i * (one - gg * gg);
-        var dO = d * tc * o * (one - o);
-        di.Store(dg);
-        df.Store(dg + stride);
-        dg2.Store(dg + 2 * stride);
-        dO.Store(dg + 3 * stride);
+        (dc * gg * i * (one - i)).Store(dg);
+        (dc * Vector512.Load(cPrev) * f * (one - f)).Store(dg + stride);
+        (dc * i * (one - gg * gg)).Store(dg + 2 * stride);
+        (d * tc * o * (one - o)).Store(dg + 3 * stride);
         (dc * f).Store(dcCarry);
-        if (sums == null) return;
-        (Vector512.Load(sums) + di).Store(sums);
-        (Vector512.Load(sums + stride) + df).Store(sums + stride);
-        (Vector512.Load(sums + 2 * stride) + dg2).Store(sums + 2 * stride);
-        (Vector512.Load(sums + 3 * stride) + dO).Store(sums + 3 * stride);
     }
 
     /// <summary>Copies <paramref name="count"/> blocks of <paramref name="rest"/> floats, <paramref name="stride"/> apart, into zero-padded vectors.</summary>

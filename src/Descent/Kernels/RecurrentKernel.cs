@@ -23,7 +23,7 @@ internal static unsafe class RecurrentKernel
 
     private struct LstmArgs
     {
-        public float* Gates, Bias, CPrev, C, H, Dh, DcCarry, DGates, Sums;
+        public float* Gates, Bias, CPrev, C, H, Dh, DcCarry, DGates;
         public int N, Hidden, Parts;
     }
 
@@ -49,8 +49,7 @@ internal static unsafe class RecurrentKernel
         if (r1 > r0)
             LstmBackwardRows(rows, hidden, new ReadOnlySpan<float>(a.Gates + (long)r0 * w, rows * w),
                 new ReadOnlySpan<float>(a.CPrev + e, rows * hidden), new ReadOnlySpan<float>(a.C + e, rows * hidden),
-                new ReadOnlySpan<float>(a.Dh + e, rows * hidden), new Span<float>(a.DcCarry + e, rows * hidden), new Span<float>(a.DGates + (long)r0 * w, rows * w),
-                a.Sums == null ? default : new Span<float>(a.Sums + (long)r0 * w, rows * w));
+                new ReadOnlySpan<float>(a.Dh + e, rows * hidden), new Span<float>(a.DcCarry + e, rows * hidden), new Span<float>(a.DGates + (long)r0 * w, rows * w));
     }
     /// <summary>h = tanh(a) or relu(a), elementwise over [N, H], in place: the pre-activation a comes in <paramref name="h"/>.</summary>
     public static void RnnForward(Span<float> h, bool relu)
@@ -128,25 +127,22 @@ internal static unsafe class RecurrentKernel
     /// <summary>
     /// LSTM step backward: from dh and the cell's gradient <paramref name="dcCarry"/> (from the next step, or from
     /// outside at the last) to the four gates' pre-activation gradients
-    /// <paramref name="dGates"/> [N, 4H]; <paramref name="dcCarry"/> then holds the gradient of c_prev. With
-    /// <paramref name="dGateSums"/> [N, 4H] (empty: none), each row's gradients are also added into its row there:
-    /// summed over the steps while they are in registers, they leave the bias gradient N rows to add instead of
-    /// T·N rows read back from memory.
+    /// <paramref name="dGates"/> [N, 4H]; <paramref name="dcCarry"/> then holds the gradient of c_prev.
     /// </summary>
     public static void LstmBackward(int n, int hidden, ReadOnlySpan<float> gates, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> c,
-        ReadOnlySpan<float> dh, Span<float> dcCarry, Span<float> dGates, Span<float> dGateSums = default)
+        ReadOnlySpan<float> dh, Span<float> dcCarry, Span<float> dGates)
     {
         int parts = LstmParts(n, hidden);
         if (parts == 1)
         {
-            LstmBackwardRows(n, hidden, gates, cPrev, c, dh, dcCarry, dGates, dGateSums);
+            LstmBackwardRows(n, hidden, gates, cPrev, c, dh, dcCarry, dGates);
             return;
         }
-        fixed (float* pg = gates, pcp = cPrev, pc = c, pdh = dh, pdc = dcCarry, pdg = dGates, ps = dGateSums)
+        fixed (float* pg = gates, pcp = cPrev, pc = c, pdh = dh, pdc = dcCarry, pdg = dGates)
         {
             var args = new LstmArgs
             {
-                Gates = pg, CPrev = pcp, C = pc, Dh = pdh, DcCarry = pdc, DGates = pdg, Sums = dGateSums.IsEmpty ? null : ps,
+                Gates = pg, CPrev = pcp, C = pc, Dh = pdh, DcCarry = pdc, DGates = pdg,
                 N = n, Hidden = hidden, Parts = parts,
             };
             ParallelPool.Run(parts, &BackwardPart, &args);
@@ -154,16 +150,16 @@ internal static unsafe class RecurrentKernel
     }
 
     private static void LstmBackwardRows(int n, int hidden, ReadOnlySpan<float> gates, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> c,
-        ReadOnlySpan<float> dh, Span<float> dcCarry, Span<float> dGates, Span<float> sums)
+        ReadOnlySpan<float> dh, Span<float> dcCarry, Span<float> dGates)
     {
         int width = 4 * hidden;
         if (LstmGates512.IsSupported)
         {
-            fixed (float* pg = gates, pcp = cPrev, pc = c, pdh = dh, pdc = dcCarry, pdg = dGates, ps = sums)
+            fixed (float* pg = gates, pcp = cPrev, pc = c, pdh = dh, pdc = dcCarry, pdg = dGates)
                 for (int r = 0; r < n; r++)
                 {
                     long e = (long)r * hidden, w = (long)r * width;
-                    LstmGates512.Backward(hidden, pg + w, pcp + e, pc + e, pdh + e, pdc + e, pdg + w, sums.IsEmpty ? null : ps + w);
+                    LstmGates512.Backward(hidden, pg + w, pcp + e, pc + e, pdh + e, pdc + e, pdg + w);
                 }
             return;
         }
@@ -200,7 +196,6 @@ internal static unsafe class RecurrentKernel
                 dO[j] = d * tc * o * (1f - o);
                 dcc[j] = dc * f;
             }
-            if (!sums.IsEmpty) TensorPrimitives.Add(sums.Slice(r * width, width), dr, sums.Slice(r * width, width));
         }
     }
 

@@ -29,7 +29,7 @@ internal static unsafe class RecurrentSteps
         public bool Reverse, InnerSplit;
         public int* Lengths;
         public float* Xg, BIn, WT, BHh, H0, C0, Gates, Hn, Hs, Cs, Hg;
-        public float* G, WHh, DXg, DHg, Dh, Dc, DhTotal, DcKept, DSums;
+        public float* G, WHh, DXg, DHg, Dh, Dc, DhTotal, DcKept;
     }
 
     /// <summary>
@@ -71,28 +71,25 @@ internal static unsafe class RecurrentSteps
     /// <paramref name="gates"/>, the GRU's gates and <paramref name="hn"/>). Writes every step's pre-activation
     /// gradients <paramref name="dxg"/> [T, N, G·H] (and the GRU's hidden side apart, <paramref name="dhg"/>),
     /// and the initial states' gradients <paramref name="dh0"/> and (LSTM) <paramref name="dc0"/> [N, H].
-    /// <paramref name="wHh"/> is W_hh as stored, [G·H, H]. With <paramref name="dGateSums"/> [N, 4H] (the LSTM's
-    /// without lengths; empty: none), every step's gate gradients are added into their row's sum there.
+    /// <paramref name="wHh"/> is W_hh as stored, [G·H, H].
     /// </summary>
     public static void Backward(RecurrentKind kind, int steps, int n, int hidden, bool reverse, ReadOnlySpan<float> g,
         ReadOnlySpan<float> gates, ReadOnlySpan<float> hn, ReadOnlySpan<float> hs, ReadOnlySpan<float> cs, ReadOnlySpan<float> h0,
         ReadOnlySpan<float> c0, ReadOnlySpan<float> wHh, ReadOnlySpan<int> lengths, Span<float> dxg, Span<float> dhg,
-        Span<float> dh0, Span<float> dc0, Span<float> dGateSums = default)
+        Span<float> dh0, Span<float> dc0)
     {
-        if (!dGateSums.IsEmpty && (kind != RecurrentKind.Lstm || !lengths.IsEmpty))
-            throw new ArgumentException("RecurrentSteps.Backward: gate gradient sums are the LSTM's without lengths (padded steps' gradients are cleared after the gate kernel)");
         int width = Width(kind, hidden), plane = n * hidden;
         var dhTotal = ScratchPool.Rent(plane);
         var dcKept = kind == RecurrentKind.Lstm && !lengths.IsEmpty ? ScratchPool.Rent(plane) : null;
         fixed (float* pG = g, pGates = gates, pHn = hn, pHs = hs, pCs = cs, pH0 = h0, pC0 = c0, pW = wHh, pDxg = dxg, pDhg = dhg,
-            pDh = dh0, pDc = dc0, pDt = dhTotal, pDk = dcKept, pDs = dGateSums)
+            pDh = dh0, pDc = dc0, pDt = dhTotal, pDk = dcKept)
         fixed (int* pLen = lengths)
         {
             var args = new Args
             {
                 Kind = kind, Steps = steps, N = n, Hidden = hidden, Width = width, Reverse = reverse,
                 Lengths = lengths.IsEmpty ? null : pLen, G = pG, Gates = pGates, Hn = pHn, Hs = pHs, Cs = pCs, H0 = pH0, C0 = pC0,
-                WHh = pW, DXg = pDxg, DHg = pDhg, Dh = pDh, Dc = pDc, DhTotal = pDt, DcKept = pDk, DSums = dGateSums.IsEmpty ? null : pDs,
+                WHh = pW, DXg = pDxg, DHg = pDhg, Dh = pDh, Dc = pDc, DhTotal = pDt, DcKept = pDk,
             };
             Dispatch(ref args, &BackwardPart);
         }
@@ -208,7 +205,7 @@ internal static unsafe class RecurrentSteps
                 var cPrev = new ReadOnlySpan<float>(s == 0 ? a.C0 + e0 : a.Cs + (long)prev * plane + e0, m * hidden);
                 if (!lengths.IsEmpty) RecurrentKernel.CarryEnded(lengths, t, dc, default, dcKept);
                 RecurrentKernel.LstmBackward(m, hidden, new ReadOnlySpan<float>(a.Gates + wt, m * width), cPrev,
-                    new ReadOnlySpan<float>(a.Cs + et, m * hidden), dhTotal, dc, dxgt, a.DSums == null ? default : new Span<float>(a.DSums + w0, m * width));
+                    new ReadOnlySpan<float>(a.Cs + et, m * hidden), dhTotal, dc, dxgt);
                 if (!lengths.IsEmpty)
                 {
                     RecurrentKernel.CarryEnded(lengths, t, dcKept, default, dc);

@@ -92,15 +92,12 @@ public partial class Tensor
             var dh0 = h0.RequiresGrad ? Uninitialized((int[])h0._shape.Clone()) : null;
             var dc0 = c0 != null && c0.RequiresGrad ? Uninitialized((int[])c0._shape.Clone()) : null;
             var stateScratch = dh0 == null || (lstm && dc0 == null) ? ScratchPool.Rent(2 * plane) : null;
-            // The LSTM's bias gradient, summed per row by the gate kernel as it goes (see LstmBackward).
-            var sums = lstm && lengths == null && ((bIh?.RequiresGrad ?? false) || (bHh?.RequiresGrad ?? false)) ? ScratchPool.Rent(rows) : null;
-            if (sums != null) Array.Clear(sums);
             var ys = result.Data;
             RecurrentSteps.Backward(kind, steps, n, hidden, reverse, grad.Data, lstm ? pre!.Data : gru ? gates!.Data : default,
                 gru ? hn!.Data : default, ys[..(steps * plane)], lstm ? cells!.Data : default, h0.Data,
                 lstm ? c0!.Data : default, wHh.Data, lengths, dxg, gru ? dhg : default,
                 dh0 != null ? dh0.DataSpan : stateScratch!.AsSpan(0, plane),
-                !lstm ? default : dc0 != null ? dc0.DataSpan : stateScratch!.AsSpan(plane, plane), sums);
+                !lstm ? default : dc0 != null ? dc0.DataSpan : stateScratch!.AsSpan(plane, plane));
             if (stateScratch != null) ScratchPool.Return(stateScratch);
 
             var grads = new List<Tensor?>();
@@ -115,13 +112,12 @@ public partial class Tensor
             // which packs dG once: 2 % slower a step on the benchmark's LSTM, the copy costing more than it saves.
             grads.Add(wIh.RequiresGrad ? Product(dxg, x.Data, width, inputs, steps * n) : null);
             grads.Add(wHh.RequiresGrad ? HiddenProduct(dhg, ys[..(steps * plane)], h0.Data, steps, n, hidden, width, reverse) : null);
-            var dbIh = bIh != null && bIh.RequiresGrad ? ColumnSums(sums ?? dxg, width) : null;
+            var dbIh = bIh != null && bIh.RequiresGrad ? ColumnSums(dxg, width) : null;
             if (bIh != null) grads.Add(dbIh);
             // Outside the GRU both biases add to the same pre-activations, so they share one gradient.
-            if (bHh != null) grads.Add(!bHh.RequiresGrad ? null : dbIh != null && !gru ? FromSpan(dbIh.Data, dbIh._shape) : ColumnSums(sums ?? dhg, width));
+            if (bHh != null) grads.Add(!bHh.RequiresGrad ? null : dbIh != null && !gru ? FromSpan(dbIh.Data, dbIh._shape) : ColumnSums(dhg, width));
             grads.Add(dh0);
             if (c0 != null) grads.Add(dc0);
-            if (sums != null) ScratchPool.Return(sums);
             ScratchPool.Return(dxg);
             if (gru) ScratchPool.Return(dhg);
             return [.. grads];

@@ -133,25 +133,6 @@ public class RecurrentKernelTests
                 Assert.Equal(source[r * cols + c], destination[c * rows + r]);
     }
 
-    [Theory, MemberData(nameof(Cases))]
-    public void Lstm_backward_adds_each_rows_gate_gradients_into_its_sums(int n, int hidden)
-    {
-        // The sums the bias gradient is taken from: the same bits as the gradients written, added to what was there.
-        var rng = new Generator((ulong)(n * 77 + hidden));
-        int w = 4 * hidden, plane = n * hidden;
-        float[] gates = Randn(n * w, rng), cPrev = Randn(plane, rng), dh = Randn(plane, rng), carry = Randn(plane, rng);
-        var c = new float[plane];
-        RecurrentKernel.LstmForward(n, hidden, gates, default, cPrev, c, new float[plane]);
-        var sums = Randn(n * w, rng);
-        var before = (float[])sums.Clone();
-        var dGates = new float[n * w];
-        var plain = new float[n * w];
-        RecurrentKernel.LstmBackward(n, hidden, gates, cPrev, c, dh, (float[])carry.Clone(), plain);
-        RecurrentKernel.LstmBackward(n, hidden, gates, cPrev, c, dh, (float[])carry.Clone(), dGates, sums);
-        Assert.Equal(plain, dGates);
-        for (int k = 0; k < sums.Length; k++) Assert.Equal(before[k] + dGates[k], sums[k]);
-    }
-
     [Fact]
     public void Saturated_gates_stay_finite()
     {
