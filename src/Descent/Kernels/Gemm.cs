@@ -16,7 +16,8 @@ internal enum GemmPath { Vector512, Vector256, Scalar }
 /// Large products run GotoBLAS-style: op(B) is packed a kc x nc block at a time into nr-wide panels,
 /// op(A) an mc x kc block at a time into mr-tall panels (the transposes happen in the packing), and a
 /// register-blocked micro-kernel for the widest vectors the CPU has (chosen once, at start-up, with
-/// block sizes for the CPU's caches: <see cref="GemmBlocking"/>) runs over the tiles. The AVX-512
+/// block sizes for the CPU's caches: <see cref="GemmBlocking"/>; on AVX-512 a 12 x 32 or an 8 x 48 tile,
+/// <see cref="GemmTile"/>) runs over the tiles. The AVX-512
 /// kernels read an A stored [m, k] where it lies, and pack only its edge panels; a transposed A is
 /// packed by the kernel that first reads each panel. Small products, a few rows, and A·Bᵀ with few rows of A (as its transpose, or as dot
 /// products of rows that are both contiguous) skip the packing of B. Threads split C into column (or row) ranges; which path an
@@ -30,16 +31,52 @@ internal static unsafe class Gemm
         : Avx2.IsSupported && Fma.IsSupported ? GemmPath.Vector256
         : GemmPath.Scalar;
 
-    /// <summary>Tile and block sizes for this CPU (<see cref="GemmBlocking"/>).</summary>
+    /// <summary>Tile and block sizes for this CPU (<see cref="GemmBlocking"/>), with the tile it chose.</summary>
     public static readonly GemmBlocking Blocking = GemmBlocking.For(Path);
 
-    // An A micro-panel (MR x KC) stays in L1 while a packed B block (KC x NC) streams from L2 once
-    // per MR rows of A.
-    private static readonly int MR = Blocking.MR;
-    private static readonly int NR = Blocking.NR;
-    private static readonly int KC = Blocking.KC;
-    private static readonly int NC = Blocking.NC;
-    private static readonly int MC = Blocking.MC;
+    // Both AVX-512 tiles' blockings, so a product can run on either (Tile, UseTile). An A micro-panel
+    // (MR x KC) stays in L1 while a packed B block (KC x NC) streams from L2 once per MR rows of A.
+    private static readonly GemmBlocking TallBlocking = GemmBlocking.For(Path, GemmTile.Tall12x32);
+    private static readonly GemmBlocking WideBlocking = GemmBlocking.For(Path, GemmTile.Wide8x48);
+
+    private static GemmBlocking BlockingFor(GemmTile tile) => tile == GemmTile.Wide8x48 ? WideBlocking : TallBlocking;
+
+    // 0, or the tile UseTile set on this thread, plus one.
+    [ThreadStatic] private static int _tileOverride;
+
+    /// <summary>The tile the products this thread starts run on: <see cref="Blocking"/>'s, unless <see cref="UseTile"/> set another.</summary>
+    internal static GemmTile Tile => _tileOverride != 0 ? (GemmTile)(_tileOverride - 1) : Blocking.Tile;
+
+    /// <summary>
+    /// The tile a product with <paramref name="n"/> columns runs on: <see cref="Tile"/>, except that the 8 x 48 tile
+    /// hands a product of under three 48-column panels that are not all whole to the 12 x 32 (n = 128 is 48 + 48 + 32
+    /// there, 4 x 32 on the 12 x 32: 0-4 % slower in quiet rounds on one core of a Xeon, model 207, where 96³ and
+    /// 256³ were even or faster; bench/results/2026-12-07-k848-s9-xeon-family6-model207/NOTES.md).
+    /// A tile set by <see cref="UseTile"/> is always used, so tests reach both tiles at every size.
+    /// </summary>
+    private static GemmTile TileFor(int n)
+    {
+        if (_tileOverride != 0) return (GemmTile)(_tileOverride - 1);
+        var tile = Blocking.Tile;
+        return tile == GemmTile.Wide8x48 && n < 3 * 48 && n % 48 != 0 ? GemmTile.Tall12x32 : tile;
+    }
+
+    /// <summary>
+    /// Runs the products this thread starts on <paramref name="tile"/> until the scope is disposed, so tests can check
+    /// both AVX-512 tiles on one CPU (each element sees the same operations on either, so the bits agree).
+    /// </summary>
+    internal static TileScope UseTile(GemmTile tile)
+    {
+        var scope = new TileScope(_tileOverride);
+        _tileOverride = (int)tile + 1;
+        return scope;
+    }
+
+    /// <summary>Puts back the tile that was in force before <see cref="UseTile"/>.</summary>
+    internal readonly struct TileScope(int saved) : IDisposable
+    {
+        public void Dispose() => _tileOverride = saved;
+    }
 
     private static readonly delegate*<int, float*, int, float*, int, float*, int, bool, void> Kernel = Path switch
     {
@@ -69,10 +106,14 @@ internal static unsafe class Gemm
     /// split and its thread the one the other waits for (two threads, Xeon model 207: the slowest part's
     /// CPU time 0.97 of the 12-row split at 512³, 0.98 at 1024 x 256 x 784 A·Bᵀ).
     /// </summary>
-    private static readonly int RowAlign = Kernel4 != null ? 4 : MR;
+    private static readonly int RowAlign = Kernel4 != null ? 4 : Blocking.MR;
 
-    /// <summary>Up to this many rows of A (per part), a B stored [k, n] is read in place rather than packed.</summary>
-    private static readonly int InPlaceBRows = 3 * MR;
+    /// <summary>
+    /// Up to this many rows of A (per part), a B stored [k, n] is read in place rather than packed: three of the
+    /// 12 x 32 tile's rows of panels on AVX-512 (measured with it; the 8 x 48 tile keeps the same rule so both
+    /// take the same paths), three tiles' rows on the other paths.
+    /// </summary>
+    private static readonly int InPlaceBRows = 3 * TallBlocking.MR;
 
     /// <summary>
     /// An A·Bᵀ product with at most this many outputs runs as dot products (measured: 8 x 9 outputs
@@ -105,6 +146,7 @@ internal static unsafe class Gemm
         public int M, N, K;
         public bool TransA, TransB, Accumulate, SplitN;
         public int Parts;
+        public GemmTile Tile;
         public GemmEpilogue Epilogue;
     }
 
@@ -147,7 +189,7 @@ internal static unsafe class Gemm
             GemmTransposedProduct.Run(a, b, m, n, k, c, accumulate, parts, epilogue);
             return;
         }
-        // A batch through a classifier's few outputs: the packed path's 32-wide tiles would be mostly empty.
+        // A batch through a classifier's few outputs: the packed path's 32- or 48-wide tiles would be mostly empty.
         if (!direct && transB && !transA && GemmNarrowProduct.Suits(m, n, k))
         {
             GemmNarrowProduct.Run(a, b, m, n, k, c, accumulate, parts, epilogue);
@@ -158,7 +200,7 @@ internal static unsafe class Gemm
             var args = new Args
             {
                 A = pa, B = pb, C = pc, M = m, N = n, K = k,
-                TransA = transA, TransB = transB, Accumulate = accumulate, Epilogue = epilogue,
+                TransA = transA, TransB = transB, Accumulate = accumulate, Epilogue = epilogue, Tile = TileFor(n),
             };
             if (!direct && transB && !transA && m <= DotTileRows && k >= 64 && DotTiles.IsSupported)
             {
@@ -175,12 +217,13 @@ internal static unsafe class Gemm
             }
             else
             {
-                int mTiles = (m + MR - 1) / MR, nTiles = (n + NR - 1) / NR;
+                var blocking = BlockingFor(args.Tile);
+                int mTiles = (m + blocking.MR - 1) / blocking.MR, nTiles = (n + blocking.NR - 1) / blocking.NR;
                 // One part per thread: every part packs its own copy of the operand it shares with
                 // the others, so more parts cost more packing than they win back in balance
                 // (measured at n = 512 on two threads: 197 GFLOP/s in 2 parts, 186 in 8).
                 args.Parts = parts > 0 ? parts : ParallelPartition.Parts(macs, MacsPerThread, Math.Max(mTiles, nTiles));
-                args.SplitN = SplitColumns(m, n, k, transA, args.Parts, mTiles, nTiles);
+                args.SplitN = SplitColumns(m, n, k, transA, args.Parts, mTiles, nTiles, blocking.NC);
                 ParallelPool.Run(args.Parts, &PackedPart, &args);
             }
         }
@@ -218,14 +261,14 @@ internal static unsafe class Gemm
     /// tie once, 512³ by rows read 894 µs against 1394-1443 by columns, but the runs met the host in
     /// different states: a later run read 1467 µs by rows beside libtorch's same 1126-1186 µs.)
     /// </summary>
-    private static bool SplitColumns(int m, int n, int k, bool transA, int parts, int mTiles, int nTiles)
+    private static bool SplitColumns(int m, int n, int k, bool transA, int parts, int mTiles, int nTiles, int nc)
     {
         if (parts <= 1 || mTiles < parts) return true;
         if (nTiles < parts) return false;
         long nPart = (n + parts - 1) / parts, mPart = (m + parts - 1) / parts;
-        long readsOfA = (long)m * k * ((nPart + NC - 1) / NC);
+        long readsOfA = (long)m * k * ((nPart + nc - 1) / nc);
         if (Kernel4 != null && !transA) return readsOfA <= (long)k * n;
-        long byRows = (long)k * n + mPart * k * ((n + NC - 1) / NC);
+        long byRows = (long)k * n + mPart * k * ((n + nc - 1) / nc);
         long byColumns = nPart * k + readsOfA;
         return byColumns < byRows;
     }
@@ -235,7 +278,11 @@ internal static unsafe class Gemm
         ref readonly var g = ref *(Args*)state;
         if (g.SplitN)
         {
-            var (n0, n1) = ParallelPartition.Range(g.N, g.Parts, part, NR);
+            // The 8 x 48 tile splits on whole vectors rather than whole tiles: its parts end in 16- or 32-column
+            // panels at full speed (TailFrom), and 48-column steps left the parts of 1024 columns 528 and 496 wide.
+            var blocking = BlockingFor(g.Tile);
+            int align = Kernel4 != null && blocking.Tile == GemmTile.Wide8x48 ? 16 : blocking.NR;
+            var (n0, n1) = ParallelPartition.Range(g.N, g.Parts, part, align);
             if (n1 > n0) Packed(in g, 0, g.M, n0, n1);
         }
         else
@@ -248,36 +295,45 @@ internal static unsafe class Gemm
     /// <summary>C[m0..m1, n0..n1) by blocks: pack B (kc x nc), pack A (mc x kc), then tile by tile.</summary>
     private static void Packed(in Args g, int m0, int m1, int n0, int n1)
     {
-        int mr = MR, nr = NR, n = g.N, k = g.K;
+        var blocking = BlockingFor(g.Tile);
+        int mr = blocking.MR, nr = blocking.NR, n = g.N, k = g.K;
+        bool wide = Kernel4 != null && blocking.Tile == GemmTile.Wide8x48;
         // Equal k blocks (k = 784 gives 4 x 196, not 3 x 256 + 16): this depends on k alone, so it
         // never changes the order of the sum.
-        int kBlocks = (k + KC - 1) / KC;
+        int kBlocks = (k + blocking.KC - 1) / blocking.KC;
         int kcMax = (k + kBlocks - 1) / kBlocks;
         float* aBuf = PackBuffer(out float* bBuf, out float* tile);
         // With few rows of A, each B panel is read once or twice: packing it would copy more than it
         // saves, so full-width panels of a B stored [k, n] are read in place, n apart (this is the
         // shape of a convolution's forward pass and of a small batch's input gradient).
         bool inPlaceB = !g.TransB && m1 - m0 <= InPlaceBRows;
-        // The widest path reads an A stored [m, k] where it lies, with a kernel that walks 12 rows at
-        // once: its broadcasts are loads either way. Packing that A cost up to a quarter of the time
+        // The widest path reads an A stored [m, k] where it lies, with a kernel that walks 12 (or 8) rows
+        // at once: its broadcasts are loads either way. Packing that A cost up to a quarter of the time
         // where each A panel meets few B panels (measured on one core of a Xeon, model 207:
         // 768 x 128 x 512 from 65 to 87 % of the FMA peak, 1024³ from 79 to 85 %, 128³ from 69 to
         // 83 %). A transposed A is still packed: read in place, each step of a panel is another line
         // m floats on, and for m = 1024 all kc lines fall in one L1 set (1024³ from 80 to 68 %).
         bool inPlaceA = Kernel4 != null && !g.TransA;
-        for (int jc = n0; jc < n1; jc += NC)
+        for (int jc = n0; jc < n1; jc += blocking.NC)
         {
-            int nc = Math.Min(NC, n1 - jc);
+            int nc = Math.Min(blocking.NC, n1 - jc);
             for (int pc = 0; pc < k; pc += kcMax)
             {
                 int kc = Math.Min(kcMax, k - pc);
-                int fullCols = nc - nc % nr;
-                if (!inPlaceB) GemmPack.B(g.TransB, g.B, k, n, pc, kc, jc, nc, nr, bBuf);
-                else if (fullCols < nc) GemmPack.B(false, g.B, k, n, pc, kc, jc + fullCols, nc - fullCols, nr, bBuf + (long)fullCols * kc);
-                bool add = g.Accumulate || pc > 0;
-                for (int ic = m0; ic < m1; ic += MC)
+                // Panels are nr wide up to tailFrom and TailWidth wide after it; panel jr's packed values start at jr·kc.
+                int tailFrom = wide ? TailFrom(nc, nr) : nc;
+                int fullCols = tailFrom < nc ? nc - (nc - tailFrom) % TailWidth : nc - nc % nr;
+                if (!inPlaceB)
                 {
-                    int mc = Math.Min(MC, m1 - ic);
+                    GemmPack.B(g.TransB, g.B, k, n, pc, kc, jc, tailFrom, nr, bBuf);
+                    if (tailFrom < nc) GemmPack.B(g.TransB, g.B, k, n, pc, kc, jc + tailFrom, nc - tailFrom, TailWidth, bBuf + (long)tailFrom * kc);
+                }
+                else if (fullCols < nc)
+                    GemmPack.B(false, g.B, k, n, pc, kc, jc + fullCols, nc - fullCols, fullCols < tailFrom ? nr : TailWidth, bBuf + (long)fullCols * kc);
+                bool add = g.Accumulate || pc > 0;
+                for (int ic = m0; ic < m1; ic += blocking.MC)
+                {
+                    int mc = Math.Min(blocking.MC, m1 - ic);
                     // Panels read in place need a kernel of exactly their height; a last panel of
                     // another height is packed.
                     int inPlaceRows = inPlaceA ? mc - mc % mr : 0;
@@ -300,31 +356,34 @@ internal static unsafe class Gemm
                         int lda = aIn ? k : mr;
                         float* aSource = g.A + (long)pc * g.M + ic + ir;
                         float* cRow = g.C + (long)(ic + ir) * n + jc;
-                        for (int jr = 0; jr < nc; jr += nr)
+                        for (int jr = 0, width; jr < nc; jr += width)
                         {
-                            int cols = Math.Min(nr, nc - jr);
+                            width = jr < tailFrom ? nr : TailWidth;
+                            int cols = Math.Min(width, nc - jr);
                             bool inPlace = inPlaceB && jr < fullCols;
                             float* bp = inPlace ? g.B + (long)pc * n + jc + jr : bBuf + (long)jr * kc;
-                            int ldb = inPlace ? n : nr;
-                            var kernel = KernelFor(rows, aIn);
+                            int ldb = inPlace ? n : width;
                             bool copy = jr == 0 && ir < copiedRows;
-                            if (cols == nr && (rows == mr || (Kernel4 != null && rows % 4 == 0)))
+                            if (wide)
+                            {
+                                // 16, 32 or 48 columns computed; a tile of whole vectors and 4 or 8 rows is written in place.
+                                int vectors = (cols + 15) >> 4;
+                                bool inC = cols == vectors * 16 && rows % 4 == 0;
+                                GemmWideKernel.For(rows, vectors, aIn, copy)(kc, copy ? aSource : ap, copy ? g.M : lda,
+                                    bp, ldb, inC ? cRow + jr : tile, inC ? n : nr, inC && add, copy ? ap : null);
+                                if (!inC) CopyEdge(tile, nr, cRow + jr, n, rows, cols, add);
+                            }
+                            else if (cols == nr && (rows == mr || (Kernel4 != null && rows % 4 == 0)))
                             {
                                 if (copy) GemmMicroKernels.Vector512KernelPacking(kc, aSource, g.M, bp, ldb, cRow + jr, n, add, ap);
-                                else kernel(kc, ap, lda, bp, ldb, cRow + jr, n, add);
+                                else KernelFor(rows, aIn)(kc, ap, lda, bp, ldb, cRow + jr, n, add);
                             }
                             else
                             {
                                 // Edge tile: into scratch, then the valid part, with the same adds.
                                 if (copy) GemmMicroKernels.Vector512KernelPacking(kc, aSource, g.M, bp, ldb, tile, nr, false, ap);
-                                else kernel(kc, ap, lda, bp, ldb, tile, nr, false);
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    var cr = new Span<float>(cRow + (long)r * n + jr, cols);
-                                    var tr = new ReadOnlySpan<float>(tile + r * nr, cols);
-                                    if (add) TensorPrimitives.Add(cr, tr, cr);
-                                    else tr.CopyTo(cr);
-                                }
+                                else KernelFor(rows, aIn)(kc, ap, lda, bp, ldb, tile, nr, false);
+                                CopyEdge(tile, nr, cRow + jr, n, rows, cols, add);
                             }
                             // The tile's sums are complete after the last k block: finish it while it is in L1.
                             if (pc + kc == k) g.Epilogue.Apply(g.C, n, ic + ir, rows, jc + jr, cols);
@@ -332,6 +391,34 @@ internal static unsafe class Gemm
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>The width of the 8 x 48 tile's last panels where a block's columns end in a 16-column remainder or less.</summary>
+    private const int TailWidth = 32;
+
+    /// <summary>
+    /// Where a block of <paramref name="nc"/> columns switches from 48-wide panels to <see cref="TailWidth"/>-wide
+    /// ones (<paramref name="nc"/> where it never does). A remainder of 1-16 columns after the last 48 would run the
+    /// 16-column kernel, 8 FMAs per 9 loads with only 8 accumulators to hide the FMA latency; the last 48 columns
+    /// and the remainder as 32-wide panels compute as many columns at 16 FMAs per 10 loads (n = 256 as 4 x 48 +
+    /// 2 x 32 rather than 5 x 48 + 16). Each element's sum is the same on any panel, so this never changes a bit.
+    /// </summary>
+    private static int TailFrom(int nc, int nr)
+    {
+        int rest = nc % nr;
+        return rest is > 0 and <= 16 && nc > nr ? nc - rest - nr : nc;
+    }
+
+    /// <summary>An edge tile's valid <paramref name="rows"/> x <paramref name="cols"/> from scratch into C, stored or added as a kernel would.</summary>
+    private static void CopyEdge(float* tile, int ldt, float* c, int ldc, int rows, int cols, bool add)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            var cr = new Span<float>(c + (long)r * ldc, cols);
+            var tr = new ReadOnlySpan<float>(tile + r * ldt, cols);
+            if (add) TensorPrimitives.Add(cr, tr, cr);
+            else tr.CopyTo(cr);
         }
     }
 
@@ -343,7 +430,10 @@ internal static unsafe class Gemm
     /// <summary>This thread's packing space (A block, B block, one tile), 64-byte aligned, made once per thread.</summary>
     private static float* PackBuffer(out float* bBuf, out float* tile)
     {
-        int aLen = MC * KC, bLen = KC * NC, tLen = MR * NR;
+        // Room for either tile's blocks, so a thread's buffer serves both.
+        int aLen = Math.Max(TallBlocking.MC * TallBlocking.KC, WideBlocking.MC * WideBlocking.KC);
+        int bLen = Math.Max(TallBlocking.KC * TallBlocking.NC, WideBlocking.KC * WideBlocking.NC);
+        int tLen = Math.Max(TallBlocking.MR * TallBlocking.NR, WideBlocking.MR * WideBlocking.NR);
         var buffer = _packBuffer ??= GC.AllocateUninitializedArray<float>(aLen + bLen + tLen + 48, pinned: true);
         float* p = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
         p = (float*)(((nint)p + 63) & ~(nint)63);

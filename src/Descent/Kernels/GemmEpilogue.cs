@@ -82,7 +82,7 @@ internal readonly unsafe struct GemmEpilogue
     }
 
     /// <summary>
-    /// The bias add and ReLU of <see cref="Apply"/> for whole 512-bit vectors, written out: a tile's rows are 32 floats,
+    /// The bias add and ReLU of <see cref="Apply"/> for whole 512-bit vectors, written out: a tile's rows are 16 to 48 floats,
     /// and a library call per row and step cost more than the arithmetic (the per-row calls were 6 % of a transformer
     /// block's training step on a Xeon, model 207). The same operations as the row kernels (one rounding for the add,
     /// <see cref="ActivationKernel.ReluForward"/>'s select), so the same bits.

@@ -47,6 +47,17 @@ internal static unsafe class GemmPack
                     }
                     continue;
                 }
+                if (rows == 8 && mr == 8)
+                {
+                    // The 8 x 48 tile's full panel: one 8-wide copy a step.
+                    for (int p = 0; p < kc; p++, s += m, d += mr)
+                    {
+                        Sse.Prefetch0(s + TransposedAPrefetchSteps * (long)m);
+                        Sse.Prefetch0(s + TransposedAPrefetchSteps * (long)m + 7);
+                        Vector256.Store(Vector256.Load(s), d);
+                    }
+                    continue;
+                }
                 for (int p = 0; p < kc; p++, s += m, d += mr)
                 {
                     int r = 0;
@@ -158,15 +169,24 @@ internal static unsafe class GemmPack
         }
         if (!Avx.IsSupported) return 0;
         int cEnd = cols & ~7, pEnd = kc & ~7;
-        for (int c = 0; c < cEnd; c += 8)
+        if (nr > 32)
         {
-            float* src = s + (long)c * k;
-            for (int p = 0; p < pEnd; p += 8) Transpose8x8(src + p, k, d + (long)p * nr + c, nr);
-            for (int cc = c; cc < c + 8; cc++)
-            {
-                float* sc = s + (long)cc * k;
-                for (int p = pEnd; p < kc; p++) d[p * nr + cc] = sc[p];
-            }
+            // Panels wider than 32 (the 8 x 48 tile's) go eight steps of the whole panel at a time: the groups' stores
+            // then fill each line in one pass, and the packing took 0.7 (B of 128 x 384) to 0.95 (128 x 480) of the
+            // time group by group takes (one core of a Xeon, model 207). For 32-wide panels the two orders read mixed
+            // (one shape faster, one slower), so they keep the group order.
+            for (int p = 0; p < pEnd; p += 8)
+                for (int c = 0; c < cEnd; c += 8) Transpose8x8(s + (long)c * k + p, k, d + (long)p * nr + c, nr);
+        }
+        else
+        {
+            for (int c = 0; c < cEnd; c += 8)
+                for (int p = 0; p < pEnd; p += 8) Transpose8x8(s + (long)c * k + p, k, d + (long)p * nr + c, nr);
+        }
+        for (int cc = 0; cc < cEnd; cc++)
+        {
+            float* sc = s + (long)cc * k;
+            for (int p = pEnd; p < kc; p++) d[p * nr + cc] = sc[p];
         }
         return cEnd;
     }

@@ -3,8 +3,8 @@ namespace Descent.Kernels;
 /// <summary>
 /// C = A·Bᵀ for a few rows of A and many of B (a small batch through a Linear layer: x [m, k] by a weight
 /// [n, k]) computed as its transpose, Cᵀ = B·Aᵀ, then transposed into C. In that product the weight is the
-/// A operand, read in place by the register-blocked kernel 12 rows at a time, and the batch is the B
-/// operand, packed once into 32-wide panels (m·k floats, small). Run as A·Bᵀ instead, the packed path
+/// A operand, read in place by the register-blocked kernel 12 (or 8) rows at a time, and the batch is the B
+/// operand, packed once into 32- or 48-wide panels (m·k floats, small). Run as A·Bᵀ instead, the packed path
 /// would copy the whole weight to use each panel a few times, and the dot-product tiles
 /// (<see cref="DotTiles"/>) end every output in a horizontal sum and stream the weight once per 4 rows
 /// (measured on one core of a Xeon, model 207: 32 x 256 x 784 from 154 to 74 µs, 32 x 128 x 256 from 39
@@ -15,8 +15,8 @@ namespace Descent.Kernels;
 internal static unsafe class GemmTransposedProduct
 {
     /// <summary>
-    /// At least this many rows of A: Cᵀ's tiles are 32 columns wide, so fewer rows leave most of each
-    /// tile empty (16 x 256 x 784: 91 µs this way, 87 µs as dot products).
+    /// At least this many rows of A: Cᵀ's tiles are 32 columns wide (16 to 48 on the 8 x 48 tile), so fewer rows
+    /// leave most of each tile empty (16 x 256 x 784: 91 µs this way, 87 µs as dot products).
     /// </summary>
     internal const int MinRows = 24;
 

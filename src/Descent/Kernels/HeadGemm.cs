@@ -20,7 +20,9 @@ internal static unsafe class HeadGemm
     public static void Run(bool transA, int m, int n, int k, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add = false)
     {
         // On AVX-512 the GEMM's own 12-, 8- and 4-row micro-kernels take A in place in either layout; other CPUs,
-        // and the edges, go through Edge, which does the same adds in the same order.
+        // and the edges, go through Edge, which does the same adds in the same order. The 12 x 32 tile on every
+        // CPU, whichever tile Gemm uses: a head's widths (32, 64) are whole 32-column tiles, which 48-column tiles
+        // would leave as 32- or 16-column edges with fewer FMAs per broadcast.
         int fullRows = 0, fullColumns = 0;
         if (Gemm.Path == GemmPath.Vector512 && k > 0)
         {

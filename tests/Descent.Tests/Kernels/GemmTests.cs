@@ -30,14 +30,23 @@ public class GemmTests
             // A·Bᵀ with at most 16 columns and more than 64 rows (a batch through a classifier's output layer):
             // twelve rows at a time and the rows left over, 1 to 16 columns.
             [65, 10, 128], [300, 7, 40], [100, 16, 513], [400, 3, 300], [1100, 1, 60],
+            // The 8 x 48 tile's edges: columns past the last 48 in whole vectors of 16 and 32 (stored in place)
+            // and not (through scratch), rows in 8s but not 12s, a last panel of 4 rows and of 1-3 or 5-7.
+            [40, 16, 70], [36, 32, 300], [24, 64, 33], [100, 112, 257], [20, 96, 9], [88, 80, 300],
+            [16, 48, 100], [56, 150, 70], [69, 176, 261], [104, 45, 530], [200, 530, 40],
+            // Its last 48 columns and a remainder of 1-16 as 32-wide panels, B packed or (up to 36 rows) read in place.
+            [30, 53, 100], [70, 250, 130], [20, 112, 300], [36, 250, 70], [12, 64, 40],
         ];
         foreach (var s in mixes) data.Add(s[0], s[1], s[2]);
         return data;
     }
 
+    /// <summary>Both AVX-512 tiles (on other paths both name the one tile there is).</summary>
+    internal static readonly GemmTile[] Tiles = [GemmTile.Tall12x32, GemmTile.Wide8x48];
+
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void MatchesReferenceForEveryTransposeAndAccumulate(int m, int n, int k)
+    public void MatchesReferenceForEveryTransposeAndAccumulateOnBothTiles(int m, int n, int k)
     {
         int seed = m * 7919 + n * 104729 + k;
         var a = GemmReference.Random(m * k, seed);
@@ -47,10 +56,17 @@ public class GemmTests
             foreach (bool transB in new[] { false, true })
                 foreach (bool accumulate in new[] { false, true })
                 {
-                    var c = (float[])c0.Clone();
-                    Gemm.Run(transA, transB, m, n, k, a, b, c, accumulate);
                     var reference = GemmReference.Multiply(transA, transB, m, n, k, a, b, accumulate ? c0 : null);
-                    GemmReference.AssertClose(c, reference, m, n, k);
+                    float[]? first = null;
+                    foreach (var tile in Tiles)
+                    {
+                        var c = (float[])c0.Clone();
+                        using (Gemm.UseTile(tile)) Gemm.Run(transA, transB, m, n, k, a, b, c, accumulate);
+                        GemmReference.AssertClose(c, reference, m, n, k);
+                        // Each element's k steps run in the same order on either tile, so the bits agree.
+                        if (first is null) first = c;
+                        else Assert.True(first.AsSpan().SequenceEqual(c), $"the tiles differ ({transA}, {transB}, {accumulate})");
+                    }
                 }
     }
 
@@ -133,7 +149,8 @@ public class GemmTests
     [InlineData(65, 129, 31)]
     [InlineData(40, 300, 130)]
     [InlineData(150, 10, 128)]
-    public void EveryPartitionGivesIdenticalBits(int m, int n, int k)
+    [InlineData(96, 1000, 300)]
+    public void EveryPartitionAndTileGivesIdenticalBits(int m, int n, int k)
     {
         foreach (bool transA in new[] { false, true })
             foreach (bool transB in new[] { false, true })
@@ -142,13 +159,14 @@ public class GemmTests
                 var b = GemmReference.Random(k * n, 12);
                 var c0 = GemmReference.Random(m * n, 13);
                 float[]? first = null;
-                foreach (int parts in new[] { 1, 2, 3, 7 })
-                {
-                    var c = (float[])c0.Clone();
-                    Gemm.Run(transA, transB, m, n, k, a, b, c, accumulate: true, parts);
-                    if (first is null) first = c;
-                    else Assert.True(first.AsSpan().SequenceEqual(c), $"{parts} parts differ ({transA}, {transB})");
-                }
+                foreach (var tile in Tiles)
+                    foreach (int parts in new[] { 1, 2, 3, 7 })
+                    {
+                        var c = (float[])c0.Clone();
+                        using (Gemm.UseTile(tile)) Gemm.Run(transA, transB, m, n, k, a, b, c, accumulate: true, parts);
+                        if (first is null) first = c;
+                        else Assert.True(first.AsSpan().SequenceEqual(c), $"{tile}, {parts} parts differ ({transA}, {transB})");
+                    }
             }
     }
 
@@ -158,26 +176,72 @@ public class GemmTests
         int m = 300, n = 300, k = 300;
         var a = GemmReference.Random(m * k, 21);
         var b = GemmReference.Random(k * n, 22);
-        var first = new float[m * n];
-        Gemm.Run(false, true, m, n, k, a, b, first);
-        for (int run = 0; run < 3; run++)
+        foreach (var tile in Tiles)
         {
-            var c = new float[m * n];
-            Gemm.Run(false, true, m, n, k, a, b, c);
-            Assert.True(first.AsSpan().SequenceEqual(c), $"run {run} differs");
+            using var scope = Gemm.UseTile(tile);
+            var first = new float[m * n];
+            Gemm.Run(false, true, m, n, k, a, b, first);
+            for (int run = 0; run < 3; run++)
+            {
+                var c = new float[m * n];
+                Gemm.Run(false, true, m, n, k, a, b, c);
+                Assert.True(first.AsSpan().SequenceEqual(c), $"{tile}: run {run} differs");
+            }
         }
     }
 
     [Fact]
     public void BlockingFitsTheKernelAndTheCpu()
     {
-        var blocking = Gemm.Blocking;
-        Assert.Equal(0, blocking.NC % blocking.NR);
-        Assert.InRange(blocking.NC, blocking.NR, 512);
-        Assert.Equal(0, blocking.MC % blocking.MR);
-        Assert.True(blocking.KC >= 64, $"KC {blocking.KC}");
-        if (System.Runtime.Intrinsics.X86.X86Base.IsSupported)
-            Assert.Matches(@"^\S+ family \d+ model \d+, L2 \d+ KiB$", blocking.Cpu);
+        foreach (var blocking in new[] { Gemm.Blocking, GemmBlocking.For(Gemm.Path, GemmTile.Tall12x32), GemmBlocking.For(Gemm.Path, GemmTile.Wide8x48) })
+        {
+            Assert.Equal(0, blocking.NC % blocking.NR);
+            Assert.InRange(blocking.NC, blocking.NR, 512);
+            Assert.Equal(0, blocking.MC % blocking.MR);
+            Assert.True(blocking.KC >= 64, $"KC {blocking.KC}");
+            if (System.Runtime.Intrinsics.X86.X86Base.IsSupported)
+                Assert.Matches(@"^\S+ family \d+ model \d+, L2 \d+ KiB$", blocking.Cpu);
+        }
+        if (Gemm.Path == GemmPath.Vector512)
+        {
+            Assert.Equal((8, 48), (GemmBlocking.For(Gemm.Path, GemmTile.Wide8x48).MR, GemmBlocking.For(Gemm.Path, GemmTile.Wide8x48).NR));
+            Assert.Equal((12, 32), (GemmBlocking.For(Gemm.Path, GemmTile.Tall12x32).MR, GemmBlocking.For(Gemm.Path, GemmTile.Tall12x32).NR));
+        }
+    }
+
+    [Fact]
+    public void TileFollowsTheVendorUnlessTheVariableNamesOne()
+    {
+        Assert.Equal(GemmTile.Wide8x48, GemmBlocking.ChooseTile("GenuineIntel", null));
+        Assert.Equal(GemmTile.Tall12x32, GemmBlocking.ChooseTile("AuthenticAMD", ""));
+        Assert.Equal(GemmTile.Tall12x32, GemmBlocking.ChooseTile("GenuineIntel", "12x32"));
+        Assert.Equal(GemmTile.Wide8x48, GemmBlocking.ChooseTile("AuthenticAMD", " 8x48 "));
+        var ex = Assert.Throws<InvalidOperationException>(() => GemmBlocking.ChooseTile("GenuineIntel", "16x32"));
+        Assert.Contains(GemmBlocking.TileVariable, ex.Message);
+        Assert.Contains("16x32", ex.Message);
+        // The process's own choice is the variable's, or the vendor's.
+        var setting = Environment.GetEnvironmentVariable(GemmBlocking.TileVariable);
+        if (Gemm.Path == GemmPath.Vector512 && !string.IsNullOrWhiteSpace(setting))
+            Assert.Equal(setting.Trim() == "8x48" ? GemmTile.Wide8x48 : GemmTile.Tall12x32, Gemm.Blocking.Tile);
+    }
+
+    [Fact]
+    public void UseTileSetsTheTileForThisThreadUntilDisposed()
+    {
+        var before = Gemm.Tile;
+        using (Gemm.UseTile(GemmTile.Wide8x48))
+        {
+            Assert.Equal(GemmTile.Wide8x48, Gemm.Tile);
+            using (Gemm.UseTile(GemmTile.Tall12x32)) Assert.Equal(GemmTile.Tall12x32, Gemm.Tile);
+            Assert.Equal(GemmTile.Wide8x48, Gemm.Tile);
+            // Another thread keeps the process's tile.
+            GemmTile other = default;
+            var thread = new Thread(() => other = Gemm.Tile);
+            thread.Start();
+            thread.Join();
+            Assert.Equal(Gemm.Blocking.Tile, other);
+        }
+        Assert.Equal(before, Gemm.Tile);
     }
 
     [Fact]

@@ -38,26 +38,34 @@ public class GemmThreadTests
     [InlineData(false, false, 70, 40, 300)]   // split by rows into parts few enough to read B in place, unlike one part
     [InlineData(false, true, 1024, 256, 784)] // split by rows at row 512, inside a 12-row tile (an 8-row panel ends the first part)
     [InlineData(false, true, 128, 128, 256)]  // a tie between the splits, by columns
-    public void OneAndTwoThreadsGiveIdenticalBits(bool transA, bool transB, int m, int n, int k)
+    [InlineData(false, false, 96, 1000, 300)] // split by columns into 48-wide panels (8 x 48 tile) and 32-wide ones
+    public void OneAndTwoThreadsGiveIdenticalBitsOnBothTiles(bool transA, bool transB, int m, int n, int k)
     {
         var a = GemmReference.Random(m * k, 31);
         var b = GemmReference.Random(k * n, 32);
-        var one = new float[m * n];
-        var two = new float[m * n];
-        int saved = Threads.Count;
-        try
+        float[]? first = null;
+        foreach (var tile in GemmTests.Tiles)
         {
-            Threads.Count = 1;
-            Gemm.Run(transA, transB, m, n, k, a, b, one);
-            Threads.Count = 2;
-            Assert.True(ParallelPartition.Parts((long)m * n * k, Gemm.MacsPerThread, int.MaxValue) >= 2, "the product is big enough for two threads");
-            Gemm.Run(transA, transB, m, n, k, a, b, two);
+            var one = new float[m * n];
+            var two = new float[m * n];
+            int saved = Threads.Count;
+            try
+            {
+                using var scope = Gemm.UseTile(tile);
+                Threads.Count = 1;
+                Gemm.Run(transA, transB, m, n, k, a, b, one);
+                Threads.Count = 2;
+                Assert.True(ParallelPartition.Parts((long)m * n * k, Gemm.MacsPerThread, int.MaxValue) >= 2, "the product is big enough for two threads");
+                Gemm.Run(transA, transB, m, n, k, a, b, two);
+            }
+            finally
+            {
+                Threads.Count = saved;
+            }
+            Assert.True(one.AsSpan().SequenceEqual(two), $"{tile}: one and two threads differ");
+            first ??= one;
+            Assert.True(first.AsSpan().SequenceEqual(one), $"{tile} differs from {GemmTests.Tiles[0]}");
         }
-        finally
-        {
-            Threads.Count = saved;
-        }
-        Assert.True(one.AsSpan().SequenceEqual(two));
     }
 
     [Theory]
