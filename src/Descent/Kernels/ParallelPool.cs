@@ -42,6 +42,13 @@ internal static unsafe class ParallelPool
     private static delegate*<int, void*, void> _body;
     private static void* _state;
     private static int _parts, _next, _pending;
+    // Counts dispatches, so a spinning worker sees products follow each other even when the caller
+    // takes every part itself and withdraws the offer before the worker claims it.
+    private static int _dispatches;
+    private static long _sleeps;
+
+    /// <summary>How many times a worker has blocked waiting for an offer, since start-up.</summary>
+    internal static long Sleeps => Interlocked.Read(ref _sleeps);
     private static Exception? _error;
 
     /// <summary>
@@ -60,6 +67,7 @@ internal static unsafe class ParallelPool
         try
         {
             if (PoolTrace.On) PoolTrace.Mark(PoolTrace.Kind.Dispatch, parts);
+            Interlocked.Increment(ref _dispatches);
             var workers = EnsureWorkers(helpers);
             _body = body;
             _state = state;
@@ -177,21 +185,47 @@ internal static unsafe class ParallelPool
         }
     }
 
-    /// <summary>Returns once this worker has claimed an offer: spinning first, then asleep.</summary>
+    /// <summary>
+    /// Returns once this worker has claimed an offer: spinning while dispatches keep coming (each one,
+    /// claimed or not, restarts the spin), asleep once none has come for <see cref="SpinMicroseconds"/>.
+    /// A pulse whose offer the caller has already withdrawn (it ran every part before this worker woke)
+    /// sends the worker back to spinning, not to sleep: the products are following each other, and a
+    /// worker that went back to sleep would be woken too late for every short product after it (two
+    /// threads at 128³, 14 µs a part against a 30 µs wake-up on a Xeon model 207 guest: the caller ran
+    /// both parts in 295 of 300 back-to-back calls, and two threads took one thread's time).
+    /// </summary>
     private static void WaitForOffer(Worker w)
     {
-        long deadline = Stopwatch.GetTimestamp() + SpinTicks;
-        int spins = 0;
-        while (Stopwatch.GetTimestamp() <= deadline)
+        while (true)
         {
-            if (Volatile.Read(ref w.Offer) == 1 && Interlocked.CompareExchange(ref w.Offer, 0, 1) == 1) return;
-            Pause(ref spins);
-        }
-        lock (w.Gate)
-        {
-            Interlocked.Exchange(ref w.Sleeping, 1);
-            while (Interlocked.CompareExchange(ref w.Offer, 0, 1) != 1) Monitor.Wait(w.Gate);
-            Volatile.Write(ref w.Sleeping, 0);
+            long deadline = Stopwatch.GetTimestamp() + SpinTicks;
+            int seen = Volatile.Read(ref _dispatches), spins = 0;
+            while (true)
+            {
+                if (Volatile.Read(ref w.Offer) == 1 && Interlocked.CompareExchange(ref w.Offer, 0, 1) == 1) return;
+                long now = Stopwatch.GetTimestamp();
+                int dispatches = Volatile.Read(ref _dispatches);
+                if (dispatches != seen)
+                {
+                    seen = dispatches;
+                    deadline = now + SpinTicks;
+                }
+                else if (now > deadline) break;
+                Pause(ref spins);
+            }
+            lock (w.Gate)
+            {
+                Interlocked.Exchange(ref w.Sleeping, 1);
+                bool claimed = Interlocked.CompareExchange(ref w.Offer, 0, 1) == 1;
+                if (!claimed)
+                {
+                    Interlocked.Increment(ref _sleeps);
+                    Monitor.Wait(w.Gate);
+                    claimed = Interlocked.CompareExchange(ref w.Offer, 0, 1) == 1;
+                }
+                Volatile.Write(ref w.Sleeping, 0);
+                if (claimed) return;
+            }
         }
     }
 }

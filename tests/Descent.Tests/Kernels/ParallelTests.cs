@@ -124,6 +124,65 @@ public unsafe class ParallelTests
         for (int p = 3; p < 8; p++) Assert.Equal(150, hits[p]);
     }
 
+    private static void Nothing(int part, void* state) { }
+
+    [Fact]
+    public void DispatchesThatFollowEachOtherKeepTheWorkerAwake()
+    {
+        // The caller takes every part of a short dispatch before a sleeping worker wakes, and withdraws its
+        // offer. A worker woken for a withdrawn offer used to go back to sleep, so with dispatches a little
+        // apart (as a training step's products are, with other work between them) every one woke it again,
+        // too late; now it spins while dispatches keep coming, and sleeps only when none has come for a while.
+        int saved = Threads.Count;
+        long slept;
+        const int dispatches = 500;
+        long gap = System.Diagnostics.Stopwatch.Frequency * ParallelPool.SpinMicroseconds / 2 / 1_000_000;
+        try
+        {
+            Threads.Count = 2;
+            ParallelPool.Run(2, &Nothing, null);
+            Thread.Sleep(2 * ParallelPool.SpinMicroseconds / 1000 + 5);   // the worker is asleep now
+            long before = ParallelPool.Sleeps;
+            for (int i = 0; i < dispatches; i++)
+            {
+                ParallelPool.Run(2, &Nothing, null);
+                long until = System.Diagnostics.Stopwatch.GetTimestamp() + gap;
+                while (System.Diagnostics.Stopwatch.GetTimestamp() < until) Thread.SpinWait(10);
+            }
+            slept = ParallelPool.Sleeps - before;
+        }
+        finally
+        {
+            Threads.Count = saved;
+        }
+        Assert.True(slept < dispatches / 10, $"the worker slept {slept} times in {dispatches} dispatches {ParallelPool.SpinMicroseconds / 2} µs apart");
+    }
+
+    [Fact]
+    public void AnIdlePoolBurnsNoCpu()
+    {
+        // Spinning is for products that follow each other: once none has come for the spin's length, the
+        // worker must sleep, whatever the dispatches before left it doing.
+        int saved = Threads.Count;
+        TimeSpan used;
+        try
+        {
+            Threads.Count = 2;
+            for (int i = 0; i < 2000; i++) ParallelPool.Run(2, &Nothing, null);
+            Thread.Sleep(20);
+            var process = System.Diagnostics.Process.GetCurrentProcess();
+            var before = process.TotalProcessorTime;
+            Thread.Sleep(300);
+            process.Refresh();
+            used = process.TotalProcessorTime - before;
+        }
+        finally
+        {
+            Threads.Count = saved;
+        }
+        Assert.True(used < TimeSpan.FromMilliseconds(60), $"the process used {used.TotalMilliseconds:F0} ms of processor time in 300 ms idle");
+    }
+
     [Fact]
     public void AFailingPartThrowsToTheCallerAndThePoolStaysUsable()
     {
