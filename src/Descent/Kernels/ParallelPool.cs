@@ -6,8 +6,8 @@ namespace Descent.Kernels;
 /// <summary>
 /// A small pool of worker threads for data-parallel kernels. A training step dispatches kernels
 /// back to back, and waking a sleeping thread costs the scheduler's latency (5-50 µs, as long as a
-/// small product takes), so a worker that has just finished spins for a short while
-/// (<see cref="SpinMicroseconds"/>) before it sleeps in <see cref="Monitor.Wait(object)"/>, and the
+/// small product takes), so a worker spins while dispatches keep coming and sleeps in
+/// <see cref="Monitor.Wait(object)"/> only once none has come for <see cref="SpinMicroseconds"/>, and the
 /// caller spins as briefly for the last part to finish. The spin yields its core to any thread the OS
 /// wants to run and is bounded, so a busy machine loses at most that moment (libtorch's OpenMP threads
 /// spin unboundedly and collapse when another process takes a core). Parts are handed out from a
@@ -18,7 +18,7 @@ namespace Descent.Kernels;
 /// </summary>
 internal static unsafe class ParallelPool
 {
-    /// <summary>How long an idle worker (or a caller waiting for the last part) spins before it sleeps.</summary>
+    /// <summary>How long a worker with no dispatch coming (or a caller waiting for the last part) spins before it sleeps.</summary>
     internal const int SpinMicroseconds = 100;
 
     private static readonly long SpinTicks = Math.Max(1, Stopwatch.Frequency * SpinMicroseconds / 1_000_000);
@@ -189,10 +189,11 @@ internal static unsafe class ParallelPool
     /// Returns once this worker has claimed an offer: spinning while dispatches keep coming (each one,
     /// claimed or not, restarts the spin), asleep once none has come for <see cref="SpinMicroseconds"/>.
     /// A pulse whose offer the caller has already withdrawn (it ran every part before this worker woke)
-    /// sends the worker back to spinning, not to sleep: the products are following each other, and a
-    /// worker that went back to sleep would be woken too late for every short product after it (two
-    /// threads at 128³, 14 µs a part against a 30 µs wake-up on a Xeon model 207 guest: the caller ran
-    /// both parts in 295 of 300 back-to-back calls, and two threads took one thread's time).
+    /// sends the worker back to spinning, not to sleep: products are following each other. A worker that
+    /// went back to sleep there woke in the gap before the next product (a training step has other work
+    /// between its products: 7 µs median, up to 50-70 µs, in the MLP step at batch 128), slept again, and
+    /// made every later short product pay a futex wake and a late worker (a wake-up takes 15-80 µs on a
+    /// Xeon model 207 guest, a 128³ product's half 14 µs).
     /// </summary>
     private static void WaitForOffer(Worker w)
     {
