@@ -6,8 +6,8 @@ namespace Descent.Kernels;
 /// <summary>
 /// A small pool of worker threads for data-parallel kernels. A training step dispatches kernels
 /// back to back, and waking a sleeping thread costs the scheduler's latency (5-50 µs, as long as a
-/// small product takes), so a worker spins while dispatches keep coming and sleeps in
-/// <see cref="Monitor.Wait(object)"/> only once none has come for <see cref="SpinMicroseconds"/>, and the
+/// small product takes), so a worker that has just finished spins for a short while
+/// (<see cref="SpinMicroseconds"/>) before it sleeps in <see cref="Monitor.Wait(object)"/>, and the
 /// caller spins as briefly for the last part to finish. The spin yields its core to any thread the OS
 /// wants to run and is bounded, so a busy machine loses at most that moment (libtorch's OpenMP threads
 /// spin unboundedly and collapse when another process takes a core). Parts are handed out from a
@@ -18,7 +18,7 @@ namespace Descent.Kernels;
 /// </summary>
 internal static unsafe class ParallelPool
 {
-    /// <summary>How long a worker with no dispatch coming (or a caller waiting for the last part) spins before it sleeps.</summary>
+    /// <summary>How long an idle worker (or a caller waiting for the last part) spins before it sleeps.</summary>
     internal const int SpinMicroseconds = 100;
 
     private static readonly long SpinTicks = Math.Max(1, Stopwatch.Frequency * SpinMicroseconds / 1_000_000);
@@ -42,14 +42,11 @@ internal static unsafe class ParallelPool
     private static delegate*<int, void*, void> _body;
     private static void* _state;
     private static int _parts, _next, _pending;
-    // Counts dispatches, so a spinning worker sees products follow each other even when the caller
-    // takes every part itself and withdraws the offer before the worker claims it.
-    private static int _dispatches;
+    private static Exception? _error;
     private static long _sleeps;
 
-    /// <summary>How many times a worker has blocked waiting for an offer, since start-up.</summary>
+    /// <summary>How many times a worker has blocked waiting for an offer, since start-up (each costs a dispatch a wake-up).</summary>
     internal static long Sleeps => Interlocked.Read(ref _sleeps);
-    private static Exception? _error;
 
     /// <summary>
     /// Runs <paramref name="body"/>(part, <paramref name="state"/>) for every part in [0, <paramref name="parts"/>)
@@ -67,7 +64,6 @@ internal static unsafe class ParallelPool
         try
         {
             if (PoolTrace.On) PoolTrace.Mark(PoolTrace.Kind.Dispatch, parts);
-            Interlocked.Increment(ref _dispatches);
             var workers = EnsureWorkers(helpers);
             _body = body;
             _state = state;
@@ -185,48 +181,25 @@ internal static unsafe class ParallelPool
         }
     }
 
-    /// <summary>
-    /// Returns once this worker has claimed an offer: spinning while dispatches keep coming (each one,
-    /// claimed or not, restarts the spin), asleep once none has come for <see cref="SpinMicroseconds"/>.
-    /// A pulse whose offer the caller has already withdrawn (it ran every part before this worker woke)
-    /// sends the worker back to spinning, not to sleep: products are following each other. A worker that
-    /// went back to sleep there woke in the gap before the next product (a training step has other work
-    /// between its products: 7 µs median, up to 50-70 µs, in the MLP step at batch 128), slept again, and
-    /// made every later short product pay a futex wake and a late worker (a wake-up takes 15-80 µs on a
-    /// Xeon model 207 guest, a 128³ product's half 14 µs).
-    /// </summary>
+    /// <summary>Returns once this worker has claimed an offer: spinning first, then asleep.</summary>
     private static void WaitForOffer(Worker w)
     {
-        while (true)
+        long deadline = Stopwatch.GetTimestamp() + SpinTicks;
+        int spins = 0;
+        while (Stopwatch.GetTimestamp() <= deadline)
         {
-            long deadline = Stopwatch.GetTimestamp() + SpinTicks;
-            int seen = Volatile.Read(ref _dispatches), spins = 0;
-            while (true)
+            if (Volatile.Read(ref w.Offer) == 1 && Interlocked.CompareExchange(ref w.Offer, 0, 1) == 1) return;
+            Pause(ref spins);
+        }
+        lock (w.Gate)
+        {
+            Interlocked.Exchange(ref w.Sleeping, 1);
+            while (Interlocked.CompareExchange(ref w.Offer, 0, 1) != 1)
             {
-                if (Volatile.Read(ref w.Offer) == 1 && Interlocked.CompareExchange(ref w.Offer, 0, 1) == 1) return;
-                long now = Stopwatch.GetTimestamp();
-                int dispatches = Volatile.Read(ref _dispatches);
-                if (dispatches != seen)
-                {
-                    seen = dispatches;
-                    deadline = now + SpinTicks;
-                }
-                else if (now > deadline) break;
-                Pause(ref spins);
+                Interlocked.Increment(ref _sleeps);
+                Monitor.Wait(w.Gate);
             }
-            lock (w.Gate)
-            {
-                Interlocked.Exchange(ref w.Sleeping, 1);
-                bool claimed = Interlocked.CompareExchange(ref w.Offer, 0, 1) == 1;
-                if (!claimed)
-                {
-                    Interlocked.Increment(ref _sleeps);
-                    Monitor.Wait(w.Gate);
-                    claimed = Interlocked.CompareExchange(ref w.Offer, 0, 1) == 1;
-                }
-                Volatile.Write(ref w.Sleeping, 0);
-                if (claimed) return;
-            }
+            Volatile.Write(ref w.Sleeping, 0);
         }
     }
 }
