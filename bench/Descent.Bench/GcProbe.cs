@@ -10,7 +10,8 @@ namespace Descent.Bench;
 /// What the GC does during one benchmark case's Descent calls, Descent only: per call, the collections of each
 /// generation, the bytes allocated on the GC heap and the pause; per collection, its reason and generation (from the
 /// runtime's own GC events, read in process), what it promoted and whether it compacted; and the step arena's and
-/// buffer pool's counters (buffers recycled, released to the GC, forced collections, fresh buffers, evictions).
+/// buffer pool's counters (buffers recycled, released to the GC, forced collections, fresh buffers, evictions), and how often
+/// the thread pool's workers went to sleep (each sleep costs the next dispatch a wake-up).
 /// The cases are the benchmark's, built from the same seeds and called as <see cref="Steps.Descent"/> calls them.
 /// </summary>
 public static class GcProbe
@@ -36,7 +37,7 @@ public static class GcProbe
         for (int i = 0; i < 100 || warm.Elapsed.TotalSeconds < 2; i++) call();
         using var listener = new GcEvents();
         var arena0 = StepArena.Counters;
-        long fresh0 = ScratchPool.FreshBuffers, evicted0 = ScratchPool.EvictedBuffers;
+        long fresh0 = ScratchPool.FreshBuffers, evicted0 = ScratchPool.EvictedBuffers, sleeps0 = ParallelPool.Sleeps;
         int[] gen0 = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
         var pause0 = GC.GetTotalPauseDuration();
         long bytes0 = GC.GetAllocatedBytesForCurrentThread();
@@ -64,7 +65,8 @@ public static class GcProbe
         Console.WriteLine($"  collections per call: gen0 {perCall[0]:F3}, gen1 {perCall[1]:F3}, gen2 {perCall[2]:F3} (each count includes the older generations' collections)");
         Console.WriteLine($"  step arena: {arena.Recycled - arena0.Recycled} buffers recycled, {arena.Released - arena0.Released} released to the GC, " +
             $"{arena.ForcedCollections - arena0.ForcedCollections} forced collections; pending now {arena.Pending} ({arena.PendingBytes / 1024} KiB); " +
-            $"pool: {ScratchPool.FreshBuffers - fresh0} fresh buffers, {ScratchPool.EvictedBuffers - evicted0} evicted, {ScratchPool.PooledFloats * 4 / 1024} KiB free");
+            $"pool: {ScratchPool.FreshBuffers - fresh0} fresh buffers, {ScratchPool.EvictedBuffers - evicted0} evicted, {ScratchPool.PooledFloats * 4 / 1024} KiB free; " +
+            $"the thread pool's workers slept {ParallelPool.Sleeps - sleeps0} times");
         listener.Print(calls);
         foreach (var line in seen) Console.WriteLine("  " + line);
         if (Environment.GetEnvironmentVariable("GCPROBE_INPLACE") is not null && name.StartsWith("matmul", StringComparison.Ordinal))

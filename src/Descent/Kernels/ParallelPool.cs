@@ -43,6 +43,10 @@ internal static unsafe class ParallelPool
     private static void* _state;
     private static int _parts, _next, _pending;
     private static Exception? _error;
+    private static long _sleeps;
+
+    /// <summary>How many times a worker has blocked waiting for an offer, since start-up (each costs a dispatch a wake-up).</summary>
+    internal static long Sleeps => Interlocked.Read(ref _sleeps);
 
     /// <summary>
     /// Runs <paramref name="body"/>(part, <paramref name="state"/>) for every part in [0, <paramref name="parts"/>)
@@ -190,7 +194,11 @@ internal static unsafe class ParallelPool
         lock (w.Gate)
         {
             Interlocked.Exchange(ref w.Sleeping, 1);
-            while (Interlocked.CompareExchange(ref w.Offer, 0, 1) != 1) Monitor.Wait(w.Gate);
+            while (Interlocked.CompareExchange(ref w.Offer, 0, 1) != 1)
+            {
+                Interlocked.Increment(ref _sleeps);
+                Monitor.Wait(w.Gate);
+            }
             Volatile.Write(ref w.Sleeping, 0);
         }
     }

@@ -124,6 +124,53 @@ public unsafe class ParallelTests
         for (int p = 3; p < 8; p++) Assert.Equal(150, hits[p]);
     }
 
+    private static void Nothing(int part, void* state) { }
+
+    [Fact]
+    public void AnIdlePoolBurnsNoCpu()
+    {
+        // Spinning is for products that follow each other: once none has come for the spin's length, the
+        // workers must sleep (ParallelPool.Sleeps counts it). Their own CPU time, from /proc (Linux), not the
+        // process's: the runtime's JIT and GC threads work in the idle time too.
+        if (!OperatingSystem.IsLinux()) return;
+        int saved = Threads.Count;
+        long used;
+        try
+        {
+            Threads.Count = 2;
+            for (int i = 0; i < 2000; i++) ParallelPool.Run(2, &Nothing, null);
+            Thread.Sleep(20);
+            long before = WorkerTicks();
+            Thread.Sleep(300);
+            used = WorkerTicks() - before;
+        }
+        finally
+        {
+            Threads.Count = saved;
+        }
+        Assert.True(used * 10 < 30, $"the pool's workers used {used * 10} ms of processor time in 300 ms idle");
+    }
+
+    /// <summary>User and system clock ticks (10 ms) of the pool's worker threads, named "Descent worker N".</summary>
+    private static long WorkerTicks()
+    {
+        long ticks = 0;
+        int workers = 0;
+        foreach (var task in Directory.GetDirectories("/proc/self/task"))
+        {
+            string comm;
+            try { comm = File.ReadAllText(Path.Combine(task, "comm")); }
+            catch (IOException) { continue; }
+            if (!comm.StartsWith("Descent worker", StringComparison.Ordinal)) continue;
+            var stat = File.ReadAllText(Path.Combine(task, "stat"));
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            ticks += long.Parse(fields[11]) + long.Parse(fields[12]);
+            workers++;
+        }
+        Assert.True(workers > 0, "the pool has started its workers");
+        return ticks;
+    }
+
     [Fact]
     public void AFailingPartThrowsToTheCallerAndThePoolStaysUsable()
     {
