@@ -4,7 +4,9 @@ namespace Descent;
 
 /// <summary>
 /// Per-thread recycling of float buffers for tensors, on the kernels' <see cref="ScratchPool"/> (exact-length
-/// free lists), so every rented buffer is exactly as long as the tensor over it. Three uses:
+/// free lists), so every rented buffer is exactly as long as the tensor over it, except that a tensor of
+/// <see cref="MinAlignedLength"/> floats or more that a kernel fills whole gets a few floats more and starts past
+/// them, on a cache line (<see cref="ScratchPool.TakeAligned"/>). Three uses:
 /// <list type="bullet">
 /// <item>Kernel scratch (im2col columns, GEMM-sized temporaries): <see cref="RentScratch"/> and
 /// <see cref="Return"/> in a pair around the kernel call.</item>
