@@ -112,14 +112,17 @@ internal static class BufferPool
     /// </summary>
     internal static Tensor LeafGradient(int[] shape, int length)
     {
-        if (length < MinAlignedLength) return new Tensor(GC.AllocateUninitializedArray<float>(length), 0, shape);
+        if (!Aligns(length)) return new Tensor(GC.AllocateUninitializedArray<float>(length), 0, shape);
         var buffer = GC.AllocateUninitializedArray<float>(length + ScratchPool.AlignmentPad, pinned: true);
         return new Tensor(buffer, ScratchPool.AlignedOffset(buffer), shape);
     }
 
+    // The padding must still fit in an array for the biggest tensors.
+    private static bool Aligns(int length) => length >= MinAlignedLength && length <= Array.MaxLength - ScratchPool.AlignmentPad;
+
     private static float[] TakeForTensor(int length, out int offset)
     {
-        if (length < MinAlignedLength)
+        if (!Aligns(length))
         {
             offset = 0;
             return ScratchPool.Take(length, clear: false);
