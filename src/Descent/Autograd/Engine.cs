@@ -175,7 +175,7 @@ internal static class Engine
         if (grad != null && Shape.Equal(grad.ShapeRef, t.ShapeRef)) return grad;
         // Owned by the leaf and reused across steps, so never from the arena.
         overwrite = true;
-        return t.Grad = new Tensor(GC.AllocateUninitializedArray<float>(t.Numel), 0, t.Shape);
+        return t.Grad = BufferPool.LeafGradient(t.Shape, t.Numel);
     }
 
     /// <summary>Writes a whole gradient into <paramref name="destination"/>, or adds it there when <paramref name="accumulate"/> is set.</summary>

@@ -4,7 +4,9 @@ namespace Descent;
 
 /// <summary>
 /// Per-thread recycling of float buffers for tensors, on the kernels' <see cref="ScratchPool"/> (exact-length
-/// free lists), so every rented buffer is exactly as long as the tensor over it. Three uses:
+/// free lists), so every rented buffer is exactly as long as the tensor over it, except that a tensor of
+/// <see cref="MinAlignedLength"/> floats or more that a kernel fills whole gets a few floats more and starts past
+/// them, on a cache line (<see cref="ScratchPool.TakeAligned"/>). Three uses:
 /// <list type="bullet">
 /// <item>Kernel scratch (im2col columns, GEMM-sized temporaries): <see cref="RentScratch"/> and
 /// <see cref="Return"/> in a pair around the kernel call.</item>
@@ -83,14 +85,50 @@ internal static class BufferPool
     /// Like <see cref="ForTensor"/> but with unspecified contents, for a kernel that writes every
     /// element before anyone reads one (skipping the clear halves the memory traffic of a big elementwise op).
     /// </summary>
-    internal static float[] ForTensorUninitialized(int length)
+    /// <remarks>A pooled buffer of <see cref="MinAlignedLength"/> floats or more is padded, and the tensor's data starts at <paramref name="offset"/>, on a cache line.</remarks>
+    internal static float[] ForTensorUninitialized(int length, out int offset)
     {
+        offset = 0;
         if (length < MinStepPooledLength) return new float[length];
         if (t_arenaDepth == 0)
-            return StepArena.IsOpen ? ScratchPool.Take(length, clear: false) : GC.AllocateUninitializedArray<float>(length);
+            return StepArena.IsOpen ? TakeForTensor(length, out offset) : GC.AllocateUninitializedArray<float>(length);
         if (length < MinPooledLength) return new float[length];
-        var buffer = ScratchPool.Take(length, clear: false);
+        var buffer = TakeForTensor(length, out offset);
         t_arena!.Add(buffer);
+        return buffer;
+    }
+
+    /// <summary>
+    /// From this many floats up, a pooled buffer that a kernel fills whole (a product's output, a gradient) starts on a
+    /// cache line (<see cref="ScratchPool.TakeAligned"/>): the kernels' 512-bit rows then never straddle two lines. Below
+    /// it the 64 bytes of padding would be a noticeable share of the buffer.
+    /// </summary>
+    internal const int MinAlignedLength = 1024;
+
+    /// <summary>
+    /// A parameter's gradient buffer, made once and kept across steps, never pooled: from <see cref="MinAlignedLength"/>
+    /// floats up on a cache line in a pinned, padded array, like the pooled buffers, since a weight gradient is a
+    /// product's output (C) every step.
+    /// </summary>
+    internal static Tensor LeafGradient(int[] shape, int length)
+    {
+        if (!Aligns(length)) return new Tensor(GC.AllocateUninitializedArray<float>(length), 0, shape);
+        var buffer = GC.AllocateUninitializedArray<float>(length + ScratchPool.AlignmentPad, pinned: true);
+        return new Tensor(buffer, ScratchPool.AlignedOffset(buffer), shape);
+    }
+
+    // The padding must still fit in an array for the biggest tensors.
+    private static bool Aligns(int length) => length >= MinAlignedLength && length <= Array.MaxLength - ScratchPool.AlignmentPad;
+
+    private static float[] TakeForTensor(int length, out int offset)
+    {
+        if (!Aligns(length))
+        {
+            offset = 0;
+            return ScratchPool.Take(length, clear: false);
+        }
+        var buffer = ScratchPool.TakeAligned(length, clear: false);
+        offset = ScratchPool.AlignedOffset(buffer);
         return buffer;
     }
 
@@ -102,9 +140,9 @@ internal static class BufferPool
     internal static Tensor? ArenaTensor(int length, int[] shape)
     {
         if (t_arenaDepth == 0 || length < MinPooledLength) return null;
-        var buffer = ScratchPool.Take(length, clear: false);
+        var buffer = TakeForTensor(length, out int offset);
         t_arena!.Add(buffer);
-        var tensor = t_freeTensors is { Count: > 0 } free ? free.Pop().Reuse(buffer, shape) : new Tensor(buffer, 0, shape);
+        var tensor = t_freeTensors is { Count: > 0 } free ? free.Pop().Reuse(buffer, offset, shape) : new Tensor(buffer, offset, shape);
         t_arenaTensors!.Add(tensor);
         return tensor;
     }

@@ -61,13 +61,18 @@ public partial class Tensor
     internal static Tensor Uninitialized(int[] shape)
     {
         int length = MemoryGuard.TensorElements(shape);
-        return BufferPool.ArenaTensor(length, shape) ?? OverPooledBuffer(BufferPool.ForTensorUninitialized(length), shape);
+        if (BufferPool.ArenaTensor(length, shape) is { } arenaTensor) return arenaTensor;
+        var buffer = BufferPool.ForTensorUninitialized(length, out int offset);
+        var t = new Tensor(buffer, offset, shape);
+        BufferPool.Adopt(t);
+        return t;
     }
 
-    /// <summary>Makes this retired arena tensor the owner of <paramref name="storage"/> with <paramref name="shape"/>, as if new.</summary>
-    internal Tensor Reuse(float[] storage, int[] shape)
+    /// <summary>Makes this retired arena tensor the owner of <paramref name="storage"/> from <paramref name="offset"/> with <paramref name="shape"/>, as if new.</summary>
+    internal Tensor Reuse(float[] storage, int offset, int[] shape)
     {
         Storage = storage;
+        Offset = offset;
         _shape = shape;
         return this;
     }

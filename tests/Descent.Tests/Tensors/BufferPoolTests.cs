@@ -46,6 +46,46 @@ public class BufferPoolTests
     }
 
     [Fact]
+    public void BigTensorsMadeInAStepOrABackwardStartOnACacheLineAndSmallOnesFillTheirBuffer() => FreshThread.Run(() =>
+    {
+        int big = BufferPool.MinAlignedLength + 5, small = BufferPool.MinAlignedLength - 1;
+        using (new StepScope())
+        {
+            // A few in a row, so the pool's arrays lie at different alignments; each tensor's data starts on a line.
+            var tensors = Enumerable.Range(0, 6).Select(_ => Tensor.Uninitialized([big])).ToList();
+            Assert.All(tensors, t => AssertOnCacheLine(t));
+            Assert.All(tensors, t => Assert.True(t.Offset + t.Numel <= t.Storage.Length));
+            var fitted = Tensor.Uninitialized([small]);
+            Assert.Equal(0, fitted.Offset);
+            Assert.Equal(small, fitted.Storage.Length);
+        }
+        BufferPool.EnterArena();
+        try
+        {
+            AssertOnCacheLine(Tensor.Uninitialized([big]));
+        }
+        finally
+        {
+            BufferPool.ExitArena();
+        }
+    });
+
+    [Fact]
+    public void AParametersGradientStartsOnACacheLine()
+    {
+        // A Linear's weight gradient is a product written straight into the parameter's buffer (Engine.WriteGradient).
+        var w = Tensor.Randn([BufferPool.MinAlignedLength / 16, 17], new Generator(3)).RequireGrad();
+        Descent.Nn.Functional.Linear(Tensor.Ones(3, 17), w).Sum().Backward();
+        AssertOnCacheLine(w.Grad!);
+        Assert.All(w.Grad!.Data.ToArray(), v => Assert.Equal(3f, v));
+    }
+
+    private static unsafe void AssertOnCacheLine(Tensor t)
+    {
+        fixed (float* p = t.Data) Assert.Equal(0, (long)p % 64);
+    }
+
+    [Fact]
     public void ThePoolKeepsNoMoreThanItsCap() => FreshThread.Run(() =>
     {
         int n = (int)(BufferPool.MaxPooledFloats / 2) + 1;
