@@ -314,9 +314,12 @@ internal static unsafe class Gemm
         // 83 %). A transposed A is still packed: read in place, each step of a panel is another line
         // m floats on, and for m = 1024 all kc lines fall in one L1 set (1024³ from 80 to 68 %).
         bool inPlaceA = Kernel4 != null && !g.TransA;
-        for (int jc = n0; jc < n1; jc += blocking.NC)
+        // The 8 x 48 tile's NC (480) leaves a sliver of 1024 or 2048 columns (64, 128) as a last block that
+        // re-reads all of A for little work; equal blocks of whole panels avoid it (1024 as 384 + 384 + 256).
+        int ncStep = wide ? EqualBlocks(n1 - n0, blocking.NC, nr) : blocking.NC;
+        for (int jc = n0; jc < n1; jc += ncStep)
         {
-            int nc = Math.Min(blocking.NC, n1 - jc);
+            int nc = Math.Min(ncStep, n1 - jc);
             for (int pc = 0; pc < k; pc += kcMax)
             {
                 int kc = Math.Min(kcMax, k - pc);
@@ -396,6 +399,13 @@ internal static unsafe class Gemm
 
     /// <summary>The width of the 8 x 48 tile's last panels where a block's columns end in a 16-column remainder or less.</summary>
     private const int TailWidth = 32;
+
+    /// <summary>The width of <paramref name="width"/> columns' blocks when split as evenly as whole <paramref name="nr"/> panels allow, none wider than <paramref name="nc"/>.</summary>
+    private static int EqualBlocks(int width, int nc, int nr)
+    {
+        int blocks = (width + nc - 1) / nc;
+        return Math.Min(nc, ((width + blocks - 1) / blocks + nr - 1) / nr * nr);
+    }
 
     /// <summary>
     /// Where a block of <paramref name="nc"/> columns switches from 48-wide panels to <see cref="TailWidth"/>-wide
