@@ -56,9 +56,8 @@ internal static unsafe class Gemm
     /// </summary>
     private static GemmTile TileFor(int n)
     {
-        if (_tileOverride != 0) return (GemmTile)(_tileOverride - 1);
-        var tile = Blocking.Tile;
-        return tile == GemmTile.Wide8x48 && n < 3 * 48 && n % 48 != 0 ? GemmTile.Tall12x32 : tile;
+        var tile = Tile;
+        return _tileOverride == 0 && tile == GemmTile.Wide8x48 && n < 3 * 48 && n % 48 != 0 ? GemmTile.Tall12x32 : tile;
     }
 
     /// <summary>
