@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
 
 namespace Descent.Kernels;
 
@@ -323,29 +322,6 @@ internal static unsafe class RecurrentKernel
         for (int r = 0; r < rows; r++)
             for (int col = r < r8 ? c8 : 0; col < cols; col++)
                 destination[col * rows + r] = source[r * cols + col];
-    }
-
-    /// <summary>
-    /// Copies a block of <paramref name="rows"/> x <paramref name="cols"/> floats whose rows start
-    /// <paramref name="sourceStride"/> apart into rows <paramref name="destinationStride"/> apart: columns of one
-    /// matrix into a wider one side by side, or back out of it.
-    /// </summary>
-    public static void CopyRows(int rows, int cols, ReadOnlySpan<float> source, int sourceStride, Span<float> destination, int destinationStride)
-    {
-        if (rows == 0) return;
-        if (source.Length < (long)(rows - 1) * sourceStride + cols || destination.Length < (long)(rows - 1) * destinationStride + cols)
-            throw new ArgumentException($"RecurrentKernel.CopyRows: spans too short for {rows} rows of {cols}, {sourceStride} and {destinationStride} apart; got {source.Length} and {destination.Length}");
-        // Rows of a few hundred bytes: a memmove call per row cost more than its copy (2048 rows of 64 floats in
-        // 34 µs), so whole vectors are moved in line and only a row's last few floats one by one.
-        int vectors = Vector512.IsHardwareAccelerated ? cols & ~15 : 0;
-        fixed (float* ps = source, pd = destination)
-            for (int r = 0; r < rows; r++)
-            {
-                float* s = ps + (long)r * sourceStride, d = pd + (long)r * destinationStride;
-                int c = 0;
-                for (; c < vectors; c += 16) Vector512.Store(Vector512.Load(s + c), d + c);
-                for (; c < cols; c++) d[c] = s[c];
-            }
     }
 
     /// <summary>Adds <paramref name="bias"/> to every row of <paramref name="rows"/>.</summary>

@@ -25,10 +25,10 @@ internal static unsafe class RecurrentSteps
     private struct Args
     {
         public RecurrentKind Kind;
-        public int Steps, N, Hidden, Width, Parts, XhWidth;
-        public bool Reverse, InnerSplit;
+        public int Steps, N, Hidden, Width, Parts;
+        public bool Reverse, InnerSplit, CellGrad;
         public int* Lengths;
-        public float* Xg, BIn, WT, BHh, H0, C0, Gates, Hn, Hs, Cs, Hg, X, Xh;
+        public float* Xg, BIn, WT, BHh, H0, C0, Gates, Hn, Hs, Cs, Hg;
         public float* G, WHh, DXg, DHg, Dh, Dc, DhTotal, DcKept;
     }
 
@@ -43,23 +43,20 @@ internal static unsafe class RecurrentSteps
     /// (its n gate takes them through r) and keeps its activated gates in <paramref name="gates"/> [T, N, 3H] and W_hn·h + b_hn in <paramref name="hn"/>
     /// [T, N, H]. Writes the hidden states <paramref name="hs"/> [T, N, H] and the LSTM's cell states
     /// <paramref name="cs"/>. With <paramref name="lengths"/> (empty: every row runs all steps), a row's steps
-    /// past its length carry its state unchanged. With <paramref name="xh"/> (empty: none), the weight gradients'
-    /// operand [T·N, I + H], the loop writes each step's rows [x_t | h_prev] from <paramref name="x"/> [T, N, I],
-    /// each part its own rows (a serial copy of x before the loop held the second thread up).
+    /// past its length carry its state unchanged.
     /// </summary>
     public static void Forward(RecurrentKind kind, int steps, int n, int hidden, bool reverse, Span<float> xg, ReadOnlySpan<float> inputBias,
         ReadOnlySpan<float> wT, ReadOnlySpan<float> bHh, ReadOnlySpan<float> h0, ReadOnlySpan<float> c0, ReadOnlySpan<int> lengths,
-        Span<float> gates, Span<float> hn, Span<float> hs, Span<float> cs, ReadOnlySpan<float> x = default, Span<float> xh = default)
+        Span<float> gates, Span<float> hn, Span<float> hs, Span<float> cs)
     {
         int width = Width(kind, hidden);
         var hg = kind == RecurrentKind.Gru ? ScratchPool.Rent(n * width) : null;
-        fixed (float* pXg = xg, pBIn = inputBias, pWT = wT, pB = bHh, pH0 = h0, pC0 = c0, pGates = gates, pHn = hn, pHs = hs, pCs = cs, pHg = hg, pX = x, pXh = xh)
+        fixed (float* pXg = xg, pBIn = inputBias, pWT = wT, pB = bHh, pH0 = h0, pC0 = c0, pGates = gates, pHn = hn, pHs = hs, pCs = cs, pHg = hg)
         fixed (int* pLen = lengths)
         {
             var args = new Args
             {
                 Kind = kind, Steps = steps, N = n, Hidden = hidden, Width = width, Reverse = reverse,
-                X = pX, Xh = xh.IsEmpty ? null : pXh, XhWidth = xh.IsEmpty ? 0 : xh.Length / (steps * n),
                 Lengths = lengths.IsEmpty ? null : pLen, Xg = pXg, BIn = inputBias.IsEmpty ? null : pBIn, WT = pWT, BHh = bHh.IsEmpty ? null : pB, H0 = pH0, C0 = pC0,
                 Gates = pGates, Hn = pHn, Hs = pHs, Cs = pCs, Hg = pHg,
             };
@@ -70,7 +67,8 @@ internal static unsafe class RecurrentSteps
 
     /// <summary>
     /// Backward through time from <paramref name="g"/>, the gradient of the forward's result ([T, N, H], and for
-    /// the LSTM the final cell state's [N, H] after it, which enters at the last step), with what the forward kept (the LSTM's activated gates in
+    /// the LSTM the final cell state's [N, H] after it when g is that long, which enters at the last step; none
+    /// enters otherwise), with what the forward kept (the LSTM's activated gates in
     /// <paramref name="gates"/>, the GRU's gates and <paramref name="hn"/>). Writes every step's pre-activation
     /// gradients <paramref name="dxg"/> [T, N, G·H] (and the GRU's hidden side apart, <paramref name="dhg"/>),
     /// and the initial states' gradients <paramref name="dh0"/> and (LSTM) <paramref name="dc0"/> [N, H].
@@ -91,6 +89,7 @@ internal static unsafe class RecurrentSteps
             var args = new Args
             {
                 Kind = kind, Steps = steps, N = n, Hidden = hidden, Width = width, Reverse = reverse,
+                CellGrad = kind == RecurrentKind.Lstm && g.Length > (long)steps * plane,
                 Lengths = lengths.IsEmpty ? null : pLen, G = pG, Gates = pGates, Hn = pHn, Hs = pHs, Cs = pCs, H0 = pH0, C0 = pC0,
                 WHh = pW, DXg = pDxg, DHg = pDhg, Dh = pDh, Dc = pDc, DhTotal = pDt, DcKept = pDk,
             };
@@ -173,13 +172,6 @@ internal static unsafe class RecurrentSteps
             }
             // The padded rows were computed with the rest (one GEMM for the part) and are overwritten here.
             if (!lengths.IsEmpty) RecurrentKernel.CarryEnded(lengths, t, hPrev, default, h);
-            if (a.Xh != null)
-            {
-                int xhWidth = a.XhWidth, inputs = xhWidth - hidden;
-                var row = new Span<float>(a.Xh + ((long)t * a.N + r0) * xhWidth, m * xhWidth);
-                RecurrentKernel.CopyRows(m, inputs, new ReadOnlySpan<float>(a.X + ((long)t * a.N + r0) * inputs, m * inputs), inputs, row, xhWidth);
-                RecurrentKernel.CopyRows(m, hidden, hPrev, hidden, row[inputs..], xhWidth);
-            }
         }
     }
 
@@ -195,11 +187,12 @@ internal static unsafe class RecurrentSteps
         var wHh = new ReadOnlySpan<float>(a.WHh, width * hidden);
         var lengths = a.Lengths == null ? default : new ReadOnlySpan<int>(a.Lengths + r0, m);
         // dh and dc are read before their first write: nothing flows into h from past the last step, and into c
-        // only the final cell state's gradient.
+        // only the final cell state's gradient, where the result has it.
         var dh = new Span<float>(a.Dh + e0, m * hidden);
         var dc = lstm ? new Span<float>(a.Dc + e0, m * hidden) : default;
         dh.Clear();
-        if (lstm) new ReadOnlySpan<float>(a.G + (long)steps * plane + e0, m * hidden).CopyTo(dc);
+        if (a.CellGrad) new ReadOnlySpan<float>(a.G + (long)steps * plane + e0, m * hidden).CopyTo(dc);
+        else dc.Clear();
         var dhTotal = new Span<float>(a.DhTotal + e0, m * hidden);
         // The LSTM step kernel overwrites the cell's carried gradient of every row; padded rows keep theirs here.
         var dcKept = a.DcKept == null ? default : new Span<float>(a.DcKept + e0, m * hidden);

@@ -11,10 +11,12 @@ public partial class Tensor
 {
     /// <summary>
     /// Runs <paramref name="cell"/> over x [T, N, in] from h0 [N, H] (and c0 for the LSTM), in time order or
-    /// reversed. Returns the hidden states [T, N, H], and for the LSTM [T + 1, N, H]: the hidden states, then the
-    /// final cell state (after the last step in time order, after step 0 reversed). The LSTM's module exposes
-    /// only that cell state, so its backward takes a gradient for it alone instead of a zero-filled plane per
-    /// step. The caller (the module) has checked every shape and names itself in its errors.
+    /// reversed. Returns the hidden states [T, N, H], and for the LSTM with <paramref name="cellState"/> [T + 1, N, H]:
+    /// the hidden states, then the final cell state (after the last step in time order, after step 0 reversed). The
+    /// LSTM's module exposes only that cell state, so its backward takes a gradient for it alone instead of a
+    /// zero-filled plane per step; a caller that drops the states asks for the hidden states alone, which it
+    /// then needs no slice of (the slice's backward copied the whole gradient into a [T + 1, N, H] one).
+    /// The caller (the module) has checked every shape and names itself in its errors.
     /// Saved for the backward: the result, the LSTM's cell states and activated gates, the GRU's gates and
     /// W_hn·h + b_hn, so the backward reruns no GEMM of the forward.
     /// With <paramref name="lengths"/> (one per batch row, each in [1, T], checked by the caller), step t of row r
@@ -24,7 +26,7 @@ public partial class Tensor
     /// from h0 at its own last valid step and step 0 holds its final state. The module zeros the padded outputs.
     /// </summary>
     internal static Tensor Recurrent(RecurrentCell cell, Tensor x, Tensor wIh, Tensor wHh, Tensor? bIh, Tensor? bHh,
-        Tensor h0, Tensor? c0, bool reverse, int[]? lengths = null)
+        Tensor h0, Tensor? c0, bool reverse, int[]? lengths = null, bool cellState = true)
     {
         int steps = x._shape[0], n = x._shape[1], inputs = x._shape[2], hidden = wHh._shape[1];
         int width = wIh._shape[0], plane = n * hidden, rows = n * width;
@@ -32,7 +34,7 @@ public partial class Tensor
 
         bool needsGrad = Autograd.IsEnabled && (x.RequiresGrad || wIh.RequiresGrad || wHh.RequiresGrad || (bIh?.RequiresGrad ?? false)
             || (bHh?.RequiresGrad ?? false) || h0.RequiresGrad || (c0?.RequiresGrad ?? false));
-        var result = Uninitialized([lstm ? steps + 1 : steps, n, hidden]);
+        var result = Uninitialized([lstm && cellState ? steps + 1 : steps, n, hidden]);
         var all = result.Storage.AsSpan(result.Offset, result.Numel);
         var hs = all[..(steps * plane)];
         // Every step's cell state is the backward's (a tensor, so a step scope recycles it), the forward's scratch otherwise.
@@ -66,14 +68,12 @@ public partial class Tensor
         // W_hh is stored [G·H, H]; transposed once, each step's h·W_hhᵀ is a product whose both operands the
         // GEMM reads in place (as dot products of rows it sums a whole vector per output, which at H = 128
         // cost as much as the multiply-adds), and it adds into the step's input products directly.
-        // The weight gradients' shared operand [T·N, I + H], each row [x_t | h_prev], written by the time loop: see SideBySideProduct.
-        var xh = !gru && needsGrad && wIh.RequiresGrad && wHh.RequiresGrad ? Uninitialized([steps * n, inputs + hidden]) : null;
         var wT = ScratchPool.Rent(hidden * width);
         RecurrentKernel.Transpose(width, hidden, wHh.Data, wT);
         RecurrentSteps.Forward(kind, steps, n, hidden, reverse, xg, inputBias, wT, gru && bHh != null ? bHh.Data : default, h0.Data,
-            lstm ? c0!.Data : default, lengths, gateSpan, hnSpan, hs, cs, x.Data, xh != null ? xh.DataSpan : default);
+            lstm ? c0!.Data : default, lengths, gateSpan, hnSpan, hs, cs);
         ScratchPool.Return(wT);
-        if (lstm) cs.Slice((reverse ? 0 : steps - 1) * plane, plane).CopyTo(all[(steps * plane)..]);
+        if (lstm && cellState) cs.Slice((reverse ? 0 : steps - 1) * plane, plane).CopyTo(all[(steps * plane)..]);
         if (cellScratch != null) ScratchPool.Return(cellScratch);
         if (biasScratch != null) ScratchPool.Return(biasScratch);
         if (scratch != null) ScratchPool.Return(scratch);
@@ -110,17 +110,12 @@ public partial class Tensor
                 Gemm.Run(false, false, steps * n, inputs, width, dxg, wIh.Data, dx.DataSpan);
             }
             grads.Add(dx);
-            if (xh != null)
-            {
-                var (dWih, dWhh) = SideBySideProduct(dxg, xh.Data, width, inputs, hidden, steps * n);
-                grads.Add(dWih);
-                grads.Add(dWhh);
-            }
-            else
-            {
-                grads.Add(wIh.RequiresGrad ? Product(dxg, x.Data, width, inputs, steps * n) : null);
-                grads.Add(wHh.RequiresGrad ? HiddenProduct(dhg, ys[..(steps * plane)], h0.Data, steps, n, hidden, width, reverse) : null);
-            }
+            // Measured against one product of dGᵀ by [x | h_prev], which packs dG once: 2 % slower a step on the
+            // benchmark's LSTM with x and the previous states copied side by side (session 9), and 1-3 % slower with
+            // the time loop writing that operand (session 10), though the product alone took 2776 µs against
+            // 1079 + 1982 (one core of a Xeon, model 207): the step's extra 1.5 MB of writes cost more than it saves.
+            grads.Add(wIh.RequiresGrad ? Product(dxg, x.Data, width, inputs, steps * n) : null);
+            grads.Add(wHh.RequiresGrad ? HiddenProduct(dhg, ys[..(steps * plane)], h0.Data, steps, n, hidden, width, reverse) : null);
             var dbIh = bIh != null && bIh.RequiresGrad ? ColumnSums(dxg.AsSpan(0, steps * rows), width) : null;
             if (bIh != null) grads.Add(dbIh);
             // Outside the GRU both biases add to the same pre-activations, so they share one gradient.
@@ -148,25 +143,6 @@ public partial class Tensor
             return rented;
         }
         return (bIh ?? bHh) is { } one ? one.Data : default;
-    }
-
-    /// <summary>
-    /// dW_ih and dW_hh from one product dGᵀ·[x | h_prev] ([G·H, I + H]) over the operand the time loop wrote, split
-    /// into the two weights' shapes, where both weights take their gradient from one dG (the GRU's hidden side has
-    /// its own): it packs dG once, and its I + H columns (192 in the benchmark's LSTM, I 64, H 128) fill the 8 x 48
-    /// tile where 64 and 128 ran on the 12 x 32 (one core of a Xeon, model 207: 2776 µs against 1079 + 1982).
-    /// </summary>
-    private static (Tensor WIh, Tensor WHh) SideBySideProduct(ReadOnlySpan<float> dGates, ReadOnlySpan<float> xh, int width, int inputs, int hidden, int rows)
-    {
-        int stride = inputs + hidden;
-        var both = ScratchPool.Rent(width * stride);
-        Gemm.Run(true, false, width, stride, rows, dGates, xh, both);
-        var wIh = Uninitialized([width, inputs]);
-        var wHh = Uninitialized([width, hidden]);
-        RecurrentKernel.CopyRows(width, inputs, both, stride, wIh.DataSpan, inputs);
-        RecurrentKernel.CopyRows(width, hidden, both.AsSpan(inputs), stride, wHh.DataSpan, hidden);
-        ScratchPool.Return(both);
-        return (wIh, wHh);
     }
 
     /// <summary>dW = dGᵀ·A: [G·H, rows]·[rows, cols], the transpose read in place.</summary>

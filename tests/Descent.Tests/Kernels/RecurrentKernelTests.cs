@@ -133,29 +133,6 @@ public class RecurrentKernelTests
                 Assert.Equal(source[r * cols + c], destination[c * rows + r]);
     }
 
-    [Theory]
-    [InlineData(1, 1, 1, 1)] [InlineData(3, 20, 20, 52)] [InlineData(5, 64, 192, 64)] [InlineData(4, 33, 40, 35)] [InlineData(2, 128, 128, 192)]
-    public void CopyRows_moves_each_row_into_its_place_and_nothing_else(int rows, int cols, int sourceStride, int destinationStride)
-    {
-        var source = Randn((rows - 1) * sourceStride + cols, new Generator((ulong)(rows * 1000 + cols)));
-        var destination = new float[(rows - 1) * destinationStride + cols + 3];
-        Array.Fill(destination, -7f);
-        RecurrentKernel.CopyRows(rows, cols, source, sourceStride, destination, destinationStride);
-        for (int i = 0; i < destination.Length; i++)
-        {
-            int r = i / destinationStride, c = i % destinationStride;
-            Assert.Equal(r < rows && c < cols ? source[r * sourceStride + c] : -7f, destination[i]);
-        }
-    }
-
-    [Fact]
-    public void CopyRows_names_itself_and_the_sizes_when_a_span_is_short()
-    {
-        var e = Assert.Throws<ArgumentException>(() => RecurrentKernel.CopyRows(3, 4, new float[10], 4, new float[20], 8));
-        Assert.Contains("RecurrentKernel.CopyRows", e.Message);
-        Assert.Contains("3 rows of 4", e.Message);
-    }
-
     [Fact]
     public void Saturated_gates_stay_finite()
     {
