@@ -331,11 +331,42 @@ internal static unsafe class RecurrentKernel
             TensorPrimitives.Add(rows.Slice(r, bias.Length), bias, rows.Slice(r, bias.Length));
     }
 
-    /// <summary>Column sums of <paramref name="rows"/> into <paramref name="destination"/>, rows in order.</summary>
+    /// <summary>
+    /// Column sums of <paramref name="rows"/> into <paramref name="destination"/>, rows in order. Threads take
+    /// ranges of columns, each summed over all rows in the same order, so the split never changes a result
+    /// (the bias gradient of the benchmark's LSTM, 2048 rows of 512, was 1.5 % of a step on one thread and ran
+    /// on one thread of two).
+    /// </summary>
     public static void SumRows(ReadOnlySpan<float> rows, Span<float> destination)
     {
-        destination.Clear();
-        for (int r = 0; r < rows.Length; r += destination.Length)
-            TensorPrimitives.Add(destination, rows.Slice(r, destination.Length), destination);
+        int width = destination.Length;
+        if (width == 0) return;
+        int parts = ParallelPartition.Parts(rows.Length, MinSumElementsPerPart, (width + 15) / 16);
+        fixed (float* pr = rows, pd = destination)
+        {
+            var args = new SumArgs { Rows = pr, Sums = pd, Count = rows.Length / width, Width = width, Parts = parts };
+            if (parts == 1) SumPart(0, &args);
+            else ParallelPool.Run(parts, &SumPart, &args);
+        }
+    }
+
+    /// <summary>Elements read per part of <see cref="SumRows"/>: a memory-bound pass, about 5 µs of it.</summary>
+    private const int MinSumElementsPerPart = 1 << 16;
+
+    private struct SumArgs
+    {
+        public float* Rows, Sums;
+        public int Count, Width, Parts;
+    }
+
+    private static void SumPart(int part, void* state)
+    {
+        ref readonly var a = ref *(SumArgs*)state;
+        var (c0, c1) = ParallelPartition.Range(a.Width, a.Parts, part, 16);
+        if (c1 <= c0) return;
+        var sums = new Span<float>(a.Sums + c0, c1 - c0);
+        sums.Clear();
+        for (long r = 0; r < a.Count; r++)
+            TensorPrimitives.Add(sums, new ReadOnlySpan<float>(a.Rows + r * a.Width + c0, c1 - c0), sums);
     }
 }

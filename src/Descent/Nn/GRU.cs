@@ -33,9 +33,9 @@ public sealed class GRU : RNNBase
     public (Tensor Output, Tensor HN) Forward(Tensor input, Tensor? h0, IntTensor? lengths)
     {
         var (output, hN, _) = Run(input, h0, null, lengths);
-        return (output, hN);
+        return (output, hN!);
     }
 
     /// <summary>The output sequence from zero initial states.</summary>
-    public override Tensor Forward(Tensor input) => Forward(input, null).Output;
+    public override Tensor Forward(Tensor input) => Run(input, null, null, outputOnly: true).Output;
 }

@@ -37,9 +37,9 @@ public sealed class LSTM : RNNBase
     public (Tensor Output, (Tensor HN, Tensor CN) State) Forward(Tensor input, (Tensor H0, Tensor C0)? state, IntTensor? lengths)
     {
         var (output, hN, cN) = Run(input, state?.H0, state?.C0, lengths);
-        return (output, (hN, cN!));
+        return (output, (hN!, cN!));
     }
 
     /// <summary>The output sequence from zero initial states.</summary>
-    public override Tensor Forward(Tensor input) => Forward(input, null).Output;
+    public override Tensor Forward(Tensor input) => Run(input, null, null, outputOnly: true).Output;
 }

@@ -92,8 +92,11 @@ public abstract class RNNBase : Module
     /// the returned cell state only for the LSTM. With <paramref name="lengths"/>, as PyTorch's
     /// <c>pack_padded_sequence(input, lengths, enforce_sorted=False)</c> → layer → <c>pad_packed_sequence</c>:
     /// outputs past a sequence's length are 0 and its final states are those after its last valid step.
+    /// With <paramref name="outputOnly"/> (a caller that drops the final states), HN and CN are null, and the LSTM's op
+    /// returns its hidden states alone, so the output is no slice of a larger result.
     /// </summary>
-    private protected (Tensor Output, Tensor HN, Tensor? CN) Run(Tensor input, Tensor? h0, Tensor? c0, IntTensor? lengths = null)
+    private protected (Tensor Output, Tensor? HN, Tensor? CN) Run(Tensor input, Tensor? h0, Tensor? c0, IntTensor? lengths = null,
+        bool outputOnly = false)
     {
         string name = GetType().Name;
         bool lstm = _cell == RecurrentCell.Lstm;
@@ -127,10 +130,10 @@ public abstract class RNNBase : Module
                 int k = layer * directions + d;
                 var p = parameters.AsSpan(k * perDirection, perDirection);
                 var y = Tensor.Recurrent(_cell, x, p[0], p[1], perDirection == 4 ? p[2] : null, perDirection == 4 ? p[3] : null,
-                    h[k], c?[k], reverse: d == 1, valid);
-                int last = d == 1 ? 0 : steps - 1;
-                outputs[d] = lstm ? y[..steps] : y;
-                hN[k] = y[last];
+                    h[k], c?[k], reverse: d == 1, valid, cellState: !outputOnly);
+                outputs[d] = lstm && !outputOnly ? y[..steps] : y;
+                if (outputOnly) continue;
+                hN[k] = y[d == 1 ? 0 : steps - 1];
                 if (lstm) cN[k] = y[steps];
             }
             x = directions == 1 ? outputs[0] : Tensor.Cat(outputs, dim: 2);
@@ -141,6 +144,7 @@ public abstract class RNNBase : Module
         // states; only the output's padded steps still need zeroing, as pad_packed_sequence fills them.
         if (valid != null) x *= PaddingMask(valid, steps);
         var output = batched ? (BatchFirst ? x.Transpose(0, 1) : x) : x.Reshape(steps, directions * HiddenSize);
+        if (outputOnly) return (output, null, null);
         Tensor Final(Tensor[] states) => batched ? Tensor.Stack(states) : Tensor.Stack(states).Reshape(stateShape);
         return (output, Final(hN), lstm ? Final(cN) : null);
     }

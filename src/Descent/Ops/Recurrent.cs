@@ -11,10 +11,12 @@ public partial class Tensor
 {
     /// <summary>
     /// Runs <paramref name="cell"/> over x [T, N, in] from h0 [N, H] (and c0 for the LSTM), in time order or
-    /// reversed. Returns the hidden states [T, N, H], and for the LSTM [T + 1, N, H]: the hidden states, then the
-    /// final cell state (after the last step in time order, after step 0 reversed). The LSTM's module exposes
-    /// only that cell state, so its backward takes a gradient for it alone instead of a zero-filled plane per
-    /// step. The caller (the module) has checked every shape and names itself in its errors.
+    /// reversed. Returns the hidden states [T, N, H], and for the LSTM with <paramref name="cellState"/> [T + 1, N, H]:
+    /// the hidden states, then the final cell state (after the last step in time order, after step 0 reversed). The
+    /// LSTM's module exposes only that cell state, so its backward takes a gradient for it alone instead of a
+    /// zero-filled plane per step; a caller that drops the states asks for the hidden states alone, which it
+    /// then needs no slice of (the slice's backward copied the whole gradient into a [T + 1, N, H] one).
+    /// The caller (the module) has checked every shape and names itself in its errors.
     /// Saved for the backward: the result, the LSTM's cell states and activated gates, the GRU's gates and
     /// W_hn·h + b_hn, so the backward reruns no GEMM of the forward.
     /// With <paramref name="lengths"/> (one per batch row, each in [1, T], checked by the caller), step t of row r
@@ -24,7 +26,7 @@ public partial class Tensor
     /// from h0 at its own last valid step and step 0 holds its final state. The module zeros the padded outputs.
     /// </summary>
     internal static Tensor Recurrent(RecurrentCell cell, Tensor x, Tensor wIh, Tensor wHh, Tensor? bIh, Tensor? bHh,
-        Tensor h0, Tensor? c0, bool reverse, int[]? lengths = null)
+        Tensor h0, Tensor? c0, bool reverse, int[]? lengths = null, bool cellState = true)
     {
         int steps = x._shape[0], n = x._shape[1], inputs = x._shape[2], hidden = wHh._shape[1];
         int width = wIh._shape[0], plane = n * hidden, rows = n * width;
@@ -32,7 +34,7 @@ public partial class Tensor
 
         bool needsGrad = Autograd.IsEnabled && (x.RequiresGrad || wIh.RequiresGrad || wHh.RequiresGrad || (bIh?.RequiresGrad ?? false)
             || (bHh?.RequiresGrad ?? false) || h0.RequiresGrad || (c0?.RequiresGrad ?? false));
-        var result = Uninitialized([lstm ? steps + 1 : steps, n, hidden]);
+        var result = Uninitialized([lstm && cellState ? steps + 1 : steps, n, hidden]);
         var all = result.Storage.AsSpan(result.Offset, result.Numel);
         var hs = all[..(steps * plane)];
         // Every step's cell state is the backward's (a tensor, so a step scope recycles it), the forward's scratch otherwise.
@@ -71,7 +73,7 @@ public partial class Tensor
         RecurrentSteps.Forward(kind, steps, n, hidden, reverse, xg, inputBias, wT, gru && bHh != null ? bHh.Data : default, h0.Data,
             lstm ? c0!.Data : default, lengths, gateSpan, hnSpan, hs, cs);
         ScratchPool.Return(wT);
-        if (lstm) cs.Slice((reverse ? 0 : steps - 1) * plane, plane).CopyTo(all[(steps * plane)..]);
+        if (lstm && cellState) cs.Slice((reverse ? 0 : steps - 1) * plane, plane).CopyTo(all[(steps * plane)..]);
         if (cellScratch != null) ScratchPool.Return(cellScratch);
         if (biasScratch != null) ScratchPool.Return(biasScratch);
         if (scratch != null) ScratchPool.Return(scratch);
@@ -108,14 +110,16 @@ public partial class Tensor
                 Gemm.Run(false, false, steps * n, inputs, width, dxg, wIh.Data, dx.DataSpan);
             }
             grads.Add(dx);
-            // Measured against one product of dGᵀ by [x | h_prev] (x and the previous states copied side by side),
-            // which packs dG once: 2 % slower a step on the benchmark's LSTM, the copy costing more than it saves.
+            // Measured against one product of dGᵀ by [x | h_prev], which packs dG once: 2 % slower a step on the
+            // benchmark's LSTM with x and the previous states copied side by side (session 9), and 1-3 % slower with
+            // the time loop writing that operand (session 10), though the product alone took 2776 µs against
+            // 1079 + 1982 (one core of a Xeon, model 207): the step's extra 1.5 MB of writes cost more than it saves.
             grads.Add(wIh.RequiresGrad ? Product(dxg, x.Data, width, inputs, steps * n) : null);
             grads.Add(wHh.RequiresGrad ? HiddenProduct(dhg, ys[..(steps * plane)], h0.Data, steps, n, hidden, width, reverse) : null);
-            var dbIh = bIh != null && bIh.RequiresGrad ? ColumnSums(dxg, width) : null;
+            var dbIh = bIh != null && bIh.RequiresGrad ? ColumnSums(dxg.AsSpan(0, steps * rows), width) : null;
             if (bIh != null) grads.Add(dbIh);
             // Outside the GRU both biases add to the same pre-activations, so they share one gradient.
-            if (bHh != null) grads.Add(!bHh.RequiresGrad ? null : dbIh != null && !gru ? FromSpan(dbIh.Data, dbIh._shape) : ColumnSums(dhg, width));
+            if (bHh != null) grads.Add(!bHh.RequiresGrad ? null : dbIh != null && !gru ? FromSpan(dbIh.Data, dbIh._shape) : ColumnSums(dhg.AsSpan(0, steps * rows), width));
             grads.Add(dh0);
             if (c0 != null) grads.Add(dc0);
             ScratchPool.Return(dxg);

@@ -96,6 +96,26 @@ public class RecurrentDeterminismTests
             Assert.True(one[i].AsSpan().SequenceEqual(two[i]), $"{kind}: array {i} differs between one and two threads");
     }
 
+    [Theory]
+    [InlineData(2048, 512)] [InlineData(2000, 70)] [InlineData(5, 16)]
+    public void Column_sums_are_the_rows_added_in_order_on_one_and_two_threads(int count, int width)
+    {
+        var rows = Tensor.Randn([count * width], new Generator((ulong)count)).ToArray();
+        var expected = new float[width];
+        for (int r = 0; r < count; r++)
+            for (int c = 0; c < width; c++) expected[c] += rows[r * width + c];
+        foreach (int threads in new[] { 1, 2 })
+        {
+            var sums = ThreadCountCollection.With(threads, () =>
+            {
+                var s = Enumerable.Repeat(float.NaN, width).ToArray();
+                RecurrentKernel.SumRows(rows, s);
+                return s;
+            });
+            Assert.Equal(expected, sums);
+        }
+    }
+
     [Fact]
     public void The_time_loop_splits_rows_only_where_each_part_keeps_the_products_path()
     {

@@ -91,6 +91,29 @@ public class RecurrentTests
     };
 
     [Theory, MemberData(nameof(Kinds))]
+    public void Forward_without_states_computes_the_output_and_gradients_of_the_full_form(string kind)
+    {
+        // Forward(x) asks the op for the hidden states alone (the LSTM's result then has no cell-state plane to slice off).
+        float[][] Run(bool full)
+        {
+            var net = Network(kind, 2, true, true, false);
+            var x = Tensor.Randn([5, 3, 3], G(21)).RequireGrad();
+            var y = !full ? net.Forward(x) : net switch
+            {
+                LSTM l => l.Forward(x, null).Output,
+                GRU g => g.Forward(x, null).Output,
+                RNN r => r.Forward(x, null).Output,
+                _ => throw new InvalidOperationException(kind),
+            };
+            (y * Tensor.Randn(y.Shape, G(22))).Sum().Backward();
+            return [y.ToArray(), x.Grad!.ToArray(), .. net.Parameters().Select(p => p.Grad!.ToArray())];
+        }
+        var full = Run(true);
+        var alone = Run(false);
+        for (int i = 0; i < full.Length; i++) Assert.Equal(full[i], alone[i]);
+    }
+
+    [Theory, MemberData(nameof(Kinds))]
     public void Network_gradients_match_finite_differences(string kind)
     {
         ModuleGradCheck.Assert(Network(kind, 2, true, true, false), Tensor.Randn([4, 2, 3], G(12)));
