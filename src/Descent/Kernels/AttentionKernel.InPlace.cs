@@ -6,7 +6,9 @@ namespace Descent.Kernels;
 
 // The path for problems too small to thread on their own (a layer's heads: 64 × 64 × 32): every operand is read
 // and written where its layout puts it, row stride and all, by HeadGemm, so nothing is gathered, scattered or
-// packed; only the two products by a transpose (q·kᵀ, dO·vᵀ) copy that head's k or v, transposed, into L1.
+// packed; only the two products by a transpose (q·kᵀ, dO·vᵀ) copy that head's k or v, transposed, into L1. Those two
+// products run on the score tiles (AttentionKernel.ScoreTiles.cs) for the rows they take, and on HeadGemm and the
+// row functions here for the rest.
 internal static unsafe partial class AttentionKernel
 {
     private static float* RowsOf(in Operand x, int t) => x.Data + x.Layout.Start(t);
@@ -27,7 +29,7 @@ internal static unsafe partial class AttentionKernel
             {
                 float* p = a.P + (long)t * ls;
                 Transpose(a.K, t, kt);
-                if (tiled > 0) SoftmaxTiles(a, t, kt, p, tiled);
+                if (tiled > 0) ScoreTiles(a, t, kt, p, tiled, backward: false);
                 int ldq = a.Q.Layout.RowStride;
                 if (tiled < l) HeadGemm.Run(false, l - tiled, s, e, RowsOf(a.Q, t) + (long)tiled * ldq, ldq, kt, s, p + (long)tiled * s, s);
                 float* mask = a.Mask != null ? a.Mask + t * a.MaskStride : null;
@@ -142,7 +144,7 @@ internal static unsafe partial class AttentionKernel
                 if (!needScores) continue;
 
                 Transpose(a.V, t, vt);
-                if (tiled > 0) ScoreGradientTiles(a, t, vt, scaled, tiled);
+                if (tiled > 0) ScoreTiles(a, t, vt, scaled, tiled, backward: true);
                 if (tiled < l) HeadGemm.Run(false, l - tiled, s, ev, go + (long)tiled * oStride, oStride, vt, s, gradP + (long)tiled * s, s);
                 float* o = RowsOf(a.O, t);
                 float* gs = a.GradScores != null ? a.GradScores + (long)t * ls : null;

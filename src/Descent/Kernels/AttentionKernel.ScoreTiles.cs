@@ -32,16 +32,26 @@ internal static unsafe partial class AttentionKernel
         Vector512.IsHardwareAccelerated && a.S % Vector512<float>.Count == 0 && a.S <= 4 * Vector512<float>.Count && !a.Causal
             ? a.L - a.L % TileRows : 0;
 
-    /// <summary>P's first <paramref name="rows"/> rows for problem t: softmax(Q·Kᵀ·scale + mask), Kᵀ given as [E, S].</summary>
-    private static void SoftmaxTiles(in Args a, int t, float* kt, float* p, int rows)
+    /// <summary>
+    /// Problem t's first <paramref name="rows"/> rows: forward, P = softmax(Q·Kᵀ·scale + mask) into
+    /// <paramref name="destination"/> (P's rows) from <paramref name="transposed"/> = Kᵀ [E, S]; backward, dS·scale
+    /// (and dS, when wanted) into <paramref name="destination"/> from dP = dO·Vᵀ, <paramref name="transposed"/> = Vᵀ [Ev, S].
+    /// </summary>
+    private static void ScoreTiles(in Args a, int t, float* transposed, float* destination, int rows, bool backward)
     {
         switch (a.S / Vector512<float>.Count)
         {
-            case 1: SoftmaxTiles<Keys1>(a, t, kt, p, rows); break;
-            case 2: SoftmaxTiles<Keys2>(a, t, kt, p, rows); break;
-            case 3: SoftmaxTiles<Keys3>(a, t, kt, p, rows); break;
-            default: SoftmaxTiles<Keys4>(a, t, kt, p, rows); break;
+            case 1: ScoreTiles<Keys1>(a, t, transposed, destination, rows, backward); break;
+            case 2: ScoreTiles<Keys2>(a, t, transposed, destination, rows, backward); break;
+            case 3: ScoreTiles<Keys3>(a, t, transposed, destination, rows, backward); break;
+            default: ScoreTiles<Keys4>(a, t, transposed, destination, rows, backward); break;
         }
+    }
+
+    private static void ScoreTiles<TKeys>(in Args a, int t, float* transposed, float* destination, int rows, bool backward) where TKeys : struct, IKeyVectors
+    {
+        if (backward) ScoreGradientTiles<TKeys>(a, t, transposed, destination, rows);
+        else SoftmaxTiles<TKeys>(a, t, transposed, destination, rows);
     }
 
     private static void SoftmaxTiles<TKeys>(in Args a, int t, float* kt, float* p, int rows) where TKeys : struct, IKeyVectors
@@ -52,26 +62,13 @@ internal static unsafe partial class AttentionKernel
         for (int i = 0; i < rows; i += TileRows)
         {
             var x = Scores<TKeys>(a.E, q + (long)i * ldq, ldq, kt, s);
-            long r = (long)i * s;
-            SoftmaxStore<TKeys>(x.R00, x.R01, x.R02, x.R03, a.Scale, mask != null ? mask + r : null, p + r);
-            SoftmaxStore<TKeys>(x.R10, x.R11, x.R12, x.R13, a.Scale, mask != null ? mask + r + s : null, p + r + s);
-            SoftmaxStore<TKeys>(x.R20, x.R21, x.R22, x.R23, a.Scale, mask != null ? mask + r + 2 * s : null, p + r + 2 * s);
-            SoftmaxStore<TKeys>(x.R30, x.R31, x.R32, x.R33, a.Scale, mask != null ? mask + r + 3 * s : null, p + r + 3 * s);
-        }
-    }
-
-    /// <summary>
-    /// dS·scale (and dS, when wanted) for problem t's first <paramref name="rows"/> rows, dP = dO·Vᵀ made in the
-    /// tile from Vᵀ given as [Ev, S].
-    /// </summary>
-    private static void ScoreGradientTiles(in Args a, int t, float* vt, float* scaled, int rows)
-    {
-        switch (a.S / Vector512<float>.Count)
-        {
-            case 1: ScoreGradientTiles<Keys1>(a, t, vt, scaled, rows); break;
-            case 2: ScoreGradientTiles<Keys2>(a, t, vt, scaled, rows); break;
-            case 3: ScoreGradientTiles<Keys3>(a, t, vt, scaled, rows); break;
-            default: ScoreGradientTiles<Keys4>(a, t, vt, scaled, rows); break;
+            // One call site, so the JIT inlines the softmax (four sites exceeded its inlining budget).
+            for (int row = 0; row < TileRows; row++)
+            {
+                long r = (long)(i + row) * s;
+                var (x0, x1, x2, x3) = x.Row(row);
+                SoftmaxStore<TKeys>(x0, x1, x2, x3, a.Scale, mask != null ? mask + r : null, p + r);
+            }
         }
     }
 
@@ -90,13 +87,7 @@ internal static unsafe partial class AttentionKernel
                 long at = (long)(i + row) * ld, r = (long)(i + row) * s;
                 // rowsum(P∘dP) = rowsum(dO∘O): the dropout factors are folded into O already.
                 float delta = RowDot(go + at, o + at, ev);
-                var (x0, x1, x2, x3) = row switch
-                {
-                    0 => (x.R00, x.R01, x.R02, x.R03),
-                    1 => (x.R10, x.R11, x.R12, x.R13),
-                    2 => (x.R20, x.R21, x.R22, x.R23),
-                    _ => (x.R30, x.R31, x.R32, x.R33),
-                };
+                var (x0, x1, x2, x3) = x.Row(row);
                 ScoreGradientStore<TKeys>(x0, x1, x2, x3, delta, a.Scale, keep != null ? keep + r : null, p + r, gs != null ? gs + r : null, scaled + r);
             }
         }
@@ -105,6 +96,15 @@ internal static unsafe partial class AttentionKernel
     private struct Tile
     {
         public Vector512<float> R00, R01, R02, R03, R10, R11, R12, R13, R20, R21, R22, R23, R30, R31, R32, R33;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly (Vector512<float>, Vector512<float>, Vector512<float>, Vector512<float>) Row(int row) => row switch
+        {
+            0 => (R00, R01, R02, R03),
+            1 => (R10, R11, R12, R13),
+            2 => (R20, R21, R22, R23),
+            _ => (R30, R31, R32, R33),
+        };
     }
 
     /// <summary>Four rows of A·B, A [4, k] with rows <paramref name="lda"/> apart, B [k, S] dense; columns past S stay 0.</summary>
@@ -120,32 +120,27 @@ internal static unsafe partial class AttentionKernel
             var b1 = TKeys.Count > 1 ? Vector512.Load(b + 16) : default;
             var b2 = TKeys.Count > 2 ? Vector512.Load(b + 32) : default;
             var b3 = TKeys.Count > 3 ? Vector512.Load(b + 48) : default;
-            var x = Vector512.Create(a[p]);
-            c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
-            if (TKeys.Count > 1) c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-            if (TKeys.Count > 2) c02 = Vector512.FusedMultiplyAdd(x, b2, c02);
-            if (TKeys.Count > 3) c03 = Vector512.FusedMultiplyAdd(x, b3, c03);
-            x = Vector512.Create(a1[p]);
-            c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
-            if (TKeys.Count > 1) c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-            if (TKeys.Count > 2) c12 = Vector512.FusedMultiplyAdd(x, b2, c12);
-            if (TKeys.Count > 3) c13 = Vector512.FusedMultiplyAdd(x, b3, c13);
-            x = Vector512.Create(a2[p]);
-            c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
-            if (TKeys.Count > 1) c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-            if (TKeys.Count > 2) c22 = Vector512.FusedMultiplyAdd(x, b2, c22);
-            if (TKeys.Count > 3) c23 = Vector512.FusedMultiplyAdd(x, b3, c23);
-            x = Vector512.Create(a3[p]);
-            c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
-            if (TKeys.Count > 1) c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
-            if (TKeys.Count > 2) c32 = Vector512.FusedMultiplyAdd(x, b2, c32);
-            if (TKeys.Count > 3) c33 = Vector512.FusedMultiplyAdd(x, b3, c33);
+            MultiplyAdd<TKeys>(Vector512.Create(a[p]), b0, b1, b2, b3, ref c00, ref c01, ref c02, ref c03);
+            MultiplyAdd<TKeys>(Vector512.Create(a1[p]), b0, b1, b2, b3, ref c10, ref c11, ref c12, ref c13);
+            MultiplyAdd<TKeys>(Vector512.Create(a2[p]), b0, b1, b2, b3, ref c20, ref c21, ref c22, ref c23);
+            MultiplyAdd<TKeys>(Vector512.Create(a3[p]), b0, b1, b2, b3, ref c30, ref c31, ref c32, ref c33);
         }
         return new Tile
         {
             R00 = c00, R01 = c01, R02 = c02, R03 = c03, R10 = c10, R11 = c11, R12 = c12, R13 = c13,
             R20 = c20, R21 = c21, R22 = c22, R23 = c23, R30 = c30, R31 = c31, R32 = c32, R33 = c33,
         };
+    }
+
+    // One row of the tile: c += x·b over the key vectors there are.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MultiplyAdd<TKeys>(Vector512<float> x, Vector512<float> b0, Vector512<float> b1, Vector512<float> b2, Vector512<float> b3,
+        ref Vector512<float> c0, ref Vector512<float> c1, ref Vector512<float> c2, ref Vector512<float> c3) where TKeys : struct, IKeyVectors
+    {
+        c0 = Vector512.FusedMultiplyAdd(x, b0, c0);
+        if (TKeys.Count > 1) c1 = Vector512.FusedMultiplyAdd(x, b1, c1);
+        if (TKeys.Count > 2) c2 = Vector512.FusedMultiplyAdd(x, b2, c2);
+        if (TKeys.Count > 3) c3 = Vector512.FusedMultiplyAdd(x, b3, c3);
     }
 
     /// <summary>One row of scores to weights, as <see cref="ScaledSoftmaxRow"/> computes them, from registers.</summary>
