@@ -1,11 +1,14 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Descent.Kernels;
 
 // The path for problems too small to thread on their own (a layer's heads: 64 × 64 × 32): every operand is read
 // and written where its layout puts it, row stride and all, by HeadGemm, so nothing is gathered, scattered or
-// packed; only the two products by a transpose (q·kᵀ, dO·vᵀ) copy that head's k or v, transposed, into L1.
+// packed; only the two products by a transpose (q·kᵀ, dO·vᵀ) copy that head's k or v, transposed, into L1. Those two
+// products run on the score tiles (AttentionKernel.ScoreTiles.cs) for the rows they take, and on HeadGemm and the
+// row functions here for the rest.
 internal static unsafe partial class AttentionKernel
 {
     private static float* RowsOf(in Operand x, int t) => x.Data + x.Layout.Start(t);
@@ -18,6 +21,7 @@ internal static unsafe partial class AttentionKernel
         int ls = l * s;
         // Kᵀ [E, S], then the dropped-out weights [L, S] when there is dropout.
         var scratch = ScratchPool.Rent(e * s + (a.Keep != null ? ls : 0));
+        int tiled = TiledRows(a);
         fixed (float* kt = scratch)
         {
             float* dropped = kt + e * s;
@@ -25,9 +29,11 @@ internal static unsafe partial class AttentionKernel
             {
                 float* p = a.P + (long)t * ls;
                 Transpose(a.K, t, kt);
-                HeadGemm.Run(false, l, s, e, RowsOf(a.Q, t), a.Q.Layout.RowStride, kt, s, p, s);
+                if (tiled > 0) ScoreTiles(a, t, kt, p, tiled, backward: false);
+                int ldq = a.Q.Layout.RowStride;
+                if (tiled < l) HeadGemm.Run(false, l - tiled, s, e, RowsOf(a.Q, t) + (long)tiled * ldq, ldq, kt, s, p + (long)tiled * s, s);
                 float* mask = a.Mask != null ? a.Mask + t * a.MaskStride : null;
-                for (int i = 0; i < l; i++)
+                for (int i = tiled; i < l; i++)
                     // PyTorch's is_causal is the top-left lower triangle: query i sees keys 0..i.
                     ScaledSoftmaxRow(p + (long)i * s, s, a.Causal ? Math.Min(i + 1, s) : s, a.Scale, mask != null ? mask + (long)i * s : null);
                 float* weights = p;
@@ -71,11 +77,9 @@ internal static unsafe partial class AttentionKernel
             var v = Vector512.Load(row + j) * scaleV;
             if (mask != null) v += Vector512.Load(mask + j);
             Vector512.Store(v, row + j);
-            maxV = Vector512.Max(maxV, v);
+            maxV = Vector512.MaxNative(maxV, v);
         }
-        var half = Vector256.Max(maxV.GetLower(), maxV.GetUpper());
-        var quarter = Vector128.Max(half.GetLower(), half.GetUpper());
-        float max = MathF.Max(MathF.Max(quarter[0], quarter[1]), MathF.Max(quarter[2], quarter[3]));
+        float max = SoftmaxExp.HorizontalMax(maxV);
         for (int j = full; j < visible; j++)
         {
             float v = row[j] * scale;
@@ -117,6 +121,7 @@ internal static unsafe partial class AttentionKernel
         bool needScores = a.GradQ.Data != null || a.GradK.Data != null || a.GradScores != null;
         // Vᵀ [Ev, S], dP [L, S], dS·scale [L, S], and the dropped-out weights [L, S] when there is dropout.
         var scratch = ScratchPool.Rent(ev * s + 2 * ls + (a.Keep != null ? ls : 0));
+        int tiled = TiledRows(a);
         fixed (float* vt = scratch)
         {
             float* gradP = vt + ev * s, scaled = gradP + ls, dropped = scaled + ls;
@@ -139,10 +144,11 @@ internal static unsafe partial class AttentionKernel
                 if (!needScores) continue;
 
                 Transpose(a.V, t, vt);
-                HeadGemm.Run(false, l, s, ev, go, oStride, vt, s, gradP, s);
+                if (tiled > 0) ScoreTiles(a, t, vt, scaled, tiled, backward: true);
+                if (tiled < l) HeadGemm.Run(false, l - tiled, s, ev, go + (long)tiled * oStride, oStride, vt, s, gradP + (long)tiled * s, s);
                 float* o = RowsOf(a.O, t);
                 float* gs = a.GradScores != null ? a.GradScores + (long)t * ls : null;
-                for (int i = 0; i < l; i++)
+                for (int i = tiled; i < l; i++)
                 {
                     // rowsum(P∘dP) = rowsum(dO∘O): the dropout factors are folded into O already.
                     float delta = RowDot(go + (long)i * oStride, o + (long)i * oStride, ev);
@@ -159,6 +165,7 @@ internal static unsafe partial class AttentionKernel
     }
 
     // A head's row is a vector or two: inline, rather than a library call per row.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float RowDot(float* x, float* y, int n)
     {
         if (!Vector512.IsHardwareAccelerated) return TensorPrimitives.Dot(new ReadOnlySpan<float>(x, n), new ReadOnlySpan<float>(y, n));

@@ -30,8 +30,24 @@ internal static class SoftmaxExp
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.6666665459e-1f));
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(5.0000001201e-1f));
         p = Vector512.FusedMultiplyAdd(p, r * r, r + Vector512<float>.One);
-        var scale = ((Vector512.ConvertToInt32(n) + Vector512.Create(127)) << 23).AsSingle();
+        // n is a whole number in [−126, 128) here, so the plain conversion is exact; the saturating one adds a
+        // fix-up, a compare and a blend per vector for NaN and out-of-range values that cannot occur.
+        var scale = ((Vector512.ConvertToInt32Native(n) + Vector512.Create(127)) << 23).AsSingle();
         return Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512.Create(Lowest)), Vector512<float>.Zero, p * scale);
+    }
+
+    /// <summary>
+    /// The largest of <paramref name="x"/>'s lanes. <see cref="Vector512.MaxNative{T}(Vector512{T}, Vector512{T})"/>
+    /// is one instruction where Max orders −0 below +0 and propagates NaN with three: the shifted scores
+    /// x − max are the same either way (±0 give e⁰ = 1, and a NaN score still turns its row's sum to NaN).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float HorizontalMax(Vector512<float> x)
+    {
+        var half = Vector256.MaxNative(x.GetLower(), x.GetUpper());
+        var quarter = Vector128.MaxNative(half.GetLower(), half.GetUpper());
+        quarter = Vector128.MaxNative(quarter, Vector128.Shuffle(quarter, Vector128.Create(2, 3, 0, 1)));
+        return Vector128.MaxNative(quarter, Vector128.Shuffle(quarter, Vector128.Create(1, 0, 3, 2))).ToScalar();
     }
 
     /// <summary>The scalar twin of <see cref="Exp(Vector512{float})"/>, for the elements past a row's last whole vector (on AVX-512 only).</summary>

@@ -103,6 +103,126 @@ public class AttentionKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(7, 32, 8, false, false)]    // three rows in groups of four, the last three on the row path
+    [InlineData(6, 16, 5, true, false)]     // one vector of keys, a mask per problem
+    [InlineData(9, 48, 16, true, true)]     // three vectors of keys, dropout
+    [InlineData(64, 64, 32, false, true)]
+    [InlineData(5, 40, 8, true, true)]      // keys past whole vectors: every row on the row path
+    public void Cross_attention_with_a_mask_per_problem_and_dropout_matches_double(int l, int s, int d, bool withMask, bool withDropout)
+    {
+        const int count = 3;
+        var q = GemmReference.Random(count * l * d, l + 3 * s);
+        var k = GemmReference.Random(count * s * d, s + 5 * d);
+        var v = GemmReference.Random(count * s * d, l * 7 + d);
+        var gradOut = GemmReference.Random(count * l * d, 11 * l + s);
+        var mask = withMask ? GemmReference.Random(count * l * s, 9) : [];
+        for (int i = 0; i < mask.Length; i++)
+            if (i % s != 0 && i % 4 == 1) mask[i] = float.NegativeInfinity;
+        var keep = withDropout ? GemmReference.Random(count * l * s, 13) : [];
+        for (int i = 0; i < keep.Length; i++) keep[i] = keep[i] > -0.5f ? 1.25f : 0f;
+        float scale = 0.3f;
+        var p = new float[count * l * s];
+        var output = new float[count * l * d];
+        AttentionKernel.Forward(count, l, s, d, d, scale, false, q, k, v, mask, keep, p, output);
+        var (gq, gk, gv, gs) = (new float[q.Length], new float[k.Length], new float[v.Length], new float[p.Length]);
+        AttentionKernel.Backward(count, l, s, d, d, scale, q, k, v, keep, p, output, gradOut, gq, gk, gv, gs);
+
+        for (int t = 0; t < count; t++)
+        {
+            double Q(int i, int e) => q[(t * l + i) * d + e];
+            double K(int j, int e) => k[(t * s + j) * d + e];
+            double V(int j, int e) => v[(t * s + j) * d + e];
+            double Go(int i, int e) => gradOut[(t * l + i) * d + e];
+            double Keep(int i, int j) => withDropout ? keep[(t * l + i) * s + j] : 1;
+            var prob = new double[l, s];
+            for (int i = 0; i < l; i++)
+            {
+                double max = double.NegativeInfinity, sum = 0;
+                for (int j = 0; j < s; j++)
+                {
+                    double x = 0;
+                    for (int e = 0; e < d; e++) x += Q(i, e) * K(j, e);
+                    prob[i, j] = x * scale + (withMask ? mask[(t * l + i) * s + j] : 0);
+                    max = Math.Max(max, prob[i, j]);
+                }
+                for (int j = 0; j < s; j++) sum += prob[i, j] = Math.Exp(prob[i, j] - max);
+                for (int j = 0; j < s; j++)
+                {
+                    prob[i, j] /= sum;
+                    Assert.Equal(prob[i, j], p[(t * l + i) * s + j], 1e-5);
+                }
+            }
+            var (rq, rk, rv) = (new double[l, d], new double[s, d], new double[s, d]);
+            for (int i = 0; i < l; i++)
+            {
+                var dp = new double[s];
+                double delta = 0;
+                for (int j = 0; j < s; j++)
+                {
+                    for (int e = 0; e < d; e++) dp[j] += Go(i, e) * V(j, e) * Keep(i, j);
+                    delta += dp[j] * prob[i, j];
+                }
+                for (int e = 0; e < d; e++)
+                {
+                    double oe = 0;
+                    for (int j = 0; j < s; j++) oe += prob[i, j] * Keep(i, j) * V(j, e);
+                    Assert.Equal(oe, output[(t * l + i) * d + e], 1e-4);
+                }
+                for (int j = 0; j < s; j++)
+                {
+                    double ds = prob[i, j] * (dp[j] - delta);
+                    Assert.Equal(ds, gs[(t * l + i) * s + j], 1e-4);
+                    for (int e = 0; e < d; e++)
+                    {
+                        rq[i, e] += ds * K(j, e) * scale;
+                        rk[j, e] += ds * Q(i, e) * scale;
+                        rv[j, e] += prob[i, j] * Keep(i, j) * Go(i, e);
+                    }
+                }
+            }
+            for (int e = 0; e < d; e++)
+            {
+                for (int i = 0; i < l; i++) Assert.Equal(rq[i, e], gq[(t * l + i) * d + e], 1e-4);
+                for (int j = 0; j < s; j++)
+                {
+                    Assert.Equal(rk[j, e], gk[(t * s + j) * d + e], 1e-4);
+                    Assert.Equal(rv[j, e], gv[(t * s + j) * d + e], 1e-4);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Score_tiles_give_the_row_path_bits()
+    {
+        // Rows 0-3 of a 7-row problem run on the score tiles, rows 4-6 on the row path; a problem of rows 4-6 alone
+        // (the same q rows, k and v) runs only on the row path, so equal bits mean both paths compute alike.
+        const int l = 7, s = 64, d = 32;
+        var q = GemmReference.Random(l * d, 21);
+        var k = GemmReference.Random(s * d, 22);
+        var v = GemmReference.Random(s * d, 23);
+        var gradOut = GemmReference.Random(l * d, 24);
+        var (p, o) = (new float[l * s], new float[l * d]);
+        AttentionKernel.Forward(1, l, s, d, d, 0.2f, false, q, k, v, [], [], p, o);
+        var (gq, gk, gv, gs) = (new float[l * d], new float[s * d], new float[s * d], new float[l * s]);
+        AttentionKernel.Backward(1, l, s, d, d, 0.2f, q, k, v, [], p, o, gradOut, gq, gk, gv, gs);
+        for (int first = 0; first < 4; first += 3)
+        {
+            // Rows 0-2 all from the tiles, then rows 3-5: row 3 from a tile, 4 and 5 from the row path.
+            const int rows = 3;
+            var (pr, orow) = (new float[rows * s], new float[rows * d]);
+            AttentionKernel.Forward(1, rows, s, d, d, 0.2f, false, q.AsSpan(first * d, rows * d), k, v, [], [], pr, orow);
+            var (gqr, gsr) = (new float[rows * d], new float[rows * s]);
+            AttentionKernel.Backward(1, rows, s, d, d, 0.2f, q.AsSpan(first * d, rows * d), k, v, [], pr, orow, gradOut.AsSpan(first * d, rows * d),
+                gqr, new float[s * d], new float[s * d], gsr);
+            Assert.Equal(p.AsSpan(first * s, rows * s).ToArray(), pr);
+            Assert.Equal(o.AsSpan(first * d, rows * d).ToArray(), orow);
+            Assert.Equal(gs.AsSpan(first * s, rows * s).ToArray(), gsr);
+            Assert.Equal(gq.AsSpan(first * d, rows * d).ToArray(), gqr);
+        }
+    }
+
     [Fact]
     public void Softmax_exponential_is_within_one_ulp_and_zero_for_masked_keys()
     {
