@@ -29,6 +29,12 @@ internal readonly unsafe struct GemmEpilogue
         _residual = residual;
     }
 
+    /// <summary>The bias, <c>n</c> floats, or null.</summary>
+    public float* Bias => _bias;
+
+    /// <summary>This epilogue less its bias add, for a kernel that adds the bias in its own write (<see cref="GemmNarrowProduct"/>).</summary>
+    public GemmEpilogue WithoutBias() => new(null, _pre, _activation, _residual);
+
     /// <summary>Whether there is nothing to do (a plain product).</summary>
     public bool IsNone => _bias == null && _pre == null && _activation == GemmActivation.None && _residual == null;
 
