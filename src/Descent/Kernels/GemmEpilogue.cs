@@ -29,6 +29,12 @@ internal readonly unsafe struct GemmEpilogue
         _residual = residual;
     }
 
+    /// <summary>The bias, <c>n</c> floats, or null.</summary>
+    public float* Bias => _bias;
+
+    /// <summary>This epilogue less its bias add, for a kernel that adds the bias in its own write (<see cref="GemmNarrowProduct"/>).</summary>
+    public GemmEpilogue WithoutBias() => new(null, _pre, _activation, _residual);
+
     /// <summary>Whether there is nothing to do (a plain product).</summary>
     public bool IsNone => _bias == null && _pre == null && _activation == GemmActivation.None && _residual == null;
 
@@ -90,17 +96,34 @@ internal readonly unsafe struct GemmEpilogue
     private void ApplyInline(float* c, int n, int row0, int rows, int col0, int cols)
     {
         bool relu = _activation == GemmActivation.Relu;
+        // Locals, not fields: the stores through c may alias this struct for all the JIT knows, so it would reload every
+        // field on every vector.
+        float* bias = _bias == null ? null : _bias + col0, pre = _pre, residual = _residual;
+        if (pre == null && residual == null && bias != null && relu)
+        {
+            // A Linear and ReLU's forward, the common case: the bias add and the select alone.
+            for (int r = row0; r < row0 + rows; r++)
+            {
+                float* row = c + (long)r * n + col0;
+                for (int j = 0; j < cols; j += 16)
+                {
+                    var v = Vector512.Load(row + j) + Vector512.Load(bias + j);
+                    Vector512.Store(Vector512.ConditionalSelect(Vector512.LessThanOrEqual(v, Vector512<float>.Zero), Vector512<float>.Zero, v), row + j);
+                }
+            }
+            return;
+        }
         for (int r = row0; r < row0 + rows; r++)
         {
             long at = (long)r * n + col0;
             for (int j = 0; j < cols; j += 16)
             {
                 var v = Vector512.Load(c + at + j);
-                if (_bias != null) v += Vector512.Load(_bias + col0 + j);
-                if (_pre != null) Vector512.Store(v, _pre + at + j);
+                if (bias != null) v += Vector512.Load(bias + j);
+                if (pre != null) Vector512.Store(v, pre + at + j);
                 // Keeps x where x > 0 or x is NaN (not x <= 0), zero elsewhere.
                 if (relu) v = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(v, Vector512<float>.Zero), Vector512<float>.Zero, v);
-                if (_residual != null) v += Vector512.Load(_residual + at + j);
+                if (residual != null) v += Vector512.Load(residual + at + j);
                 Vector512.Store(v, c + at + j);
             }
         }

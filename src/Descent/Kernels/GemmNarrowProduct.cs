@@ -22,7 +22,7 @@ internal static unsafe class GemmNarrowProduct
 
     private struct Args
     {
-        public float* A, Bt, C;
+        public float* A, Bt, C, Bias;
         public int M, N, K, Parts;
         public bool Accumulate;
         public GemmEpilogue Epilogue;
@@ -40,6 +40,17 @@ internal static unsafe class GemmNarrowProduct
         bool accumulate, int parts, GemmEpilogue epilogue)
     {
         var bt = ScratchPool.Rent(k * MaxColumns);
+        // The bias, zero past n, added to each row's sums before they are written: as the epilogue's add, one rounding
+        // of the finished sum, without a library call per row of 10 (1024 x 10 x 128 took 40.4 µs with the bias added
+        // in the epilogue against 32.6 without it, on one core of a Xeon, model 207). A sum added into C gets its bias after.
+        float* bias = stackalloc float[MaxColumns];
+        bool fuseBias = !accumulate && epilogue.Bias != null;
+        if (fuseBias)
+        {
+            new Span<float>(bias, MaxColumns).Clear();
+            new ReadOnlySpan<float>(epilogue.Bias, n).CopyTo(new Span<float>(bias, MaxColumns));
+            epilogue = epilogue.WithoutBias();
+        }
         try
         {
             fixed (float* pa = a, pb = b, pt = bt, pc = c)
@@ -53,7 +64,7 @@ internal static unsafe class GemmNarrowProduct
                 }
                 var args = new Args
                 {
-                    A = pa, Bt = pt, C = pc, M = m, N = n, K = k, Accumulate = accumulate, Epilogue = epilogue,
+                    A = pa, Bt = pt, C = pc, Bias = fuseBias ? bias : null, M = m, N = n, K = k, Accumulate = accumulate, Epilogue = epilogue,
                 };
                 args.Parts = parts > 0 ? parts
                     : ParallelPartition.Parts((long)m * n * k, Gemm.MacsPerThread, (m + GroupRows - 1) / GroupRows);
@@ -73,19 +84,19 @@ internal static unsafe class GemmNarrowProduct
         int i = r0;
         for (; i + GroupRows <= r1; i += GroupRows)
         {
-            Twelve(g.A + (long)i * g.K, g.K, g.Bt, g.C + (long)i * g.N, g.N, g.Accumulate);
+            Twelve(g.A + (long)i * g.K, g.K, g.Bt, g.C + (long)i * g.N, g.N, g.Accumulate, g.Bias);
             g.Epilogue.Apply(g.C, g.N, i, GroupRows, 0, g.N);
         }
         for (; i < r1; i++)
         {
-            One(g.A + (long)i * g.K, g.K, g.Bt, g.C + (long)i * g.N, g.N, g.Accumulate);
+            One(g.A + (long)i * g.K, g.K, g.Bt, g.C + (long)i * g.N, g.N, g.Accumulate, g.Bias);
             g.Epilogue.Apply(g.C, g.N, i, 1, 0, g.N);
         }
     }
 
     // Twelve chains of one accumulator each: enough independent FMAs to keep both ports busy through the
     // FMA's latency, and each step's broadcasts are loads straight from the rows.
-    private static void Twelve(float* a, int k, float* bt, float* c, int n, bool add)
+    private static void Twelve(float* a, int k, float* bt, float* c, int n, bool add, float* bias)
     {
         // Row 3q + s is read at base q plus offset s: four pointers and two offsets instead of twelve
         // pointers, which would not all fit in registers beside the loop's own.
@@ -115,33 +126,37 @@ internal static unsafe class GemmNarrowProduct
             bt += MaxColumns;
         }
         float* lanes = stackalloc float[MaxColumns];
-        Write(c0, c, n, add, lanes);
-        Write(c1, c + n, n, add, lanes);
-        Write(c2, c + 2 * n, n, add, lanes);
-        Write(c3, c + 3 * n, n, add, lanes);
-        Write(c4, c + 4 * n, n, add, lanes);
-        Write(c5, c + 5 * n, n, add, lanes);
-        Write(c6, c + 6 * n, n, add, lanes);
-        Write(c7, c + 7 * n, n, add, lanes);
-        Write(c8, c + 8 * n, n, add, lanes);
-        Write(c9, c + 9 * n, n, add, lanes);
-        Write(c10, c + 10 * n, n, add, lanes);
-        Write(c11, c + 11 * n, n, add, lanes);
+        Write(c0, c, n, add, bias, lanes);
+        Write(c1, c + n, n, add, bias, lanes);
+        Write(c2, c + 2 * n, n, add, bias, lanes);
+        Write(c3, c + 3 * n, n, add, bias, lanes);
+        Write(c4, c + 4 * n, n, add, bias, lanes);
+        Write(c5, c + 5 * n, n, add, bias, lanes);
+        Write(c6, c + 6 * n, n, add, bias, lanes);
+        Write(c7, c + 7 * n, n, add, bias, lanes);
+        Write(c8, c + 8 * n, n, add, bias, lanes);
+        Write(c9, c + 9 * n, n, add, bias, lanes);
+        Write(c10, c + 10 * n, n, add, bias, lanes);
+        Write(c11, c + 11 * n, n, add, bias, lanes);
     }
 
     // A row past the last group of twelve: the same chain, alone.
-    private static void One(float* a, int k, float* bt, float* c, int n, bool add)
+    private static void One(float* a, int k, float* bt, float* c, int n, bool add, float* bias)
     {
         Vector512<float> acc = default;
         for (int p = 0; p < k; p++) acc = Vector512.FusedMultiplyAdd(Vector512.Create(a[p]), Vector512.Load(bt + (long)p * MaxColumns), acc);
         float* lanes = stackalloc float[MaxColumns];
-        Write(acc, c, n, add, lanes);
+        Write(acc, c, n, add, bias, lanes);
     }
 
-    /// <summary>The first <paramref name="n"/> lanes into a row of C, added to it as the packed path adds a tile.</summary>
+    /// <summary>
+    /// The first <paramref name="n"/> lanes into a row of C, added to it as the packed path adds a tile, or stored with
+    /// <paramref name="bias"/> (16 floats) added when it is not null.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Write(Vector512<float> sums, float* row, int n, bool add, float* lanes)
+    private static void Write(Vector512<float> sums, float* row, int n, bool add, float* bias, float* lanes)
     {
+        if (bias != null) sums += Vector512.Load(bias);
         Vector512.Store(sums, lanes);
         if (add)
             for (int j = 0; j < n; j++) row[j] += lanes[j];

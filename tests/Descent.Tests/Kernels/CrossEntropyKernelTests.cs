@@ -13,7 +13,8 @@ public class CrossEntropyKernelTests
     [InlineData(5, 10, false)]
     [InlineData(37, 3, true)]       // shorter than a vector: position by position either way
     [InlineData(41, 5, true)]
-    [InlineData(7000, 10, false)]   // big enough for two threads
+    [InlineData(1024, 10, false)]   // a batch through a 10-way classifier: two parts on two threads
+    [InlineData(7000, 10, false)]
     [InlineData(3000, 33, true)]
     public void RowsMatchThePositionByPositionPathBitForBit(int n, int c, bool weighted)
     {

@@ -38,6 +38,32 @@ public class ReduceKernelTests
             }
     }
 
+    /// <summary>
+    /// Rows shorter than a 512-bit vector are summed a vector a row (a bias gradient of 10 classes): each column must
+    /// still be the float running sum from its first row, in row order, bit for bit, up to the block's last rows, which
+    /// a whole vector would read past; and the rows of one outer index never leak into another's.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 1024, 10)]
+    [InlineData(3, 37, 10)]
+    [InlineData(2, 5, 3)]       // blocks of 15 floats: shorter than one vector
+    [InlineData(1, 1, 15)]
+    [InlineData(4, 17, 15)]
+    [InlineData(2, 40, 2)]
+    public void ShortRowsSumAsARunningSumInRowOrder(int outer, int length, int inner)
+    {
+        var x = Reference.RandomData(new Generator((ulong)(length * 100 + inner)), outer * length * inner);
+        var sum = new float[outer * inner];
+        ReduceKernel.Run<SumReduce>(x, outer, length, inner, sum);
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++)
+            {
+                float s = x[o * length * inner + i];
+                for (int l = 1; l < length; l++) s += x[(o * length + l) * inner + i];
+                Assert.True(s.Equals(sum[o * inner + i]), $"outer {o}, column {i}: {sum[o * inner + i]:R} against {s:R}");
+            }
+    }
+
     [Theory, MemberData(nameof(Layouts))]
     public void ArgMaxMatchesANaiveLoopWithTies(int outer, int length, int inner)
     {
