@@ -16,7 +16,7 @@ namespace Descent.Bench;
 /// </summary>
 public static class GcProbe
 {
-    /// <summary>Runs <paramref name="name"/> (<c>mlp1024</c>, <c>cnn</c>, <c>transformer</c>, <c>lstm</c>, <c>matmul1024</c>, <c>matmul2048</c>) <paramref name="calls"/> times after a warm-up and prints the figures.</summary>
+    /// <summary>Runs <paramref name="name"/> (<c>mlp1024</c>, <c>cnn</c>, <c>transformer</c>, <c>lstm</c>, <c>matmul1024</c>, <c>matmul2048</c>, <c>add</c>, <c>addgrad</c>) <paramref name="calls"/> times after a warm-up and prints the figures.</summary>
     public static void Run(string name, int calls, int threads)
     {
         Threads.Count = threads;
@@ -29,7 +29,9 @@ public static class GcProbe
             "lstm" => LstmStep(),
             "matmul1024" => MatMul(1024),
             "matmul2048" => MatMul(2048),
-            _ => throw new ArgumentException($"gc: unknown case '{name}'; expected mlp1024, mlp128, cnn, transformer, lstm, matmul1024 or matmul2048"),
+            "add" => TinyAdd(grad: false),
+            "addgrad" => TinyAdd(grad: true),
+            _ => throw new ArgumentException($"gc: unknown case '{name}'; expected mlp1024, mlp128, cnn, transformer, lstm, matmul1024, matmul2048, add or addgrad"),
         };
         // GCPROBE_INPLACE=1 (matmul cases): the allocating call against Gemm.Run into one array, ABBA in this process.
         // GCPROBE_MANUAL=k: the cost of one collection made by hand every k calls, on this thread's processor clock.
@@ -233,6 +235,24 @@ public static class GcProbe
         var target = Tensor.Randn([64, 32, 128], gen);
         var lossFn = new MSELoss();
         return Steps.Descent(new AdamW(lstm.Parameters(), lr: 1e-3, weightDecay: 0.01), () => lossFn.Forward(lstm.Forward(x), target), lstm.Parameters().First());
+    }
+
+    // The op section's 1-element add, as it sinks it. GCPROBE_TORCH=1 pairs every call with the libtorch side's call
+    // (TorchSharp's add in a dispose scope), so the collections show what the two sides' garbage costs together.
+    private static Action TinyAdd(bool grad)
+    {
+        var a = grad ? Tensor.Scalar(1f).RequireGrad() : Tensor.Scalar(1f);
+        var b = Tensor.Scalar(2f);
+        if (Environment.GetEnvironmentVariable("GCPROBE_TORCH") is null) return () => Sink.Consume(a.Add(b));
+        Descent.Oracle.LibTorchLoadFix.Apply();
+        var ta = grad ? TorchSharp.torch.tensor(1f).requires_grad_() : TorchSharp.torch.tensor(1f);
+        var tb = TorchSharp.torch.tensor(2f);
+        return () =>
+        {
+            Sink.Consume(a.Add(b));
+            using var scope = TorchSharp.torch.NewDisposeScope();
+            Sink.Consume(ta.add(tb));
+        };
     }
 
     // The sgemm section's allocating case: a new n × n result per call, no scope, one element sunk.

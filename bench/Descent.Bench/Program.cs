@@ -7,7 +7,7 @@ using TorchSharp;
 // Usage: dotnet run -c Release --project bench/Descent.Bench -- [sections] [--threads N] [--quick] [--seed S] [--json FILE] [--save]
 //        ... -- table FILE      the README's speed tables (markdown) from a saved run
 //        ... -- profile mlp32|mlp128|mlp1024|inference1024|transformer|attention|lstm|gpt|sample|fit SECONDS [--threads N]   Descent only, for perf record
-//        ... -- gc mlp1024|mlp128|cnn|transformer|lstm|matmul1024|matmul2048 CALLS [--threads N]   what the GC does per call, Descent only
+//        ... -- gc mlp1024|mlp128|cnn|transformer|lstm|matmul1024|matmul2048|add|addgrad CALLS [--threads N]   what the GC does per call, Descent only
 //        ... -- products BATCH [--threads N]   the MLP step's products and SGD update one by one (DOTNET_TieredCompilation=0)
 // Sections: peak dispatch sgemm tutorial op mlp cnn transformer lstm alloc; none runs them all. The clock and the FMA
 // peak are measured in every run, since every "% of peak" divides by them ("peak" alone runs nothing else).

@@ -19,7 +19,16 @@ public sealed class Timing(QuietGate gate, int seed, double batchSeconds)
 
     public double BatchSeconds => batchSeconds;
 
-    public Row Compare(string section, string name, int threads, Action descent, Action torch, double? flops, Target? target, int warmup = 3)
+    /// <remarks>
+    /// <paramref name="settleHeap"/> empties the GC heap before each side's batch, outside its timing (a full collection,
+    /// the finalizers, another collection), so each side's collections meet only its own garbage. For overhead-bound
+    /// cases: TorchSharp's tensor wrappers are finalizable, each call leaves some that survive a collection, and a
+    /// collection that Descent's allocations started in its own batch would otherwise promote the other side's
+    /// (measured on a Zen 3: gen1 collections promoting 1.5-2.4 MB each, against gen0 collections promoting nothing
+    /// when Descent runs alone), which made the 1-element add's batches bimodal.
+    /// </remarks>
+    public Row Compare(string section, string name, int threads, Action descent, Action torch, double? flops, Target? target, int warmup = 3,
+        bool settleHeap = false)
     {
         // A second and 100 calls of warm-up at least (up to 3 s for slow calls): tiered compilation instruments
         // hot methods after their first 30 calls and recompiles them with that profile on a background thread a
@@ -40,7 +49,9 @@ public sealed class Timing(QuietGate gate, int seed, double batchSeconds)
             {
                 bool descentFirst = _order.Next(2) == 0;
                 var before = gate.Read();
+                if (settleHeap) Settle();
                 var first = descentFirst ? Batch(descent, dCalls, measureBytes: true) : Batch(torch, tCalls, measureBytes: false);
+                if (settleHeap) Settle();
                 var second = descentFirst ? Batch(torch, tCalls, measureBytes: false) : Batch(descent, dCalls, measureBytes: true);
                 var verdict = gate.Judge(before, gate.Read());
                 if (!verdict.Quiet && attempt < MaxRedo)
@@ -59,6 +70,13 @@ public sealed class Timing(QuietGate gate, int seed, double batchSeconds)
             }
         }
         return new Row(section, name, threads, d.ToSide(), t.ToSide(), flops, bytes, target, new GateCount(Batches, redone, flagged, worstOthers, worstSteal));
+    }
+
+    private static void Settle()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
     }
 
     private readonly record struct BatchResult(double UsPerCall, long Calls, TimeSpan Pause, int Gen0, int Gen1, int Gen2, long Bytes);

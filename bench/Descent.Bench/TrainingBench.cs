@@ -57,7 +57,7 @@ public static class TrainingBench
             tb.grad = null;
             Sink.Consume(loss);
             Sink.Consume(ta);
-        }, flops: null, Target.Tutorial, warmup: 200));
+        }, flops: null, Target.Tutorial, warmup: 200, settleHeap: true));
     }
 
     public static IEnumerable<Row> PerOp(Timing timing, int[] threadCounts)
@@ -71,12 +71,12 @@ public static class TrainingBench
         foreach (var row in ThreadCounts.Each(threadCounts, t => timing.Compare("op", "add, 1 element", t,
             () => Sink.Consume(a.Add(b)),
             () => { using var scope = torch.NewDisposeScope(); Sink.Consume(ta.add(tb)); },
-            flops: null, Target.TinyOp, warmup: 1000)))
+            flops: null, Target.TinyOp, warmup: 1000, settleHeap: true)))
             yield return row;
         foreach (var row in ThreadCounts.Each(threadCounts, t => timing.Compare("op", "add, 1 element, grad", t,
             () => Sink.Consume(ag.Add(b)),
             () => { using var scope = torch.NewDisposeScope(); Sink.Consume(tag.add(tb)); },
-            flops: null, Target.TinyOp, warmup: 1000)))
+            flops: null, Target.TinyOp, warmup: 1000, settleHeap: true)))
             yield return row;
     }
 

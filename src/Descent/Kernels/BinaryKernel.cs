@@ -2,9 +2,14 @@ using System.Numerics.Tensors;
 
 namespace Descent.Kernels;
 
-/// <summary>An elementwise binary operation in its three vector forms, each a TensorPrimitives call.</summary>
+/// <summary>
+/// An elementwise binary operation in its three vector forms, each a TensorPrimitives call, and on one pair of
+/// numbers, with the same bits as the vector forms (IEEE arithmetic; Max and Min as <see cref="float.Max"/> and
+/// <see cref="float.Min"/>, which TensorPrimitives follows).
+/// </summary>
 internal interface IBinaryOp
 {
+    static abstract float Apply(float x, float y);
     static abstract void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination);
     static abstract void Apply(ReadOnlySpan<float> x, float y, Span<float> destination);
     static abstract void Apply(float x, ReadOnlySpan<float> y, Span<float> destination);
@@ -12,6 +17,7 @@ internal interface IBinaryOp
 
 internal struct AddOp : IBinaryOp
 {
+    public static float Apply(float x, float y) => x + y;
     public static void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d) => TensorPrimitives.Add(x, y, d);
     public static void Apply(ReadOnlySpan<float> x, float y, Span<float> d) => TensorPrimitives.Add(x, y, d);
     public static void Apply(float x, ReadOnlySpan<float> y, Span<float> d) => TensorPrimitives.Add(y, x, d);
@@ -19,6 +25,7 @@ internal struct AddOp : IBinaryOp
 
 internal struct SubOp : IBinaryOp
 {
+    public static float Apply(float x, float y) => x - y;
     public static void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d) => TensorPrimitives.Subtract(x, y, d);
     public static void Apply(ReadOnlySpan<float> x, float y, Span<float> d) => TensorPrimitives.Subtract(x, y, d);
     public static void Apply(float x, ReadOnlySpan<float> y, Span<float> d) => TensorPrimitives.Subtract(x, y, d);
@@ -26,6 +33,7 @@ internal struct SubOp : IBinaryOp
 
 internal struct MulOp : IBinaryOp
 {
+    public static float Apply(float x, float y) => x * y;
     public static void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d) => TensorPrimitives.Multiply(x, y, d);
     public static void Apply(ReadOnlySpan<float> x, float y, Span<float> d) => TensorPrimitives.Multiply(x, y, d);
     public static void Apply(float x, ReadOnlySpan<float> y, Span<float> d) => TensorPrimitives.Multiply(y, x, d);
@@ -33,6 +41,7 @@ internal struct MulOp : IBinaryOp
 
 internal struct DivOp : IBinaryOp
 {
+    public static float Apply(float x, float y) => x / y;
     public static void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d) => TensorPrimitives.Divide(x, y, d);
     public static void Apply(ReadOnlySpan<float> x, float y, Span<float> d) => TensorPrimitives.Divide(x, y, d);
     public static void Apply(float x, ReadOnlySpan<float> y, Span<float> d) => TensorPrimitives.Divide(x, y, d);
@@ -40,6 +49,7 @@ internal struct DivOp : IBinaryOp
 
 internal struct MaxOp : IBinaryOp
 {
+    public static float Apply(float x, float y) => float.Max(x, y);
     public static void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d) => TensorPrimitives.Max(x, y, d);
     public static void Apply(ReadOnlySpan<float> x, float y, Span<float> d) => TensorPrimitives.Max(x, y, d);
     public static void Apply(float x, ReadOnlySpan<float> y, Span<float> d) => TensorPrimitives.Max(y, x, d);
@@ -47,6 +57,7 @@ internal struct MaxOp : IBinaryOp
 
 internal struct MinOp : IBinaryOp
 {
+    public static float Apply(float x, float y) => float.Min(x, y);
     public static void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d) => TensorPrimitives.Min(x, y, d);
     public static void Apply(ReadOnlySpan<float> x, float y, Span<float> d) => TensorPrimitives.Min(x, y, d);
     public static void Apply(float x, ReadOnlySpan<float> y, Span<float> d) => TensorPrimitives.Min(y, x, d);
@@ -73,6 +84,28 @@ internal static unsafe class BinaryKernel
     {
         public float* A, B, D;
         public int Length, Parts;
+    }
+
+    /// <summary>
+    /// Below this many elements an out-of-place op with operands of the destination's shape is a plain loop: for a
+    /// tensor smaller than one vector, TensorPrimitives' length and overlap checks cost more than the arithmetic.
+    /// </summary>
+    internal const int SmallLength = 8;
+
+    /// <summary>
+    /// <see cref="Run{TOp}"/> into a destination that overlaps neither operand (a new tensor's buffer), which lets a
+    /// tiny op skip the checks a destination that may alias an operand needs.
+    /// </summary>
+    public static void RunNew<TOp>(ReadOnlySpan<float> a, int[] aShape, ReadOnlySpan<float> b, int[] bShape,
+        Span<float> destination, int[] outShape) where TOp : IBinaryOp
+    {
+        int n = destination.Length;
+        if (n < SmallLength && a.Length == n && b.Length == n)
+        {
+            for (int i = 0; i < n; i++) destination[i] = TOp.Apply(a[i], b[i]);
+            return;
+        }
+        Run<TOp>(a, aShape, b, bShape, destination, outShape);
     }
 
     public static void Run<TOp>(ReadOnlySpan<float> a, int[] aShape, ReadOnlySpan<float> b, int[] bShape,

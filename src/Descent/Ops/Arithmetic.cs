@@ -10,7 +10,7 @@ public partial class Tensor
         var shape = BroadcastShape(op, a._shape, b._shape);
         // The kernel writes every element, so the buffer need not be cleared first.
         var result = Uninitialized(shape);
-        BinaryKernel.Run<TOp>(a.Data, a._shape, b.Data, b._shape, result.DataSpan, shape);
+        BinaryKernel.RunNew<TOp>(a.Data, a._shape, b.Data, b._shape, result.DataSpan, shape);
         return result;
     }
 

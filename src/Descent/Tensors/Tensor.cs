@@ -29,13 +29,18 @@ public partial class Tensor
     internal readonly Tensor? Base;
 
     /// <summary>A tensor over a buffer nobody else holds (new, or the caller's own array), as its owner.</summary>
-    internal Tensor(float[] storage, int offset, int[] shape)
+    internal Tensor(float[] storage, int offset, int[] shape) : this(storage, offset, shape, lengthChecked: false)
+    {
+    }
+
+    /// <summary>The same, skipping the element count's check when the caller has just made it (<see cref="MemoryGuard.TensorElements"/>).</summary>
+    private Tensor(float[] storage, int offset, int[] shape, bool lengthChecked)
     {
         Storage = storage;
         Offset = offset;
         _shape = shape;
         // Validates the element count once, as the stored count did; Numel recomputes it from the shape.
-        _ = Descent.Shape.Numel(shape);
+        if (!lengthChecked) _ = Descent.Shape.Numel(shape);
     }
 
     /// <summary>A view: <paramref name="source"/>'s storage from <paramref name="offset"/>, keeping its owner alive.</summary>
@@ -61,9 +66,11 @@ public partial class Tensor
     internal static Tensor Uninitialized(int[] shape)
     {
         int length = MemoryGuard.TensorElements(shape);
-        if (BufferPool.ArenaTensor(length, shape) is { } arenaTensor) return arenaTensor;
+        // The length test first, inline: a tiny op's result (a loss, the tutorial's numbers) never comes from the arena,
+        // and skips the call.
+        if (length >= BufferPool.MinPooledLength && BufferPool.ArenaTensor(length, shape) is { } arenaTensor) return arenaTensor;
         var buffer = BufferPool.ForTensorUninitialized(length, out int offset);
-        var t = new Tensor(buffer, offset, shape);
+        var t = new Tensor(buffer, offset, shape, lengthChecked: true);
         BufferPool.Adopt(t);
         return t;
     }
