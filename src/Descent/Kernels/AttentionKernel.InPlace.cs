@@ -54,13 +54,18 @@ internal static unsafe partial class AttentionKernel
     /// <summary>
     /// One row of scores to weights in place: x·scale + mask over the first <paramref name="visible"/> keys, 0 past
     /// them, then softmax. A row with every key masked gets weights 0 (so output and gradients 0), as libtorch's
-    /// CPU SDPA gives (its _safe_softmax), rather than the NaN of a plain softmax over −∞. On AVX-512 the steps run
-    /// in three passes over the row while it is in L1, instead of a library call per step.
+    /// CPU SDPA gives (its _safe_softmax), rather than the NaN of a plain softmax over −∞. On AVX-512 and AVX2 the
+    /// steps run in three passes over the row while it is in L1, instead of a library call per step.
     /// </summary>
     private static void ScaledSoftmaxRow(float* row, int s, int visible, float scale, float* mask)
     {
         new Span<float>(row + visible, s - visible).Fill(0f);
         var x = new Span<float>(row, visible);
+        if (!Vector512.IsHardwareAccelerated && Avx2Fma)
+        {
+            ScaledSoftmaxRow256(row, visible, scale, mask);
+            return;
+        }
         if (!Vector512.IsHardwareAccelerated)
         {
             TensorPrimitives.Multiply(x, scale, x);
@@ -168,6 +173,7 @@ internal static unsafe partial class AttentionKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float RowDot(float* x, float* y, int n)
     {
+        if (!Vector512.IsHardwareAccelerated && Avx2Fma) return RowDot256(x, y, n);
         if (!Vector512.IsHardwareAccelerated) return TensorPrimitives.Dot(new ReadOnlySpan<float>(x, n), new ReadOnlySpan<float>(y, n));
         var sum = Vector512<float>.Zero;
         int j = 0;
@@ -195,6 +201,19 @@ internal static unsafe partial class AttentionKernel
                 var v = (g - d) * Vector512.Load(p + j);
                 if (gradScores != null) Vector512.Store(v, gradScores + j);
                 Vector512.Store(v * sc, scaled + j);
+            }
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var d = Vector256.Create(delta);
+            var sc = Vector256.Create(scale);
+            for (; j + 8 <= s; j += 8)
+            {
+                var g = Vector256.Load(gradP + j);
+                if (keep != null) g *= Vector256.Load(keep + j);
+                var v = (g - d) * Vector256.Load(p + j);
+                if (gradScores != null) Vector256.Store(v, gradScores + j);
+                Vector256.Store(v * sc, scaled + j);
             }
         }
         for (; j < s; j++)
