@@ -3,9 +3,9 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Descent.Kernels;
 
-// The row functions' AVX2 forms. ScaledSoftmaxRow's three passes: TensorPrimitives' calls (scale, mask, max, subtract,
-// exp, sum, multiply) made seven passes over each row of 64 scores and evaluated eˣ in double; here eˣ is SoftmaxExp's,
-// as on AVX-512. RowDot inline, as on AVX-512, rather than a library call per row of 32.
+// The row functions' AVX2 vector loops. ScaledSoftmaxRow's three passes: TensorPrimitives' calls (scale, mask, max,
+// subtract, exp, sum, multiply) made seven passes over each row of 64 scores and evaluated eˣ in double; here eˣ is
+// SoftmaxExp's, as on AVX-512. RowDot inline, as on AVX-512, rather than a library call per row of 32.
 internal static unsafe partial class AttentionKernel
 {
     private static readonly bool Avx2Fma = Avx2.IsSupported && Fma.IsSupported;
@@ -20,60 +20,47 @@ internal static unsafe partial class AttentionKernel
         return total;
     }
 
-    private static void ScaledSoftmaxRow256(float* row, int visible, float scale, float* mask)
+    private static float ScaleMax256(float* row, int full, float scale, float* mask)
     {
-        const int w = 8;
-        int full = visible - visible % w;
         var maxV = Vector256.Create(float.NegativeInfinity);
         var scaleV = Vector256.Create(scale);
-        for (int j = 0; j < full; j += w)
+        for (int j = 0; j < full; j += 8)
         {
             var v = Vector256.Load(row + j) * scaleV;
             if (mask != null) v += Vector256.Load(mask + j);
             Vector256.Store(v, row + j);
             maxV = Vector256.MaxNative(maxV, v);
         }
-        float max = SoftmaxExp.HorizontalMax(maxV);
-        for (int j = full; j < visible; j++)
-        {
-            float v = row[j] * scale;
-            if (mask != null) v += mask[j];
-            row[j] = v;
-            max = MathF.Max(max, v);
-        }
-        if (float.IsNegativeInfinity(max))
-        {
-            new Span<float>(row, visible).Clear();
-            return;
-        }
+        return SoftmaxExp.HorizontalMax(maxV);
+    }
+
+    // Two sums, so the adds of a 64-key row (eight vectors) are two chains of four instead of one of eight.
+    private static float ExpSum256(float* row, int full, float max)
+    {
         var maxB = Vector256.Create(max);
-        // Two sums, so the adds of a 64-key row (eight vectors) are two chains of four instead of one of eight.
         Vector256<float> sum0 = Vector256<float>.Zero, sum1 = Vector256<float>.Zero;
-        int j2 = 0;
-        for (; j2 + 2 * w <= full; j2 += 2 * w)
+        int j = 0;
+        for (; j + 16 <= full; j += 16)
         {
-            var v0 = SoftmaxExp.Exp(Vector256.Load(row + j2) - maxB);
-            var v1 = SoftmaxExp.Exp(Vector256.Load(row + j2 + w) - maxB);
-            Vector256.Store(v0, row + j2);
-            Vector256.Store(v1, row + j2 + w);
+            var v0 = SoftmaxExp.Exp(Vector256.Load(row + j) - maxB);
+            var v1 = SoftmaxExp.Exp(Vector256.Load(row + j + 8) - maxB);
+            Vector256.Store(v0, row + j);
+            Vector256.Store(v1, row + j + 8);
             sum0 += v0;
             sum1 += v1;
         }
-        for (; j2 < full; j2 += w)
+        if (j < full)
         {
-            var v = SoftmaxExp.Exp(Vector256.Load(row + j2) - maxB);
-            Vector256.Store(v, row + j2);
+            var v = SoftmaxExp.Exp(Vector256.Load(row + j) - maxB);
+            Vector256.Store(v, row + j);
             sum0 += v;
         }
-        float sum = Vector256.Sum(sum0 + sum1);
-        for (int j = full; j < visible; j++)
-        {
-            float v = SoftmaxExp.Exp(row[j] - max);
-            row[j] = v;
-            sum += v;
-        }
-        var inv = Vector256.Create(1f / sum);
-        for (int j = 0; j < full; j += w) Vector256.Store(Vector256.Load(row + j) * inv, row + j);
-        for (int j = full; j < visible; j++) row[j] *= 1f / sum;
+        return Vector256.Sum(sum0 + sum1);
+    }
+
+    private static void Normalize256(float* row, int full, float inverse)
+    {
+        var inv = Vector256.Create(inverse);
+        for (int j = 0; j < full; j += 8) Vector256.Store(Vector256.Load(row + j) * inv, row + j);
     }
 }
