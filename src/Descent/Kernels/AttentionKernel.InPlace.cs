@@ -54,32 +54,24 @@ internal static unsafe partial class AttentionKernel
     /// <summary>
     /// One row of scores to weights in place: x·scale + mask over the first <paramref name="visible"/> keys, 0 past
     /// them, then softmax. A row with every key masked gets weights 0 (so output and gradients 0), as libtorch's
-    /// CPU SDPA gives (its _safe_softmax), rather than the NaN of a plain softmax over −∞. On AVX-512 the steps run
-    /// in three passes over the row while it is in L1, instead of a library call per step.
+    /// CPU SDPA gives (its _safe_softmax), rather than the NaN of a plain softmax over −∞. On AVX-512 and AVX2 the
+    /// steps run in three passes over the row while it is in L1, instead of a library call per step.
     /// </summary>
     private static void ScaledSoftmaxRow(float* row, int s, int visible, float scale, float* mask)
     {
         new Span<float>(row + visible, s - visible).Fill(0f);
         var x = new Span<float>(row, visible);
-        if (!Vector512.IsHardwareAccelerated)
+        bool wide = Vector512.IsHardwareAccelerated;
+        if (!wide && !Avx2Fma)
         {
             TensorPrimitives.Multiply(x, scale, x);
             if (mask != null) TensorPrimitives.Add(x, new ReadOnlySpan<float>(mask, visible), x);
             SoftmaxRow(x);
             return;
         }
-        const int w = 16;
-        int full = visible - visible % w;
-        var maxV = Vector512.Create(float.NegativeInfinity);
-        var scaleV = Vector512.Create(scale);
-        for (int j = 0; j < full; j += w)
-        {
-            var v = Vector512.Load(row + j) * scaleV;
-            if (mask != null) v += Vector512.Load(mask + j);
-            Vector512.Store(v, row + j);
-            maxV = Vector512.MaxNative(maxV, v);
-        }
-        float max = SoftmaxExp.HorizontalMax(maxV);
+        // Whole vectors, then the elements past the last one with the same arithmetic, in each of the three passes.
+        int full = visible - visible % (wide ? 16 : 8);
+        float max = wide ? ScaleMax512(row, full, scale, mask) : ScaleMax256(row, full, scale, mask);
         for (int j = full; j < visible; j++)
         {
             float v = row[j] * scale;
@@ -92,24 +84,51 @@ internal static unsafe partial class AttentionKernel
             x.Clear();
             return;
         }
-        var maxB = Vector512.Create(max);
-        var sumV = Vector512<float>.Zero;
-        for (int j = 0; j < full; j += w)
-        {
-            var v = SoftmaxExp.Exp(Vector512.Load(row + j) - maxB);
-            Vector512.Store(v, row + j);
-            sumV += v;
-        }
-        float sum = Vector512.Sum(sumV);
+        float sum = wide ? ExpSum512(row, full, max) : ExpSum256(row, full, max);
         for (int j = full; j < visible; j++)
         {
             float v = SoftmaxExp.Exp(row[j] - max);
             row[j] = v;
             sum += v;
         }
-        var inv = Vector512.Create(1f / sum);
-        for (int j = 0; j < full; j += w) Vector512.Store(Vector512.Load(row + j) * inv, row + j);
+        if (wide) Normalize512(row, full, 1f / sum);
+        else Normalize256(row, full, 1f / sum);
         for (int j = full; j < visible; j++) row[j] *= 1f / sum;
+    }
+
+    // The row's first `full` scores scaled and masked in place; returns their largest.
+    private static float ScaleMax512(float* row, int full, float scale, float* mask)
+    {
+        var maxV = Vector512.Create(float.NegativeInfinity);
+        var scaleV = Vector512.Create(scale);
+        for (int j = 0; j < full; j += 16)
+        {
+            var v = Vector512.Load(row + j) * scaleV;
+            if (mask != null) v += Vector512.Load(mask + j);
+            Vector512.Store(v, row + j);
+            maxV = Vector512.MaxNative(maxV, v);
+        }
+        return SoftmaxExp.HorizontalMax(maxV);
+    }
+
+    // e^(x − max) in place over the row's first `full` scores; returns their sum.
+    private static float ExpSum512(float* row, int full, float max)
+    {
+        var maxB = Vector512.Create(max);
+        var sumV = Vector512<float>.Zero;
+        for (int j = 0; j < full; j += 16)
+        {
+            var v = SoftmaxExp.Exp(Vector512.Load(row + j) - maxB);
+            Vector512.Store(v, row + j);
+            sumV += v;
+        }
+        return Vector512.Sum(sumV);
+    }
+
+    private static void Normalize512(float* row, int full, float inverse)
+    {
+        var inv = Vector512.Create(inverse);
+        for (int j = 0; j < full; j += 16) Vector512.Store(Vector512.Load(row + j) * inv, row + j);
     }
 
     private static void InPlaceBackwardPart(int part, void* state)
@@ -168,6 +187,7 @@ internal static unsafe partial class AttentionKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float RowDot(float* x, float* y, int n)
     {
+        if (!Vector512.IsHardwareAccelerated && Avx2Fma) return RowDot256(x, y, n);
         if (!Vector512.IsHardwareAccelerated) return TensorPrimitives.Dot(new ReadOnlySpan<float>(x, n), new ReadOnlySpan<float>(y, n));
         var sum = Vector512<float>.Zero;
         int j = 0;
@@ -195,6 +215,19 @@ internal static unsafe partial class AttentionKernel
                 var v = (g - d) * Vector512.Load(p + j);
                 if (gradScores != null) Vector512.Store(v, gradScores + j);
                 Vector512.Store(v * sc, scaled + j);
+            }
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var d = Vector256.Create(delta);
+            var sc = Vector256.Create(scale);
+            for (; j + 8 <= s; j += 8)
+            {
+                var g = Vector256.Load(gradP + j);
+                if (keep != null) g *= Vector256.Load(keep + j);
+                var v = (g - d) * Vector256.Load(p + j);
+                if (gradScores != null) Vector256.Store(v, gradScores + j);
+                Vector256.Store(v * sc, scaled + j);
             }
         }
         for (; j < s; j++)

@@ -12,17 +12,18 @@ namespace Descent.Kernels;
 /// apart. One thread. Every element is k fused multiply-adds in order from zero, whichever tile it falls in, so
 /// the result depends on the shape alone.
 /// </summary>
-internal static unsafe class HeadGemm
+internal static unsafe partial class HeadGemm
 {
     private const int TileColumns = 32;
 
     /// <summary>C = op(A)·B (or C += op(A)·B when <paramref name="add"/>).</summary>
     public static void Run(bool transA, int m, int n, int k, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add = false)
     {
-        // On AVX-512 the GEMM's own 12-, 8- and 4-row micro-kernels take A in place in either layout; other CPUs,
-        // and the edges, go through Edge, which does the same adds in the same order. The 12 x 32 tile on every
-        // CPU, whichever tile Gemm uses: a head's widths (32, 64) are whole 32-column tiles, which 48-column tiles
-        // would leave as 32- or 16-column edges with fewer FMAs per broadcast.
+        // On AVX-512 the GEMM's own 12-, 8- and 4-row micro-kernels take A in place in either layout, on AVX2 the
+        // 6- and 4-row tiles of HeadGemm.Vector256.cs; the scalar path, and the edges, go through Edge, which does the
+        // same adds in the same order. The 12 x 32 tile on every AVX-512 CPU, whichever tile Gemm uses: a head's
+        // widths (32, 64) are whole 32-column tiles, which 48-column tiles would leave as 32- or 16-column edges with
+        // fewer FMAs per broadcast.
         int fullRows = 0, fullColumns = 0;
         if (Gemm.Path == GemmPath.Vector512 && k > 0)
         {
@@ -36,6 +37,8 @@ internal static unsafe class HeadGemm
                     Tile(rows, transA, k, ai, lda, b + j, ldb, c + (long)i * ldc + j, ldc, add);
             }
         }
+        else if (Gemm.Path == GemmPath.Vector256 && k > 0)
+            (fullRows, fullColumns) = Tiles256(transA, m, n, k, a, lda, b, ldb, c, ldc, add);
         Edge(transA, 0, fullRows, fullColumns, n, k, a, lda, b, ldb, c, ldc, add);
         Edge(transA, fullRows, m, 0, n, k, a, lda, b, ldb, c, ldc, add);
     }
@@ -145,6 +148,13 @@ internal static unsafe class HeadGemm
             fullCols = cols - cols % 16;
             for (int r = 0; r < fullRows; r += 16)
                 for (int j = 0; j < fullCols; j += 16) RegisterTranspose.Block16(src + (long)r * ld + j, ld, dst + (long)j * rows + r, rows);
+        }
+        else if (Avx.IsSupported)
+        {
+            fullRows = rows - rows % 8;
+            fullCols = cols - cols % 8;
+            for (int r = 0; r < fullRows; r += 8)
+                for (int j = 0; j < fullCols; j += 8) Block8(src + (long)r * ld + j, ld, dst + (long)j * rows + r, rows);
         }
         TransposeScalar(src, ld, 0, fullRows, fullCols, cols, rows, dst);
         TransposeScalar(src, ld, fullRows, rows, 0, cols, rows, dst);

@@ -37,19 +37,45 @@ internal static class SoftmaxExp
     }
 
     /// <summary>
+    /// The AVX2 twin of <see cref="Exp(Vector512{float})"/>: the same steps lane by lane, so a lane's bits are the
+    /// same at either width.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Exp(Vector256<float> x)
+    {
+        var clamped = Vector256.Max(x, Vector256.Create(Lowest));
+        var n = Vector256.Round(clamped * Vector256.Create(1.44269504f));
+        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-0.693145751953125f), clamped);
+        r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-1.428606765330187045e-06f), r);
+        var p = Vector256.Create(1.9875691500e-4f);
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.3981999507e-3f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(8.3334519073e-3f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(4.1665795894e-2f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.6666665459e-1f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(5.0000001201e-1f));
+        p = Vector256.FusedMultiplyAdd(p, r * r, r + Vector256<float>.One);
+        var scale = ((Vector256.ConvertToInt32Native(n) + Vector256.Create(127)) << 23).AsSingle();
+        return Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(Lowest)), Vector256<float>.Zero, p * scale);
+    }
+
+    /// <summary>
     /// The largest of <paramref name="x"/>'s lanes. <see cref="Vector512.MaxNative{T}(Vector512{T}, Vector512{T})"/>
     /// is one instruction where Max orders −0 below +0 and propagates NaN with three: the shifted scores
     /// x − max are the same either way (±0 give e⁰ = 1, and a NaN score still turns its row's sum to NaN).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float HorizontalMax(Vector512<float> x)
+    public static float HorizontalMax(Vector512<float> x) =>
+        HorizontalMax(Vector256.MaxNative(x.GetLower(), x.GetUpper()));
+
+    /// <summary>As the 512-bit overload, for AVX2's vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float HorizontalMax(Vector256<float> x)
     {
-        var half = Vector256.MaxNative(x.GetLower(), x.GetUpper());
-        var quarter = Vector128.MaxNative(half.GetLower(), half.GetUpper());
+        var quarter = Vector128.MaxNative(x.GetLower(), x.GetUpper());
         quarter = Vector128.MaxNative(quarter, Vector128.Shuffle(quarter, Vector128.Create(2, 3, 0, 1)));
         return Vector128.MaxNative(quarter, Vector128.Shuffle(quarter, Vector128.Create(1, 0, 3, 2))).ToScalar();
     }
 
-    /// <summary>The scalar twin of <see cref="Exp(Vector512{float})"/>, for the elements past a row's last whole vector (on AVX-512 only).</summary>
-    public static float Exp(float x) => x < Lowest ? 0f : Exp(Vector512.Create(x)).ToScalar();
+    /// <summary>The scalar twin of <see cref="Exp(Vector512{float})"/>, for the elements past a row's last whole vector.</summary>
+    public static float Exp(float x) => x < Lowest ? 0f : Exp(Vector256.Create(x)).ToScalar();
 }

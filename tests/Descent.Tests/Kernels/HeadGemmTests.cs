@@ -64,8 +64,8 @@ public unsafe class HeadGemmTests
     [Fact]
     public void EveryElementIsTheSameWhicheverTileItFallsIn()
     {
-        // Row 0 of a 13-row product is computed in a full tile on AVX-512, row 12 by the edge code; with the same
-        // A row in both places, both rows of C must carry the same bits (the results depend on the shape alone).
+        // Row 0 of a 13-row product is computed in a full tile on AVX-512 and AVX2, row 12 by the edge code; with the
+        // same A row in both places, both rows of C must carry the same bits (the results depend on the shape alone).
         const int m = 13, n = 40, k = 37;
         var a = GemmReference.Random(m * k, 3);
         Array.Copy(a, 0, a, 12 * k, k);
@@ -76,7 +76,41 @@ public unsafe class HeadGemmTests
     }
 
     [Theory]
+    [InlineData(64, 64, 32)]
+    [InlineData(64, 32, 64)]
+    [InlineData(11, 40, 9)]
+    [InlineData(17, 33, 5)]
+    [InlineData(3, 16, 4)]
+    public void EveryElementIsItsStepsFusedInOrderFromZero(int m, int n, int k)
+    {
+        // Whatever tile an element falls in (AVX-512's 12-, 8- and 4-row ones, AVX2's 6 x 16 and 4 x 16, the edge
+        // code's vectors and single columns), it is k fused multiply-adds in order from zero, then the add to C:
+        // bit for bit the plain loop below. m = 11 puts rows in AVX2's 6-row tile, its 4-row tile and the edge.
+        int seed = m * 31 + n * 7 + k;
+        foreach (bool transA in new[] { false, true })
+            foreach (bool add in new[] { false, true })
+            {
+                int lda = (transA ? m : k) + 3, ldb = n + 1, ldc = n + 2;
+                var a = GemmReference.Random((transA ? k : m) * lda, seed);
+                var b = GemmReference.Random(k * ldb, seed + 1);
+                var c = GemmReference.Random(m * ldc, seed + 2);
+                var expected = (float[])c.Clone();
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < n; j++)
+                    {
+                        float sum = 0;
+                        for (int p = 0; p < k; p++) sum = MathF.FusedMultiplyAdd(transA ? a[p * lda + i] : a[i * lda + p], b[p * ldb + j], sum);
+                        expected[i * ldc + j] = add ? expected[i * ldc + j] + sum : sum;
+                    }
+                fixed (float* pa = a, pb = b, pc = c) HeadGemm.Run(transA, m, n, k, pa, lda, pb, ldb, pc, ldc, add);
+                Assert.Equal(expected, c);
+            }
+    }
+
+    [Theory]
     [InlineData(64, 32, 96)]
+    [InlineData(64, 32, 32)]
+    [InlineData(19, 27, 30)]
     [InlineData(7, 5, 9)]
     [InlineData(37, 20, 21)]
     [InlineData(1, 3, 3)]
