@@ -47,6 +47,17 @@ internal static unsafe class GemmPack
                     }
                     continue;
                 }
+                if (rows == 6 && mr == 6)
+                {
+                    // The AVX2 path's full panel: four values and two a step.
+                    for (int p = 0; p < kc; p++, s += m, d += mr)
+                    {
+                        Sse.Prefetch0(s + TransposedAPrefetchSteps * (long)m);
+                        Vector128.Store(Vector128.Load(s), d);
+                        *(double*)(d + 4) = *(double*)(s + 4);
+                    }
+                    continue;
+                }
                 if (rows == 8 && mr == 8)
                 {
                     // The 8 x 48 tile's full panel: one 8-wide copy a step.
@@ -70,6 +81,11 @@ internal static unsafe class GemmPack
                 // A is stored [m, k]: a panel is the transpose of `rows` row runs, the same layout
                 // change as packing a transposed B, so groups of 8 rows go through its 8 x 8 blocks.
                 float* s0 = a + (long)(i0 + ir) * k + p0;
+                if (rows == 6 && mr == 6 && Avx.IsSupported)
+                {
+                    SixRows(s0, k, kc, d);
+                    continue;
+                }
                 int r0 = TransposeBlocks(s0, k, kc, rows, mr, d);
                 for (int r = r0; r < rows; r++)
                 {
@@ -79,6 +95,47 @@ internal static unsafe class GemmPack
                 if (rows < mr) ClearPadding(d, kc, rows, mr);
             }
         }
+    }
+
+    /// <summary>
+    /// Packs six rows of an A stored [m, k] (<paramref name="kc"/> values each, <paramref name="k"/> apart) into the
+    /// AVX2 tile's 6-row panel, eight steps at a time through an 8 x 8 register transpose whose two missing rows are
+    /// zeros. Element by element, with one store per value, the packing of A took 43 % of the micro-kernel's time in
+    /// a 1024³ product on one core of an AMD EPYC (family 25, model 1): 6 rows never fill the 8 x 8 blocks
+    /// <see cref="TransposeBlocks"/> moves.
+    /// </summary>
+    private static void SixRows(float* s, int k, int kc, float* d)
+    {
+        int p = 0;
+        for (; p + 8 <= kc; p += 8, d += 48)
+        {
+            float* r = s + p;
+            var t0 = Avx.UnpackLow(Avx.LoadVector256(r), Avx.LoadVector256(r + k));
+            var t1 = Avx.UnpackHigh(Avx.LoadVector256(r), Avx.LoadVector256(r + k));
+            var t2 = Avx.UnpackLow(Avx.LoadVector256(r + 2 * (long)k), Avx.LoadVector256(r + 3 * (long)k));
+            var t3 = Avx.UnpackHigh(Avx.LoadVector256(r + 2 * (long)k), Avx.LoadVector256(r + 3 * (long)k));
+            var t4 = Avx.UnpackLow(Avx.LoadVector256(r + 4 * (long)k), Avx.LoadVector256(r + 5 * (long)k));
+            var t5 = Avx.UnpackHigh(Avx.LoadVector256(r + 4 * (long)k), Avx.LoadVector256(r + 5 * (long)k));
+            var z = Vector256<float>.Zero;
+            var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE);
+            var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
+            var u4 = Avx.Shuffle(t4, z, 0x44); var u5 = Avx.Shuffle(t4, z, 0xEE);
+            var u6 = Avx.Shuffle(t5, z, 0x44); var u7 = Avx.Shuffle(t5, z, 0xEE);
+            // Step j's six values, and two zeros that step j + 1's store overwrites; the last step's two extra lanes
+            // would land past the panel (past the buffer, for the last panel), so its store is 4 + 2 values.
+            Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
+            Avx.Store(d + 6, Avx.Permute2x128(u1, u5, 0x20));
+            Avx.Store(d + 12, Avx.Permute2x128(u2, u6, 0x20));
+            Avx.Store(d + 18, Avx.Permute2x128(u3, u7, 0x20));
+            Avx.Store(d + 24, Avx.Permute2x128(u0, u4, 0x31));
+            Avx.Store(d + 30, Avx.Permute2x128(u1, u5, 0x31));
+            Avx.Store(d + 36, Avx.Permute2x128(u2, u6, 0x31));
+            var last = Avx.Permute2x128(u3, u7, 0x31);
+            Vector128.Store(last.GetLower(), d + 42);
+            *(double*)(d + 46) = last.GetUpper().AsDouble().ToScalar();
+        }
+        for (; p < kc; p++, d += 6)
+            for (int r = 0; r < 6; r++) d[r] = s[(long)r * k + p];
     }
 
     /// <summary>

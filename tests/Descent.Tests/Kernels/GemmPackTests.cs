@@ -46,4 +46,42 @@ public unsafe class GemmPackTests
                     }
         }
     }
+
+    public static TheoryData<int, int, int, int, int, int, int> ACases()
+    {
+        var data = new TheoryData<int, int, int, int, int, int, int>();
+        // m, k, i0, mc, p0, kc, mr: the AVX2 tile's 6-row panels with steps a multiple of 8 and not, a last panel of
+        // fewer rows, fewer than 8 steps, a block inside A; the AVX-512 tiles' 12 and 8 rows beside them.
+        int[][] cases =
+        [
+            [48, 256, 0, 48, 0, 256, 6], [50, 100, 3, 47, 5, 83, 6], [7, 9, 0, 7, 2, 5, 6], [13, 16, 1, 12, 0, 16, 6],
+            [30, 64, 6, 24, 8, 48, 12], [20, 33, 2, 17, 1, 31, 8],
+        ];
+        foreach (var c in cases) data.Add(c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ACases))]
+    public void PanelsHoldOpARowsInOrderPaddedWithZerosAndNothingPast(int m, int k, int i0, int mc, int p0, int kc, int mr)
+    {
+        var a = GemmReference.Random(m * k, m * 31 + k);
+        int panels = (mc + mr - 1) / mr;
+        foreach (bool transA in new[] { false, true })
+        {
+            // NaN first, so a lane the packing leaves unwritten fails; the 16 floats past the panels must stay NaN.
+            var packed = Enumerable.Repeat(float.NaN, panels * mr * kc + 16).ToArray();
+            fixed (float* pa = a, pd = packed) GemmPack.A(transA, pa, m, k, i0, mc, p0, kc, mr, pd);
+            for (int q = 0; q < panels; q++)
+                for (int p = 0; p < kc; p++)
+                    for (int r = 0; r < mr; r++)
+                    {
+                        int i = i0 + q * mr + r;
+                        float expected = q * mr + r >= mc ? 0f
+                            : transA ? a[(p0 + p) * m + i] : a[i * k + p0 + p];
+                        Assert.Equal(expected, packed[(q * kc + p) * mr + r]);
+                    }
+            Assert.All(packed[(panels * mr * kc)..], x => Assert.True(float.IsNaN(x)));
+        }
+    }
 }
