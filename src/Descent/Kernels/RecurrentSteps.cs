@@ -30,6 +30,8 @@ internal static unsafe class RecurrentSteps
         public int* Lengths;
         public float* Xg, BIn, WT, BHh, H0, C0, Gates, Hn, Hs, Cs, Hg;
         public float* G, WHh, DXg, DHg, Dh, Dc, DhTotal, DcKept;
+        // The per-step product's B packed for RecurrentPanels (null: each step calls the GEMM).
+        public float* Panels;
     }
 
     /// <summary>
@@ -51,18 +53,20 @@ internal static unsafe class RecurrentSteps
     {
         int width = Width(kind, hidden);
         var hg = kind == RecurrentKind.Gru ? ScratchPool.Rent(n * width) : null;
-        fixed (float* pXg = xg, pBIn = inputBias, pWT = wT, pB = bHh, pH0 = h0, pC0 = c0, pGates = gates, pHn = hn, pHs = hs, pCs = cs, pHg = hg)
+        var panels = PanelBuffer(n, hidden, width, steps, width, hidden);
+        fixed (float* pXg = xg, pBIn = inputBias, pWT = wT, pB = bHh, pH0 = h0, pC0 = c0, pGates = gates, pHn = hn, pHs = hs, pCs = cs, pHg = hg, pP = panels)
         fixed (int* pLen = lengths)
         {
             var args = new Args
             {
                 Kind = kind, Steps = steps, N = n, Hidden = hidden, Width = width, Reverse = reverse,
                 Lengths = lengths.IsEmpty ? null : pLen, Xg = pXg, BIn = inputBias.IsEmpty ? null : pBIn, WT = pWT, BHh = bHh.IsEmpty ? null : pB, H0 = pH0, C0 = pC0,
-                Gates = pGates, Hn = pHn, Hs = pHs, Cs = pCs, Hg = pHg,
+                Gates = pGates, Hn = pHn, Hs = pHs, Cs = pCs, Hg = pHg, Panels = Packed(pWT, hidden, width, pP, panels),
             };
             Dispatch(ref args, &ForwardPart);
         }
         if (hg != null) ScratchPool.Return(hg);
+        if (panels != null) ScratchPool.Return(panels);
     }
 
     /// <summary>
@@ -82,8 +86,9 @@ internal static unsafe class RecurrentSteps
         int width = Width(kind, hidden), plane = n * hidden;
         var dhTotal = ScratchPool.Rent(plane);
         var dcKept = kind == RecurrentKind.Lstm && !lengths.IsEmpty ? ScratchPool.Rent(plane) : null;
+        var panels = PanelBuffer(n, hidden, width, steps, hidden, width);
         fixed (float* pG = g, pGates = gates, pHn = hn, pHs = hs, pCs = cs, pH0 = h0, pC0 = c0, pW = wHh, pDxg = dxg, pDhg = dhg,
-            pDh = dh0, pDc = dc0, pDt = dhTotal, pDk = dcKept)
+            pDh = dh0, pDc = dc0, pDt = dhTotal, pDk = dcKept, pP = panels)
         fixed (int* pLen = lengths)
         {
             var args = new Args
@@ -91,11 +96,12 @@ internal static unsafe class RecurrentSteps
                 Kind = kind, Steps = steps, N = n, Hidden = hidden, Width = width, Reverse = reverse,
                 CellGrad = kind == RecurrentKind.Lstm && g.Length > (long)steps * plane,
                 Lengths = lengths.IsEmpty ? null : pLen, G = pG, Gates = pGates, Hn = pHn, Hs = pHs, Cs = pCs, H0 = pH0, C0 = pC0,
-                WHh = pW, DXg = pDxg, DHg = pDhg, Dh = pDh, Dc = pDc, DhTotal = pDt, DcKept = pDk,
+                WHh = pW, DXg = pDxg, DHg = pDhg, Dh = pDh, Dc = pDc, DhTotal = pDt, DcKept = pDk, Panels = Packed(pW, width, hidden, pP, panels),
             };
             Dispatch(ref args, &BackwardPart);
         }
         ScratchPool.Return(dhTotal);
+        if (panels != null) ScratchPool.Return(panels);
         if (dcKept != null) ScratchPool.Return(dcKept);
     }
 
@@ -114,6 +120,41 @@ internal static unsafe class RecurrentSteps
         if (parts <= 1) return 1;
         int fewest = ParallelPartition.Range(n, parts, parts - 1).End - ParallelPartition.Range(n, parts, parts - 1).Start;
         return RowsComputeAlike(fewest, width, hidden) ? parts : 1;
+    }
+
+    /// <summary>
+    /// Room for the per-step product's B ([<paramref name="k"/>, <paramref name="cols"/>]: W_hhᵀ forward, W_hh backward)
+    /// packed for <see cref="RecurrentPanels"/> when the parts' products suit it, else null. A part of fewer rows is
+    /// no more likely to suit (<see cref="RowsComputeAlike"/>), and <see cref="Parts"/> splits only where the
+    /// fewest rows still compute alike, so every part then takes the panels.
+    /// </summary>
+    private static float[]? PanelBuffer(int n, int hidden, int width, int steps, int cols, int k)
+    {
+        int parts = Parts(n, hidden, width, steps);
+        var (r0, r1) = ParallelPartition.Range(n, parts, parts - 1);
+        if (!RecurrentPanels.Suits(r1 - r0, cols, k)) return null;
+        // On a cache line (packed under the caller's fixed, as a pooled array may not be pinned), so that no step's two loads of a panel straddle two.
+        return ScratchPool.TakeAligned(k * cols, clear: false);
+    }
+
+    /// <summary>B [k, n] packed into <paramref name="panels"/> (fixed at <paramref name="p"/>) from its first cache line; null without panels.</summary>
+    private static float* Packed(float* b, int k, int n, float* p, float[]? panels)
+    {
+        if (panels == null) return null;
+        p += ScratchPool.AlignedOffset(panels);
+        RecurrentPanels.Pack(b, k, n, p);
+        return p;
+    }
+
+    /// <summary>C (+)= A·B for a part's <paramref name="m"/> rows: on the packed panels where there are, else through the GEMM.</summary>
+    private static void Product(in Args a, int m, int n, int k, ReadOnlySpan<float> left, ReadOnlySpan<float> b, Span<float> c, bool accumulate, int gemmParts)
+    {
+        if (a.Panels == null)
+        {
+            Gemm.Run(false, false, m, n, k, left, b, c, accumulate, gemmParts);
+            return;
+        }
+        fixed (float* pa = left, pc = c) RecurrentPanels.Run(m, n, k, pa, a.Panels, pc, accumulate, gemmParts);
     }
 
     private static int Width(RecurrentKind kind, int hidden) => kind switch
@@ -152,14 +193,14 @@ internal static unsafe class RecurrentSteps
             if (a.Kind == RecurrentKind.Gru)
             {
                 var hg = new Span<float>(a.Hg + (long)r0 * width, m * width);
-                Gemm.Run(false, false, m, width, hidden, hPrev, wT, hg, false, gemmParts);
+                Product(in a, m, width, hidden, hPrev, wT, hg, false, gemmParts);
                 if (a.BHh != null) RecurrentKernel.AddRows(hg, new ReadOnlySpan<float>(a.BHh, width));
                 RecurrentKernel.GruForward(m, hidden, xgt, hg, hPrev, new Span<float>(a.Gates + (long)t * rows + (long)r0 * width, m * width),
                     new Span<float>(a.Hn + (long)t * plane + (long)r0 * hidden, m * hidden), h);
             }
             else
             {
-                Gemm.Run(false, false, m, width, hidden, hPrev, wT, xgt, true, gemmParts);
+                Product(in a, m, width, hidden, hPrev, wT, xgt, true, gemmParts);
                 if (a.Kind == RecurrentKind.Lstm)
                 {
                     var cPrev = new ReadOnlySpan<float>(s == 0 ? a.C0 + (long)r0 * hidden : a.Cs + (long)prev * plane + (long)r0 * hidden, m * hidden);
@@ -214,7 +255,7 @@ internal static unsafe class RecurrentSteps
                     RecurrentKernel.CarryEnded(lengths, t, dcKept, default, dc);
                     RecurrentKernel.ClearEnded(lengths, t, dxgt);
                 }
-                HiddenGradient(m, hidden, width, dxgt, wHh, dh, false, gemmParts);
+                HiddenGradient(in a, m, hidden, width, dxgt, wHh, dh, false, gemmParts);
             }
             else if (gru)
             {
@@ -226,13 +267,13 @@ internal static unsafe class RecurrentSteps
                     RecurrentKernel.ClearEnded(lengths, t, dxgt);
                     RecurrentKernel.ClearEnded(lengths, t, dhgt);
                 }
-                HiddenGradient(m, hidden, width, dhgt, wHh, dh, true, gemmParts);
+                HiddenGradient(in a, m, hidden, width, dhgt, wHh, dh, true, gemmParts);
             }
             else
             {
                 RecurrentKernel.RnnBackward(new ReadOnlySpan<float>(a.Hs + et, m * hidden), dhTotal, a.Kind == RecurrentKind.Relu, dxgt);
                 if (!lengths.IsEmpty) RecurrentKernel.ClearEnded(lengths, t, dxgt);
-                HiddenGradient(m, hidden, width, dxgt, wHh, dh, false, gemmParts);
+                HiddenGradient(in a, m, hidden, width, dxgt, wHh, dh, false, gemmParts);
             }
             // A padded step is the identity on the state, so its whole gradient goes to the step before.
             if (!lengths.IsEmpty) RecurrentKernel.CarryEnded(lengths, t, dhTotal, default, dh);
@@ -246,12 +287,12 @@ internal static unsafe class RecurrentSteps
     /// products. So a remainder of 4 rows goes with the 12 rows before it as 8 + 8. Every row keeps its
     /// arithmetic (<see cref="RowsComputeAlike"/>), so the results do not move.
     /// </summary>
-    private static void HiddenGradient(int m, int hidden, int width, ReadOnlySpan<float> dG, ReadOnlySpan<float> wHh, Span<float> dh,
+    private static void HiddenGradient(in Args a, int m, int hidden, int width, ReadOnlySpan<float> dG, ReadOnlySpan<float> wHh, Span<float> dh,
         bool accumulate, int gemmParts)
     {
         if (Gemm.Path != GemmPath.Vector512 || m < 16 || m % 12 != 4 || !RowsComputeAlike(8, hidden, width))
         {
-            Gemm.Run(false, false, m, hidden, width, dG, wHh, dh, accumulate, gemmParts);
+            Product(in a, m, hidden, width, dG, wHh, dh, accumulate, gemmParts);
             return;
         }
         int head = m - 16;
