@@ -89,28 +89,18 @@ internal static unsafe class GemmNarrowProduct
         ref readonly var g = ref *(Args*)state;
         var (r0, r1) = ParallelPartition.Range(g.M, g.Parts, part, GroupRows);
         int i = r0;
-        if (Gemm.Path != GemmPath.Vector512)
+        // The AVX2 forms share six rows per step, the AVX-512 ones twelve; the leftover rows go one at a time either way.
+        bool wide = Gemm.Path == GemmPath.Vector512;
+        int groupRows = wide ? GroupRows : GroupRows256;
+        delegate*<float*, int, float*, float*, int, bool, float*, void> group = wide ? &Twelve : &Six256, one = wide ? &One : &One256;
+        for (; i + groupRows <= r1; i += groupRows)
         {
-            for (; i + GroupRows256 <= r1; i += GroupRows256)
-            {
-                Six256(g.A + (long)i * g.K, g.K, g.Bt, g.C + (long)i * g.N, g.N, g.Accumulate, g.Bias);
-                g.Epilogue.Apply(g.C, g.N, i, GroupRows256, 0, g.N);
-            }
-            for (; i < r1; i++)
-            {
-                One256(g.A + (long)i * g.K, g.K, g.Bt, g.C + (long)i * g.N, g.N, g.Accumulate, g.Bias);
-                g.Epilogue.Apply(g.C, g.N, i, 1, 0, g.N);
-            }
-            return;
-        }
-        for (; i + GroupRows <= r1; i += GroupRows)
-        {
-            Twelve(g.A + (long)i * g.K, g.K, g.Bt, g.C + (long)i * g.N, g.N, g.Accumulate, g.Bias);
-            g.Epilogue.Apply(g.C, g.N, i, GroupRows, 0, g.N);
+            group(g.A + (long)i * g.K, g.K, g.Bt, g.C + (long)i * g.N, g.N, g.Accumulate, g.Bias);
+            g.Epilogue.Apply(g.C, g.N, i, groupRows, 0, g.N);
         }
         for (; i < r1; i++)
         {
-            One(g.A + (long)i * g.K, g.K, g.Bt, g.C + (long)i * g.N, g.N, g.Accumulate, g.Bias);
+            one(g.A + (long)i * g.K, g.K, g.Bt, g.C + (long)i * g.N, g.N, g.Accumulate, g.Bias);
             g.Epilogue.Apply(g.C, g.N, i, 1, 0, g.N);
         }
     }
