@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Descent.Kernels;
 
@@ -114,6 +115,14 @@ internal static unsafe class EpilogueBackwardKernel
         var (c0, c1) = ParallelPartition.Range(a.N, a.Parts, part, 16);
         int width = c1 - c0;
         if (width <= 0) return;
+        if (ColumnBlocks && a.Depth == 1 && a.BiasGrad != null && a.Activation is GemmActivation.Relu or GemmActivation.None)
+        {
+            int c = c0;
+            for (; c1 - c >= 32; c += 32) Block32(in a, c);
+            for (; c1 - c >= 8; c += 8) Block8(in a, c);
+            for (; c < c1; c++) Column(in a, c);
+            return;
+        }
         Span<int> index = stackalloc int[Math.Max(1, a.Depth)];
         index.Clear();
         for (int r = 0; r < a.Rows; r++)
@@ -130,6 +139,89 @@ internal static unsafe class EpilogueBackwardKernel
             }
             if (a.BiasGrad != null) Fold(in a, index, c0, width, dz);
         }
+    }
+
+    /// <summary>
+    /// On AVX2 (and not AVX-512, whose path is kept as measured there), a plain batch of rows goes down 32 or 8 columns
+    /// at a time (then one) with their sums in registers, where the row loop called two library loops a row and read and wrote the
+    /// sums between them (measured on one core of an AMD EPYC, family 25 model 1, fastest tenth of the thread's CPU time: 128 x 128 from
+    /// 5.6-7.0 to 2.5-2.6 µs; 1024 x 256, which streams from L3 either way, 72-75 against 71-72).
+    /// The same operations per element: dZ as <see cref="ActivationKernel.ReluBackward"/> computes it, each column's sum
+    /// its first row then every later row added in order, as the row loop's copy and adds.
+    /// </summary>
+    private static readonly bool ColumnBlocks = !Vector512.IsHardwareAccelerated && Vector256.IsHardwareAccelerated;
+
+    private static void Block32(in Args a, int c)
+    {
+        bool relu = a.Activation == GemmActivation.Relu;
+        long n = a.N;
+        float* g = a.G + c, y = a.Saved + c, dz = a.Dz + c;
+        var s0 = Dz(g, y, 0, relu); var s1 = Dz(g, y, 8, relu); var s2 = Dz(g, y, 16, relu); var s3 = Dz(g, y, 24, relu);
+        Store4(dz, s0, s1, s2, s3);
+        for (int r = 1; r < a.Rows; r++)
+        {
+            g += n;
+            y += n;
+            dz += n;
+            var d0 = Dz(g, y, 0, relu); var d1 = Dz(g, y, 8, relu); var d2 = Dz(g, y, 16, relu); var d3 = Dz(g, y, 24, relu);
+            Store4(dz, d0, d1, d2, d3);
+            s0 += d0;
+            s1 += d1;
+            s2 += d2;
+            s3 += d3;
+        }
+        Store4(a.BiasGrad + c, s0, s1, s2, s3);
+    }
+
+    private static void Block8(in Args a, int c)
+    {
+        bool relu = a.Activation == GemmActivation.Relu;
+        long n = a.N;
+        float* g = a.G + c, y = a.Saved + c, dz = a.Dz + c;
+        var s = Dz(g, y, 0, relu);
+        Vector256.Store(s, dz);
+        for (int r = 1; r < a.Rows; r++)
+        {
+            g += n;
+            y += n;
+            dz += n;
+            var d = Dz(g, y, 0, relu);
+            Vector256.Store(d, dz);
+            s += d;
+        }
+        Vector256.Store(s, a.BiasGrad + c);
+    }
+
+    // A column past the last whole vector (a 10-way output layer's last two): ReluBackward's scalar form, summed in row order.
+    private static void Column(in Args a, int c)
+    {
+        bool relu = a.Activation == GemmActivation.Relu;
+        long n = a.N;
+        float s = 0f;
+        for (int r = 0; r < a.Rows; r++)
+        {
+            long at = r * n + c;
+            float d = relu && a.Saved[at] <= 0f ? 0f : a.G[at];
+            a.Dz[at] = d;
+            s = r == 0 ? d : s + d;
+        }
+        a.BiasGrad[c] = s;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Dz(float* g, float* y, int at, bool relu)
+    {
+        var gv = Vector256.Load(g + at);
+        return relu ? Vector256.ConditionalSelect(Vector256.LessThanOrEqual(Vector256.Load(y + at), Vector256<float>.Zero), Vector256<float>.Zero, gv) : gv;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Store4(float* at, Vector256<float> v0, Vector256<float> v1, Vector256<float> v2, Vector256<float> v3)
+    {
+        Vector256.Store(v0, at);
+        Vector256.Store(v1, at + 8);
+        Vector256.Store(v2, at + 16);
+        Vector256.Store(v3, at + 24);
     }
 
     /// <summary>Adds one row of dZ into the innermost running sum, and folds every sum whose dimension ends here outward.</summary>

@@ -21,6 +21,12 @@ public class EpilogueBackwardKernelTests
         { [4, 1, 3], 20 },  // a dimension of 1 between others
         { [64, 40], 600 },  // big enough for two threads
         { [300], 264 },     // one leading dimension on two threads, the second's columns not whole vectors
+        // One leading dimension: on AVX2, 32, 8 and single columns at a time with the sums in registers.
+        { [1], 48 },
+        { [5], 24 },
+        { [130], 72 },
+        { [130], 10 },
+        { [9], 3 },
     };
 
     [Theory, MemberData(nameof(Shapes))]

@@ -170,6 +170,42 @@ public class GemmTests
             }
     }
 
+    /// <summary>
+    /// A·Bᵀ with at most 16 columns and more than 64 rows, where the narrow path takes it (AVX-512 or AVX2): each
+    /// element is one fused multiply-add chain over k in order from zero, then added to C or stored, bit for bit.
+    /// </summary>
+    [Theory]
+    [InlineData(150, 10, 128)]
+    [InlineData(1024, 10, 128)]
+    [InlineData(100, 16, 513)]
+    [InlineData(400, 3, 300)]
+    [InlineData(300, 7, 300)]
+    [InlineData(1100, 1, 60)]
+    public void TheNarrowPathIsOneFusedChainPerElement(int m, int n, int k)
+    {
+        // Fewer outputs or multiply-adds run as dot products before the narrow path is asked.
+        Assert.True((long)m * n > Gemm.DirectOutputs && (long)m * n * k >= Gemm.DirectMacs);
+        if (!GemmNarrowProduct.Suits(m, n, k)) return;
+        var a = GemmReference.Random(m * k, 61);
+        var b = GemmReference.Random(n * k, 62);
+        var c0 = GemmReference.Random(m * n, 63);
+        foreach (bool accumulate in new[] { false, true })
+            foreach (int parts in new[] { 0, 1, 2, 3 })
+            {
+                var c = (float[])c0.Clone();
+                Gemm.Run(false, true, m, n, k, a, b, c, accumulate, parts);
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < n; j++)
+                    {
+                        float sum = 0f;
+                        for (int p = 0; p < k; p++) sum = MathF.FusedMultiplyAdd(a[i * k + p], b[j * k + p], sum);
+                        float expected = accumulate ? c0[i * n + j] + sum : sum;
+                        Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(c[i * n + j]),
+                            $"[{i}, {j}] {c[i * n + j]} against {expected} (accumulate {accumulate}, {parts} parts)");
+                    }
+            }
+    }
+
     [Fact]
     public void RepeatedRunsGiveIdenticalBits()
     {
